@@ -1,0 +1,49 @@
+# Two commands do all the set-up: `make test` and `make book` (both run `make install` first).
+SHELL := /bin/bash
+
+# The active Python environment (a venv or conda env), else a local .venv.
+ifneq ($(strip $(VIRTUAL_ENV)$(CONDA_PREFIX)),)
+PYTHON ?= python
+else
+PYTHON ?= $(CURDIR)/.venv/bin/python
+endif
+BIN := $(dir $(shell command -v $(PYTHON) 2>/dev/null || echo $(PYTHON)))
+
+# Data root: $SIGCNN_DATA if set, else ../shared/data when this checkout has it (read-only use).
+SHARED_DATA := $(abspath $(CURDIR)/../shared/data)
+ifeq ($(strip $(SIGCNN_DATA)),)
+ifneq ($(wildcard $(SHARED_DATA)/README.md),)
+export SIGCNN_DATA := $(SHARED_DATA)
+endif
+endif
+export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
+export SIGCNN_SCALE ?= ci
+export MPLBACKEND ?= Agg
+
+.PHONY: install test book bench clean help
+
+help:
+	@echo "make install  install sigcnn with everything the book and the tests need"
+	@echo "make test     install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
+	@echo "make book     install, then build the executed book into _build/html"
+	@echo "make bench    print wall times of the experiments (benchmarks/)"
+	@echo "make clean    remove _build"
+
+install:
+	@if [ "$(PYTHON)" = "$(CURDIR)/.venv/bin/python" ] && [ ! -x .venv/bin/python ]; then \
+		echo "no active Python environment: creating .venv"; python3 -m venv .venv; fi
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
+	$(PYTHON) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sigcnn)" >/dev/null
+
+test: install
+	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest
+
+book: install
+	$(BIN)jupyter-book build . --warningiserror --keep-going
+	@echo "book: $(CURDIR)/_build/html/index.html"
+
+bench: install
+	$(PYTHON) benchmarks/bench_experiments.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,13 @@
+"""Data layer: one data root (``$SIGCNN_DATA``), a hashed registry, downloads and the offline rule."""
+
+from .audio import AudioSet, load_fsdd
+from .errors import DatasetUnavailable
+from .images import ImageSplit, load_image_dataset
+from .registry import DATASETS, IMAGE_DATASETS, get_spec
+from .status import dataset_status
+from .store import data_root, is_offline
+
+__all__ = [
+    "AudioSet", "DATASETS", "DatasetUnavailable", "IMAGE_DATASETS", "ImageSplit",
+    "data_root", "dataset_status", "get_spec", "is_offline", "load_fsdd", "load_image_dataset",
+]

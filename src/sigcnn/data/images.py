@@ -1,0 +1,94 @@
+"""MNIST-like image classification sets as in-memory uint8 tensors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .errors import DatasetUnavailable
+from .idx import read_idx
+from .registry import get_spec
+from .store import dataset_dir, ensure_files, missing_files
+
+TRAIN_FILES = ["raw/train-images-idx3-ubyte.gz", "raw/train-labels-idx1-ubyte.gz"]
+TEST_FILES = ["raw/t10k-images-idx3-ubyte.gz", "raw/t10k-labels-idx1-ubyte.gz"]
+FALLBACK_TRAIN_SIZE = 8000
+
+
+@dataclass
+class ImageSplit:
+    """Train and test images (``uint8``, N x 28 x 28), labels (``int64``) and where they came from."""
+
+    name: str
+    train_images: torch.Tensor
+    train_labels: torch.Tensor
+    test_images: torch.Tensor
+    test_labels: torch.Tensor
+    data_source: str
+    split_note: str
+    used_official_train: bool
+
+    @property
+    def num_classes(self) -> int:
+        return int(max(self.train_labels.max(), self.test_labels.max())) + 1
+
+
+def _read_pair(folder, images_rel, labels_rel):
+    images = torch.from_numpy(read_idx(folder / images_rel))
+    labels = torch.from_numpy(read_idx(folder / labels_rel).astype(np.int64))
+    if images.ndim != 3 or images.shape[0] != labels.shape[0]:
+        raise ValueError(f"{folder}: images {tuple(images.shape)} and labels {tuple(labels.shape)} disagree")
+    return images, labels
+
+
+def load_image_dataset(name: str = "mnist", allow_test_split: bool = False,
+                       split_seed: int = 0) -> ImageSplit:
+    """Load an MNIST-like data set of the registry as tensors.
+
+    Parameters
+    ----------
+    name
+        Registry name (``"mnist"``, ``"fashion-mnist"``).
+    allow_test_split
+        When the official training images are absent and cannot be downloaded, split the
+        10,000 official test images 8,000/2,000 instead of failing (the ``ci`` scale does
+        this for MNIST offline; the returned ``split_note`` says so).
+    split_seed
+        Seed of the permutation used for that fallback split.
+
+    Raises
+    ------
+    DatasetUnavailable
+        If the test files are missing, or the training files are missing and no fallback
+        is allowed.
+    """
+    spec = get_spec(name)
+    if spec.kind != "idx-images":
+        raise ValueError(f"dataset {spec.name!r} is not an image classification set")
+    folder = ensure_files(spec, TEST_FILES)
+    test_images, test_labels = _read_pair(folder, *TEST_FILES)
+    try:
+        ensure_files(spec, TRAIN_FILES)
+    except DatasetUnavailable:
+        if not allow_test_split:
+            raise
+        missing = missing_files(spec, TRAIN_FILES)
+        order = torch.randperm(test_images.shape[0], generator=torch.Generator().manual_seed(split_seed))
+        train_idx, test_idx = order[:FALLBACK_TRAIN_SIZE], order[FALLBACK_TRAIN_SIZE:]
+        note = (
+            f"The official {spec.name} training files ({', '.join(missing)}) are not in "
+            f"{dataset_dir(spec)}, so the 10,000 official test images were split "
+            f"{FALLBACK_TRAIN_SIZE:,}/{test_images.shape[0] - FALLBACK_TRAIN_SIZE:,} "
+            f"(seed {split_seed}) into training and test sets."
+        )
+        return ImageSplit(spec.name, test_images[train_idx], test_labels[train_idx],
+                          test_images[test_idx], test_labels[test_idx],
+                          f"{spec.description}; official test set only, split for training",
+                          note, False)
+    train_images, train_labels = _read_pair(folder, *TRAIN_FILES)
+    note = (f"Official split: {train_images.shape[0]:,} training and "
+            f"{test_images.shape[0]:,} test images.")
+    return ImageSplit(spec.name, train_images, train_labels, test_images, test_labels,
+                      f"{spec.description}; official split", note, True)

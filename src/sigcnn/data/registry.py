@@ -1,0 +1,126 @@
+"""The hashed data registry: every file the book reads, where it comes from and its checksum.
+
+A file is accepted when the MD5 of the file equals ``md5`` (the checksum torchvision
+publishes for the upstream ``.gz``) or, for gzip files, when the MD5 of its decompressed
+content equals ``content_md5`` (the Debian Fashion-MNIST package recompressed the
+containers; the IDX content is the upstream data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file of a data set, relative to the data set's folder."""
+
+    path: str
+    md5: str | None
+    content_md5: str | None = None
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A data set: its folder under the data root, its files and what it is."""
+
+    name: str
+    folder: str
+    kind: str  # "idx-images" or "wav-folder"
+    description: str
+    files: tuple[RemoteFile, ...] = ()
+    source: str = ""
+    license: str = ""
+    # wav folders: number of files and a SHA-256 over sorted (name, md5) pairs
+    manifest_count: int | None = None
+    manifest_sha256: str | None = None
+    archive_url: str | None = None
+    archive_member_prefix: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+_MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+_FASHION_MIRRORS = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",)
+
+
+def _idx_files(mirrors, checksums):
+    return tuple(
+        RemoteFile(f"raw/{name}", md5, content, tuple(m + name for m in mirrors))
+        for name, md5, content in checksums
+    )
+
+
+MNIST = DatasetSpec(
+    name="mnist",
+    folder="MNIST",
+    kind="idx-images",
+    description="MNIST handwritten digits, 60,000 train + 10,000 test, 28x28 grey",
+    source="LeCun, Cortes & Burges (torchvision mirrors)",
+    files=_idx_files(
+        _MNIST_MIRRORS,
+        [
+            ("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873", None),
+            ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432",
+             "a25bea736e30d166cdddb491f175f624"),
+            ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3",
+             "2646ac647ad5339dbf082846283269ea"),
+            ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c",
+             "27ae3e4e09519cfbb04c329615203637"),
+        ],
+    ),
+)
+
+FASHION_MNIST = DatasetSpec(
+    name="fashion-mnist",
+    folder="FashionMNIST",
+    kind="idx-images",
+    description="Fashion-MNIST clothing images, 60,000 train + 10,000 test, 28x28 grey",
+    source="Xiao, Rasul & Vollgraf (Zalando Research)",
+    license="MIT",
+    files=_idx_files(
+        _FASHION_MIRRORS,
+        [
+            ("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+             "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+            ("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe",
+             "9018921c3c673c538a1fc5bad174d6f9"),
+            ("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79",
+             "8181f5470baa50b63fa0f6fddb340f0a"),
+            ("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310",
+             "15d484375f8d13e6eb1aabb0c3f46965"),
+        ],
+    ),
+)
+
+FSDD_COMMIT = "26eb9aaf76e81b692f806f9140c2d2777410d7a1"
+
+FSDD = DatasetSpec(
+    name="fsdd",
+    folder="FSDD",
+    kind="wav-folder",
+    description="Free Spoken Digit Dataset: 3,000 WAV recordings, 6 speakers x 10 digits x 50, 8 kHz",
+    source=f"github.com/Jakobovski/free-spoken-digit-dataset at commit {FSDD_COMMIT}",
+    license="CC BY-SA 4.0",
+    manifest_count=3000,
+    manifest_sha256="70635e8ab302983199ac9dcc5645ef0fec4f86e6833713749bd3b3f141ba6cf7",
+    archive_url=(
+        "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/"
+        f"{FSDD_COMMIT}.zip"
+    ),
+    archive_member_prefix="recordings/",
+)
+
+DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD)}
+IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
+
+
+def get_spec(name: str) -> DatasetSpec:
+    """Return the registry entry for ``name`` (case-insensitive; ``fashion_mnist`` works too)."""
+    key = name.strip().lower().replace("_", "-")
+    if key not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
+    return DATASETS[key]

@@ -1,0 +1,80 @@
+"""One module per paper experiment: ``make_config(scale, **overrides)`` and ``run(config) -> Result``.
+
+Each module also names its paper (``PAPER``, a key of ``book/references.bib``), what it
+reproduces (``REPRODUCES``), the data sets it accepts (``DATASETS``, or ``None``) and the
+rows it contributes to the reproduction report (``REPORT_ROWS``).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+from ..results import Result, load_result, result_path, results_dir, save_result
+
+_MODULES = {
+    "recos-negative": "sigcnn.experiments.recos_negative",
+}
+
+
+def names() -> list[str]:
+    """Names of all experiments, in the order of the book."""
+    return list(_MODULES)
+
+
+def get(name: str) -> ModuleType:
+    """The module of experiment ``name``.
+
+    Raises
+    ------
+    ValueError
+        If there is no such experiment.
+    """
+    if name not in _MODULES:
+        raise ValueError(f"unknown experiment {name!r}: choose one of {', '.join(_MODULES)}")
+    return import_module(_MODULES[name])
+
+
+def make_config(name: str, scale: str | None = None, **overrides):
+    """The configuration of experiment ``name`` at ``scale`` (``None`` overrides are ignored)."""
+    return get(name).make_config(scale, **overrides)
+
+
+def run_experiment(name: str, scale: str | None = None, progress: bool = False, **overrides) -> Result:
+    """Build the configuration and run experiment ``name``."""
+    module = get(name)
+    return module.run(module.make_config(scale, **overrides), progress=progress)
+
+
+def load_or_run(name: str, scale: str | None = None, out_dir=None, **overrides) -> Result:
+    """Reuse the result file of ``name`` if it was made by this code with this configuration,
+    else run the experiment and save its result file. Used by the reproduction report.
+    """
+    from dataclasses import asdict
+
+    from ..provenance import git_commit
+
+    config = make_config(name, scale, **overrides)
+    out_dir = out_dir if out_dir is not None else results_dir()
+    path = result_path(out_dir, name, config.scale)
+    if path.exists():
+        stored = load_result(path)
+        same_config = stored.provenance.get("config") == _plain(asdict(config))
+        commit = git_commit()
+        same_code = stored.provenance.get("git_commit") == commit and not commit.endswith("-dirty")
+        if same_config and same_code:
+            return stored
+    result = get(name).run(config)
+    save_result(result, out_dir)
+    return result
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+__all__ = ["Result", "get", "load_or_run", "make_config", "names", "run_experiment", "save_result"]

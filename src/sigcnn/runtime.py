@@ -1,0 +1,75 @@
+"""Scale profiles, seeds and devices: the one place notebooks and the CLI get them from."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+SCALES = ("ci", "laptop", "full")
+"""Scale profiles: ``ci`` (book build, <= 90 s a notebook on 2 CPU cores),
+``laptop`` (minutes on a CPU), ``full`` (the paper's protocol, meant for a GPU)."""
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def resolve_scale(scale: str | None = None) -> str:
+    """Return the scale profile: ``scale`` if given, else ``$SIGCNN_SCALE``, else ``"ci"``.
+
+    Raises
+    ------
+    ValueError
+        If the name is not one of :data:`SCALES`.
+    """
+    name = scale if scale is not None else os.environ.get("SIGCNN_SCALE", "ci")
+    name = name.strip().lower()
+    if name not in SCALES:
+        raise ValueError(f"unknown scale {name!r}: choose one of {', '.join(SCALES)}")
+    return name
+
+
+def resolve_device(device: str | None = None) -> torch.device:
+    """Return a torch device: CUDA when present for ``"auto"``/``None``, else the named one.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, or ``"cuda"`` on a machine without a CUDA device.
+    """
+    name = (device or os.environ.get("SIGCNN_DEVICE", "auto")).strip().lower()
+    if name not in DEVICES:
+        raise ValueError(f"unknown device {name!r}: choose one of {', '.join(DEVICES)}")
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' requested but no CUDA device is available on this machine")
+    return torch.device(name)
+
+
+def set_seed(seed: int, deterministic: bool = True) -> torch.Generator:
+    """Seed Python, NumPy and torch (CPU and CUDA) and make cuDNN deterministic.
+
+    Returns a seeded CPU ``torch.Generator`` for shuffling, so that data order does not
+    depend on how many random numbers model initialisation consumed.
+    """
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    torch.cuda.manual_seed_all(seed)
+    if deterministic:
+        torch.backends.cudnn.deterministic = True
+        torch.backends.cudnn.benchmark = False
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    return generator
+
+
+def seed_worker(worker_id: int) -> None:
+    """``DataLoader(worker_init_fn=seed_worker)``: derive NumPy/random seeds from torch's."""
+    worker_seed = torch.initial_seed() % 2**32
+    np.random.seed(worker_seed)
+    random.seed(worker_seed)

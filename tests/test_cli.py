@@ -1,0 +1,57 @@
+"""The sigcnn command: one line and exit 2 for bad arguments, exit 1 for missing data."""
+
+import subprocess
+import sys
+
+import pytest
+
+from sigcnn import cli
+from sigcnn.experiments import recos_negative
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["run", "nope"], "unknown experiment"),
+    (["run", "recos-negative", "--scale", "huge"], "unknown scale"),
+    (["run", "recos-negative", "--device", "tpu"], "unknown device"),
+    (["run", "recos-negative", "--dataset", "cifar"], "28x28"),
+    (["run", "recos-negative", "--seed", "-3"], "seed"),
+    (["frobnicate"], "invalid choice"),
+    ([], "required"),
+])
+def test_bad_arguments_one_line_exit_2(capsys, argv, needle):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_data_one_line_exit_1(capsys, empty_data_root, tmp_path):
+    assert cli.main(["run", "recos-negative", "--scale", "ci", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "t10k-images-idx3-ubyte.gz" in err and str(empty_data_root) in err
+    assert err.count("\n") == 1
+
+
+def test_console_script_no_traceback(empty_data_root, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sigcnn.cli", "run", "recos-negative", "--out", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_list_and_data_status(capsys, real_data_root):
+    assert cli.main(["list"]) == 0
+    assert "recos-negative" in capsys.readouterr().out
+    assert cli.main(["data", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "fashion-mnist" in out and "present" in out
+
+
+def test_run_writes_result_file(monkeypatch, capsys, real_data_root, tmp_path):
+    tiny = dict(epochs=1, variant_epochs=1, train_limit=300, activations=(), remedy_channels=())
+    monkeypatch.setitem(recos_negative._SCALES, "ci", {**recos_negative._SCALES["ci"], **tiny})
+    assert cli.main(["run", "recos-negative", "--scale", "ci", "--seed", "3", "--quiet", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy_original" in out
+    path = tmp_path / "recos-negative" / "ci" / "result.json"
+    assert path.exists() and str(path) in out
