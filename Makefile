@@ -18,7 +18,6 @@ endif
 endif
 export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
 export SIGCNN_SCALE ?= ci
-export MPLBACKEND ?= Agg
 
 .PHONY: install test book bench clean help
 

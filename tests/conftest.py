@@ -11,7 +11,6 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 os.environ["SIGCNN_OFFLINE"] = "1"
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def _configured_data_root() -> Path | None:

@@ -7,19 +7,31 @@ rows it contributes to the reproduction report (``REPORT_ROWS``).
 
 from __future__ import annotations
 
+import pkgutil
+from functools import lru_cache
 from importlib import import_module
 from types import ModuleType
 
 from ..results import Result, load_result, result_path, results_dir, save_result
 
-_MODULES = {
-    "recos-negative": "sigcnn.experiments.recos_negative",
-}
+
+@lru_cache(maxsize=1)
+def _discover() -> dict[str, str]:
+    """Experiment modules of this package: every module with ``NAME`` and ``run``, sorted by
+    ``ORDER`` (the book's order), then name. Adding an experiment needs no registry edit."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "NAME") and hasattr(module, "run"):
+            found.append((getattr(module, "ORDER", 100), module.NAME, module.__name__))
+    return {name: mod for _, name, mod in sorted(found)}
 
 
 def names() -> list[str]:
     """Names of all experiments, in the order of the book."""
-    return list(_MODULES)
+    return list(_discover())
 
 
 def get(name: str) -> ModuleType:
@@ -30,9 +42,10 @@ def get(name: str) -> ModuleType:
     ValueError
         If there is no such experiment.
     """
-    if name not in _MODULES:
-        raise ValueError(f"unknown experiment {name!r}: choose one of {', '.join(_MODULES)}")
-    return import_module(_MODULES[name])
+    modules = _discover()
+    if name not in modules:
+        raise ValueError(f"unknown experiment {name!r}: choose one of {', '.join(modules)}")
+    return import_module(modules[name])
 
 
 def make_config(name: str, scale: str | None = None, **overrides):

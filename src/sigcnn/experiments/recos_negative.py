@@ -21,6 +21,7 @@ from ..training import accuracy, predict, train_classifier
 from ..transforms import to_symmetric
 
 NAME = "recos-negative"
+ORDER = 10  # position in the book (10s: RECOS, 20s: modulation, 30s: spectral response)
 TITLE = "Negative-image test of rectification (LeNet-5)"
 PAPER = "kuo2016recos"
 REPRODUCES = "Kuo (2016) §2, Fig. 5 and the accuracies quoted with it"
