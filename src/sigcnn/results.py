@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .runtime import user_cache_dir
+
 
 @dataclass
 class Result:
@@ -38,10 +40,7 @@ class Result:
 def results_dir() -> Path:
     """Where results go by default: ``$SIGCNN_RESULTS``, else ``~/.cache/sigcnn/results``."""
     env = os.environ.get("SIGCNN_RESULTS")
-    if env:
-        return Path(env).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "sigcnn" / "results"
+    return Path(env).expanduser() if env else user_cache_dir() / "results"
 
 
 def result_path(out_dir: Path | str, name: str, scale: str) -> Path:

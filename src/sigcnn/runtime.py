@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -73,3 +74,8 @@ def seed_worker(worker_id: int) -> None:
     worker_seed = torch.initial_seed() % 2**32
     np.random.seed(worker_seed)
     random.seed(worker_seed)
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache folder of sigcnn: ``$XDG_CACHE_HOME/sigcnn`` (default ``~/.cache/sigcnn``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sigcnn"

@@ -11,6 +11,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from ..runtime import user_cache_dir
 from .errors import DatasetUnavailable
 from .registry import DatasetSpec, RemoteFile
 
@@ -20,10 +21,7 @@ _VERIFIED: dict[tuple[str, int, int], bool] = {}
 def data_root() -> Path:
     """The data root: ``$SIGCNN_DATA``, else ``$XDG_CACHE_HOME/sigcnn/data`` (``~/.cache/...``)."""
     env = os.environ.get("SIGCNN_DATA")
-    if env:
-        return Path(env).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "sigcnn" / "data"
+    return Path(env).expanduser() if env else user_cache_dir() / "data"
 
 
 def is_offline() -> bool:

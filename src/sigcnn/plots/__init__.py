@@ -15,6 +15,14 @@ def use_book_style() -> None:
     plt.style.use(str(STYLE))
 
 
+def _bare(ax) -> None:
+    """An image axis: no ticks, grid or spines (labels still show)."""
+    ax.set_xticks([]), ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
 def show_original_and_reversed(images: np.ndarray, labels=None, title: str = ""):
     """Kuo Fig. 5: original digits (top) and their grey-scale reversal (bottom)."""
     images = np.asarray(images)
@@ -24,8 +32,7 @@ def show_original_and_reversed(images: np.ndarray, labels=None, title: str = "")
         for row, img in enumerate((images[i], 255 - images[i])):
             ax = axes[row, i]
             ax.imshow(img, cmap="gray", vmin=0, vmax=255)
-            ax.set_xticks([]), ax.set_yticks([])
-            ax.grid(False)
+            _bare(ax)
         if labels is not None:
             axes[0, i].set_title(str(int(labels[i])))
     axes[0, 0].set_ylabel("original")
@@ -70,8 +77,7 @@ def show_filters(weights: np.ndarray, title: str, ncols: int | None = None):
     nrows = int(np.ceil(k / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.2 * nrows + 0.4), squeeze=False)
     for i, ax in enumerate(axes.flat):
-        ax.set_xticks([]), ax.set_yticks([])
-        ax.grid(False)
+        _bare(ax)
         if i < k:
             w = weights[i, 0]
             lim = np.abs(w).max() or 1.0
