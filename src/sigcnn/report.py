@@ -18,15 +18,22 @@ class ReportRow:
     data_source: str
 
 
-def format_value(value) -> str:
-    """Accuracies and other fractions in [0, 1] as percentages; other values as they are."""
-    if isinstance(value, bool) or value is None:
+def format_value(value, fmt: str = "number") -> str:
+    """``fmt="percent"`` shows a fraction as a percentage; ``"number"`` four significant digits."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
         return str(value)
-    if isinstance(value, float) and 0.0 <= value <= 1.0:
+    if isinstance(value, (int, float)) and fmt == "percent":
         return f"{100 * value:.2f} %"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+def row_format(spec: dict) -> str:
+    """A row's format: its ``"format"`` key, else percent for accuracy/error metrics."""
+    if "format" in spec:
+        return spec["format"]
+    return "percent" if any(w in spec["metric"] for w in ("accuracy", "error_rate")) else "number"
 
 
 def rows_for(result, module) -> list[ReportRow]:
@@ -34,8 +41,9 @@ def rows_for(result, module) -> list[ReportRow]:
     rows = []
     for spec in module.REPORT_ROWS:
         ours = result.metrics.get(spec["metric"])
+        fmt = row_format(spec)
         rows.append(ReportRow(result.name, spec["reproduces"], spec["quantity"],
-                              format_value(spec["paper"]), format_value(ours), result.scale,
+                              format_value(spec["paper"], fmt), format_value(ours, fmt), result.scale,
                               result.provenance.get("data_source", "?")))
     return rows
 
