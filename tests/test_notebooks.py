@@ -28,15 +28,22 @@ def test_notebooks_have_no_outputs():
                 assert not cell.outputs and cell.execution_count is None, f"{path.name} has outputs"
 
 
+@pytest.fixture(scope="session")
+def shared_results(tmp_path_factory):
+    """One results folder for the whole session: the report page (run last) reuses the result
+    files the experiment notebooks wrote, as it does in the book build."""
+    return tmp_path_factory.mktemp("results")
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS + MYST_NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_executes(path, monkeypatch, tmp_path):
+def test_notebook_executes(path, monkeypatch, shared_results):
     root = CONFIGURED_DATA_ROOT
     if root is None:
         pytest.skip("no data root with the offline data sets")
     monkeypatch.setenv("SIGCNN_DATA", str(root))
     monkeypatch.setenv("SIGCNN_SCALE", "ci")
-    monkeypatch.setenv("SIGCNN_RESULTS", str(tmp_path / "results"))
+    monkeypatch.setenv("SIGCNN_RESULTS", str(shared_results))
     nb = _read(path)
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -7,7 +7,7 @@ both kinds of image) and the same test without rectification complete the experi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -19,6 +19,7 @@ from ..results import Result
 from ..runtime import resolve_device, resolve_scale, set_seed
 from ..training import accuracy, predict, train_classifier
 from ..transforms import to_symmetric
+from ._recos_common import LeNetConfig, lenet_scales
 
 NAME = "recos-negative"
 ORDER = 10  # position in the book (10s: RECOS, 20s: modulation, 30s: spectral response)
@@ -42,28 +43,17 @@ REPORT_ROWS = [
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(LeNetConfig):
     """Settings of one run; :func:`make_config` gives the ones of each scale."""
 
-    scale: str
-    seed: int = 0
-    device: str = "auto"
-    dataset: str = "mnist"
-    epochs: int = 6
     variant_epochs: int = 4
-    batch_size: int = 128
-    lr: float = 2e-3
-    train_limit: int | None = 8000
-    allow_test_split: bool = True
     activations: tuple[str, ...] = ("sigmoid", "leaky_relu", "identity")
     remedy_channels: tuple[int, ...] = (6, 12)
 
 
-_SCALES = {
-    "ci": dict(epochs=6, variant_epochs=4, train_limit=8000, allow_test_split=True),
-    "laptop": dict(epochs=10, variant_epochs=6, train_limit=None, allow_test_split=False),
-    "full": dict(epochs=20, variant_epochs=20, train_limit=None, allow_test_split=False),
-}
+_SCALES = lenet_scales(
+    ci=dict(variant_epochs=4), laptop=dict(variant_epochs=6), full=dict(variant_epochs=20),
+)
 
 
 def make_config(scale: str | None = None, **overrides) -> Config:

@@ -1,0 +1,175 @@
+"""Anchor geometry of a trained network (Kuo 2016, sections 2-3).
+
+Filters as unit anchor vectors, k-means centroids of patches and their matching on angle
+(Coates et al. 2011, cited by Kuo), and the compound anchors ``C = A B`` of the C1 -> C3
+cascade of LeNet-5 in pixel space (Eqs. 11-23).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from scipy.optimize import linear_sum_assignment
+
+from ..signals.sphere import geodesic_distance, unit_vectors
+
+POOLINGS = ("average", "subsample")
+"""Linear stand-ins for LeNet-5's 2x2 max pooling in the cascade analysis: ``"average"`` (2x2 mean,
+14x14 receptive field) or ``"subsample"`` (keep every second C1 output, Kuo's 13x13 field)."""
+
+
+def _weights(weight) -> np.ndarray:
+    if isinstance(weight, torch.Tensor):
+        weight = weight.detach().cpu().numpy()
+    return np.asarray(weight, dtype=np.float64)
+
+
+def unit_anchors(weight) -> np.ndarray:
+    """Filters as unit anchor vectors, one per row: a conv weight (K, C, h, w) or a matrix (K, N)."""
+    w = _weights(weight)
+    if w.ndim not in (2, 4):
+        raise ValueError(f"expected a conv weight (K, C, h, w) or anchors (K, N), got shape {w.shape}")
+    return unit_vectors(w.reshape(w.shape[0], -1))
+
+
+def spherical_kmeans(vectors, k: int, seed: int = 0, n_init: int = 4) -> np.ndarray:
+    """``k`` centroids of unit vectors, themselves on the unit sphere (K, N).
+
+    K-means (scikit-learn, ``random_state=seed``) on the unit-normalised rows; for unit vectors
+    the Euclidean distance is a monotone function of the angle, so the clusters are angular.
+    """
+    from sklearn.cluster import KMeans
+
+    u = unit_vectors(vectors)
+    if u.ndim != 2 or u.shape[0] < k or k < 1:
+        raise ValueError(f"need a 2-D array with at least k={k} rows, got shape {np.shape(vectors)}")
+    km = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(u)
+    return unit_vectors(km.cluster_centers_)
+
+
+def match_on_angle(anchors, centroids):
+    """Hungarian assignment of anchors to centroids minimising the total angle.
+
+    Returns ``(anchor_index, centroid_index, angle)`` arrays, angles in radians, one row per
+    anchor (needs at least as many centroids as anchors).
+    """
+    a = unit_anchors(anchors)
+    c = unit_anchors(centroids)
+    if c.shape[0] < a.shape[0]:
+        raise ValueError(f"{a.shape[0]} anchors but only {c.shape[0]} centroids to match them with")
+    angles = geodesic_distance(a, c)
+    rows, cols = linear_sum_assignment(angles)
+    return rows, cols, angles[rows, cols]
+
+
+def nearest_angle(anchors, centroids) -> np.ndarray:
+    """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
+    return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
+
+
+def pooling_spread(b: torch.Tensor, pooling: str) -> torch.Tensor:
+    """Map second-layer weights on the pooled grid back to the first layer's output grid.
+
+    ``b`` is a C3 weight (L, K, h, w). ``"average"``: each weight is spread as ``b/4`` over its
+    2x2 pooling window (2h x 2w). ``"subsample"``: each weight sits on every second position
+    (2h-1 x 2w-1), the dilation that gives Kuo's 13x13 receptive field.
+    """
+    if pooling not in POOLINGS:
+        raise ValueError(f"unknown pooling {pooling!r}: choose one of {', '.join(POOLINGS)}")
+    if b.ndim != 4:
+        raise ValueError(f"expected a conv weight (L, K, h, w), got shape {tuple(b.shape)}")
+    if pooling == "average":
+        return b.repeat_interleave(2, dim=2).repeat_interleave(2, dim=3) / 4.0
+    L, K, h, w = b.shape
+    out = b.new_zeros(L, K, 2 * h - 1, 2 * w - 1)
+    out[:, :, ::2, ::2] = b
+    return out
+
+
+def compound_anchors(c1_weight, c3_weight, pooling: str = "average") -> np.ndarray:
+    """Compound anchors ``C = A B`` of the C1 -> C3 cascade in pixel space (Eqs. 12, 21).
+
+    Parameters
+    ----------
+    c1_weight
+        First-layer anchors ``A``: conv weight (K, 1, 5, 5).
+    c3_weight
+        Second-layer anchors ``B``: conv weight (L, K, 5, 5).
+    pooling
+        Linear stand-in for S2 (see :data:`POOLINGS`).
+
+    Returns
+    -------
+    ndarray (L, R, R)
+        One pixel-space anchor per C3 channel; ``R = 14`` for ``"average"``, 13 for ``"subsample"``.
+        ``conv2d(x, C, stride=2)`` equals C3(pool(C1(x))) without rectification and biases.
+    """
+    a = torch.as_tensor(_weights(c1_weight))
+    b = torch.as_tensor(_weights(c3_weight))
+    if a.ndim != 4 or a.shape[1] != 1:
+        raise ValueError(f"c1_weight must have shape (K, 1, h, w), got {tuple(a.shape)}")
+    if b.ndim != 4 or b.shape[1] != a.shape[0]:
+        raise ValueError(f"c3_weight must have shape (L, {a.shape[0]}, h, w), got {tuple(b.shape)}")
+    spread = pooling_spread(b, pooling)
+    return F.conv_transpose2d(spread, a)[:, 0].numpy()
+
+
+def compound_bias(c1_bias, c3_weight, c3_bias) -> np.ndarray:
+    """Offset of the linear cascade: ``c0_l = b3_l + sum_{k,i,j} B[l,k,i,j] b1_k`` (any pooling above)."""
+    b1, w3, b3 = _weights(c1_bias), _weights(c3_weight), _weights(c3_bias)
+    if w3.ndim != 4 or b1.shape != (w3.shape[1],) or b3.shape != (w3.shape[0],):
+        raise ValueError("need c1_bias (K,), c3_weight (L, K, h, w) and c3_bias (L,)")
+    return b3 + np.einsum("lkij,k->l", w3, b1)
+
+
+def first_layer_matrix(c1_weight, pooling: str = "average") -> np.ndarray:
+    """The matrix ``A`` of the many-to-one cascade (Eqs. 18-19) in pixel space, pooling included.
+
+    Row ``n`` is the anchor-position vector ``alpha_n`` (Eq. 15): how pixel ``n`` of the R x R
+    receptive field feeds every first-layer response ``y_{p,k}`` that the C3 unit reads
+    (P positions x K channels). Shape ``(R*R, P*K)``; with :func:`second_layer_matrix`,
+    ``first_layer_matrix @ second_layer_matrix`` equals :func:`compound_anchors`, flattened.
+    """
+    a = torch.as_tensor(_weights(c1_weight))
+    if a.ndim != 4 or a.shape[1] != 1:
+        raise ValueError(f"c1_weight must have shape (K, 1, h, w), got {tuple(a.shape)}")
+    K, _, h, _ = a.shape
+    side = 5 * 2 + h - 1 if pooling == "average" else 4 * 2 + h
+    if pooling not in POOLINGS:
+        raise ValueError(f"unknown pooling {pooling!r}: choose one of {', '.join(POOLINGS)}")
+    eye = torch.eye(side * side, dtype=a.dtype).reshape(side * side, 1, side, side)
+    y = F.conv2d(eye, a)                              # pixel n -> C1 correlations
+    y = F.avg_pool2d(y, 2) if pooling == "average" else y[:, :, ::2, ::2]
+    return y.permute(0, 2, 3, 1).reshape(side * side, -1).numpy()   # columns: (position, channel)
+
+
+def second_layer_matrix(c3_weight) -> np.ndarray:
+    """The matrix ``B`` (P*K, L) of Eq. 20: C3 weights with rows ordered (position, channel)."""
+    b = _weights(c3_weight)
+    if b.ndim != 4:
+        raise ValueError(f"expected a conv weight (L, K, h, w), got shape {b.shape}")
+    return b.transpose(2, 3, 1, 0).reshape(-1, b.shape[0])
+
+
+@torch.no_grad()
+def cascade_responses(model, x: torch.Tensor, pooling: str = "average") -> dict:
+    """The three second-layer outputs of Kuo's section 3 for a LeNet-5 and images ``x`` (M, 1, 32, 32).
+
+    - ``z``: linear cascade ``C^T x + c0`` (both rectifications removed, pooling linear; Eq. 12),
+    - ``z_rect``: rectified compound anchors ``C'^T x + c0`` (Eqs. 16-17, Kuo's ``z'``),
+    - ``z_real_pre`` / ``z_real``: the trained network's C3 output before / after its ReLU
+      (Kuo's ``z''``; the real network rectifies both layers and uses max pooling).
+
+    All have shape (M, L, 10, 10), float64.
+    """
+    x64 = x.detach().to(torch.float64).cpu()
+    c = torch.as_tensor(compound_anchors(model.c1.weight, model.c3.weight, pooling)).unsqueeze(1)
+    c0 = torch.as_tensor(compound_bias(model.c1.bias, model.c3.weight, model.c3.bias))
+    z = F.conv2d(x64, c, stride=2) + c0[None, :, None, None]
+    z_rect = F.conv2d(x64, c.clamp(min=0), stride=2) + c0[None, :, None, None]
+    net = {k: v.detach().to(torch.float64).cpu() for k, v in
+           (("w1", model.c1.weight), ("b1", model.c1.bias), ("w3", model.c3.weight), ("b3", model.c3.bias))}
+    y = F.max_pool2d(F.relu(F.conv2d(x64, net["w1"], net["b1"])), 2)
+    pre = F.conv2d(y, net["w3"], net["b3"])
+    return {"z": z.numpy(), "z_rect": z_rect.numpy(), "z_real_pre": pre.numpy(), "z_real": F.relu(pre).numpy()}

@@ -1,0 +1,203 @@
+"""Data derivatives, the CNN transfer function and Maximum Gain (Stamatescu & McDonnell, §III-IV).
+
+A network is linearised around one input ``x0`` by a single backward pass: for a projection
+tensor ``p`` with the shape of the output ``z = f(x)``, the gradient of ``<p, f(x)>`` at ``x0``
+is the projected data derivative ``dz/dx`` (Eqs. 3-4). Its amplitude spectrum is the network's
+frequency response (Eq. 5, :func:`sigcnn.signals.transfer.frequency_response_db`) and the peak
+of that spectrum is the *Maximum Gain*. :class:`MaxGainMonitor` records it once per epoch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..signals.transfer import frequency_response_db, maximum_gain_db
+
+
+def impulse_image(size: int | tuple[int, int] = 32, channels: int = 1, value: int = 255) -> torch.Tensor:
+    """The impulse image of section III-B: ``value`` at the centre pixel, 0 elsewhere.
+
+    Returns a uint8 tensor ``(channels, H, W)`` in pixel units, with the impulse at
+    ``(H // 2, W // 2)`` in every channel; map it to the network's input scaling the same way
+    as the training images (for the book's grey-image networks: ``to_symmetric(impulse_image(32))``).
+    """
+    height, width = (size, size) if isinstance(size, int) else tuple(size)
+    if height < 2 or width < 2:
+        raise ValueError(f"an impulse image needs at least 2x2 pixels, got {height}x{width}")
+    if channels < 1:
+        raise ValueError(f"channels must be >= 1, got {channels}")
+    if not 0 < value <= 255:
+        raise ValueError(f"the impulse value must be in 1..255 (uint8 pixels), got {value}")
+    image = torch.zeros(channels, height, width, dtype=torch.uint8)
+    image[:, height // 2, width // 2] = value
+    return image
+
+
+def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f"the input must be a torch.Tensor image, got {type(x).__name__}")
+    if x.ndim == 3:
+        x = x.unsqueeze(0)
+    if x.ndim != 4 or x.shape[0] != 1:
+        raise ValueError(f"expected one image of shape (C, H, W) or (1, C, H, W), got {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise ValueError(f"the input image must be a float tensor in the network's input scaling, got {x.dtype}")
+    if expected_size is not None:
+        expected = (expected_size, expected_size) if isinstance(expected_size, int) else tuple(expected_size)
+        if tuple(x.shape[-2:]) != expected:
+            raise ValueError(f"image is {x.shape[-2]}x{x.shape[-1]} pixels but the network expects "
+                             f"{expected[0]}x{expected[1]}")
+    return x
+
+
+def data_derivative(function, x: torch.Tensor, projection: torch.Tensor) -> torch.Tensor:
+    """Projected data derivative ``d<p, f(x)>/dx`` at ``x`` (Eqs. 3-4), by one backward pass.
+
+    Parameters
+    ----------
+    function
+        A callable ``f`` (an ``nn.Module`` or any differentiable function of a tensor).
+    x
+        One input image ``(C, H, W)`` or ``(1, C, H, W)``, float.
+    projection
+        The projection tensor ``p``: the shape of ``f(x)``, with or without the batch axis.
+
+    Returns
+    -------
+    torch.Tensor
+        ``dz/dx`` of shape ``(C, H, W)``, detached. Parameter gradients (``.grad``) are left
+        untouched: only the derivative with respect to the input is computed.
+    """
+    x = _single_image(x).detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        out = function(x)
+        p = projection.to(device=out.device, dtype=out.dtype)
+        if p.shape != out.shape:
+            if p.shape == out.shape[1:] and out.shape[0] == 1:
+                p = p.unsqueeze(0)
+            else:
+                raise ValueError(f"projection has shape {tuple(projection.shape)} but the output has shape "
+                                 f"{tuple(out.shape)} (or {tuple(out.shape[1:])} without the batch axis)")
+        (grad,) = torch.autograd.grad((out * p).sum(), x)
+    return grad[0].detach()
+
+
+def winning_class_projection(logits: torch.Tensor) -> tuple[torch.Tensor, int, float]:
+    """Projection for a classifier (section III-C): ``p_i = 1 / score`` at the winning class, 0 elsewhere.
+
+    ``score = max softmax(logits)`` and ``i = argmax``. Returns ``(p, i, score)`` with ``p``
+    shaped like ``logits`` (one row). Non-finite logits give a NaN projection, index -1.
+    """
+    if logits.ndim == 2 and logits.shape[0] == 1:
+        logits = logits[0]
+    if logits.ndim != 1 or logits.numel() < 2:
+        raise ValueError(f"expected the logits of one input (N classes, N >= 2), got shape {tuple(logits.shape)}")
+    probs = torch.softmax(logits.detach().double(), 0)
+    if not torch.all(torch.isfinite(probs)):
+        return torch.full_like(probs, float("nan")), -1, float("nan")
+    index = int(probs.argmax())
+    score = float(probs[index])
+    p = torch.zeros_like(probs)
+    p[index] = 1.0 / score
+    return p, index, score
+
+
+def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=None) -> tuple[torch.Tensor, int, float]:
+    """Data derivative of a classifier's winning-class probability, scaled by ``1 / score``.
+
+    The network output is ``z = softmax(logits)`` (Eq. 6) and ``p`` is
+    :func:`winning_class_projection`, so the derivative equals ``d log z_i / dx``. The model is
+    used in whatever mode it is in (call ``model.eval()`` first, or use :func:`maximum_gain`).
+
+    Returns ``(dz/dx of shape (C, H, W), winning class i, score)``.
+    """
+    x = _single_image(x, expected_size)
+    with torch.no_grad():
+        logits = model(x)
+    p, index, score = winning_class_projection(logits)
+    grad = data_derivative(lambda inp: torch.softmax(model(inp), dim=1), x, p.to(logits.dtype))
+    return grad, index, score
+
+
+def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
+                 expected_size=None) -> np.ndarray:
+    """Maximum Gain (dB) of a classifier for ``image``, one value per input channel (section III-C).
+
+    ``image`` is in the network's input scaling (e.g. a pre-processed :func:`impulse_image`).
+    The model is switched to eval mode for the measurement and its previous mode is restored.
+    A Hann window is applied before the FFT (the paper does so for impulse images).
+    A network whose output or derivative is not finite (training diverged) gives NaN.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        grad, _, _ = classifier_data_derivative(model, image, expected_size)
+    finally:
+        model.train(was_training)
+    grad = grad.cpu().double().numpy()
+    if not np.all(np.isfinite(grad)):  # a diverged network: no response to measure
+        return np.full(grad.shape[0], np.nan)
+    return np.atleast_1d(maximum_gain_db(grad, window=window))
+
+
+def frequency_response(model: nn.Module, image: torch.Tensor, window: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``(dz/dx, |H| in dB)`` of a classifier for ``image``, both ``(C, H, W)`` float64 (eval mode)."""
+    was_training = model.training
+    model.eval()
+    try:
+        grad, _, _ = classifier_data_derivative(model, image)
+    finally:
+        model.train(was_training)
+    grad = grad.cpu().double().numpy()
+    return grad, frequency_response_db(grad, window=window)
+
+
+class MaxGainMonitor:
+    """Record the Maximum Gain of a classifier after every epoch.
+
+    Two lines attach it to a training loop::
+
+        monitor = MaxGainMonitor(to_symmetric(impulse_image(32)))
+        train_classifier(model, x, y, ..., callbacks=[monitor])   # or monitor(epoch, model) in your loop
+
+    Each call costs one forward and one backward pass of a single image. It measures in eval
+    mode, restores the model's previous mode, computes no parameter gradients and draws no
+    random numbers, so the training run it observes is unchanged.
+
+    Parameters
+    ----------
+    image
+        The probe image in the network's input scaling, ``(C, H, W)`` float.
+    window
+        Apply a Hann window before the FFT (default, as the paper does for impulse images).
+
+    Attributes
+    ----------
+    epochs : list[int]
+        The epochs at which the gain was measured.
+    per_channel : list[numpy.ndarray]
+        Maximum Gain (dB) of each input channel.
+    gains : list[float]
+        Maximum Gain (dB) averaged over input channels (section IV-B).
+    """
+
+    def __init__(self, image: torch.Tensor, window: bool = True):
+        self.image = _single_image(image).detach()
+        self.window = window
+        self.epochs: list[int] = []
+        self.per_channel: list[np.ndarray] = []
+        self.gains: list[float] = []
+
+    def measure(self, model: nn.Module) -> np.ndarray:
+        """Maximum Gain per input channel of ``model`` now (nothing is recorded)."""
+        device = next((t.device for t in model.parameters()), self.image.device)
+        return maximum_gain(model, self.image.to(device), window=self.window)
+
+    def __call__(self, epoch: int, model: nn.Module) -> float:
+        gain = self.measure(model)
+        self.epochs.append(int(epoch))
+        self.per_channel.append(gain)
+        self.gains.append(float(gain.mean()))
+        return self.gains[-1]
