@@ -2,7 +2,7 @@
 
 ``recos-anchors`` and ``recos-cascade`` analyse the same trained network; the cache lets the
 book build train it once. The cache key hashes every training setting, the data source, the
-device type, the torch version and the source of the code that trains (this file, the model,
+device type, the CPU thread count, the torch version and the source of the code that trains (this file, the model,
 the training loop, the scene builder), so a changed setting or code never reuses old weights.
 Without a cache file each experiment simply trains from scratch.
 """
@@ -107,8 +107,10 @@ def _code_fingerprint() -> str:
 
 def cache_key(spec: TrainingSpec, data_source: str, device: torch.device, num_classes: int) -> str:
     """Hash of everything that determines the weights (see the module docstring)."""
+    # CPU results depend on the number of threads (the order of floating-point sums), so it is keyed too.
     payload = {"spec": asdict(spec), "data_source": data_source, "device": device.type,
-               "num_classes": num_classes, "torch": torch.__version__, "code": _code_fingerprint()}
+               "threads": torch.get_num_threads(), "num_classes": num_classes,
+               "torch": torch.__version__, "code": _code_fingerprint()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
