@@ -6,8 +6,9 @@ from .images import ImageSplit, load_image_dataset
 from .registry import DATASETS, IMAGE_DATASETS, get_spec
 from .status import dataset_status
 from .store import data_root, is_offline
+from .urbansound import load_urbansound8k
 
 __all__ = [
     "AudioSet", "DATASETS", "DatasetUnavailable", "IMAGE_DATASETS", "ImageSplit",
-    "data_root", "dataset_status", "get_spec", "is_offline", "load_fsdd", "load_image_dataset",
+    "data_root", "dataset_status", "get_spec", "is_offline", "load_fsdd", "load_image_dataset", "load_urbansound8k",
 ]

@@ -114,7 +114,20 @@ FSDD = DatasetSpec(
     archive_member_prefix="recordings/",
 )
 
-DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD)}
+URBANSOUND8K = DatasetSpec(
+    name="urbansound8k",
+    folder="UrbanSound8K",
+    kind="audio-archive",
+    description="UrbanSound8K: 8,732 labelled urban sound excerpts (<= 4 s), 10 classes, 10 folds",
+    source="Salamon, Jacoby & Bello (2014), https://urbansounddataset.weebly.com/urbansound8k.html",
+    license="CC BY-NC 3.0",
+    manifest_count=8732,
+    archive_url="https://zenodo.org/record/1203745/files/UrbanSound8K.tar.gz",
+    archive_member_prefix="UrbanSound8K/",
+)
+"""No checksum is published for the archive; a download is checked by its file count and metadata."""
+
+DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K)}
 IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
 
 

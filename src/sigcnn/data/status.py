@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .registry import DATASETS, DatasetSpec
 from .store import dataset_dir, missing_files, wav_manifest
+from .urbansound import METADATA, urbansound_files
 
 
 @dataclass
@@ -26,6 +27,13 @@ def _status(spec: DatasetSpec) -> DatasetStatus:
         state = "partial" if count else "missing"
         return DatasetStatus(spec.name, state, str(folder),
                              [f"recordings/*.wav ({count}/{spec.manifest_count} files valid)"])
+    if spec.kind == "audio-archive":
+        has_meta, count = urbansound_files(folder)
+        if has_meta and count == spec.manifest_count:
+            return DatasetStatus(spec.name, "present", str(folder), [])
+        state = "partial" if (has_meta or count) else "missing"
+        return DatasetStatus(spec.name, state, str(folder),
+                             ([] if has_meta else [METADATA]) + [f"audio/fold*/*.wav ({count}/{spec.manifest_count})"])
     missing = missing_files(spec)
     state = "present" if not missing else ("missing" if len(missing) == len(spec.files) else "partial")
     return DatasetStatus(spec.name, state, str(folder), missing)

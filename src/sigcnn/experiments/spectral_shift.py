@@ -13,16 +13,14 @@ ratio and the lambda of Eq. 36.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..data import DatasetUnavailable, data_root, load_fsdd
+from ..data import load_fsdd, load_urbansound8k
 from ..data.audio_features import fixed_length_waveforms
-from ..data.registry import DatasetSpec
 from ..models import AudioVGG11
 from ..probes.spectra import record_spectra
 from ..provenance import Stopwatch, make_provenance
@@ -59,18 +57,6 @@ REPORT_ROWS = [
     {"reproduces": "Wu §3.1.3 (Network-audio-1)", "quantity": "test accuracy of the analysed network",
      "paper": "not reported", "metric": "test_accuracy"},
 ]
-
-URBANSOUND8K = DatasetSpec(
-    name="urbansound8k",
-    folder="UrbanSound8K",
-    kind="wav-folder",
-    description="UrbanSound8K: 8,732 labelled urban sound excerpts (<= 4 s), 10 classes, 10 folds",
-    source="Salamon, Jacoby & Bello (2014), https://urbansounddataset.weebly.com/urbansound8k.html",
-    license="CC BY-NC 3.0",
-    manifest_count=8732,
-    archive_url="https://zenodo.org/record/1203745/files/UrbanSound8K.tar.gz",
-)
-"""Registry-like entry for the paper's data set; not downloadable offline (``full`` scale only)."""
 
 SAMPLE_RATE = 8000
 
@@ -118,39 +104,14 @@ def make_config(scale: str | None = None, **overrides) -> Config:
 # data
 
 
-def _load_urbansound8k():
-    """UrbanSound8K from ``<data root>/UrbanSound8K`` (``audio/fold*/`` and ``metadata/UrbanSound8K.csv``),
-    resampled to 8 kHz mono; fold 10 is the test split."""
-    import soundfile
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    folder = data_root() / URBANSOUND8K.folder
-    meta = folder / "metadata" / "UrbanSound8K.csv"
-    if not meta.is_file():
-        raise DatasetUnavailable(
-            f"dataset 'urbansound8k' is missing metadata/UrbanSound8K.csv and audio/fold1..fold10 in {folder}; "
-            f"download {URBANSOUND8K.archive_url} and unpack it there (it is not fetched automatically)")
-    waves, labels, is_test = [], [], []
-    with meta.open() as handle:
-        for row in csv.DictReader(handle):
-            data, rate = soundfile.read(folder / "audio" / f"fold{row['fold']}" / row["slice_file_name"],
-                                        dtype="float64", always_2d=True)
-            g = gcd(SAMPLE_RATE, rate)
-            waves.append(resample_poly(data.mean(axis=1), SAMPLE_RATE // g, rate // g))
-            labels.append(int(row["classID"]))
-            is_test.append(row["fold"] == "10")
-    return waves, np.array(labels), np.array(is_test), f"{URBANSOUND8K.description}; {URBANSOUND8K.source}"
-
-
 def load_audio(config: Config):
     """``(x_train, y_train, x_test, y_test, data_source, sample_rate)`` as fixed-length tensors."""
     if config.dataset == "fsdd":
         audio = load_fsdd()
         waves, labels, is_test, source = audio.waveforms, audio.labels, audio.is_test, audio.data_source
     elif config.dataset == "urbansound8k":
-        waves, labels, is_test, source = _load_urbansound8k()
+        audio = load_urbansound8k(SAMPLE_RATE)
+        waves, labels, is_test, source = audio.waveforms, audio.labels, audio.is_test, audio.data_source
     else:
         raise ValueError(f"{NAME} needs an audio data set: choose one of {', '.join(DATASETS)}")
     x = fixed_length_waveforms(waves, config.length, decimate=config.decimate)

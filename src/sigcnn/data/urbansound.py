@@ -1,0 +1,86 @@
+"""UrbanSound8K (Wu et al.'s audio data set) from ``<data root>/UrbanSound8K``, resampled to 8 kHz."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tarfile
+import tempfile
+from math import gcd
+from pathlib import Path
+
+import numpy as np
+import soundfile
+from scipy.signal import resample_poly
+
+from .audio import AudioSet
+from .errors import DatasetUnavailable
+from .registry import URBANSOUND8K
+from .store import _download, dataset_dir, is_offline
+
+METADATA = "metadata/UrbanSound8K.csv"
+TEST_FOLD = "10"
+
+
+def urbansound_files(folder: Path) -> tuple[bool, int]:
+    """Whether the metadata table is there, and how many ``audio/fold*/*.wav`` files are."""
+    return (folder / METADATA).is_file(), sum(1 for _ in folder.glob("audio/fold*/*.wav"))
+
+
+def ensure_urbansound8k() -> Path:
+    """Make sure UrbanSound8K is unpacked under the data root, downloading it when allowed.
+
+    The archive (about 6 GB) has no published checksum, so a download is accepted when it
+    holds the metadata table and all 8,732 excerpts.
+
+    Raises
+    ------
+    DatasetUnavailable
+        When files are missing and ``SIGCNN_OFFLINE`` forbids the download, or the download fails.
+    """
+    spec = URBANSOUND8K
+    folder = dataset_dir(spec)
+    has_meta, count = urbansound_files(folder)
+    if has_meta and count == spec.manifest_count:
+        return folder
+    missing = f"{METADATA} and audio/fold1..fold10/*.wav ({count}/{spec.manifest_count} excerpts found)"
+    if is_offline():
+        raise DatasetUnavailable(
+            f"dataset 'urbansound8k' is missing {missing} in {folder} (SIGCNN_OFFLINE=1 forbids downloading "
+            f"{spec.archive_url}); unpack the archive there or set SIGCNN_DATA to a folder that has UrbanSound8K/")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    archive = folder.parent / "UrbanSound8K.tar.gz"
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix="staging-urbansound-"))
+    try:
+        _download(spec.archive_url, archive)
+        with tarfile.open(archive) as tar:
+            tar.extractall(staging, filter="data")
+        unpacked = staging / spec.archive_member_prefix.rstrip("/")
+        if urbansound_files(unpacked) != (True, spec.manifest_count):
+            raise DatasetUnavailable(f"dataset 'urbansound8k': the downloaded archive lacks {missing}")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(unpacked, folder)
+    except (OSError, tarfile.TarError) as exc:
+        raise DatasetUnavailable(f"dataset 'urbansound8k': download of {spec.archive_url} failed: {exc}") from exc
+    finally:
+        archive.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def load_urbansound8k(sample_rate: int = 8000) -> AudioSet:
+    """All excerpts as mono float32 waveforms at ``sample_rate``; fold 10 is the test split."""
+    folder = ensure_urbansound8k()
+    waves, labels, is_test = [], [], []
+    with (folder / METADATA).open() as handle:
+        for row in csv.DictReader(handle):
+            data, rate = soundfile.read(folder / "audio" / f"fold{row['fold']}" / row["slice_file_name"],
+                                        dtype="float64", always_2d=True)
+            g = gcd(sample_rate, rate)
+            waves.append(resample_poly(data.mean(axis=1), sample_rate // g, rate // g).astype(np.float32))
+            labels.append(int(row["classID"]))
+            is_test.append(row["fold"] == TEST_FOLD)
+    return AudioSet(waves, np.array(labels), [""] * len(waves), np.array(is_test), sample_rate,
+                    f"{URBANSOUND8K.description}; {URBANSOUND8K.source}")
