@@ -43,9 +43,9 @@ REPORT_ROWS = [
     {"reproduces": "S&M §IV-A (Fig. 8)", "quantity": "gain jitter at the highest lr / at lr 0.001 (median absolute 2nd difference)",
      "paper": "> 1 (no number)", "metric": "mnist_jitter_ratio_text"},
     {"reproduces": "S&M §IV-A (Fig. 9)", "quantity": "validation error after the last epoch, lr 0.001",
-     "paper": "no number (read from Fig. 9)", "metric": "mnist_base_final_val_error"},
+     "paper": "no number (read from Fig. 9)", "metric": "mnist_base_final_val_error", "format": "percent"},
     {"reproduces": "S&M §IV-C1", "quantity": "runs where the Maximum-Gain rules agree with the validation-loss verdict",
-     "paper": "agree (no number)", "metric": "diagnosis_agreement"},
+     "paper": "agree (no number)", "metric": "diagnosis_agreement", "format": "percent"},
     {"reproduces": "beyond the paper", "quantity": "median Spearman correlation of Maximum Gain with validation loss across epochs",
      "paper": "negative expected (no number)", "metric": "gain_val_loss_spearman_text"},
 ]
