@@ -1,6 +1,7 @@
 """Data layer: one data root (``$SIGCNN_DATA``), a hashed registry, downloads and the offline rule."""
 
 from .audio import AudioSet, load_fsdd
+from .cifar import load_cifar10
 from .errors import DatasetUnavailable
 from .images import ImageSplit, load_image_dataset
 from .registry import DATASETS, IMAGE_DATASETS, get_spec
@@ -10,5 +11,5 @@ from .urbansound import load_urbansound8k
 
 __all__ = [
     "AudioSet", "DATASETS", "DatasetUnavailable", "IMAGE_DATASETS", "ImageSplit",
-    "data_root", "dataset_status", "get_spec", "is_offline", "load_fsdd", "load_image_dataset", "load_urbansound8k",
+    "data_root", "dataset_status", "load_cifar10", "get_spec", "is_offline", "load_fsdd", "load_image_dataset", "load_urbansound8k",
 ]

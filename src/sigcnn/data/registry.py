@@ -127,7 +127,18 @@ URBANSOUND8K = DatasetSpec(
 )
 """No checksum is published for the archive; a download is checked by its file count and metadata."""
 
-DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K)}
+CIFAR10 = DatasetSpec(
+    name="cifar10",
+    folder="CIFAR10",
+    kind="cifar-archive",
+    description="CIFAR-10 colour images, 50,000 train + 10,000 test, 32x32 RGB, 10 classes",
+    source="Krizhevsky (2009), https://www.cs.toronto.edu/~kriz/cifar.html",
+    files=(RemoteFile("cifar-10-python.tar.gz", "c58f30108f718f92721af3b95e74349a", None,
+                      ("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",)),),
+)
+
+DATASETS: dict[str, DatasetSpec] = {
+    spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10)}
 IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
 
 

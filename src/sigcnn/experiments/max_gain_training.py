@@ -3,7 +3,7 @@
 Every training run records, after each epoch, the Maximum Gain of the network for the impulse
 image (:class:`~sigcnn.probes.max_gain.MaxGainMonitor`) beside the training and validation
 loss and error. Studies: a learning-rate sweep of LeNet on MNIST (Figs. 8-9); the same on a
-harder data set (CIFAR-10 in the paper; Fashion-MNIST here, offline) (Figs. 10-11);
+harder data set (CIFAR-10 when it is under the data root, else Fashion-MNIST) (Figs. 10-11);
 Network-in-Network against LeNet (Fig. 12); LeNet with x1/4 and x4 filters (Fig. 13). The
 section IV-C1 rules are applied to every gain curve and compared with the verdict of the
 validation loss.
@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from scipy.stats import spearmanr
 
-from ..data import IMAGE_DATASETS, load_image_dataset
+from ..data import IMAGE_DATASETS, DatasetUnavailable, load_cifar10, load_image_dataset
 from ..diagnosis import MIN_EPOCHS, diagnose_losses, diagnose_max_gain, jitter
 from ..models import NIN, WideLeNet
 from ..probes.epoch_metrics import HeldOutRecorder
@@ -35,6 +35,7 @@ TITLE = "Maximum Gain during training (learning rate, architecture, width)"
 PAPER = "stamatescu2018spectral"
 REPRODUCES = "Stamatescu & McDonnell §IV, Figs. 8-13"
 DATASETS = IMAGE_DATASETS
+HARD_DATASETS = ("cifar10",) + IMAGE_DATASETS
 STUDIES = ("mnist_lr", "hard_lr", "architecture", "width")
 
 REPORT_ROWS = [
@@ -59,7 +60,8 @@ class Config:
     seed: int = 0
     device: str = "auto"
     dataset: str = "mnist"
-    hard_dataset: str = "fashion-mnist"
+    hard_dataset: str = "cifar10"
+    hard_fallback: str | None = "fashion-mnist"  # used when CIFAR-10 is absent (offline)
     studies: tuple[str, ...] = STUDIES
     batch_size: int = 100
     optimizer: str = "sgd"  # SGD with momentum 0.9, as MatConvNet's examples
@@ -92,10 +94,10 @@ def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``seed=1``, ``dataset=...``)."""
     scale = resolve_scale(scale)
     overrides = {k: v for k, v in overrides.items() if v is not None}
-    for key in ("dataset", "hard_dataset"):
-        if key in overrides and overrides[key] not in DATASETS:
-            raise ValueError(f"max-gain-training needs a 28x28 grey image set for {key}: "
-                             f"choose one of {', '.join(DATASETS)}")
+    for key, allowed in (("dataset", DATASETS), ("hard_dataset", HARD_DATASETS)):
+        if key in overrides and overrides[key] not in allowed:
+            raise ValueError(f"max-gain-training needs {'a 28x28 grey' if key == 'dataset' else 'an'} image set "
+                             f"for {key}: choose one of {', '.join(allowed)}")
     bad = set(overrides.get("studies", ())) - set(STUDIES)
     if bad:
         raise ValueError(f"unknown studies {sorted(bad)}: choose from {', '.join(STUDIES)}")
@@ -116,7 +118,7 @@ def load_split(name, device, allow_test_split=False, train_limit=None, val_limit
 
     The official test images serve as validation set, as in the paper; ``*_limit`` keep the first images.
     """
-    data = load_image_dataset(name, allow_test_split=allow_test_split)
+    data = load_cifar10() if name == "cifar10" else load_image_dataset(name, allow_test_split=allow_test_split)
     x_tr, y_tr = data.train_images[:train_limit], data.train_labels[:train_limit]
     x_va, y_va = data.test_images[:val_limit], data.test_labels[:val_limit]
     return (to_symmetric(x_tr).to(device), y_tr.to(device), to_symmetric(x_va).to(device), y_va.to(device),
@@ -129,7 +131,7 @@ def train_with_monitor(model, data, *, epochs, lr, seed, batch_size=100, optimiz
     Maximum Gain (dB) of the impulse image, training and validation loss and error."""
     x_tr, y_tr, x_va, y_va = data
     generator = set_seed(seed)
-    monitor = MaxGainMonitor(to_symmetric(impulse_image(32)))
+    monitor = MaxGainMonitor(to_symmetric(impulse_image(32, channels=x_tr.shape[1]).unsqueeze(0)))
     held_out = HeldOutRecorder(x_va, y_va)
     log = train_classifier(model, x_tr, y_tr, epochs=epochs, batch_size=batch_size, lr=lr,
                            generator=generator, optimizer=optimizer, progress=progress, desc=desc,
@@ -148,20 +150,20 @@ def _runs(config: Config):
     runs = []
     if "mnist_lr" in config.studies:
         for f in config.mnist_factors:
-            runs.append(("mnist_lr", f"LeNet, lr x{factor_label(f)}", f"x{factor_label(f)}", lambda: WideLeNet(1.0),
+            runs.append(("mnist_lr", f"LeNet, lr x{factor_label(f)}", f"x{factor_label(f)}", lambda c: WideLeNet(1.0, in_channels=c),
                          config.mnist_lr * f, config.mnist_epochs, "main"))
     if "hard_lr" in config.studies:
         for f in config.hard_factors:
-            runs.append(("hard_lr", f"LeNet, lr x{factor_label(f)}", f"x{factor_label(f)}", lambda: WideLeNet(1.0),
+            runs.append(("hard_lr", f"LeNet, lr x{factor_label(f)}", f"x{factor_label(f)}", lambda c: WideLeNet(1.0, in_channels=c),
                          config.hard_lr * f, config.hard_epochs, "hard"))
     if "architecture" in config.studies:
-        runs.append(("architecture", "LeNet", "lenet", lambda: WideLeNet(1.0), config.arch_lr, config.arch_epochs,
+        runs.append(("architecture", "LeNet", "lenet", lambda c: WideLeNet(1.0, in_channels=c), config.arch_lr, config.arch_epochs,
                      "hard"))
-        runs.append(("architecture", "NIN", "nin", lambda: NIN(config.nin_channels), config.arch_lr,
+        runs.append(("architecture", "NIN", "nin", lambda c: NIN(config.nin_channels, in_channels=c), config.arch_lr,
                      config.arch_epochs, "hard"))
     if "width" in config.studies:
         for w in config.widths:
-            runs.append(("width", f"LeNet, filters x{factor_label(w)}", f"w{factor_label(w)}", lambda w=w: WideLeNet(w),
+            runs.append(("width", f"LeNet, filters x{factor_label(w)}", f"w{factor_label(w)}", lambda c, w=w: WideLeNet(w, in_channels=c),
                          config.arch_lr, config.arch_epochs, "hard"))
     return runs
 
@@ -173,16 +175,28 @@ def run(config: Config, progress: bool = False) -> Result:
         runs = _runs(config)
         needed = {role for *_, role in runs}
         loaded = {}
+        fallback_note = None
         for role, name in (("main", config.dataset), ("hard", config.hard_dataset)):
-            if role in needed:
+            if role not in needed:
+                continue
+            try:
                 loaded[role] = load_split(name, device, config.allow_test_split, config.train_limit,
                                           config.val_limit)
+            except DatasetUnavailable as exc:
+                if role != "hard" or not config.hard_fallback:
+                    raise
+                fallback_note = (f"The paper's harder data set {name} is not available ({exc}); "
+                                 f"{config.hard_fallback} stands in for it, with the same LeNet as for MNIST.")
+                loaded[role] = load_split(config.hard_fallback, device, config.allow_test_split,
+                                          config.train_limit, config.val_limit)
         metrics: dict = {"runs": len(runs)}
+        if "hard" in loaded:
+            metrics["hard_dataset_used"] = loaded["hard"][4].name
         arrays: dict = {}
         labels, studies, keys, all_curves = [], [], [], []
         for k, (study, label, short, factory, lr, epochs, role) in enumerate(runs):
             torch.manual_seed(config.seed + k)
-            model = factory().to(device)
+            model = factory(loaded[role][0].shape[1]).to(device)
             curves = train_with_monitor(model, loaded[role][:4], epochs=epochs, lr=lr, seed=config.seed + k,
                                         batch_size=config.batch_size, optimizer=config.optimizer,
                                         progress=progress, desc=f"{study}: {label}")
@@ -203,9 +217,8 @@ def run(config: Config, progress: bool = False) -> Result:
         _report_texts(metrics)
         sources = {role: value[4] for role, value in loaded.items()}
     notes = [f"{role} data: {src.split_note}" for role, src in sources.items()]
-    if "hard" in sources:
-        notes.append("The paper's harder data set is CIFAR-10, which is not in the book's data registry; "
-                     f"{config.hard_dataset} stands in for it, with the same LeNet as for MNIST.")
+    if fallback_note:
+        notes.append(fallback_note)
     if config.train_limit is not None or config.val_limit is not None:
         notes.append(f"{config.scale} scale: at most {config.train_limit} training and {config.val_limit} "
                      f"validation images per data set; {config.mnist_epochs} / {config.hard_epochs} epochs; "
