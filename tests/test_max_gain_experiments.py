@@ -111,3 +111,22 @@ def test_architecture_and_width_studies_run(real_data_root):
     assert list(r.arrays["run_keys"]) == ["architecture__lenet", "architecture__nin", "width__w1-4", "width__w4"]
     assert r.metrics["diagnosed_runs"] == 0 and np.isnan(r.metrics["diagnosis_agreement"])
     assert r.arrays["architecture__nin__gain"].shape == (1,)
+
+
+def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root):
+    """Online but unreachable (DNS failure): the weights are listed as missing, nothing crashes."""
+    import socket
+
+    import torchvision
+
+    monkeypatch.setenv("SIGCNN_OFFLINE", "0")
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+
+    def unreachable(*args, **kwargs):
+        raise socket.gaierror(-3, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(torchvision.models, "get_model", unreachable)
+    config = pretrained_max_gain.make_config("ci", models=("resnet18",), own_models=("lenet5",), own_epochs=1)
+    result = pretrained_max_gain.run(config)
+    assert result.metrics["imagenet_models_measured"] == 0
+    assert result.metrics["imagenet_models_missing"] == 1

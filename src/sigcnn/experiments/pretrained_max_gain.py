@@ -147,7 +147,10 @@ def _measure_imagenet(config, device, progress):
         weights = weights_of(name, config.weights)
         if offline and not present[name]:
             continue
-        model = torchvision.models.get_model(name, weights=weights).to(device)
+        try:  # downloads the weights when online and not cached
+            model = torchvision.models.get_model(name, weights=weights).to(device)
+        except OSError:  # no network, DNS failure, timeout, interrupted download: counted as missing
+            continue
         image, offset = imagenet_impulse(weights, device)
         gain = maximum_gain(model, image) + offset
         rows.append((name, gain, published_top5_error(weights)))
