@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from ..results import results_dir
 from ..runtime import set_seed
 from ..training import train_classifier
 from ..transforms import to_symmetric
+from ._config import scale_and_overrides, scaled_config
 
 
 @dataclass(frozen=True)
@@ -161,12 +162,9 @@ def build_config(config_class, scales: dict, name: str, datasets, scale: str | N
     ValueError
         For an unknown scale, or a data set that is not one of ``datasets``.
     """
-    from ..runtime import resolve_scale
-
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale, overrides = scale_and_overrides(scale, overrides)
     if "dataset" in overrides and (datasets is None or overrides["dataset"] not in datasets):
         if datasets is None:
             raise ValueError(f"{name} takes no dataset")
         raise ValueError(f"{name} needs a 28x28 grey image set: choose one of {', '.join(datasets)}")
-    return replace(config_class(scale=scale, **scales[scale]), **overrides)
+    return scaled_config(config_class, scales, scale, overrides)

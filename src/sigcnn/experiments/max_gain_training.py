@@ -11,7 +11,7 @@ validation loss.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -25,9 +25,10 @@ from ..probes.epoch_metrics import HeldOutRecorder
 from ..probes.max_gain import MaxGainMonitor, impulse_image
 from ..provenance import Stopwatch, make_provenance
 from ..results import Result
-from ..runtime import resolve_device, resolve_scale, set_seed
+from ..runtime import resolve_device, set_seed
 from ..training import train_classifier
 from ..transforms import to_symmetric
+from ._config import scale_and_overrides, scaled_config
 
 NAME = "max-gain-training"
 ORDER = 31
@@ -92,8 +93,7 @@ _SCALES = {
 
 def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``seed=1``, ``dataset=...``)."""
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale, overrides = scale_and_overrides(scale, overrides)
     for key, allowed in (("dataset", DATASETS), ("hard_dataset", HARD_DATASETS)):
         if key in overrides and overrides[key] not in allowed:
             raise ValueError(f"max-gain-training needs {'a 28x28 grey' if key == 'dataset' else 'an'} image set "
@@ -101,7 +101,7 @@ def make_config(scale: str | None = None, **overrides) -> Config:
     bad = set(overrides.get("studies", ())) - set(STUDIES)
     if bad:
         raise ValueError(f"unknown studies {sorted(bad)}: choose from {', '.join(STUDIES)}")
-    return replace(Config(scale=scale, **_SCALES[scale]), **overrides)
+    return scaled_config(Config, _SCALES, scale, overrides)
 
 
 def factor_label(factor: float) -> str:

@@ -10,7 +10,7 @@ against a box in frequency and a circular convolution (Eqs. 28-30).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -18,9 +18,10 @@ import torch.nn.functional as F
 
 from ..provenance import Stopwatch, make_provenance
 from ..results import Result
-from ..runtime import resolve_device, resolve_scale
+from ..runtime import resolve_device
 from ..signals import modulation as mod
 from ..signals.spectra import energy_spectrum, frequency_axis
+from ._config import scale_and_overrides, scaled_config
 
 NAME = "modulation-identities"
 ORDER = 21
@@ -70,11 +71,10 @@ _SCALES = {"ci": dict(trials=5), "laptop": dict(trials=50), "full": dict(trials=
 
 def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``seed=1``, ``trials=...``)."""
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale, overrides = scale_and_overrides(scale, overrides)
     if "dataset" in overrides:
         raise ValueError(f"{NAME} uses random signals, not a data set")
-    return replace(Config(scale=scale, **_SCALES[scale]), **overrides)
+    return scaled_config(Config, _SCALES, scale, overrides)
 
 
 def _gap(a, b) -> float:

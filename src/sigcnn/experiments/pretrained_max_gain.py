@@ -10,7 +10,7 @@ here on a 28x28 data set (top-1 test error instead of top-5, as there are only 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,8 +23,9 @@ from ..models import NIN, LeNet5, WideLeNet
 from ..probes.max_gain import impulse_image, maximum_gain
 from ..provenance import Stopwatch, make_provenance
 from ..results import Result
-from ..runtime import resolve_device, resolve_scale
+from ..runtime import resolve_device
 from .max_gain_training import load_split, train_with_monitor
+from ._config import scale_and_overrides, scaled_config
 
 NAME = "pretrained-max-gain"
 ORDER = 32
@@ -86,15 +87,14 @@ _SCALES = {
 
 def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``dataset=...``)."""
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale, overrides = scale_and_overrides(scale, overrides)
     if "dataset" in overrides and overrides["dataset"] not in DATASETS:
         raise ValueError(f"pretrained-max-gain trains its fallback networks on a 28x28 grey image set: "
                          f"choose one of {', '.join(DATASETS)}")
     bad = set(overrides.get("own_models", ())) - set(OWN_MODELS)
     if bad:
         raise ValueError(f"unknown own models {sorted(bad)}: choose from {', '.join(OWN_MODELS)}")
-    return replace(Config(scale=scale, **_SCALES[scale]), **overrides)
+    return scaled_config(Config, _SCALES, scale, overrides)
 
 
 def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1"):

@@ -7,7 +7,7 @@ both kinds of image) and the same test without rectification complete the experi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -16,10 +16,10 @@ from ..data import IMAGE_DATASETS, load_image_dataset
 from ..models import LeNet5, negate_first_layer
 from ..provenance import Stopwatch, make_provenance
 from ..results import Result
-from ..runtime import resolve_device, resolve_scale, set_seed
+from ..runtime import resolve_device, set_seed
 from ..training import accuracy, predict, train_classifier
 from ..transforms import to_symmetric
-from ._recos_common import LeNetConfig, lenet_scales
+from ._recos_common import LeNetConfig, build_config, lenet_scales
 
 NAME = "recos-negative"
 ORDER = 10  # position in the book (10s: RECOS, 20s: modulation, 30s: spectral response)
@@ -58,11 +58,7 @@ _SCALES = lenet_scales(
 
 def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``seed=1``, ``dataset=...``)."""
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    if "dataset" in overrides and overrides["dataset"] not in DATASETS:
-        raise ValueError(f"recos-negative needs a 28x28 grey image set: choose one of {', '.join(DATASETS)}")
-    return replace(Config(scale=scale, **_SCALES[scale]), **overrides)
+    return build_config(Config, _SCALES, NAME, DATASETS, scale, overrides)
 
 
 def _train(seed, inputs, labels, config, device, epochs, progress, desc, **model_kw):

@@ -13,7 +13,7 @@ ratio and the lambda of Eq. 36.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -25,10 +25,11 @@ from ..models import AudioVGG11
 from ..probes.spectra import record_spectra
 from ..provenance import Stopwatch, make_provenance
 from ..results import Result
-from ..runtime import resolve_device, resolve_scale, set_seed
+from ..runtime import resolve_device, set_seed
 from ..signals.modulation import spectral_pool
 from ..signals.spectra import accumulate_on_grid, frequency_axis, low_band_fraction, spectral_centroid
 from ..training import accuracy, train_classifier
+from ._config import scale_and_overrides, scaled_config
 
 NAME = "spectral-shift"
 ORDER = 20  # 20s: modulation
@@ -93,11 +94,10 @@ _SCALES = {
 
 def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``seed=1``, ``dataset=...``)."""
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale, overrides = scale_and_overrides(scale, overrides)
     if "dataset" in overrides and overrides["dataset"] not in DATASETS:
         raise ValueError(f"{NAME} needs an audio data set: choose one of {', '.join(DATASETS)}")
-    return replace(Config(scale=scale, **_SCALES[scale]), **overrides)
+    return scaled_config(Config, _SCALES, scale, overrides)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,16 +10,17 @@ of the second activation (Fig. 13) and the correlation and amplitude ratio of AC
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from ..provenance import Stopwatch, make_provenance
 from ..results import Result
-from ..runtime import resolve_device, resolve_scale
+from ..runtime import resolve_device
 from ..training import accuracy
 from . import spectral_shift as base
+from ._config import scale_and_overrides, scaled_config
 
 NAME = "spectral-shift-activations"
 ORDER = 22
@@ -63,14 +64,13 @@ _SCALES = {
 
 def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``seed=1``, ``variants=...``)."""
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale, overrides = scale_and_overrides(scale, overrides)
     if "dataset" in overrides and overrides["dataset"] not in DATASETS:
         raise ValueError(f"{NAME} needs an audio data set: choose one of {', '.join(DATASETS)}")
     unknown = [v for v in overrides.get("variants", ()) if v not in VARIANTS]
     if unknown:
         raise ValueError(f"unknown variant(s) {', '.join(unknown)}: choose from {', '.join(VARIANTS)}")
-    return replace(Config(scale=scale, **_SCALES[scale]), **overrides)
+    return scaled_config(Config, _SCALES, scale, overrides)
 
 
 _KEPT = ("act_moves_up_fraction", "act_moves_up_fraction_no_dc", "conv_moves_down_fraction", "act2_centroid_shift",

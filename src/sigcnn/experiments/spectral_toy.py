@@ -8,7 +8,7 @@ Gaussian's closed-form transfer function, and against the analytic response to t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -17,9 +17,10 @@ import torch.nn.functional as F
 from ..probes.max_gain import data_derivative
 from ..provenance import Stopwatch, make_provenance
 from ..results import Result
-from ..runtime import resolve_device, resolve_scale
+from ..runtime import resolve_device
 from ..signals.transfer import (continuous_gaussian_transfer_db, frequency_grid, frequency_response_db,
                                 gaussian_kernel, gaussian_transfer_db, maximum_gain_db)
+from ._config import scale_and_overrides, scaled_config
 
 NAME = "spectral-toy"
 ORDER = 30
@@ -63,13 +64,12 @@ _SCALES = {"ci": {}, "laptop": {}, "full": {}}
 
 def make_config(scale: str | None = None, **overrides) -> Config:
     """The configuration of a scale profile, with optional overrides (``image="astronaut"``)."""
-    scale = resolve_scale(scale)
-    overrides = {k: v for k, v in overrides.items() if v is not None}
+    scale, overrides = scale_and_overrides(scale, overrides)
     if "dataset" in overrides:
         raise ValueError("spectral-toy takes no dataset: it uses a photograph shipped with scikit-image")
     if overrides.get("image", "chelsea") not in IMAGES:
         raise ValueError(f"unknown image {overrides['image']!r}: choose one of {', '.join(IMAGES)}")
-    return replace(Config(scale=scale, **_SCALES[scale]), **overrides)
+    return scaled_config(Config, _SCALES, scale, overrides)
 
 
 def photograph(name: str = "chelsea") -> np.ndarray:
