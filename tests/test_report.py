@@ -7,6 +7,8 @@ from sigcnn.results import Result, save_result
 def test_format_value_units():
     assert report.format_value(0.9894, "percent") == "98.94 %"
     assert report.format_value(0.5, "number") == "0.5"
+    assert report.format_value(-3.0, "db") == "-3 dB" and report.format_value(77.6, "deg") == "77.6°"
+    assert report.format_value(1234.4, "int") == "1,234" and report.format_value(True) == "yes"
     assert report.format_value(-3.25e-12) == "-3.25e-12"
     assert report.format_value("no number", "percent") == "no number"
     assert report.row_format({"metric": "accuracy_original"}) == "percent"
@@ -15,13 +17,14 @@ def test_format_value_units():
 
 
 def test_rows_and_markdown_from_result_file(tmp_path):
-    from sigcnn.experiments import recos_negative
+    from sigcnn import experiments as sigcnn_experiments
     from sigcnn.results import load_result
 
-    metrics = {row["metric"]: 0.5 for row in recos_negative.REPORT_ROWS}
+    rows_spec = sigcnn_experiments.describe("recos-negative").report_rows
+    metrics = {row.metric: 0.5 for row in rows_spec}
     path = save_result(Result("recos-negative", "ci", metrics, {}, {"data_source": "unit test"}), tmp_path)
-    rows = report.rows_for(load_result(path), recos_negative)
-    assert len(rows) == len(recos_negative.REPORT_ROWS)
+    rows = report.rows_for(load_result(path))
+    assert len(rows) == len(rows_spec)
     assert rows[0].ours == "50.00 %" and rows[0].paper == "98.94 %"
     table = report.to_markdown(rows)
     assert table.count("\n") == len(rows) + 2 and "unit test" in table

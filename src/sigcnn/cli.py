@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_list() -> int:
     for name in experiments.names():
-        module = experiments.get(name)
-        print(f"{name:<24} {module.TITLE} — {module.REPRODUCES}")
+        exp = experiments.describe(name)
+        print(f"{name:<24} {exp.title} — {exp.reproduces}")
     return 0
 
 
@@ -54,7 +54,7 @@ def _cmd_run(args) -> int:
     from .runtime import resolve_device, resolve_scale
 
     try:
-        module = experiments.get(args.name)
+        module = experiments.describe(args.name)
         scale = resolve_scale(args.scale)
         resolve_device(args.device)
         seed = None
@@ -62,7 +62,7 @@ def _cmd_run(args) -> int:
             if not args.seed.isdigit():
                 raise ValueError(f"seed must be a non-negative integer, got {args.seed!r}")
             seed = int(args.seed)
-        if args.dataset is not None and not module.DATASETS:
+        if args.dataset is not None and not module.datasets:
             raise ValueError(f"experiment {args.name!r} takes no --dataset")
         config = module.make_config(scale, device=args.device, dataset=args.dataset, seed=seed)
     except ValueError as exc:

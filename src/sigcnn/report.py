@@ -1,66 +1,117 @@
-"""The reproduction report: paper values beside ours, read from result files."""
+"""The reproduction report: paper values beside ours (and beside the controls), read from result files."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from . import experiments
+from .experiments._base import ReportRow
+
+SOURCE_MARKS = {"paper": "", "derived": " ᵈ", "external": " ᵉ", "ours": " ⁿ"}
+"""Markers after a reference value: derived from the paper's words, from another source, or none (our measurement only)."""
+
+LEGEND = ("ᵈ derived from the paper's words (the paper prints no number); ᵉ from another publication "
+          "(see the references); ⁿ no reference value: our measurement only.")
 
 
 @dataclass
-class ReportRow:
+class ReportLine:
+    """One formatted line of the report."""
+
     experiment: str
     reproduces: str
     quantity: str
     paper: str
     ours: str
+    control: str
+    verdict: str
     scale: str
     data_source: str
 
 
 def format_value(value, fmt: str = "number") -> str:
-    """``fmt="percent"`` shows a fraction as a percentage; ``"number"`` four significant digits."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    """Show ``value`` in format ``fmt`` (see :data:`sigcnn.experiments._base.FORMATS`).
+
+    ``percent`` shows a fraction as a percentage, ``db``/``deg``/``rad`` add the unit,
+    ``int`` rounds, ``sci`` uses scientific notation, ``number`` four significant digits.
+    """
+    if value is None or isinstance(value, str):
+        return "—" if value is None else value
+    if isinstance(value, bool) or fmt == "bool":
+        return "yes" if value else "no"
+    if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    if isinstance(value, (int, float)) and fmt == "percent":
+    if fmt == "percent":
         return f"{100 * value:.2f} %"
+    if fmt == "int":
+        return f"{int(round(value)):,}"
+    if fmt == "sci":
+        return f"{value:.1e}"
+    unit = {"db": " dB", "deg": "°", "rad": " rad"}.get(fmt, "")
     if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+        return f"{value:.4g}{unit}"
+    return f"{value}{unit}"
 
 
-def row_format(spec: dict) -> str:
-    """A row's format: its ``"format"`` key, else percent for accuracy/error metrics."""
+def row_format(spec) -> str:
+    """A row's format (a :class:`ReportRow`, or the older dict form)."""
+    if isinstance(spec, ReportRow):
+        return spec.format
     if "format" in spec:
         return spec["format"]
     return "percent" if any(w in spec["metric"] for w in ("accuracy", "error_rate")) else "number"
 
 
-def rows_for(result, module) -> list[ReportRow]:
-    """Report rows of one experiment, from its module's ``REPORT_ROWS`` and its result."""
-    rows = []
-    for spec in module.REPORT_ROWS:
-        ours = result.metrics.get(spec["metric"])
-        fmt = row_format(spec)
-        rows.append(ReportRow(result.name, spec["reproduces"], spec["quantity"],
-                              format_value(spec["paper"], fmt), format_value(ours, fmt), result.scale,
-                              result.provenance.get("data_source", "?")))
-    return rows
+def _control_cells(row: ReportRow, metrics: dict) -> tuple[str, str]:
+    if row.control is None:
+        return "", ""
+    lo, hi = metrics.get(f"{row.metric}_control_min"), metrics.get(f"{row.metric}_control_max")
+    if lo is None or hi is None:
+        return f"{row.control}: not measured", ""
+    spread = f"{row.control}: {format_value(lo, row.format)} … {format_value(hi, row.format)}"
+    outside = metrics.get(f"{row.metric}_outside_controls")
+    verdict = "outside controls" if outside else "within controls"
+    return spread, verdict
 
 
-def build_report(scale: str | None = None, out_dir=None, names=None) -> list[ReportRow]:
-    """Rows of every experiment: reuse each result file when current, else run the experiment."""
-    rows = []
+def rows_for(result, experiment=None) -> list[ReportLine]:
+    """Report lines of one experiment, from its report rows and its result."""
+    experiment = experiment if experiment is not None else experiments.describe(result.name)
+    if not hasattr(experiment, "report_rows"):  # a module object
+        experiment = experiments.describe(result.name)
+    lines = []
+    for row in experiment.report_rows:
+        ours = result.metrics.get(row.metric)
+        control, verdict = _control_cells(row, result.metrics)
+        paper = format_value(row.paper, row.format) + SOURCE_MARKS[row.source]
+        lines.append(ReportLine(result.name, row.reproduces, row.quantity, paper, format_value(ours, row.format),
+                                control, verdict, result.scale, result.provenance.get("data_source", "?")))
+    return lines
+
+
+def build_report(scale: str | None = None, out_dir=None, names=None) -> list[ReportLine]:
+    """Lines of every experiment: reuse each result file when current, else run the experiment."""
+    lines = []
     for name in names or experiments.names():
         result = experiments.load_or_run(name, scale, out_dir=out_dir)
-        rows.extend(rows_for(result, experiments.get(name)))
-    return rows
+        lines.extend(rows_for(result, experiments.describe(name)))
+    return lines
 
 
-def to_markdown(rows: list[ReportRow]) -> str:
-    """A Markdown table of the report rows."""
-    head = "| experiment | reproduces | quantity | paper | ours | scale | data |\n|---|---|---|---|---|---|---|\n"
-    body = "".join(
-        f"| `{r.experiment}` | {r.reproduces} | {r.quantity} | {r.paper} | **{r.ours}** | {r.scale} | {r.data_source} |\n"
-        for r in rows)
-    return head + body
+def to_markdown(lines: list[ReportLine], *, with_experiment: bool = True) -> str:
+    """A Markdown table of report lines: the key columns first, provenance columns last."""
+    cols = ["reproduces", "quantity", "paper", "ours", "control", "verdict", "scale", "data_source"]
+    heads = ["reproduces", "quantity", "paper", "ours", "control (spread)", "vs control", "scale", "data"]
+    if with_experiment:
+        cols, heads = ["experiment", *cols], ["experiment", *heads]
+    keep = [i for i, c in enumerate(cols) if c not in ("control", "verdict") or any(getattr(x, c) for x in lines)]
+    cols, heads = [cols[i] for i in keep], [heads[i] for i in keep]
+    out = "| " + " | ".join(heads) + " |\n|" + "---|" * len(heads) + "\n"
+    for line in lines:
+        cells = []
+        for c in cols:
+            v = getattr(line, c)
+            cells.append(f"`{v}`" if c == "experiment" else f"**{v}**" if c == "ours" else v)
+        out += "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |\n"
+    return out

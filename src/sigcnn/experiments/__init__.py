@@ -1,32 +1,85 @@
-"""One module per paper experiment: ``make_config(scale, **overrides)`` and ``run(config) -> Result``.
+"""One module per paper experiment, each declaring an :class:`~sigcnn.experiments._base.Experiment`.
 
-Each module also names its paper (``PAPER``, a key of ``book/references.bib``), what it
-reproduces (``REPRODUCES``), the data sets it accepts (``DATASETS``, or ``None``) and the
-rows it contributes to the reproduction report (``REPORT_ROWS``).
+A module's ``EXPERIMENT`` names its paper (a key of ``book/references.bib``), what it
+reproduces, the data sets it accepts, its scale table, its report rows and its notebook; the
+module exposes ``make_config = EXPERIMENT.make_config`` and ``run = EXPERIMENT.run``.
+Experiments are discovered (no registry to edit) and ordered as their notebooks appear in
+``_toc.yml``. Older modules with ``NAME``/``run``/``REPORT_ROWS`` are described by a shim.
 """
 
 from __future__ import annotations
 
 import pkgutil
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
+from pathlib import Path
 from types import ModuleType
 
 from ..results import Result, load_result, result_path, results_dir, save_result
+from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
+
+
+def toc_files() -> list[str]:
+    """The files of ``_toc.yml`` in book order (empty when the book sources are not beside the code)."""
+    toc = Path(__file__).resolve().parents[3] / "_toc.yml"
+    if not toc.exists():
+        return []
+    return re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)", toc.read_text(), flags=re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
 def _discover() -> dict[str, str]:
-    """Experiment modules of this package: every module with ``NAME`` and ``run``, sorted by
-    ``ORDER`` (the book's order), then name. Adding an experiment needs no registry edit."""
+    """Experiment modules of this package, in the order their notebooks appear in ``_toc.yml``
+    (then by name). Adding an experiment needs no registry edit."""
+    order = {f: i for i, f in enumerate(toc_files())}
     found = []
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_"):
             continue
         module = import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "NAME") and hasattr(module, "run"):
-            found.append((getattr(module, "ORDER", 100), module.NAME, module.__name__))
-    return {name: mod for _, name, mod in sorted(found)}
+        exp = getattr(module, "EXPERIMENT", None)
+        if isinstance(exp, Experiment):
+            found.append((order.get(exp.notebook, len(order)), 0, exp.name, module.__name__))
+        elif hasattr(module, "NAME") and hasattr(module, "run"):
+            nb = getattr(module, "NOTEBOOK", None)
+            found.append((order.get(nb, len(order)), getattr(module, "ORDER", 100), module.NAME, module.__name__))
+    return {name: mod for *_, name, mod in sorted(found)}
+
+
+@dataclass(frozen=True)
+class _LegacyDescription:
+    """The :class:`Experiment` fields a caller reads, for a module not yet ported to the base."""
+
+    module: ModuleType
+
+    name = property(lambda self: self.module.NAME)
+    title = property(lambda self: self.module.TITLE)
+    paper = property(lambda self: self.module.PAPER)
+    reproduces = property(lambda self: self.module.REPRODUCES)
+    datasets = property(lambda self: getattr(self.module, "DATASETS", None))
+    notebook = property(lambda self: getattr(self.module, "NOTEBOOK", None))
+
+    @property
+    def report_rows(self) -> tuple[ReportRow, ...]:
+        return tuple(ReportRow.from_dict(r) for r in getattr(self.module, "REPORT_ROWS", ()))
+
+    def make_config(self, scale=None, **overrides):
+        return self.module.make_config(scale, **overrides)
+
+    def run(self, config, progress: bool = False):
+        return self.module.run(config, progress=progress)
+
+    def findings_for(self, metrics: dict) -> list[str]:
+        return list(self.module.findings(metrics)) if hasattr(self.module, "findings") else []
+
+
+def describe(name: str):
+    """The description of experiment ``name``: its :class:`Experiment` (or a shim with the same fields)."""
+    module = get(name)
+    exp = getattr(module, "EXPERIMENT", None)
+    return exp if isinstance(exp, Experiment) else _LegacyDescription(module)
 
 
 def names() -> list[str]:
@@ -50,13 +103,13 @@ def get(name: str) -> ModuleType:
 
 def make_config(name: str, scale: str | None = None, **overrides):
     """The configuration of experiment ``name`` at ``scale`` (``None`` overrides are ignored)."""
-    return get(name).make_config(scale, **overrides)
+    return describe(name).make_config(scale, **overrides)
 
 
 def run_experiment(name: str, scale: str | None = None, progress: bool = False, **overrides) -> Result:
     """Build the configuration and run experiment ``name``."""
-    module = get(name)
-    return module.run(module.make_config(scale, **overrides), progress=progress)
+    exp = describe(name)
+    return exp.run(exp.make_config(scale, **overrides), progress=progress)
 
 
 def load_or_run(name: str, scale: str | None = None, out_dir=None, **overrides) -> Result:
@@ -77,7 +130,7 @@ def load_or_run(name: str, scale: str | None = None, out_dir=None, **overrides) 
         same_code = stored.provenance.get("git_commit") == commit and not commit.endswith("-dirty")
         if same_config and same_code:
             return stored
-    result = get(name).run(config)
+    result = describe(name).run(config)
     save_result(result, out_dir)
     return result
 
@@ -90,4 +143,4 @@ def _plain(value):
     return value
 
 
-__all__ = ["Result", "get", "load_or_run", "make_config", "names", "run_experiment", "save_result"]
+__all__ = ["BaseConfig", "Experiment", "Measured", "ReportRow", "Result", "RunContext", "describe", "get", "load_or_run", "make_config", "names", "run_experiment", "save_result"]

@@ -13,53 +13,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..probes.recos_tables import recos_tables
-from ._recos_common import build_config
-from ..provenance import Stopwatch, make_provenance
-from ..results import Result
-from ..runtime import resolve_device
 from ..signals.patches import extract_patches
 from ..signals.sphere import (augment_anchors, augment_inputs, augmented_responses, geodesic_distance,
                               mean_removed, mean_removed_correlation, rectified_correlations, scaled_responses,
                               translated_sphere_responses)
-
-NAME = "recos-sphere"
-ORDER = 11
-TITLE = "RECOS sphere identities: the negative cat, the translated sphere, Tables 1-2"
-PAPER = "kuo2016recos"
-REPRODUCES = "Kuo (2016) §2, Fig. 4, Eqs. 1-10; Tables 1-2"
-DATASETS = None
-
-REPORT_ROWS = [
-    {"reproduces": "Kuo Fig. 4", "quantity": "cat vs its negative: correlation after mean removal",
-     "paper": -1.0, "metric": "cat_correlation"},
-    {"reproduces": "Kuo Fig. 4", "quantity": "cat vs its negative: geodesic distance (rad)",
-     "paper": float(np.pi), "metric": "cat_geodesic_distance"},
-    {"reproduces": "Kuo Eqs. 6, 8, 10", "quantity": "cat patches, random anchors: the three forms agree (max abs diff < 1e-12)",
-     "paper": "identity", "metric": "translated_sphere_identity_holds"},
-    {"reproduces": "Kuo Table 1", "quantity": "LeNet-5 RECOS units whose N and K match the paper",
-     "paper": 5, "metric": "table1_matching_rows"},
-    {"reproduces": "Kuo Table 2", "quantity": "torchvision AlexNet units whose N and K match the paper",
-     "paper": 8, "metric": "table2_matching_rows"},
-]
+from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(BaseConfig):
     """Settings of one run (no training: the scales differ only in how many patches are checked)."""
 
-    scale: str
-    seed: int = 0
     device: str = "cpu"
     n_anchors: int = 6
     patch_stride: int = 3
-
-
-_SCALES = {"ci": dict(patch_stride=3), "laptop": dict(patch_stride=1), "full": dict(patch_stride=1)}
-
-
-def make_config(scale: str | None = None, **overrides) -> Config:
-    """The configuration of a scale profile, with optional overrides (``seed=1``)."""
-    return build_config(Config, _SCALES, NAME, DATASETS, scale, overrides)
 
 
 def grey_cat() -> np.ndarray:
@@ -75,46 +42,43 @@ def negative_image(image: np.ndarray) -> np.ndarray:
     return 255.0 - np.asarray(image, dtype=np.float64)
 
 
-def run(config: Config, progress: bool = False) -> Result:
-    """Run the checks and return their :class:`~sigcnn.results.Result`."""
-    device = resolve_device(config.device)
-    with Stopwatch() as clock:
-        cat = grey_cat()
-        neg = negative_image(cat)
-        metrics: dict = {"cat_correlation": mean_removed_correlation(cat, neg),
-                         "cat_geodesic_distance": float(geodesic_distance(mean_removed(cat.ravel()),
-                                                                          mean_removed(neg.ravel())[None])[0]),
-                         "cat_raw_correlation": float(cat.ravel() @ neg.ravel()
-                                                      / np.linalg.norm(cat) / np.linalg.norm(neg))}
-        metrics["cat_geodesic_error"] = abs(metrics["cat_geodesic_distance"] - np.pi)
-        patches = extract_patches(cat, 5, stride=config.patch_stride) / 255.0
-        rng = np.random.default_rng(config.seed)
-        anchors = rng.standard_normal((config.n_anchors, 25))
-        direct = rectified_correlations(mean_removed(patches), anchors)
-        eq6 = translated_sphere_responses(patches, anchors)
-        eq8 = augmented_responses(patches, anchors)
-        eq10 = scaled_responses(augment_inputs(patches), augment_anchors(anchors))
-        metrics["patches"] = int(patches.shape[0])
-        metrics["eq6_vs_direct_max_abs_diff"] = float(np.abs(eq6 - direct).max())
-        metrics["eq6_vs_eq8_max_abs_diff"] = float(np.abs(eq6 - eq8).max())
-        metrics["eq6_vs_eq10_max_abs_diff"] = float(np.abs(eq6 - eq10).max())
-        metrics["translated_sphere_max_abs_diff"] = max(metrics["eq6_vs_direct_max_abs_diff"],
-                                                        metrics["eq6_vs_eq8_max_abs_diff"],
-                                                        metrics["eq6_vs_eq10_max_abs_diff"])
-        metrics["translated_sphere_identity_holds"] = bool(metrics["translated_sphere_max_abs_diff"] < 1e-12)
-        metrics["response_scale"] = float(np.abs(eq6).max())
-        tables = recos_tables()
-        for label, rows in (("table1", tables["lenet5"]), ("table2", tables["alexnet"])):
-            metrics[f"{label}_rows"] = len(rows)
-            metrics[f"{label}_matching_rows"] = sum((r["N"], r["K"]) == (r["paper_N"], r["paper_K"]) for r in rows)
-        arrays = {"cat": cat, "table1_NK": np.array([[r["N"], r["K"]] for r in tables["lenet5"]]),
-                  "table2_NK": np.array([[r["N"], r["K"]] for r in tables["alexnet"]])}
+def measure(config: Config, ctx: RunContext) -> Measured:
+    """The sphere checks and the tables (Kuo Fig. 4, Eqs. 6-10, Tables 1-2)."""
+    cat = grey_cat()
+    neg = negative_image(cat)
+    metrics: dict = {"cat_correlation": mean_removed_correlation(cat, neg),
+                     "cat_geodesic_distance": float(geodesic_distance(mean_removed(cat.ravel()),
+                                                                      mean_removed(neg.ravel())[None])[0]),
+                     "cat_raw_correlation": float(cat.ravel() @ neg.ravel()
+                                                  / np.linalg.norm(cat) / np.linalg.norm(neg))}
+    metrics["cat_geodesic_error"] = abs(metrics["cat_geodesic_distance"] - np.pi)
+    patches = extract_patches(cat, 5, stride=config.patch_stride) / 255.0
+    rng = np.random.default_rng(config.seed)
+    anchors = rng.standard_normal((config.n_anchors, 25))
+    direct = rectified_correlations(mean_removed(patches), anchors)
+    eq6 = translated_sphere_responses(patches, anchors)
+    eq8 = augmented_responses(patches, anchors)
+    eq10 = scaled_responses(augment_inputs(patches), augment_anchors(anchors))
+    metrics["patches"] = int(patches.shape[0])
+    metrics["eq6_vs_direct_max_abs_diff"] = float(np.abs(eq6 - direct).max())
+    metrics["eq6_vs_eq8_max_abs_diff"] = float(np.abs(eq6 - eq8).max())
+    metrics["eq6_vs_eq10_max_abs_diff"] = float(np.abs(eq6 - eq10).max())
+    metrics["translated_sphere_max_abs_diff"] = max(metrics["eq6_vs_direct_max_abs_diff"],
+                                                    metrics["eq6_vs_eq8_max_abs_diff"],
+                                                    metrics["eq6_vs_eq10_max_abs_diff"])
+    metrics["translated_sphere_identity_holds"] = bool(metrics["translated_sphere_max_abs_diff"] < 1e-12)
+    metrics["response_scale"] = float(np.abs(eq6).max())
+    tables = recos_tables()
+    for label, rows in (("table1", tables["lenet5"]), ("table2", tables["alexnet"])):
+        metrics[f"{label}_rows"] = len(rows)
+        metrics[f"{label}_matching_rows"] = sum((r["N"], r["K"]) == (r["paper_N"], r["paper_K"]) for r in rows)
+    arrays = {"cat": cat, "table1_NK": np.array([[r["N"], r["K"]] for r in tables["lenet5"]]),
+              "table2_NK": np.array([[r["N"], r["K"]] for r in tables["alexnet"]])}
     notes = ["Image: skimage.data.chelsea() in grey (ships with scikit-image). Patches scaled to [0, 1]; "
              f"{config.n_anchors} Gaussian random anchors (seed {config.seed}).",
              "AlexNet: torchvision.models.alexnet(weights=None), the single-GPU variant (64-192-384-256-256 "
              "channels), not the two-GPU original of Kuo's Table 2."]
-    provenance = make_provenance(config, device, "scikit-image sample data (offline)", clock.seconds, notes)
-    return Result(NAME, config.scale, metrics, arrays, provenance)
+    return Measured(metrics, arrays, "scikit-image sample data (offline)", notes)
 
 
 def findings(metrics: dict) -> list[str]:
@@ -133,3 +97,31 @@ def findings(metrics: dict) -> list[str]:
         "(Kuo prints 256×1×1).",
     ]
     return out
+
+
+EXPERIMENT = Experiment(
+    name="recos-sphere",
+    title="RECOS sphere identities: the negative cat, the translated sphere, Tables 1-2",
+    paper="kuo2016recos",
+    reproduces="Kuo (2016) §2, Fig. 4, Eqs. 1-10; Tables 1-2",
+    config=Config,
+    scales={"ci": dict(patch_stride=3), "laptop": dict(patch_stride=1), "full": dict(patch_stride=1)},
+    measure=measure,
+    notebook="notebooks/recos_sphere",
+    report_rows=(
+        ReportRow("Kuo Fig. 4", "cat vs its negative: correlation after mean removal", "cat_correlation",
+                  -1.0, source="derived"),
+        ReportRow("Kuo Fig. 4", "cat vs its negative: geodesic distance (rad)", "cat_geodesic_distance",
+                  float(np.pi), source="derived", format="rad"),
+        ReportRow("Kuo Eqs. 6, 8, 10", "cat patches, random anchors: the three forms agree (max abs diff < 1e-12)",
+                  "translated_sphere_identity_holds", "identity", format="bool"),
+        ReportRow("Kuo Table 1", "LeNet-5 RECOS units whose N and K match the paper", "table1_matching_rows", 5,
+                  format="int"),
+        ReportRow("Kuo Table 2 (illustration)", "torchvision AlexNet units whose N and K match the paper "
+                  "(a different AlexNet: an illustration, not a reproduction)", "table2_matching_rows", 8,
+                  format="int"),
+    ),
+    findings=findings,
+)
+make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
+NAME = EXPERIMENT.name

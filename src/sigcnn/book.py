@@ -1,0 +1,128 @@
+"""What notebooks call: run-or-load an experiment and show its provenance, claims and findings.
+
+Every experiment notebook opens with the same lines::
+
+    from sigcnn import book
+    result = book.experiment("recos-sphere")      # runs (or reuses) it, shows where it came from
+
+and shows its claims with ``book.claims(result)`` and its findings with ``book.findings(result)``.
+Summary tables are built with :func:`markdown_table`, never by hand in a notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from . import experiments
+from .report import format_value, rows_for, to_markdown
+from .results import Result, results_dir, save_result
+from .runtime import resolve_scale
+
+
+def _display(text: str) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython is a dependency of the book extra
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+    else:
+        display(Markdown(text))
+
+
+def provenance_markdown(result: Result) -> str:
+    """One paragraph: scale, device, wall time, data source, commit, and the run's notes."""
+    p = result.provenance
+    text = (f"**`{result.name}`** at scale `{result.scale}` on {p.get('device', '?')}, "
+            f"{p.get('wall_time_s', float('nan')):.1f} s, commit `{str(p.get('git_commit', '?'))[:12]}`. "
+            f"Data: {p.get('data_source', '?')}.")
+    notes = p.get("notes") or []
+    if notes:
+        text += "\n\n" + "\n".join(f"- {n}" for n in notes)
+    return text
+
+
+def claims_markdown(result: Result) -> str:
+    """The report rows of ``result``'s experiment: paper value, ours, control spread and verdict."""
+    lines = rows_for(result, experiments.describe(result.name))
+    if not lines:
+        return "_This experiment adds no row to the reproduction report._"
+    from .report import LEGEND
+
+    table = to_markdown(lines, with_experiment=False)
+    if any(mark in table for mark in ("ᵈ", "ᵉ", "ⁿ")):
+        table += "\n" + LEGEND + "\n"
+    return table
+
+
+def findings_markdown(result: Result) -> str:
+    """The experiment's findings, computed from the measured numbers, as a bulleted list."""
+    items = experiments.describe(result.name).findings_for(result.metrics)
+    return "\n".join(f"- {item}" for item in items) if items else "_No findings stated._"
+
+
+def experiment(name: str, scale: str | None = None, *, show: bool = True, reuse: bool = True,
+               **overrides) -> Result:
+    """Run experiment ``name`` at ``scale`` (``$SIGCNN_SCALE`` or ``ci``), or reuse its current result file.
+
+    The result file is written to ``$SIGCNN_RESULTS`` (so the reproduction report reads the same
+    numbers). With ``show``, displays the provenance paragraph.
+    """
+    scale = resolve_scale(scale)
+    if reuse:
+        result = experiments.load_or_run(name, scale, **overrides)
+    else:
+        result = experiments.run_experiment(name, scale, **overrides)
+        save_result(result, results_dir())
+    if show:
+        _display(provenance_markdown(result))
+    return result
+
+
+def claims(result: Result) -> None:
+    """Display :func:`claims_markdown`."""
+    _display(claims_markdown(result))
+
+
+def findings(result: Result) -> None:
+    """Display :func:`findings_markdown`."""
+    _display(findings_markdown(result))
+
+
+def markdown_table(rows: Sequence[Mapping], columns: Mapping[str, str] | Sequence[str],
+                   formats: Mapping[str, str | Callable] | None = None) -> str:
+    """A Markdown table of ``rows`` (mappings), one column per key of ``columns``.
+
+    ``columns`` maps keys to headers (or lists keys, used as headers); ``formats`` maps a key to
+    a :func:`~sigcnn.report.format_value` format name or to a function of the value.
+
+    Raises
+    ------
+    KeyError
+        When a row lacks a column's key (named in the message).
+    """
+    columns = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
+    formats = dict(formats or {})
+    out = "| " + " | ".join(columns.values()) + " |\n|" + "---|" * len(columns) + "\n"
+    for i, row in enumerate(rows):
+        cells = []
+        for key in columns:
+            if key not in row:
+                raise KeyError(f"row {i} has no column {key!r}")
+            fmt = formats.get(key, "number")
+            value = fmt(row[key]) if callable(fmt) else format_value(row[key], fmt)
+            cells.append(str(value).replace("|", "\\|"))
+        out += "| " + " | ".join(cells) + " |\n"
+    return out
+
+
+def table(rows: Sequence[Mapping], columns, formats=None) -> None:
+    """Display :func:`markdown_table`."""
+    _display(markdown_table(rows, columns, formats))
+
+
+def markdown(text: str) -> None:
+    """Display Markdown text (computed sentences)."""
+    _display(text)

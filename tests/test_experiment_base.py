@@ -1,0 +1,116 @@
+"""The experiment base: config building, validation, the runner, controls and the display layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from sigcnn import book, experiments
+from sigcnn.controls import compare_to_controls, control_metrics
+from sigcnn.experiments._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
+from sigcnn.report import rows_for
+
+
+@dataclass(frozen=True)
+class _Config(BaseConfig):
+    dataset: str = "mnist"
+    width: int = 1
+    mode: str = "a"
+
+
+def _measure(config: _Config, ctx: RunContext) -> Measured:
+    draw = float(np.random.rand())  # seeded by the runner
+    return Measured({"width": config.width, "draw": draw, "value": 0.5, "value_control_min": 0.1,
+                     "value_control_max": 0.2, "value_outside_controls": True}, {"x": np.arange(3)},
+                    "unit test data", ["a note"])
+
+
+_EXP = Experiment(name="toy", title="t", paper="p", reproduces="r", config=_Config,
+                  scales={"ci": {"width": 1}, "laptop": {"width": 2}, "full": {"width": 3}}, measure=_measure,
+                  datasets=("mnist", "fashion-mnist"), choices={"mode": ("a", "b")},
+                  report_rows=(ReportRow("Fig. 1", "value", "value", 0.4, control="untrained, 3 seeds"),
+                               ReportRow("Fig. 2", "width", "width", None, source="ours", format="int")),
+                  findings=lambda m: [f"width is {m['width']}"])
+
+
+def test_make_config_reads_the_scale_table_and_overrides():
+    assert _EXP.make_config("laptop").width == 2
+    assert _EXP.make_config("full", width=7, seed=None).width == 7  # None overrides are ignored
+
+
+@pytest.mark.parametrize("name", ["fashion_mnist", "FASHION-MNIST", " Fashion-Mnist "])
+def test_dataset_names_are_case_and_underscore_insensitive(name):
+    assert _EXP.make_config("ci", dataset=name).dataset == "fashion-mnist"
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"dataset": "cifar10"}, "does not take dataset 'cifar10'"),
+    ({"widht": 3}, "no setting 'widht'"),
+    ({"mode": "c"}, "unknown mode 'c'"),
+    ({"seed": -1}, "seed must be"),
+    ({"seed": 2**64}, "seed must be"),
+    ({"seed": True}, "seed must be"),
+])
+def test_bad_overrides_are_named(overrides, words):
+    with pytest.raises(ValueError, match=words):
+        _EXP.make_config("ci", **overrides)
+
+
+def test_an_incomplete_scale_table_is_refused():
+    with pytest.raises(ValueError, match="lacks"):
+        Experiment(name="x", title="t", paper="p", reproduces="r", config=_Config, scales={"ci": {}},
+                   measure=_measure)
+
+
+def test_run_seeds_and_records_provenance():
+    a, b = _EXP.run(_EXP.make_config("ci", seed=3)), _EXP.run(_EXP.make_config("ci", seed=3))
+    c = _EXP.run(_EXP.make_config("ci", seed=4))
+    assert a.metrics["draw"] == b.metrics["draw"] != c.metrics["draw"]
+    assert a.provenance["config"]["seed"] == 3 and a.provenance["data_source"] == "unit test data"
+    assert a.provenance["notes"] == ["a note"] and a.provenance["wall_time_s"] >= 0
+
+
+def test_run_refuses_text_metrics():
+    exp = Experiment(name="bad", title="t", paper="p", reproduces="r", config=_Config,
+                     scales={"ci": {}, "laptop": {}, "full": {}},
+                     measure=lambda c, ctx: Measured({"shown": "1.0 dB"}))
+    with pytest.raises(TypeError, match="metrics must be numbers"):
+        exp.run(exp.make_config("ci"))
+
+
+def test_report_line_shows_control_and_marks():
+    result = _EXP.run(_EXP.make_config("ci"))
+    lines = rows_for(result, _EXP)
+    assert lines[0].control == "untrained, 3 seeds: 0.1 … 0.2" and lines[0].verdict == "outside controls"
+    assert lines[1].paper == "— ⁿ" and lines[1].ours == "1"
+
+
+def test_controls_verdict_against_a_hand_computed_spread():
+    comp = compare_to_controls([0.9, 0.8, 0.85], [0.1, 0.5, 0.3])
+    assert comp.trained_mean == pytest.approx(0.85) and (comp.control_min, comp.control_max) == (0.1, 0.5)
+    assert comp.outside and "supports" in comp.verdict(True)
+    inside = compare_to_controls([0.3, 0.2, 0.4], [0.1, 0.5])
+    assert not inside.outside and "initialisation" in inside.verdict(True)
+    assert "does not support" in inside.verdict(False)
+    m = control_metrics("q", comp)
+    assert m["q_control_max"] == 0.5 and m["q_trained_min"] == 0.8 and m["q_outside_controls"] is True
+    with pytest.raises(ValueError):
+        compare_to_controls([], [1.0])
+    with pytest.raises(ValueError):
+        compare_to_controls([np.nan], [1.0])
+
+
+def test_markdown_table_formats_and_names_missing_columns():
+    text = book.markdown_table([{"a": 0.25, "b": 3}], {"a": "share", "b": "count"}, {"a": "percent", "b": "int"})
+    assert text.splitlines() == ["| share | count |", "|---|---|", "| 25.00 % | 3 |"]
+    with pytest.raises(KeyError, match="column 'b'"):
+        book.markdown_table([{"a": 1}], ["a", "b"])
+
+
+def test_experiments_follow_the_toc_order():
+    toc = experiments.toc_files()
+    order = [experiments.describe(n).notebook for n in experiments.names()]
+    positions = [toc.index(nb) for nb in order if nb in toc]
+    assert positions == sorted(positions)
