@@ -19,13 +19,15 @@ endif
 export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
 export SIGCNN_SCALE ?= ci
 
-.PHONY: install test book bench clean help
+.PHONY: install test book bench clean help mathjax student browser-test
 
 help:
 	@echo "make install  install sigcnn with everything the book and the tests need"
 	@echo "make test     install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
 	@echo "make book     install, then build the executed book into _build/html"
 	@echo "make bench    print wall times of the experiments (benchmarks/)"
+	@echo "make student  write student copies of the notebooks (solutions removed) to _build/student"
+	@echo "make browser-test  check the built book in headless Chromium (needs: apt-get install chromium)"
 	@echo "make clean    remove _build"
 
 install:
@@ -37,9 +39,24 @@ install:
 test: install
 	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest
 
-book: install
+# MathJax 3 from the npm registry, served by the book itself (no CDN: the book reads offline).
+MATHJAX_VERSION := 3.2.2
+MATHJAX_DIR := book/_static/mathjax
+mathjax: $(MATHJAX_DIR)/tex-chtml.js
+$(MATHJAX_DIR)/tex-chtml.js:
+	npm install --prefix _build/npm --no-audit --no-fund --silent mathjax@$(MATHJAX_VERSION)
+	rm -rf $(MATHJAX_DIR) && mkdir -p $(dir $(MATHJAX_DIR)) && cp -r _build/npm/node_modules/mathjax/es5 $(MATHJAX_DIR)
+
+book: install mathjax
 	$(BIN)jupyter-book build . --warningiserror --keep-going
-	@echo "book: $(CURDIR)/_build/html/index.html"
+	$(PYTHON) tests/browser/screenshots.py _build/html _build/screenshots
+	@echo "book: $(CURDIR)/_build/html/index.html (figures: _build/figures, screenshots: _build/screenshots)"
+
+student: install
+	$(PYTHON) -m sigcnn.course student _build/student notebooks
+
+browser-test: install
+	$(PYTHON) -m pytest -m browser tests/browser
 
 bench: install
 	$(PYTHON) benchmarks/bench_experiments.py

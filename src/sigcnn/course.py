@@ -1,0 +1,220 @@
+"""The course kit: student copies of the notebooks and a syllabus built from the chapters themselves.
+
+``python -m sigcnn.course student OUT`` (``make student``) writes the notebooks with every
+exercise's solution removed: a ``{solution}`` block becomes a one-line note, and the code cells
+of an executed solution (between ``{solution-start}`` and ``{solution-end}``) become a scaffold.
+:func:`page_info` reads a page's learning objectives and time estimate from its own
+admonitions, so the syllabus (``book/teaching.md``) never retypes them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SOLUTION_REMOVED = "*(The solution is not part of the student copy.)*"
+_FENCE_OPEN = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<directive>[a-z-]+)\}(?P<arg>.*)$")
+
+
+def _directive_blocks(lines: list[str]):
+    """Yield ``(start, end, directive, arg)`` for each top-level fenced directive (end inclusive)."""
+    i = 0
+    while i < len(lines):
+        m = _FENCE_OPEN.match(lines[i].strip())
+        if not m:
+            i += 1
+            continue
+        fence = m["fence"]
+        j = i + 1
+        while j < len(lines) and lines[j].strip() != fence:
+            j += 1
+        yield i, min(j, len(lines) - 1), m["directive"], m["arg"].strip()
+        i = j + 1
+
+
+def strip_solutions(markdown: str) -> str:
+    """``markdown`` with every ``{solution}`` directive replaced by :data:`SOLUTION_REMOVED`.
+
+    Handles colon (``:::``) and backtick fences of any length; nested fences inside a solution
+    (a code block) are removed with it.
+    """
+    lines = markdown.split("\n")
+    out, cursor = [], 0
+    for start, end, directive, _ in _directive_blocks(lines):
+        if directive != "solution":
+            continue
+        out += lines[cursor:start] + [SOLUTION_REMOVED]
+        cursor = end + 1
+    return "\n".join(out + lines[cursor:])
+
+
+def _scaffold(label: str) -> str:
+    return f"# Exercise {label}: write your solution here.\n..."
+
+
+def student_notebook(nb: Mapping) -> dict:
+    """A student copy of notebook ``nb`` (nbformat 4 as a dict); ``nb`` itself is not changed.
+
+    Raises
+    ------
+    ValueError
+        When a ``{solution-start}`` has no matching ``{solution-end}``.
+    """
+    nb = copy.deepcopy(dict(nb))
+    cells, out = nb.get("cells", []), []
+    open_label = None
+    for cell in cells:
+        source = "".join(cell.get("source", []))
+        if cell.get("cell_type") == "markdown":
+            start = re.search(r"\{solution-start\}\s*(\S+)", source)
+            end = "{solution-end}" in source
+            if start:
+                open_label = start.group(1)
+                before = source[:source.find(start.group(0))].rstrip(":` \n")
+                cell["source"] = (before + "\n\n" if before.strip() else "") + SOLUTION_REMOVED
+                out.append(cell)
+                continue
+            if end and open_label is not None:
+                open_label = None
+                continue
+            cell["source"] = strip_solutions(source)
+            out.append(cell)
+        elif open_label is not None:
+            if cell.get("cell_type") == "code":
+                cell["source"] = _scaffold(open_label)
+                cell["outputs"], cell["execution_count"] = [], None
+                out.append(cell)
+        else:
+            out.append(cell)
+    if open_label is not None:
+        raise ValueError(f"solution {open_label!r} starts but never ends (no {{solution-end}})")
+    nb["cells"] = out
+    return nb
+
+
+def solution_texts(nb: Mapping) -> list[str]:
+    """The text of every solution in notebook ``nb`` (to check a student copy holds none of it)."""
+    texts, inside = [], False
+    for cell in nb.get("cells", []):
+        source = "".join(cell.get("source", []))
+        if cell.get("cell_type") == "markdown":
+            lines = source.split("\n")
+            for start, end, directive, _ in _directive_blocks(lines):
+                if directive == "solution":
+                    body = "\n".join(lines[start + 1:end]).strip()
+                    body = "\n".join(x for x in body.split("\n") if not x.strip().startswith(":"))
+                    texts.append(body.strip())
+            if "{solution-start}" in source:
+                inside = True
+            elif "{solution-end}" in source:
+                inside = False
+        elif inside and cell.get("cell_type") == "code" and "".join(cell.get("source", [])).strip():
+            texts.append("".join(cell["source"]).strip())
+    return [t for t in texts if t]
+
+
+def write_student_copies(notebooks: Path, out_dir: Path) -> list[Path]:
+    """Write a student copy of every ``*.ipynb`` in ``notebooks`` to ``out_dir``; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(Path(notebooks).glob("*.ipynb")):
+        nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
+        target = out_dir / path.name
+        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+@dataclass
+class PageInfo:
+    """What the syllabus shows of a page: title, learning objectives and time estimate (minutes)."""
+
+    path: str
+    title: str
+    objectives: list[str] = field(default_factory=list)
+    minutes: int | None = None
+
+
+def _page_markdown(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+def page_info(path: Path | str, repo: Path | str = ".") -> PageInfo:
+    """Title, objectives (the numbered or bulleted items of the "Learning objectives" admonition)
+    and time (the minutes in a line starting ``**Time:**`` or in a "Time" admonition; several
+    numbers are added up: "20 minutes of reading, 30 minutes for the notebook" is 50)."""
+    repo = Path(repo)
+    rel = Path(path)
+    file = next((repo / rel.with_suffix(s) for s in (".md", ".ipynb") if (repo / rel.with_suffix(s)).exists()),
+                repo / rel)
+    text = _page_markdown(file)
+    title = next((ln.lstrip("#").strip() for ln in text.splitlines() if ln.startswith("# ")), str(rel))
+    objectives: list[str] = []
+    lines = text.splitlines()
+    for start, end, directive, arg in _directive_blocks(lines):
+        if directive == "admonition" and "objective" in arg.lower():
+            for ln in lines[start + 1:end]:
+                m = re.match(r"^\s*(?:\d+\.|[-*])\s+(.*)", ln)
+                if m:
+                    objectives.append(m.group(1).strip())
+    minutes = None
+    for ln in lines:
+        if re.match(r"^\s*(\*\*)?(Time|Time estimate)(:\*\*|\*\*:|:)", ln, flags=re.IGNORECASE):
+            found = [int(n) for n in re.findall(r"(\d+)\s*(?:min|minutes)", ln)]
+            hours = [float(h) for h in re.findall(r"(\d+(?:\.\d+)?)\s*(?:h\b|hours?)", ln)]
+            if found or hours:
+                minutes = sum(found) + int(round(60 * sum(hours)))
+                break
+    return PageInfo(str(rel), title, objectives, minutes)
+
+
+def syllabus_markdown(weeks: Sequence[tuple[str, Sequence[str]]], repo: Path | str = ".",
+                      live: Sequence[str] = ()) -> str:
+    """A Markdown syllabus: one section per week with its pages, objectives and time.
+
+    ``weeks`` is a list of ``(theme, [page paths as in _toc.yml])``; ``live`` names the notebooks
+    run live in class at ``ci`` scale (marked ▶).
+    """
+    out = []
+    for number, (theme, pages) in enumerate(weeks, start=1):
+        infos = [page_info(p, repo) for p in pages]
+        total = sum(i.minutes or 0 for i in infos)
+        out.append(f"### Week {number}: {theme}\n\n*About {total} minutes of reading and notebooks.*\n")
+        for info in infos:
+            mark = " ▶ live in class" if info.path in live else ""
+            time = f" ({info.minutes} min)" if info.minutes else ""
+            out.append(f"- {{doc}}`{info.title} </{info.path}>`{time}{mark}")
+            out += [f"  - {o}" for o in info.objectives]
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR]``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) < 2 or argv[0] != "student":
+        print("usage: python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR]", file=sys.stderr)
+        return 2
+    src = Path(argv[2]) if len(argv) > 2 else Path("notebooks")
+    if not src.is_dir():
+        print(f"sigcnn.course: no notebooks folder {src}", file=sys.stderr)
+        return 2
+    try:
+        written = write_student_copies(src, Path(argv[1]))
+    except (ValueError, OSError) as exc:
+        print(f"sigcnn.course: {exc}", file=sys.stderr)
+        return 1
+    print(f"student copies: {len(written)} notebooks in {argv[1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The course kit: student copies hold no solution text; the syllabus reads the chapters' own objectives."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from sigcnn import course
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def _md(text):
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def _code(text):
+    return {"cell_type": "code", "metadata": {}, "source": text, "outputs": [], "execution_count": None}
+
+
+def test_strip_solutions_removes_nested_fences_and_keeps_the_rest():
+    text = ("intro\n:::{exercise}\n:label: e1\nDo it.\n:::\n\n::::{solution} e1\n:class: dropdown\n\n"
+            "```python\nsecret = 42\n```\nThe answer is 42.\n::::\nafter")
+    out = course.strip_solutions(text)
+    assert "secret" not in out and "answer is 42" not in out
+    assert out.startswith("intro\n:::{exercise}\n:label: e1\nDo it.\n:::") and out.endswith("after")
+    assert out.count(course.SOLUTION_REMOVED) == 1
+
+
+def test_executed_solution_becomes_a_scaffold():
+    nb = {"cells": [_md("## Exercises\n\n:::{exercise}\n:label: ex-a\nCompute.\n:::"),
+                    _md(":::{solution-start} ex-a\n:class: dropdown\n:::\nWe compute it:"),
+                    _code("value = 6 * 7\nprint(value)"),
+                    _md(":::{solution-end}\n:::"),
+                    _code("print('after')")], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    before = json.dumps(nb)
+    student = course.student_notebook(nb)
+    text = json.dumps(student)
+    assert "6 * 7" not in text and "We compute it" not in text and "solution-end" not in text
+    assert "ex-a: write your solution here" in text and "print('after')" in text
+    assert json.dumps(nb) == before  # the teacher's copy is untouched
+    assert course.solution_texts(nb) == ["value = 6 * 7\nprint(value)"]
+
+
+def test_unclosed_solution_is_an_error():
+    with pytest.raises(ValueError, match="never ends"):
+        course.student_notebook({"cells": [_md(":::{solution-start} ex-b\n:::"), _code("x = 1")]})
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_of_each_notebook_has_no_solution_text(path, tmp_path):
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    course.write_student_copies(path.parent, tmp_path)
+    def all_sources(nb):
+        return "\n".join("".join(c["source"]) for c in nb["cells"])
+
+    teacher_nb = json.loads(path.read_text())
+    teacher_text = all_sources(teacher_nb)
+    student = all_sources(json.loads((tmp_path / path.name).read_text()))
+    solutions = "\n".join(course.solution_texts(teacher_nb))
+    for line in {ln.strip() for ln in solutions.splitlines() if len(ln.strip()) > 25}:
+        # a solution line may also be quoted outside the solution: every copy inside solutions must go
+        inside = solutions.count(line)
+        assert teacher_text.count(line) - student.count(line) >= inside, f"{path.name}: solution line survives: {line!r}"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_page_info_reads_objectives_and_time(tmp_path):
+    (tmp_path / "p.md").write_text("# A page\n\n:::{admonition} Learning objectives\n:class: tip\n1. one\n2. two\n:::\n\n"
+                                   "**Time:** 20 minutes of reading, 1.5 hours for the notebook.\n")
+    info = course.page_info("p", tmp_path)
+    assert (info.title, info.objectives, info.minutes) == ("A page", ["one", "two"], 110)
+
+
+def test_cli_refuses_a_missing_folder(tmp_path, capsys):
+    assert course.main(["student", str(tmp_path / "out"), str(tmp_path / "nope")]) == 2
+    assert "no notebooks folder" in capsys.readouterr().err
