@@ -19,7 +19,7 @@ endif
 export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
 export SIGCNN_SCALE ?= ci
 
-.PHONY: install test book bench clean help mathjax student browser-test
+.PHONY: install test book bench clean help mathjax student browser-test reference
 
 help:
 	@echo "make install  install sigcnn with everything the book and the tests need"
@@ -51,6 +51,13 @@ book: install mathjax
 	$(BIN)jupyter-book build . --warningiserror --keep-going
 	$(PYTHON) tests/browser/screenshots.py _build/html _build/screenshots
 	@echo "book: $(CURDIR)/_build/html/index.html (figures: _build/figures, screenshots: _build/screenshots)"
+
+# Stored reference runs (results/reference, committed): what is missing or stale, most informative first.
+REFERENCE_SCALE ?= laptop
+REFERENCE_SEEDS ?= 0 1 2
+REFERENCE_CAP_MINUTES ?= 120
+reference: install
+	time $(PYTHON) -m sigcnn.reference --scale $(REFERENCE_SCALE) --seeds $(REFERENCE_SEEDS) --cap-minutes $(REFERENCE_CAP_MINUTES)
 
 student: install
 	$(PYTHON) -m sigcnn.course student _build/student notebooks

@@ -79,3 +79,22 @@ def test_page_info_reads_objectives_and_time(tmp_path):
 def test_cli_refuses_a_missing_folder(tmp_path, capsys):
     assert course.main(["student", str(tmp_path / "out"), str(tmp_path / "nope")]) == 2
     assert "no notebooks folder" in capsys.readouterr().err
+
+
+def test_every_chapter_page_is_in_exactly_one_week():
+    from sigcnn.experiments import toc_files
+
+    toc = toc_files()
+    weeks = [p for _, pages in course.COURSE_WEEKS for p in pages]
+    assert len(weeks) == len(set(weeks)), "a page is planned in two weeks"
+    unplanned = [p for p in toc if p not in weeks and p not in course.REFERENCE_PAGES]
+    assert unplanned == [], f"pages of _toc.yml in no week of sigcnn.course.COURSE_WEEKS: {unplanned}"
+    planned_present = [p for _, pages in course.course_weeks(REPO) for p in pages]
+    assert [p for p in planned_present if p not in toc] == [], "a planned page exists but is not in _toc.yml"
+
+
+def test_syllabus_reads_each_page_objectives():
+    text = course.syllabus_markdown(course.course_weeks(REPO), REPO, live=course.LIVE_IN_CLASS)
+    info = course.page_info("book/recos", REPO)
+    assert info.objectives and all(o in text for o in info.objectives)
+    assert text.count("### Week") == len(course.course_weeks(REPO))

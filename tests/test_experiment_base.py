@@ -114,3 +114,36 @@ def test_experiments_follow_the_toc_order():
     order = [experiments.describe(n).notebook for n in experiments.names()]
     positions = [toc.index(nb) for nb in order if nb in toc]
     assert positions == sorted(positions)
+
+
+def test_reference_column_and_stale_detector(tmp_path, monkeypatch):
+    import json
+    from dataclasses import replace
+
+    import torch
+
+    from sigcnn import reference
+    from sigcnn.provenance import make_provenance
+    from sigcnn.report import reference_cell
+    from sigcnn.results import Result, save_result
+
+    monkeypatch.setenv("SIGCNN_REFERENCE", str(tmp_path))
+    exp = experiments.describe("recos-sphere")
+    config = exp.make_config("laptop")
+    for seed, value in ((0, -1.0), (1, -0.5)):
+        cfg = replace(config, seed=seed)
+        result = Result("recos-sphere", "laptop", {"cat_correlation": value}, {},
+                        make_provenance(cfg, torch.device("cpu"), "test", 1.0))
+        save_result(result, tmp_path / f"seed-{seed}")
+    row = exp.report_rows[0]
+    ref = reference.reference_value("recos-sphere", row.metric)
+    assert ref.values == [-1.0, -0.5] and ref.mean == -0.75 and not ref.stale
+    cell = reference_cell("recos-sphere", row)
+    assert cell.startswith("-0.75 (-1 … -0.5, 2 seeds) [laptop, cpu") and "stale" not in cell
+    # a doctored copy: the stored configuration no longer matches make_config for its scale
+    path = tmp_path / "seed-1" / "recos-sphere" / "laptop" / "result.json"
+    payload = json.loads(path.read_text())
+    payload["provenance"]["config"]["patch_stride"] = 99
+    path.write_text(json.dumps(payload))
+    assert reference.reference_value("recos-sphere", row.metric).stale
+    assert "stale" in reference_cell("recos-sphere", row)

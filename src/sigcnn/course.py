@@ -197,6 +197,48 @@ def syllabus_markdown(weeks: Sequence[tuple[str, Sequence[str]]], repo: Path | s
     return "\n".join(out)
 
 
+COURSE_WEEKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Correlations on a sphere", ("book/intro", "book/recos", "notebooks/recos_sphere")),
+    ("Why rectify? The negative-image test", ("notebooks/recos_negative", "book/recos_cascade")),
+    ("Anchors, cascades and backgrounds", ("notebooks/recos_anchors", "notebooks/recos_cascade")),
+    ("Convolution as modulation", ("book/modulation", "notebooks/modulation_primer",
+                                   "notebooks/modulation_equivalences")),
+    ("Where trained networks move energy", ("notebooks/spectral_shift", "notebooks/spectral_shift_activations")),
+    ("Whole networks: normalisation and training spectra", ("book/modulation_applications",
+                                                             "notebooks/modulation_normalisation",
+                                                             "notebooks/modulation_training_spectra",
+                                                             "notebooks/modulation_confidence")),
+    ("Post-shift applications", ("notebooks/modulation_postshift_audio",
+                                 "notebooks/modulation_postshift_segmentation")),
+    ("Time, frequency and wavelets", ("book/scattering", "notebooks/scattering_time_frequency")),
+    ("Scattering: theorems and classifiers", ("notebooks/scattering_theorems", "notebooks/scattering_classifiers",
+                                              "notebooks/scattering_audio")),
+    ("A CNN as a receiver: stable noise", ("book/channel", "notebooks/channel_ber", "notebooks/channel_cnn_noise")),
+    ("Concentrated noise and better receivers", ("notebooks/channel_concentrated",)),
+    ("The spectral response of a CNN", ("book/spectral_response", "notebooks/spectral_toy",
+                                        "notebooks/pretrained_max_gain", "notebooks/max_gain_training")),
+)
+"""A 12-week course: (theme, pages in ``_toc.yml`` form). Objectives and times come from the pages."""
+
+REFERENCE_PAGES = ("book/report", "book/status", "book/references", "book/api", "book/teaching")
+"""Pages of the book that are not course material (every other page belongs to exactly one week)."""
+
+LIVE_IN_CLASS = ("notebooks/recos_sphere", "notebooks/modulation_primer", "notebooks/modulation_equivalences",
+                 "notebooks/spectral_toy", "notebooks/scattering_time_frequency", "notebooks/channel_ber")
+"""Notebooks cheap enough to run live in class at ``ci`` scale (no training, well under a minute)."""
+
+
+def course_weeks(repo: Path | str = ".") -> list[tuple[str, list[str]]]:
+    """:data:`COURSE_WEEKS` restricted to the pages that exist in ``repo`` (a chapter not yet written is left out)."""
+    repo = Path(repo)
+    out = []
+    for theme, pages in COURSE_WEEKS:
+        present = [p for p in pages if any((repo / p).with_suffix(s).exists() for s in (".md", ".ipynb"))]
+        if present:
+            out.append((theme, present))
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR]``."""
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -28,6 +28,7 @@ class ReportLine:
     verdict: str
     scale: str
     data_source: str
+    reference: str = ""
 
 
 def format_value(value, fmt: str = "number") -> str:
@@ -75,7 +76,24 @@ def _control_cells(row: ReportRow, metrics: dict) -> tuple[str, str]:
     return spread, verdict
 
 
-def rows_for(result, experiment=None) -> list[ReportLine]:
+def reference_cell(name: str, row: ReportRow, root=None) -> str:
+    """The stored larger-scale value of a row: mean (min … max over seeds), scale, device, date, commit."""
+    from .reference import reference_value
+
+    ref = reference_value(name, row.metric, root)
+    if ref is None:
+        return ""
+    if len(ref.values) == 1:
+        shown = format_value(ref.values[0], row.format)
+    else:
+        lo, hi = ref.spread
+        shown = (f"{format_value(ref.mean, row.format)} ({format_value(lo, row.format)} … "
+                 f"{format_value(hi, row.format)}, {len(ref.values)} seeds)")
+    stale = " — **stale**: the code's configuration changed since" if ref.stale else ""
+    return f"{shown} [{ref.scale}, {ref.device.split(' (')[0]}, {ref.date}, {ref.commit}]{stale}"
+
+
+def rows_for(result, experiment=None, reference_root=None) -> list[ReportLine]:
     """Report lines of one experiment, from its report rows and its result."""
     experiment = experiment if experiment is not None else experiments.describe(result.name)
     if not hasattr(experiment, "report_rows"):  # a module object
@@ -86,7 +104,8 @@ def rows_for(result, experiment=None) -> list[ReportLine]:
         control, verdict = _control_cells(row, result.metrics)
         paper = format_value(row.paper, row.format) + SOURCE_MARKS[row.source]
         lines.append(ReportLine(result.name, row.reproduces, row.quantity, paper, format_value(ours, row.format),
-                                control, verdict, result.scale, result.provenance.get("data_source", "?")))
+                                control, verdict, result.scale, result.provenance.get("data_source", "?"),
+                                reference_cell(result.name, row, reference_root)))
     return lines
 
 
@@ -101,11 +120,12 @@ def build_report(scale: str | None = None, out_dir=None, names=None) -> list[Rep
 
 def to_markdown(lines: list[ReportLine], *, with_experiment: bool = True) -> str:
     """A Markdown table of report lines: the key columns first, provenance columns last."""
-    cols = ["reproduces", "quantity", "paper", "ours", "control", "verdict", "scale", "data_source"]
-    heads = ["reproduces", "quantity", "paper", "ours", "control (spread)", "vs control", "scale", "data"]
+    cols = ["reproduces", "quantity", "paper", "ours", "control", "verdict", "reference", "scale", "data_source"]
+    heads = ["reproduces", "quantity", "paper", "ours", "control (spread)", "vs control", "reference run", "scale",
+             "data"]
     if with_experiment:
         cols, heads = ["experiment", *cols], ["experiment", *heads]
-    keep = [i for i, c in enumerate(cols) if c not in ("control", "verdict") or any(getattr(x, c) for x in lines)]
+    keep = [i for i, c in enumerate(cols) if c not in ("control", "verdict", "reference") or any(getattr(x, c) for x in lines)]
     cols, heads = [cols[i] for i in keep], [heads[i] for i in keep]
     out = "| " + " | ".join(heads) + " |\n|" + "---|" * len(heads) + "\n"
     for line in lines:

@@ -1,0 +1,173 @@
+"""Stored reference runs: larger-scale results committed beside the code, shown next to the executed ones.
+
+Layout (what ``sigcnn run NAME --scale laptop --seed S --out results/reference/seed-S`` writes)::
+
+    results/reference/seed-S/NAME/SCALE/result.json (+ arrays.npz)
+
+A reference whose stored configuration differs from what ``make_config`` gives today for the same
+scale, seed, device and data set is *stale*: the report marks it and ``make reference`` re-runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import experiments
+from .results import Result, load_result
+
+REPO = Path(__file__).resolve().parents[2]
+SCALE_ORDER = ("full", "laptop", "ci")
+
+
+def reference_root() -> Path:
+    """``$SIGCNN_REFERENCE`` if set, else ``results/reference`` of the source tree."""
+    env = os.environ.get("SIGCNN_REFERENCE")
+    return Path(env).expanduser() if env else REPO / "results" / "reference"
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def is_stale(result: Result) -> bool:
+    """``True`` when ``result``'s configuration is not what the code's ``make_config`` gives today
+    for the same scale, seed, device and data set (or when the experiment no longer exists)."""
+    stored = result.provenance.get("config") or {}
+    try:
+        overrides = {k: stored[k] for k in ("seed", "device", "dataset") if k in stored}
+        expected = experiments.make_config(result.name, result.scale, **overrides)
+    except ValueError:
+        return True
+    return _plain(asdict(expected)) != stored
+
+
+def stored_references(name: str, root: Path | None = None) -> dict[str, list[Result]]:
+    """The stored runs of experiment ``name``, by scale (largest scale first), seeds in order."""
+    root = Path(root) if root is not None else reference_root()
+    found: dict[str, list[Result]] = {}
+    for path in sorted(root.glob(f"seed-*/{name}/*/result.json"),
+                       key=lambda p: int(re.sub(r"\D", "", p.parts[-4]) or 0)):
+        result = load_result(path)
+        found.setdefault(result.scale, []).append(result)
+    return {s: found[s] for s in SCALE_ORDER if s in found}
+
+
+@dataclass
+class ReferenceValue:
+    """One metric over the stored seeds of one scale, with the provenance a reader needs."""
+
+    scale: str
+    values: list[float]
+    device: str
+    date: str
+    commit: str
+    stale: bool
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values))
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        return float(np.min(self.values)), float(np.max(self.values))
+
+
+def reference_value(name: str, metric: str, root: Path | None = None) -> ReferenceValue | None:
+    """``metric`` of the largest stored scale of ``name`` (``None`` when nothing is stored)."""
+    for scale, results in stored_references(name, root).items():
+        values = [r.metrics.get(metric) for r in results]
+        values = [float(v) for v in values if isinstance(v, (int, float))]  # bools count as 0/1
+        if not values:
+            continue
+        last = results[-1].provenance
+        return ReferenceValue(scale, values, str(last.get("device", "?")), str(last.get("finished_at", "?"))[:10],
+                              str(last.get("git_commit", "?"))[:8], any(is_stale(r) for r in results))
+    return None
+
+
+MAX_ARRAYS_BYTES = 1_000_000
+
+
+def save_reference(result: Result, out_dir: Path) -> Path:
+    """Save ``result`` as a reference: its arrays only when their compressed file stays under 1 MB."""
+    from dataclasses import replace
+
+    from .results import save_result
+
+    path = save_result(result, out_dir)
+    npz = path.with_name("arrays.npz")
+    if npz.exists() and npz.stat().st_size > MAX_ARRAYS_BYTES:
+        path = save_result(replace(result, arrays={}), out_dir)
+        npz.unlink(missing_ok=True)
+    return path
+
+
+PRIORITY = ("recos-negative", "spectral-shift", "max-gain-training", "recos-anchors", "recos-cascade",
+            "spectral-shift-activations", "pretrained-max-gain", "recos-backgrounds")
+"""The most informative experiments first (trained networks far from converged at ``ci``); the
+others follow in book order."""
+
+
+def planned_runs(scale: str, seeds: list[int], names: list[str] | None = None) -> list[tuple[str, int]]:
+    """``(experiment, seed)`` pairs in the order ``make reference`` runs them: by priority, then seed."""
+    known = experiments.names()
+    chosen = names or [n for n in PRIORITY if n in known] + [n for n in known if n not in PRIORITY]
+    return [(name, seed) for name in chosen for seed in seeds]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sigcnn.reference --scale laptop --seeds 0 1 2 --cap-minutes 90 [NAME ...]``.
+
+    Runs what is missing or stale, most informative first, and stops starting new runs once the
+    time cap is spent; prints what ran, what was current and how long it all took.
+    """
+    import argparse
+    import sys
+    import time
+
+    from .data import DatasetUnavailable
+    from .results import save_result
+
+    parser = argparse.ArgumentParser(prog="python -m sigcnn.reference")
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--scale", default="laptop")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--cap-minutes", type=float, default=90.0)
+    parser.add_argument("--device", default="auto")
+    args = parser.parse_args(argv)
+    root, start = reference_root(), time.monotonic()
+    for name, seed in planned_runs(args.scale, args.seeds, args.names or None):
+        spent = (time.monotonic() - start) / 60
+        if spent > args.cap_minutes:
+            print(f"time cap of {args.cap_minutes:g} min reached: {name} seed {seed} and later not run")
+            break
+        path = root / f"seed-{seed}" / name / args.scale / "result.json"
+        if path.exists() and not is_stale(load_result(path)):
+            print(f"current  {name} seed {seed}")
+            continue
+        exp = experiments.describe(name)
+        try:
+            config = exp.make_config(args.scale, seed=seed, device=args.device)
+            t0 = time.monotonic()
+            result = exp.run(config)
+        except DatasetUnavailable as exc:
+            print(f"skipped  {name} seed {seed}: {exc}")
+            continue
+        save_reference(result, root / f"seed-{seed}")
+        print(f"ran      {name} seed {seed} in {time.monotonic() - t0:.0f} s")
+        sys.stdout.flush()
+    print(f"reference runs: {(time.monotonic() - start) / 60:.1f} min in all")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
