@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from .checks import check_page, horizontal_overflow, wait_for_mathjax
 from .screenshots import toc_pages
 
 pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[2]
 PAGES = toc_pages()
 
 
@@ -79,3 +81,12 @@ def test_report_table_has_every_row_with_a_value(offline_page, book_url):
     for name in ("quantity", "paper", "ours"):
         right = table.locator("thead th").nth(headers.index(name)).evaluate("e => e.getBoundingClientRect().right")
         assert right <= content_right + 1, f"column {name!r} ends at {right:.0f} px, content at {content_right:.0f} px"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_offers_its_source_for_download(name, html_root):
+    html = (html_root / f"{name}.html").read_text()
+    source = "ipynb" if (REPO / f"{name}.ipynb").exists() else "md"
+    stem = name.split("/")[-1]
+    assert re.search(rf'href="[^"]*_sources/[^"]*{re.escape(stem)}\.{source}"', html), \
+        f"{name}: no download link to its .{source} source"
