@@ -19,10 +19,11 @@ endif
 export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
 export SIGCNN_SCALE ?= ci
 
-.PHONY: install test book bench clean help
+.PHONY: install lint test book bench clean help
 
 help:
 	@echo "make install  install sigcnn with everything the book and the tests need"
+	@echo "make lint     ruff: lint and format check of the whole tree, notebooks included"
 	@echo "make test     install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
 	@echo "make book     install, then build the executed book into _build/html"
 	@echo "make bench    print wall times of the experiments (benchmarks/)"
@@ -31,8 +32,12 @@ help:
 install:
 	@if [ "$(PYTHON)" = "$(CURDIR)/.venv/bin/python" ] && [ ! -x .venv/bin/python ]; then \
 		echo "no active Python environment: creating .venv"; python3 -m venv .venv; fi
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[book,test,dev]"
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sigcnn)" >/dev/null
+
+lint: install
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
 
 test: install
 	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest
