@@ -18,6 +18,12 @@ endif
 endif
 export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
 export SIGCNN_SCALE ?= ci
+# Extra pytest arguments: CI passes PYTEST_ARGS='-m "not notebook"' because its book build
+# executes every notebook (and fails on any error), so each notebook runs once.
+PYTEST_ARGS ?=
+# How the book build executes notebooks: `cache` (the default in _config.yml: a local rebuild
+# re-executes only the notebooks whose code changed) or `force` (CI: execute all).
+BOOK_EXECUTE ?=
 
 .PHONY: install lint test book bench clean help
 
@@ -25,7 +31,7 @@ help:
 	@echo "make install  install sigcnn with everything the book and the tests need"
 	@echo "make lint     ruff: lint and format check of the whole tree, notebooks included"
 	@echo "make test     install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
-	@echo "make book     install, then build the executed book into _build/html"
+	@echo "make book     install, then build the executed book into _build/html (BOOK_EXECUTE=force re-executes all)"
 	@echo "make bench    print wall times of the experiments (benchmarks/)"
 	@echo "make clean    remove _build"
 
@@ -40,14 +46,20 @@ lint: install
 	$(PYTHON) -m ruff format --check .
 
 test: install
-	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest
+	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 book: install
+ifeq ($(strip $(BOOK_EXECUTE)),)
 	$(BIN)jupyter-book build . --warningiserror --keep-going
+else
+	@# a copy of _config.yml beside it (paths in it are relative to its folder), git-ignored
+	sed 's/^  execute_notebooks: .*/  execute_notebooks: $(BOOK_EXECUTE)/' _config.yml > .config-$(BOOK_EXECUTE).yml
+	$(BIN)jupyter-book build . --config .config-$(BOOK_EXECUTE).yml --warningiserror --keep-going
+endif
 	@echo "book: $(CURDIR)/_build/html/index.html"
 
 bench: install
 	$(PYTHON) benchmarks/bench_experiments.py
 
 clean:
-	rm -rf _build
+	rm -rf _build .config-*.yml
