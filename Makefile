@@ -18,13 +18,20 @@ endif
 endif
 export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
 export SIGCNN_SCALE ?= ci
+# Extra pytest arguments: CI passes PYTEST_ARGS='-m "not notebook"' because its book build
+# executes every notebook (and fails on any error), so each notebook runs once.
+PYTEST_ARGS ?=
+# How the book build executes notebooks: `cache` (the default in _config.yml: a local rebuild
+# re-executes only the notebooks whose code changed) or `force` (CI: execute all).
+BOOK_EXECUTE ?=
 
-.PHONY: install test book bench clean help mathjax student browser-test reference
+.PHONY: install lint test book bench clean help mathjax student browser-test reference
 
 help:
 	@echo "make install  install sigcnn with everything the book and the tests need"
+	@echo "make lint     ruff: lint and format check of the whole tree, notebooks included"
 	@echo "make test     install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
-	@echo "make book     install, then build the executed book into _build/html"
+	@echo "make book     install, then build the executed book into _build/html (BOOK_EXECUTE=force re-executes all)"
 	@echo "make bench    print wall times of the experiments (benchmarks/)"
 	@echo "make student  write student copies of the notebooks (solutions removed) to _build/student"
 	@echo "make browser-test  check the built book in headless Chromium (needs: apt-get install chromium)"
@@ -33,11 +40,15 @@ help:
 install:
 	@if [ "$(PYTHON)" = "$(CURDIR)/.venv/bin/python" ] && [ ! -x .venv/bin/python ]; then \
 		echo "no active Python environment: creating .venv"; python3 -m venv .venv; fi
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[book,test,dev]"
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sigcnn)" >/dev/null
 
+lint: install
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
 test: install
-	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest
+	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # MathJax 3 from the npm registry, served by the book itself (no CDN: the book reads offline).
 MATHJAX_VERSION := 3.2.2
@@ -48,7 +59,13 @@ $(MATHJAX_DIR)/tex-chtml.js:
 	rm -rf $(MATHJAX_DIR) && mkdir -p $(dir $(MATHJAX_DIR)) && cp -r _build/npm/node_modules/mathjax/es5 $(MATHJAX_DIR)
 
 book: install mathjax
+ifeq ($(strip $(BOOK_EXECUTE)),)
 	$(BIN)jupyter-book build . --warningiserror --keep-going
+else
+	@# a copy of _config.yml beside it (paths in it are relative to its folder), git-ignored
+	sed 's/^  execute_notebooks: .*/  execute_notebooks: $(BOOK_EXECUTE)/' _config.yml > .config-$(BOOK_EXECUTE).yml
+	$(BIN)jupyter-book build . --config .config-$(BOOK_EXECUTE).yml --warningiserror --keep-going
+endif
 	$(PYTHON) tests/browser/screenshots.py _build/html _build/screenshots
 	@echo "book: $(CURDIR)/_build/html/index.html (figures: _build/figures, screenshots: _build/screenshots)"
 
@@ -69,4 +86,4 @@ bench: install
 	$(PYTHON) benchmarks/bench_experiments.py
 
 clean:
-	rm -rf _build
+	rm -rf _build .config-*.yml

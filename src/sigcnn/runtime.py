@@ -79,3 +79,34 @@ def seed_worker(worker_id: int) -> None:
 def user_cache_dir() -> Path:
     """The per-user cache folder of sigcnn: ``$XDG_CACHE_HOME/sigcnn`` (default ``~/.cache/sigcnn``)."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sigcnn"
+
+
+def thread_settings() -> dict[str, object]:
+    """The CPU threading in force: torch's thread count and OpenMP's wait policy.
+
+    ``import sigcnn`` sets ``OMP_WAIT_POLICY=PASSIVE`` before torch is loaded, unless the
+    variable is already set. With OpenMP's default (active) policy, a thread that finishes its
+    share of a parallel loop spins until the others finish; when another process occupies a
+    core, the spinning thread and the descheduled one make 2-thread CPU training several times
+    slower (issue 8 measured 9x next to one busy loop). Passive waiting sleeps instead. The
+    thread count stays torch's default (one per core), so results are bit-identical to before;
+    a thread count chosen from the machine's current load would make a seed's results depend on
+    that load, so none is chosen. Numbers: ``benchmarks/NOTES.md`` (``bench_threads.py``).
+
+    When torch was imported *before* sigcnn, OpenMP has already read its environment: the
+    passive policy does not apply in that process (``torch_imported_first`` is then True).
+    Import sigcnn first, or set ``OMP_WAIT_POLICY=PASSIVE`` in the shell, to get it.
+
+    Returns
+    -------
+    dict
+        ``threads`` (``torch.get_num_threads()``), ``omp_wait_policy`` (the variable, or
+        ``None``) and ``torch_imported_first`` (bool).
+    """
+    import sigcnn
+
+    return {
+        "threads": torch.get_num_threads(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "torch_imported_first": sigcnn.TORCH_IMPORTED_FIRST,
+    }
