@@ -64,9 +64,10 @@ def test_corrupt_file_fails_checksum(monkeypatch, empty_data_root, real_data_roo
     with gzip.open(target / "t10k-labels-idx1-ubyte.gz", "wb") as handle:
         handle.write(b"not the labels")
     monkeypatch.setenv("SIGCNN_DATA", str(empty_data_root))
-    assert store.missing_files(registry.FASHION_MNIST) == ["raw/t10k-labels-idx1-ubyte.gz"]
+    assert store.missing_files(registry.FASHION_MNIST) == []
+    assert store.corrupt_files(registry.FASHION_MNIST) == ["raw/t10k-labels-idx1-ubyte.gz"]
     states = {s.name: s.state for s in dataset_status()}
-    assert states["fashion-mnist"] == "partial"
+    assert states["fashion-mnist"] == "corrupt"
 
 
 def test_real_checksums_and_status(real_data_root):

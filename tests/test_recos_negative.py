@@ -59,7 +59,7 @@ def test_result_file_roundtrip(tiny_result, tmp_path):
     assert payload["provenance"]["data_source"]
     loaded = load_result(path)
     assert loaded.arrays["c1_weights"].shape == (6, 1, 5, 5)
-    assert sorted(p.name for p in path.parent.iterdir()) == ["arrays.npz", "result.json"]
+    assert sorted(p.name[:7] for p in path.parent.iterdir()) == ["arrays-", "result."]
 
 
 def test_findings_are_generated_from_metrics(tiny_result):

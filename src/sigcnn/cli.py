@@ -1,18 +1,26 @@
 """The ``sigcnn`` command: list experiments, run them, and report on the data root.
 
-Errors print one line and exit non-zero: 2 for bad arguments, 1 for a missing data set
-or a failed run (``SIGCNN_DEBUG=1`` shows the traceback).
+Errors print one line and exit non-zero: 2 for bad arguments (checked before any work,
+``--out`` included), 1 for a missing or corrupt data set or a failed run, 130 for Ctrl-C.
+``SIGCNN_DEBUG=1`` (or ``true``/``yes``) also prints the traceback, for every kind of error.
+
+Only the standard library is imported at module level, so that Ctrl-C while torch is still
+loading is caught like any other interrupt.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
-from . import experiments
-from .data import DatasetUnavailable, data_root, dataset_status, is_offline
-from .runtime import DEVICES, SCALES
+SEED_MAX = 2**63 - 1
+"""Largest seed accepted (torch, NumPy and Python's ``random`` all take it)."""
 
 
 class UsageError(Exception):
@@ -24,7 +32,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def debug_enabled() -> bool:
+    """True when ``$SIGCNN_DEBUG`` is ``1``, ``true`` or ``yes`` (any case): show tracebacks."""
+    return os.environ.get("SIGCNN_DEBUG", "").strip().lower() in {"1", "true", "yes"}
+
+
 def _parser() -> argparse.ArgumentParser:
+    from .runtime import DEVICES, SCALES
+
     parser = _Parser(prog="sigcnn", description="Experiments of 'CNNs through the Lens of Signal Processing'.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="list the experiments, their papers and figures")
@@ -33,16 +48,77 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", default=None, help=f"one of {', '.join(SCALES)} (default: $SIGCNN_SCALE or ci)")
     run.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
     run.add_argument("--dataset", default=None, help="data set, for experiments that take one")
-    run.add_argument("--seed", default=None, help="random seed (non-negative integer)")
+    run.add_argument("--seed", default=None, help=f"random seed (an integer from 0 to {SEED_MAX})")
     run.add_argument("--out", default=None, help="output folder (default: $SIGCNN_RESULTS)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     data = sub.add_parser("data", help="data-root commands")
     data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
-    data_sub.add_parser("status", help="which data sets are present, partial or missing")
+    data_sub.add_parser("status", help="which data sets are present, partial, corrupt or missing")
     return parser
 
 
+def parse_seed(text: str) -> int:
+    """The seed written as ``text`` (ASCII digits, 0 to :data:`SEED_MAX`)."""
+    if not re.fullmatch(r"[0-9]+", text.strip()):
+        raise UsageError(f"--seed must be a whole number from 0 to {SEED_MAX} written with the digits 0-9, "
+                         f"got {text!r}")
+    seed = int(text.strip())
+    if seed > SEED_MAX:
+        raise UsageError(f"--seed must be a whole number from 0 to {SEED_MAX}, got {text} (too large)")
+    return seed
+
+
+def check_output_folder(out: str | os.PathLike) -> list[Path]:
+    """Make sure results can be written under ``out``: create it, write and remove a probe file.
+
+    Returns the folders it created (so a caller can remove them if the run never starts).
+
+    Raises
+    ------
+    UsageError
+        When ``out`` is empty, is a file, lies under a file, or cannot be created or written.
+    """
+    if str(out).strip() == "":
+        raise UsageError("--out must name a folder, got an empty string")
+    folder = Path(out).expanduser()
+    created = []
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise UsageError(f"--out {out}: {probe} is a file, not a folder")
+    try:
+        for part in reversed(missing):
+            part.mkdir()
+            created.append(part)
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".sigcnn-write-probe-")
+        try:
+            os.write(fd, b"probe")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(name)
+    except OSError as exc:
+        remove_created(created)
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"--out {out}: cannot write there ({reason})") from exc
+    return created
+
+
+def remove_created(folders: list[Path]) -> None:
+    """Remove the (still empty) folders made by :func:`check_output_folder`, deepest first."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
 def _cmd_list() -> int:
+    from . import experiments
+
     for name in experiments.names():
         exp = experiments.describe(name)
         print(f"{name:<24} {exp.title} — {exp.reproduces}")
@@ -50,63 +126,98 @@ def _cmd_list() -> int:
 
 
 def _cmd_run(args) -> int:
-    from .results import results_dir, save_result
-    from .runtime import resolve_device, resolve_scale
+    from .results import results_dir
 
+    out = results_dir() if args.out is None else args.out
+    seed = parse_seed(args.seed) if args.seed is not None else None
+    created = check_output_folder(out)  # before any import of torch or of the experiments
     try:
-        module = experiments.describe(args.name)
-        scale = resolve_scale(args.scale)
-        resolve_device(args.device)
-        seed = None
-        if args.seed is not None:
-            if not args.seed.isdigit():
-                raise ValueError(f"seed must be a non-negative integer, got {args.seed!r}")
-            seed = int(args.seed)
-        if args.dataset is not None and not module.datasets:
-            raise ValueError(f"experiment {args.name!r} takes no --dataset")
-        config = module.make_config(scale, device=args.device, dataset=args.dataset, seed=seed)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+        from . import experiments
+        from .runtime import resolve_device, resolve_scale
+
+        try:
+            module = experiments.describe(args.name)
+            scale = resolve_scale(args.scale)
+            resolve_device(args.device)
+            dataset = args.dataset
+            if dataset is not None:
+                if not module.datasets:
+                    raise ValueError(f"experiment {args.name!r} takes no --dataset")
+                dataset = dataset.strip().lower().replace("_", "-")  # the registry's spelling
+            config = module.make_config(scale, device=args.device, dataset=dataset, seed=seed)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    except BaseException:
+        remove_created(created)
+        raise
+    from .results import save_result
+
     result = module.run(config, progress=not args.quiet)
-    path = save_result(result, args.out if args.out else results_dir())
+    path = save_result(result, out)
     print(result.summary())
     print(f"wrote {path}")
     return 0
 
 
 def _cmd_data_status() -> int:
-    print(f"data root: {data_root()}  (offline: {'yes' if is_offline() else 'no'})")
+    from .data import data_root, dataset_status, is_offline
+    from .data.status import root_problem
+
+    root = data_root()
+    problem = root_problem(root)
+    print(f"data root: {root}  (offline: {'yes' if is_offline() else 'no'})"
+          + (f"  PROBLEM: {problem}" if problem else ""))
     for status in dataset_status():
-        line = f"  {status.name:<14} {status.state:<8} {status.folder}"
-        if status.missing:
-            line += "  missing: " + ", ".join(status.missing)
-        print(line)
+        print(f"  {status.name:<14} {status.state:<8} {status.folder}")
+        for label, names in (("missing", status.missing), ("corrupt", status.corrupt),
+                             ("unexpected", status.unexpected)):
+            if names:
+                shown = names[:10] + ([f"... {len(names) - 10} more"] if len(names) > 10 else [])
+                print(f"      {label}: " + ", ".join(shown))
     return 0
+
+
+def _describe_os_error(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        where = exc.filename or "the output or data folder"
+        return f"no space left on device while writing {where}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sigcnn`` console script."""
     try:
-        args = _parser().parse_args(argv)
-        if args.command == "list":
-            return _cmd_list()
-        if args.command == "run":
-            return _cmd_run(args)
-        return _cmd_data_status()
-    except UsageError as exc:
-        print(f"sigcnn: error: {exc}", file=sys.stderr)
-        return 2
-    except DatasetUnavailable as exc:
-        print(f"sigcnn: data unavailable: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
+        try:
+            args = _parser().parse_args(argv)
+            if args.command == "list":
+                return _cmd_list()
+            if args.command == "run":
+                return _cmd_run(args)
+            return _cmd_data_status()
+        except UsageError as exc:
+            return _fail(f"error: {exc}", 2)
+        except KeyboardInterrupt:
+            return _fail("interrupted", 130)
+        except OSError as exc:
+            errors = sys.modules.get(f"{__package__ or 'sigcnn'}.data.errors")
+            if errors is not None and isinstance(exc, errors.DatasetUnavailable):
+                return _fail(f"data unavailable: {exc}", 1)
+            return _fail(_describe_os_error(exc), 1)
+        except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback unless asked
+            errors = sys.modules.get(f"{__package__ or 'sigcnn'}.data.errors")  # imported if it was raised
+            if errors is not None and isinstance(exc, errors.DatasetUnavailable):
+                return _fail(f"data unavailable: {exc}", 1)
+            return _fail(f"{type(exc).__name__}: {exc}", 1)
+    except KeyboardInterrupt:  # Ctrl-C while importing, or while printing the message above
         print("sigcnn: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback unless asked
-        if os.environ.get("SIGCNN_DEBUG"):
-            raise
-        print(f"sigcnn: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+
+
+def _fail(message: str, code: int) -> int:
+    if debug_enabled():
+        traceback.print_exc()
+    print(f"sigcnn: {' '.join(message.split())}" if "\n" in message else f"sigcnn: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

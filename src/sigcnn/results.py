@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -59,51 +60,147 @@ def _jsonable(value):
     return value
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _name_path(exc: OSError, path: Path) -> OSError:
+    """``exc`` with ``path`` in its message when it lacks one (``ENOSPC`` from a write has none)."""
+    if exc.filename is None and exc.errno is not None:
+        named = OSError(exc.errno, exc.strerror or str(exc), str(path))
+        named.__cause__ = exc
+        return named
+    return exc
+
+
+def _write_temp(path: Path, write) -> str:
+    """Write through ``write`` to a fresh temporary file beside ``path``; return its name.
+
+    The file gets the mode a plain ``open`` would give (``0666`` less the umask), not the
+    ``0600`` of :func:`tempfile.mkstemp`. An ``OSError`` (disk full, ...) names ``path``.
+    """
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _name_path(exc, path)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _name_path(exc, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _replace(tmp: str, path: Path) -> None:
+    try:
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _name_path(exc, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def save_result(result: Result, out_dir: Path | str | None = None) -> Path:
-    """Write ``result.json`` (and ``arrays.npz`` when there are arrays); return the JSON path.
+def _atomic_write(path: Path, write) -> None:
+    """Write ``path`` through a temporary file in the same folder, then rename it into place."""
+    _replace(_write_temp(path, write), path)
 
-    Each file is written to a temporary name in the same folder and renamed, so a reader
-    never sees half a file. The arrays are written first: a ``result.json`` always has its arrays.
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ResultFileError(ValueError):
+    """A result folder whose ``result.json`` and arrays file do not belong together."""
+
+
+def save_result(result: Result, out_dir: Path | str | None = None) -> Path:
+    """Write ``result.json`` (and an arrays file when there are arrays); return the JSON path.
+
+    The arrays go to ``arrays-<sha256 prefix>.npz``, a new name for new content, and
+    ``result.json`` records that name and the file's SHA-256. ``result.json`` is written last,
+    through a temporary file and one rename: that rename is the commit point, so a reader sees
+    either the old metrics with the old arrays or the new ones with the new arrays, never a mix,
+    whatever fails in between. Arrays files no longer named by ``result.json`` are removed after.
     """
     path = result_path(out_dir if out_dir is not None else results_dir(), result.name, result.scale)
+    arrays_file = arrays_sha = None
     if result.arrays:
         arrays = {k: np.asarray(v) for k, v in result.arrays.items()}
-        _atomic_write(path.with_name("arrays.npz"), lambda h: np.savez_compressed(h, **arrays))
+        tmp = _write_temp(path.with_name("arrays.npz"), lambda h: np.savez_compressed(h, **arrays))
+        arrays_sha = _sha256(Path(tmp))
+        arrays_file = f"arrays-{arrays_sha[:16]}.npz"
+        _replace(tmp, path.with_name(arrays_file))
+    previous = _arrays_file_of(path)
     payload = {
         "name": result.name,
         "scale": result.scale,
         "metrics": _jsonable(result.metrics),
         "arrays": sorted(result.arrays),
+        "arrays_file": arrays_file,
+        "arrays_sha256": arrays_sha,
         "provenance": _jsonable(result.provenance),
     }
     text = json.dumps(payload, indent=2, allow_nan=False) + "\n"
     _atomic_write(path, lambda h: h.write(text.encode()))
+    if previous is not None and previous != arrays_file:  # the arrays of the run this one replaced
+        path.with_name(previous).unlink(missing_ok=True)
     return path
 
 
+def _arrays_file_of(path: Path) -> str | None:
+    """The arrays file that the ``result.json`` at ``path`` names (``None`` when there is none)."""
+    try:
+        payload = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not payload.get("arrays"):
+        return None
+    name = payload.get("arrays_file") or "arrays.npz"
+    return name if "/" not in name and name.startswith("arrays") else None
+
+
 def load_result(path: Path | str) -> Result:
-    """Read a result file written by :func:`save_result` (with its arrays, when present)."""
+    """Read a result file written by :func:`save_result` (with its arrays, when present).
+
+    Raises
+    ------
+    ResultFileError
+        When the arrays file named by ``result.json`` is missing, its SHA-256 differs from the
+        one recorded, or it does not hold the arrays the JSON lists.
+    """
     path = Path(path)
     if path.is_dir():
         path = path / "result.json"
     payload = json.loads(path.read_text())
     arrays = {}
-    npz = path.with_name("arrays.npz")
-    if payload.get("arrays") and npz.exists():
+    listed = payload.get("arrays") or []
+    if listed:
+        name = payload.get("arrays_file") or "arrays.npz"  # files written before arrays_file existed
+        npz = path.with_name(name)
+        if not npz.is_file():
+            raise ResultFileError(f"{path} lists arrays {listed} but {npz} is missing")
+        expected = payload.get("arrays_sha256")
+        if expected is not None and _sha256(npz) != expected:
+            raise ResultFileError(f"{npz} does not match {path}: SHA-256 {_sha256(npz)}, "
+                                  f"recorded {expected} (written by a different run)")
         with np.load(npz) as data:
             arrays = {k: data[k] for k in data.files}
+        if sorted(arrays) != sorted(listed):
+            raise ResultFileError(f"{npz} holds arrays {sorted(arrays)} but {path} lists {sorted(listed)}")
     return Result(payload["name"], payload["scale"], payload["metrics"], arrays, payload["provenance"])

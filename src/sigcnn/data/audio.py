@@ -9,7 +9,7 @@ import numpy as np
 import soundfile
 
 from .registry import FSDD
-from .store import ensure_wav_folder
+from .store import ensure_wav_folder, fsdd_manifest
 
 SAMPLE_RATE = 8000
 _NAME = re.compile(r"^(\d)_([a-z]+)_(\d+)\.wav$")
@@ -33,11 +33,12 @@ def load_fsdd() -> AudioSet:
     Raises
     ------
     DatasetUnavailable
-        If the recordings are missing (offline) or fail their manifest checksum.
+        If recordings are missing (offline); :class:`DatasetCorrupt` (a subclass) naming the
+        recordings that fail their MD5.
     """
     folder = ensure_wav_folder(FSDD)
     waves, labels, speakers, is_test = [], [], [], []
-    for path in sorted(folder.glob("*.wav")):
+    for path in sorted(folder / name for name in fsdd_manifest()):  # extra files are not read
         match = _NAME.match(path.name)
         if not match:
             continue

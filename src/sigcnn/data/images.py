@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .errors import DatasetUnavailable
+from .errors import DatasetCorrupt, DatasetUnavailable
 from .idx import read_idx
 from .registry import get_spec
 from .store import dataset_dir, ensure_files, missing_files
@@ -63,6 +63,8 @@ def load_image_dataset(name: str = "mnist", allow_test_split: bool = False,
     DatasetUnavailable
         If the test files are missing, or the training files are missing and no fallback
         is allowed.
+    DatasetCorrupt
+        If a file is present but fails its checksum (also with ``allow_test_split``).
     """
     spec = get_spec(name)
     if spec.kind != "idx-images":
@@ -71,9 +73,9 @@ def load_image_dataset(name: str = "mnist", allow_test_split: bool = False,
     test_images, test_labels = _read_pair(folder, *TEST_FILES)
     try:
         ensure_files(spec, TRAIN_FILES)
-    except DatasetUnavailable:
-        if not allow_test_split:
-            raise
+    except DatasetUnavailable as exc:
+        if not allow_test_split or isinstance(exc, DatasetCorrupt):
+            raise  # a corrupt training file is an error, never a reason to fall back
         missing = missing_files(spec, TRAIN_FILES)
         order = torch.randperm(test_images.shape[0], generator=torch.Generator().manual_seed(split_seed))
         train_idx, test_idx = order[:FALLBACK_TRAIN_SIZE], order[FALLBACK_TRAIN_SIZE:]

@@ -17,7 +17,7 @@ from scipy.signal import resample_poly
 from .audio import AudioSet
 from .errors import DatasetUnavailable
 from .registry import URBANSOUND8K
-from .store import _download, dataset_dir, is_offline
+from .store import _dir_mode, _download, _new_dirs, _remove_empty, check_root, dataset_dir, is_offline
 
 METADATA = "metadata/UrbanSound8K.csv"
 TEST_FOLD = "10"
@@ -40,6 +40,7 @@ def ensure_urbansound8k() -> Path:
         When files are missing and ``SIGCNN_OFFLINE`` forbids the download, or the download fails.
     """
     spec = URBANSOUND8K
+    check_root()
     folder = dataset_dir(spec)
     has_meta, count = urbansound_files(folder)
     if has_meta and count == spec.manifest_count:
@@ -49,10 +50,12 @@ def ensure_urbansound8k() -> Path:
         raise DatasetUnavailable(
             f"dataset 'urbansound8k' is missing {missing} in {folder} (SIGCNN_OFFLINE=1 forbids downloading "
             f"{spec.archive_url}); unpack the archive there or set SIGCNN_DATA to a folder that has UrbanSound8K/")
+    made = _new_dirs(folder.parent)
     folder.parent.mkdir(parents=True, exist_ok=True)
     archive = folder.parent / "UrbanSound8K.tar.gz"
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix="staging-urbansound-"))
     try:
+        os.chmod(staging, _dir_mode())  # mkdtemp makes 0700 folders
         _download(spec.archive_url, archive)
         with tarfile.open(archive) as tar:
             tar.extractall(staging, filter="data")
@@ -67,6 +70,8 @@ def ensure_urbansound8k() -> Path:
     finally:
         archive.unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
+        if not folder.exists():
+            _remove_empty(made)
     return folder
 
 
