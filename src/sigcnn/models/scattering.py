@@ -237,3 +237,30 @@ def energy_per_order(x, coefficients: np.ndarray, orders, J: int, dims: int = 2)
         sel = np.take(coefficients, np.flatnonzero(orders == m), axis=axes_channel)
         out[int(m)] = float(factor * np.sum(sel ** 2) / total)
     return out
+
+
+def filters_2d(J: int, L: int = 8, size: int = 32) -> dict:
+    """kymatio's 2-D Morlet filter bank in space: ``{"psi": (J, L, size, size) complex, "phi": (size, size)}``.
+
+    kymatio stores the filters in the Fourier domain; the inverse FFT, centred, gives the
+    wavelets ψ_{j,θ} and the low-pass φ_J that the figure shows.
+    """
+    from kymatio.scattering2d.filter_bank import filter_bank
+
+    bank = filter_bank(int(size), int(size), int(J), L=int(L))
+    psi = np.zeros((int(J), int(L), size, size), dtype=np.complex128)
+    for f in bank["psi"]:
+        psi[f["j"], f["theta"]] = np.fft.fftshift(np.fft.ifft2(f["levels"][0]))
+    phi = np.fft.fftshift(np.fft.ifft2(bank["phi"]["levels"][0])).real
+    return {"psi": psi, "phi": phi}
+
+
+def filters_1d(length: int, J: int, Q: int = 8) -> dict:
+    """kymatio's first-order 1-D filters in frequency: ``{"psi": (K, length) real, "xi": (K,), "phi": (length,)}``
+    (``xi`` in cycles per sample)."""
+    transform = scattering_1d(length, J, Q)
+    psi = [np.asarray(f["levels"][0] if isinstance(f, dict) and "levels" in f else f[0]) for f in transform.psi1_f]
+    phi = transform.phi_f["levels"][0] if "levels" in transform.phi_f else transform.phi_f[0]
+    xi = np.array([f["xi"] for f in transform.psi1_f])
+    n = min(p.shape[-1] for p in psi)
+    return {"psi": np.stack([p[:n] for p in psi]), "xi": xi, "phi": np.asarray(phi)[:n]}
