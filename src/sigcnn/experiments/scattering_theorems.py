@@ -201,9 +201,9 @@ def findings(m: dict) -> list[str]:
         f"{pct('shift2_scattering_J1')} (J=1), {pct('shift2_scattering_J2')} (J=2), {pct('shift2_scattering_J3')} (J=3). "
         + ("The change falls with J at every shift, as local invariance at scale 2^J says: supported."
            if m["translation_decreases_with_J"] else "The change does not fall with J at every shift: not supported."),
-        f"The Fourier modulus is exactly invariant to circular shifts but our shifts bring zeros in: it changes by "
-        f"{pct('shift2_fourier')} at 2 px — small, yet it is unstable to deformation ({pct('deform0.2_fourier')} at "
-        f"sup|∇τ| = 0.2, against {pct('deform0.2_scattering_J3')} for S_3).",
+        f"The Fourier modulus is invariant to these shifts (change {m['shift2_fourier']:.0e}: the digit stays inside "
+        f"the frame, so the shift is circular), but it is not stable to deformation: {pct('deform0.2_fourier')} at "
+        f"sup|∇τ| = 0.2, against {pct('deform0.2_scattering_J3')} for S_3 and {pct('deform0.2_pixels')} for the pixels.",
     ]
     for layer in ("c5", "f6"):
         key = f"shift2_lenet_{layer}"
