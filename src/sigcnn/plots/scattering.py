@@ -20,7 +20,7 @@ def time_frequency_figure(x, sample_rate: float, title: str, window_ms: float = 
                           n_frequencies: int = 48):
     """Three views of one signal: Fourier modulus, windowed Fourier (STFT) and Morlet wavelet transform.
 
-    Illustrates Koushik §§2-3 (Eqs. 7, 8 and 12): Fourier loses time, the windowed Fourier transform
+    Illustrates Koushik §§2-3 (Eqs. 8, 9 and 11): Fourier loses time, the windowed Fourier transform
     has one resolution for all frequencies, the wavelet transform trades time for frequency resolution.
     """
     x = np.asarray(x, dtype=np.float64)

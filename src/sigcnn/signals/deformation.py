@@ -1,4 +1,4 @@
-"""Displacement fields and the deformation ``x ↦ x(u - τ(u))`` of images (Koushik §2, Eq. 4; Theorem 3).
+"""Displacement fields and the deformation ``x ↦ x(u - τ(u))`` of images (Koushik §1.4, Eq. 4; Theorem 3, Eq. 13).
 
 One generator serves both experiments of the scattering chapter: a translation is the constant
 field (``shift_field``), a small deformation is a smooth random field scaled to a chosen

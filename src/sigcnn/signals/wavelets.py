@@ -94,7 +94,7 @@ def uncertainty_product(window, sample_rate: float = 1.0, n_fft: int | None = No
 
 def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = None,
                    window: str = "hann") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Windowed Fourier transform modulus ``|Sx(t, f)|`` (Koushik Eq. 8): ``(times s, freqs Hz, |S|)``.
+    """Windowed Fourier transform modulus ``|Sx(t, f)|`` (Koushik Eq. 9): ``(times s, freqs Hz, |S|)``.
 
     Frames of ``window_length`` samples every ``hop`` (default a quarter window), each multiplied by
     the window and Fourier-transformed (one-sided). ``|S|`` has shape (frequencies, frames).
@@ -124,8 +124,8 @@ def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = 
 def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, n_cycles: float = 6.0) -> np.ndarray:
     """Complex Morlet (Gabor) wavelet at ``centre_frequency`` Hz, unit L1 norm, centred on the middle sample.
 
-    ``exp(2πi f_c t) g(t)`` minus the constant that makes its mean zero (Koushik Eq. 11's
-    admissibility), with a Gaussian envelope of standard deviation ``n_cycles / (2π f_c)`` seconds,
+    ``exp(2πi f_c t) g(t)`` minus the constant that makes its mean zero (the zero average that
+    Koushik's Theorem 2 asks of a wavelet), with a Gaussian envelope of standard deviation ``n_cycles / (2π f_c)`` seconds,
     so every wavelet holds the same number of oscillations: a constant relative bandwidth.
     """
     f_c = _positive(centre_frequency, "centre_frequency")
@@ -141,7 +141,7 @@ def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, 
 
 
 def cwt_magnitude(x, frequencies, sample_rate: float, n_cycles: float = 6.0) -> np.ndarray:
-    """``|x ∗ ψ_f|`` for Morlet wavelets at ``frequencies`` Hz (Koushik Eq. 12): shape (frequencies, samples).
+    """``|x ∗ ψ_f|`` for Morlet wavelets at ``frequencies`` Hz (Koushik Eqs. 10-11): shape (frequencies, samples).
 
     The convolution is circular (computed with the FFT on the signal's length).
     """
