@@ -7,3 +7,4 @@ from .patches import extract_patches  # noqa: E402
 from .spectra import (accumulate_on_grid, energy_spectrum, energy_spectrum_2d, frequency_axis,  # noqa: E402
                       low_band_fraction, spectral_centroid, summed_energy_spectrum)
 from . import modulation  # noqa: E402,F401  (DSB-SC, multi-carrier, MIMO, CNN operators as modulators)
+from . import stable_noise  # noqa: E402,F401  (SαS noise, the two SNR definitions, BPSK bit-error rates)
