@@ -22,7 +22,8 @@ import numpy as np
 __all__ = ["symmetric_stable", "dispersion_for_snr", "dispersion_snr_db", "empirical_snr_db",
            "scale_blocks_to_snr", "clipped_error_energy", "minimum_reachable_snr_db",
            "noisy_images_at_snr", "top_energy_share", "bpsk_ber_dispersion", "bpsk_ber_closed_form",
-           "bpsk_ber_empirical_gaussian", "simulate_bpsk", "SNR_DEFINITIONS"]
+           "bpsk_ber_empirical_gaussian", "simulate_bpsk", "SNR_DEFINITIONS", "SHAPES", "shape_stamp",
+           "impulse_pattern", "salt_and_pepper"]
 
 SNR_DEFINITIONS = ("dispersion", "empirical")
 
@@ -122,17 +123,18 @@ def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0)
 
 
 def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: float = 1.0,
-                        tolerance_db: float = 1e-3, return_scale: bool = False):
+                        tolerance_db: float = 1e-2, return_scale: bool = False):
     """``clip(x + c n, low, high)`` with ``c`` per image chosen so Eq. 1's SNR after clipping is ``snr_db``.
 
     The clipped error energy ``E(c) = Σ (clip(x + c n) - x)²`` is continuous and non-decreasing in
-    ``c`` (each term is), so ``c`` is found by bisection on ``log c``, for all images at once.
+    ``c`` (each term is), so ``c`` is found by a bracketed (safeguarded) Newton iteration, for all
+    images at once.
 
     Parameters
     ----------
     images : array (N, ...) of clean images inside [low, high] (Eq. 1 uses these values as they are).
     noise : array of the same shape: the noise *shape* (any scale; e.g. unit SαS samples).
-    snr_db : target SNR of every image, in dB.
+    snr_db : target SNR in dB: one for every image, or one per image (shape (N,)).
     tolerance_db : the achieved SNR is within this of the target.
     return_scale : also return the scale ``c`` of each image.
 
@@ -154,29 +156,40 @@ def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: fl
     signal_energy = np.sum(x ** 2, 1)
     if np.any(signal_energy == 0):
         raise ValueError("images: an all-zero image has no SNR (Eq. 1 divides its energy)")
+    target_db = np.broadcast_to(np.asarray(snr_db, dtype=np.float64), (shape[0],))
     floor = 10.0 * np.log10(signal_energy / _saturated_error_energy(x, n, low, high))
-    if np.any(floor > snr_db - tolerance_db):
-        raise ValueError(f"snr_db={snr_db:g} dB is below the floor set by clipping to [{low}, {high}]: "
-                         f"the minimum reachable SNR is {floor.max():.3f} dB for this noise and these images")
-    target_energy = signal_energy / 10.0 ** (snr_db / 10.0)
-    # bracket: start from the unclipped solution and widen
-    noise_energy = np.sum(n ** 2, 1)
-    c0 = np.sqrt(target_energy / noise_energy)
-    lo = np.log(c0) - 1.0  # clipping only removes energy, so E(c0) <= target: c >= c0
-    hi = np.log(c0) + 1.0
+    if np.any(floor > target_db - tolerance_db):
+        bad = int(np.argmax(floor - target_db))
+        raise ValueError(f"snr_db={target_db[bad]:g} dB is below the floor set by clipping to [{low}, {high}]: "
+                         f"the minimum reachable SNR is {floor.max():.3f} dB for this noise and these images "
+                         f"(image {bad}: {floor[bad]:.3f} dB)")
+    target_energy = signal_energy / 10.0 ** (target_db / 10.0)
+    # Clipping only removes error energy (|clip(x + c n) - x| <= |c n| for x in range), so the
+    # unclipped solution c0 is a lower bound; widen an upper bound until it overshoots.
+    c0 = np.sqrt(target_energy / np.sum(n ** 2, 1))
+    lo, hi = c0.copy(), 2.0 * c0
     for _ in range(200):
-        short = clipped_error_energy(x, n, np.exp(hi), low, high) < target_energy
+        short = clipped_error_energy(x, n, hi, low, high) < target_energy
         if not short.any():
             break
-        hi = np.where(short, hi + 2.0, hi)
+        lo, hi = np.where(short, hi, lo), np.where(short, 4.0 * hi, hi)
+    # Safeguarded Newton on E(c) = target: E'(c) = 2 c Σ n² over the pixels that are not clipped;
+    # a step that leaves the bracket [lo, hi] is replaced by the geometric midpoint.
+    c = np.sqrt(lo * hi)
     for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        below = clipped_error_energy(x, n, np.exp(mid), low, high) < target_energy
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-        achieved = 10.0 * np.log10(signal_energy / clipped_error_energy(x, n, np.exp(hi), low, high))
-        if np.all(np.abs(achieved - snr_db) < tolerance_db):
+        y = x + c[:, None] * n
+        inside = (y > low) & (y < high)
+        energy = np.sum((np.clip(y, low, high) - x) ** 2, 1)
+        achieved = 10.0 * np.log10(signal_energy / energy)
+        if np.all(np.abs(achieved - target_db) < tolerance_db):
             break
-    c = np.exp(hi)
+        below = energy < target_energy
+        lo, hi = np.where(below, c, lo), np.where(below, hi, c)
+        slope = 2.0 * c * np.sum(np.where(inside, n ** 2, 0.0), 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = c - (energy - target_energy) / slope
+        ok = np.isfinite(step) & (step > lo) & (step < hi)
+        c = np.where(ok, step, np.sqrt(lo * hi))
     out = np.clip(x + c[:, None] * n, low, high).reshape(shape)
     return (out, c) if return_scale else out
 
@@ -273,3 +286,68 @@ def simulate_bpsk(alpha: float, snr_db, n_bits: int, definition: str = "dispersi
         decided = (symbols + noise) > 0
         errors.append(int(np.sum(decided != (bits == 1))))
     return np.array(errors)
+
+
+# --- concentrated impulse noise (Ge et al., Fig. 4) ---------------------------------------------
+
+SHAPES = ("points", "square", "triangle", "rhombus")
+
+
+def shape_stamp(shape: str, size: int) -> np.ndarray:
+    """Boolean stamp of a noise blob: ``square`` size×size, ``triangle`` isosceles with ``size`` rows
+    (row i covers 2i + 1 pixels), ``rhombus`` ``|i| + |j| <= size - 1``; ``points`` a single pixel."""
+    if size < 1:
+        raise ValueError(f"size must be >= 1, got {size}")
+    if shape == "points":
+        return np.ones((1, 1), dtype=bool)
+    if shape == "square":
+        return np.ones((size, size), dtype=bool)
+    i, j = np.mgrid[0:size, 0:2 * size - 1]
+    if shape == "triangle":
+        return np.abs(j - (size - 1)) <= i
+    if shape == "rhombus":
+        i, j = np.mgrid[0:2 * size - 1, 0:2 * size - 1]
+        return np.abs(i - (size - 1)) + np.abs(j - (size - 1)) <= size - 1
+    raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
+
+
+def impulse_pattern(image_shape, budget: float, shape: str = "points", size: int = 1, rng=None) -> np.ndarray:
+    """A ±1 impulse pattern (0 elsewhere) covering about ``budget`` of the pixels with blobs of ``shape``.
+
+    Blobs are stamped at uniformly random positions (wholly inside the image, overlaps allowed) until
+    the covered share reaches ``budget``; each blob has one random sign (salt or pepper), the
+    ``points`` pattern one sign per pixel. ``image_shape`` is (N, H, W); returns float64 of that shape.
+    """
+    if not 0.0 < budget < 1.0:
+        raise ValueError(f"budget must be in (0, 1), got {budget}")
+    rng = np.random.default_rng(rng)
+    stamp = shape_stamp(shape, size)
+    n, h, w = image_shape
+    sh, sw = stamp.shape
+    if sh > h or sw > w:
+        raise ValueError(f"a {shape} of size {size} does not fit a {h}x{w} image")
+    target = int(round(budget * h * w))
+    out = np.zeros((n, h, w))
+    if shape == "points":
+        for k in range(n):
+            idx = rng.choice(h * w, target, replace=False)
+            out[k].flat[idx] = rng.choice([-1.0, 1.0], target)
+        return out
+    rows, cols = np.nonzero(stamp)
+    for k in range(n):
+        covered = 0
+        while covered < target:
+            r, c = rng.integers(0, h - sh + 1), rng.integers(0, w - sw + 1)
+            out[k, r + rows, c + cols] = rng.choice([-1.0, 1.0])
+            covered = int(np.count_nonzero(out[k]))
+    return out
+
+
+def salt_and_pepper(images, amount: float, rng=None, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """Classic salt-and-pepper noise (as ImageNet-C's impulse noise): ``amount`` of the pixels,
+    chosen at random, set to ``low`` or ``high`` with equal probability."""
+    if not 0.0 < amount < 1.0:
+        raise ValueError(f"amount must be in (0, 1), got {amount}")
+    x = np.array(images, dtype=np.float64)
+    pattern = impulse_pattern(x.shape, amount, "points", 1, rng)
+    return np.where(pattern > 0, high, np.where(pattern < 0, low, x))
