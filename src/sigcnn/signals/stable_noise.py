@@ -157,7 +157,8 @@ def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: fl
     if np.any(signal_energy == 0):
         raise ValueError("images: an all-zero image has no SNR (Eq. 1 divides its energy)")
     target_db = np.broadcast_to(np.asarray(snr_db, dtype=np.float64), (shape[0],))
-    floor = 10.0 * np.log10(signal_energy / _saturated_error_energy(x, n, low, high))
+    with np.errstate(divide="ignore"):
+        floor = 10.0 * np.log10(signal_energy / _saturated_error_energy(x, n, low, high))
     if np.any(floor > target_db - tolerance_db):
         bad = int(np.argmax(floor - target_db))
         raise ValueError(f"snr_db={target_db[bad]:g} dB is below the floor set by clipping to [{low}, {high}]: "
@@ -180,7 +181,8 @@ def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: fl
         y = x + c[:, None] * n
         inside = (y > low) & (y < high)
         energy = np.sum((np.clip(y, low, high) - x) ** 2, 1)
-        achieved = 10.0 * np.log10(signal_energy / energy)
+        with np.errstate(divide="ignore"):
+            achieved = 10.0 * np.log10(signal_energy / energy)
         if np.all(np.abs(achieved - target_db) < tolerance_db):
             break
         below = energy < target_energy
