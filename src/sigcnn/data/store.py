@@ -47,10 +47,16 @@ def file_is_valid(path: Path, remote: RemoteFile) -> bool:
     if not path.is_file():
         return False
     stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    key = (str(path), stat.st_size, stat.st_mtime_ns, remote.md5, remote.content_md5, remote.sha256)
     if key in _VERIFIED:
         return _VERIFIED[key]
     ok = remote.md5 is None or _md5(path) == remote.md5
+    if ok and remote.sha256 is not None:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        ok = digest.hexdigest() == remote.sha256
     if not ok and remote.content_md5 and path.suffix == ".gz":
         try:
             ok = _md5(path, decompress=True) == remote.content_md5

@@ -23,7 +23,7 @@ from ..transforms import pad_images
 from ._base import BaseConfig
 from ._recos_common import TrainingSpec, load_data, trained_lenet
 
-CHANNEL_DATASETS = ("mnist", "fashion-mnist")
+CHANNEL_DATASETS = ("mnist", "fashion-mnist", "tf-flowers")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def channel_scales(**extra) -> dict:
     base = {"ci": dict(epochs=3, train_limit=4000, allow_test_split=True, n_seeds=3, test_limit=500),
             "laptop": dict(dataset="fashion-mnist", epochs=8, train_limit=None, allow_test_split=False, n_seeds=3,
                            test_limit=2000),
-            "full": dict(dataset="fashion-mnist", epochs=15, train_limit=None, allow_test_split=False, n_seeds=5,
+            "full": dict(dataset="tf-flowers", epochs=15, train_limit=None, allow_test_split=False, n_seeds=5,
                          test_limit=None)}
     return {scale: {**settings, **extra.get(scale, {})} for scale, settings in base.items()}
 

@@ -9,8 +9,9 @@ compared on the same noisy test images (Eq. 1 SNR per image after clipping, as i
 * ``augmented``: LeNet-5 trained on images of which a share carries SαS noise of random α and SNR;
 * ``median+augmented``: the median filter in front of a network trained on median-filtered augmented images.
 
-The recovered share is ``(acc_receiver - acc_plain) / (acc_clean - acc_plain)`` with ``acc_clean``
-the plain network's clean accuracy. The control is the untrained twin behind the same front end.
+The recovered share is ``mean(acc_receiver - acc_plain) / mean(acc_clean - acc_plain)`` over seeds,
+with ``acc_clean`` the plain network's clean accuracy, only where the plain network loses at least
+``min_loss``. The control is the untrained twin behind the same front end.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Config(ChannelConfig):
     augment_snr_low_db: float = 0.0
     augment_snr_high_db: float = 20.0
     augment_share: float = 0.5
+    min_loss: float = 0.02
 
 
 def train_on(config: Config, inputs: torch.Tensor, labels: torch.Tensor, seed: int, n_classes: int):
@@ -98,24 +100,25 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     for r, name in enumerate(RECEIVERS):
         tag = name.replace("+", "_")
         m[f"clean_accuracy_{tag}"] = float(clean[r].mean())
-        recovered_all = []
         for a, alpha in enumerate(alphas):
             for s, snr in enumerate(snrs):
                 k = f"{tag}_a{alpha:g}_snr{snr:g}"
                 m[f"accuracy_{k}"] = float(acc[r, a, s].mean())
                 m[f"accuracy_{k}_min"], m[f"accuracy_{k}_max"] = float(acc[r, a, s].min()), float(acc[r, a, s].max())
-                if r:
-                    rec = (acc[r, a, s] - acc[0, a, s]) / np.maximum(lost[a, s], 1e-9)
-                    m[f"recovered_{k}"] = float(rec.mean())
-                    recovered_all.append(rec.mean())
+                if r:  # ratio of seed means, only where the plain network loses enough to divide by
+                    enough = lost[a, s].mean() >= config.min_loss
+                    m[f"recovered_{k}"] = (float((acc[r, a, s] - acc[0, a, s]).mean() / lost[a, s].mean())
+                                           if enough else None)
         if r:
-            m[f"recovered_mean_{tag}"] = float(np.mean(recovered_all))
+            hard = lost.mean(2) >= config.min_loss  # (α, SNR) points where the plain network loses enough
+            m[f"recovered_mean_{tag}"] = (float((acc[r] - acc[0]).mean(2)[hard].sum() / lost.mean(2)[hard].sum())
+                                          if hard.any() else None)
             # accuracy gain over the plain receiver at the hardest point, trained vs untrained twins
             gain = acc[r, :, 0].mean(0) - acc[0, :, 0].mean(0)
             cgain = ctrl[r, :, 0].mean(0) - ctrl[0, :, 0].mean(0)
             m.update(control_metrics(f"gain_{tag}_snr{snrs[0]:g}",
                                      compare_to_controls(gain, cgain, "untrained, same init seeds")))
-    best = max(RECEIVERS[1:], key=lambda n: m[f"recovered_mean_{n.replace('+', '_')}"])
+    best = max(RECEIVERS[1:], key=lambda n: m[f"recovered_mean_{n.replace('+', '_')}"] or -np.inf)
     m["best_receiver_index"] = RECEIVERS.index(best)
     arrays = {"alphas": np.array(alphas), "snrs_db": np.array(snrs), "accuracy": acc, "control_accuracy": ctrl,
               "clean_accuracy": clean, "receivers": np.array(RECEIVERS)}
@@ -125,7 +128,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         f"{tuple(config.augment_alphas)} and Eq. 1 SNR uniform in [{config.augment_snr_low_db:g}, "
         f"{config.augment_snr_high_db:g}] dB (one fixed noisy copy, raised to 0.5 dB above an image's clipping floor "
         "where needed); same epochs, learning rate and init seeds as the clean networks.",
-        "Recovered share = (receiver − plain) / (clean − plain), per seed, averaged; the control is the untrained "
+        f"Recovered share = mean(receiver − plain) / mean(clean − plain) over seeds, only where the plain network "
+        f"loses at least {config.min_loss:.0%} (the grid mean pools those points); the control is the untrained "
         "twin behind the same front end (for augmented receivers: the clean network's untrained twin)."]
     return Measured(m, arrays, bench.data_source, notes)
 
@@ -137,7 +141,9 @@ def findings(m: dict) -> list[str]:
     for r in RECEIVERS[1:]:
         tag = r.replace("+", "_")
         g = f"gain_{tag}_snr{m['lowest_snr_db']:g}"
-        out.append(f"{r}: recovers on average {m['recovered_mean_' + tag]:.0%} of the accuracy the plain network loses; "
+        rec = m['recovered_mean_' + tag]
+        out.append(f"{r}: recovers {'n/a' if rec is None else f'{rec:.0%}'} of the accuracy the plain network loses "
+                   "(pooled over the grid points where it loses at least 2 points); "
                    f"at the lowest SNR its accuracy gain is {m[g]:+.1%} (seeds {m[g + '_trained_min']:+.1%} to "
                    f"{m[g + '_trained_max']:+.1%}; untrained twins {m[g + '_control_min']:+.1%} to "
                    f"{m[g + '_control_max']:+.1%}).")
