@@ -67,6 +67,10 @@ def load_image_dataset(name: str = "mnist", allow_test_split: bool = False,
         If a file is present but fails its checksum (also with ``allow_test_split``).
     """
     spec = get_spec(name)
+    if spec.kind == "jpeg-archive":  # tf_flowers: 32x32 grey photographs, seeded split
+        from .flowers import load_tf_flowers
+
+        return load_tf_flowers(split_seed=split_seed)
     if spec.kind != "idx-images":
         raise ValueError(f"dataset {spec.name!r} is not an image classification set")
     folder = ensure_files(spec, TEST_FILES)

@@ -19,6 +19,7 @@ class RemoteFile:
     md5: str | None
     content_md5: str | None = None
     urls: tuple[str, ...] = ()
+    sha256: str | None = None  # checked too when given (for files whose publisher lists only SHA-256)
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,24 @@ CIFAR10 = DatasetSpec(
                       ("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",)),),
 )
 
+TF_FLOWERS = DatasetSpec(
+    name="tf-flowers",
+    folder="tf_flowers",
+    kind="jpeg-archive",
+    description="tf_flowers: 3,670 flower photographs in 5 classes (JPEG, various sizes)",
+    source="The TensorFlow Team, flower_photos.tgz (TensorFlow Datasets 'tf_flowers')",
+    license="CC BY 2.0 (per-image attributions in the archive's LICENSE.txt)",
+    files=(RemoteFile("flower_photos.tgz", None, None,
+                      ("https://storage.googleapis.com/download.tensorflow.org/example_images/flower_photos.tgz",
+                       "http://download.tensorflow.org/example_images/flower_photos.tgz"),
+                      sha256="4c54ace7911aaffe13a365c34f650e71dd5bf1be0a58b464e5a7183e3e595d9c"),),
+    extra={"size_bytes": 228813984,
+           "classes": ("daisy", "dandelion", "roses", "sunflowers", "tulips")},
+)
+"""The SHA-256 and size are those TensorFlow Datasets records for this URL (url_checksums/tf_flowers.txt)."""
+
 DATASETS: dict[str, DatasetSpec] = {
-    spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10)}
+    spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10, TF_FLOWERS)}
 IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
 
 

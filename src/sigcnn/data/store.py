@@ -92,9 +92,23 @@ def _md5(path: Path, decompress: bool = False) -> str:
     return _VERIFIED[key]
 
 
+def _sha256(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, "sha256")
+    if key not in _VERIFIED:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        _VERIFIED[key] = digest.hexdigest()
+    return _VERIFIED[key]
+
+
 def expected_checksum(remote: RemoteFile) -> str:
     """The checksum(s) a registry file must have, in words."""
     parts = [f"MD5 {remote.md5}"] if remote.md5 else []
+    if remote.sha256:
+        parts.append(f"SHA-256 {remote.sha256}")
     if remote.content_md5:
         parts.append(f"MD5 of the decompressed content {remote.content_md5}")
     return " or ".join(parts) or "no checksum"
@@ -104,6 +118,8 @@ def file_state(path: Path, remote: RemoteFile) -> str:
     """``"ok"``, ``"missing"`` or ``"corrupt"`` (present, but fails the registry checksum)."""
     if not path.is_file():
         return "missing"
+    if remote.sha256 is not None and _sha256(path) != remote.sha256:
+        return "corrupt"
     if remote.md5 is None or _md5(path) == remote.md5:
         return "ok"
     if remote.content_md5 and path.suffix == ".gz":

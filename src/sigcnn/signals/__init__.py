@@ -8,3 +8,4 @@ from .spectra import (accumulate_on_grid, energy_spectrum, energy_spectrum_2d, f
                       low_band_fraction, spectral_centroid, summed_energy_spectrum)
 from . import modulation  # noqa: E402,F401  (DSB-SC, multi-carrier, MIMO, CNN operators as modulators)
 from . import deformation, wavelets  # noqa: E402,F401  (time-frequency analysis and deformations, scattering chapter)
+from . import stable_noise  # noqa: E402,F401  (SαS noise, the two SNR definitions, BPSK bit-error rates)

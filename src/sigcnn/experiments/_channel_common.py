@@ -1,0 +1,162 @@
+"""Shared by the channel experiments: clean-trained LeNet-5s, noisy test images, accuracies.
+
+The networks are the RECOS chapter's LeNet-5 trained on clean images through
+:func:`._recos_common.trained_lenet` (so a training is cached on disk by its full
+configuration and reused by the next experiment). Noise is added to the 32×32 framed image the
+network sees, with pixels in [0, 1]; Eq. 1 is computed on those values and the noisy image is
+clipped to [0, 1] (the solver of :func:`sigcnn.signals.stable_noise.noisy_images_at_snr` makes the
+SNR after clipping equal to the target). The network input is then ``2u - 1``, as in training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from ..models import LeNet5
+from ..runtime import set_seed
+from ..signals import stable_noise as sn
+from ..training import accuracy, train_classifier
+from ..transforms import pad_images
+from ._base import BaseConfig
+from ._recos_common import TrainingSpec, load_data, trained_lenet
+
+CHANNEL_DATASETS = ("mnist", "fashion-mnist", "tf-flowers")
+
+
+@dataclass(frozen=True)
+class ChannelConfig(BaseConfig):
+    """LeNet-5 training settings (as the RECOS chapter) plus the size of the noisy test set."""
+
+    dataset: str = "mnist"
+    epochs: int = 3
+    batch_size: int = 128
+    lr: float = 2e-3
+    train_limit: int | None = 4000
+    allow_test_split: bool = True
+    n_seeds: int = 3
+    test_limit: int | None = 500
+
+
+def channel_scales(**extra) -> dict:
+    """Scale table of the channel experiments, updated with an experiment's own settings."""
+    base = {"ci": dict(epochs=3, train_limit=4000, allow_test_split=True, n_seeds=3, test_limit=500),
+            "laptop": dict(dataset="fashion-mnist", epochs=8, train_limit=None, allow_test_split=False, n_seeds=3,
+                           test_limit=2000),
+            "full": dict(dataset="tf-flowers", epochs=15, train_limit=None, allow_test_split=False, n_seeds=5,
+                         test_limit=None)}
+    return {scale: {**settings, **extra.get(scale, {})} for scale, settings in base.items()}
+
+
+def spec_for(config: ChannelConfig, seed: int) -> TrainingSpec:
+    """The RECOS training spec of training seed ``seed``."""
+    return TrainingSpec(dataset=config.dataset, seed=seed, epochs=config.epochs, batch_size=config.batch_size,
+                        lr=config.lr, train_limit=config.train_limit, allow_test_split=config.allow_test_split)
+
+
+def framed_unit_images(u8: torch.Tensor) -> np.ndarray:
+    """uint8 images (N, 28, 28) framed to 32×32 as float64 in [0, 1] (what Eq. 1 is computed on)."""
+    return pad_images(u8, 32).numpy().astype(np.float64) / 255.0
+
+
+def network_input(images01: np.ndarray) -> torch.Tensor:
+    """Images in [0, 1] (N, 32, 32) to the network's input ``2u - 1`` (N, 1, 32, 32), float32."""
+    return torch.from_numpy(2.0 * np.asarray(images01, dtype=np.float32)[:, None] - 1.0)
+
+
+@dataclass
+class Bench:
+    """Clean test images in [0, 1], labels, the trained networks, their untrained twins."""
+
+    images: np.ndarray
+    labels: torch.Tensor
+    trained: list
+    untrained: list
+    seeds: list
+    data_source: str
+    notes: list
+    train: dict
+
+
+def build_bench(config: ChannelConfig, device, progress: bool = False) -> Bench:
+    """Train (or reuse) ``n_seeds`` LeNet-5s on clean images; the untrained control uses the same init seeds."""
+    seeds = [config.seed + i for i in range(config.n_seeds)]
+    trained, untrained, notes = [], [], []
+    data = None
+    for s in seeds:
+        spec = spec_for(config, s)
+        if data is None:
+            data = load_data(spec)
+        model, info = trained_lenet(spec, data, torch.device("cpu"), progress=progress)
+        trained.append(model.eval())
+        notes.append(f"seed {s}: " + ("weights reused from the cache" if info["from_cache"] else "trained now"))
+        set_seed(s)
+        untrained.append(LeNet5(num_classes=data["data"].num_classes).eval())
+    test_u8, labels = data["test_u8"], data["y_test"]
+    if config.test_limit is not None:
+        test_u8, labels = test_u8[:config.test_limit], labels[:config.test_limit]
+    split = data["data"]
+    notes.insert(0, f"{split.split_note} Training: {data['x_train'].shape[0]:,} clean images, {config.epochs} epochs, "
+                    f"training seeds {seeds}; noisy test set: the first {test_u8.shape[0]:,} test images.")
+    return Bench(framed_unit_images(test_u8), labels, trained, untrained, seeds, split.data_source, notes, data)
+
+
+def stable_unit_noise(shape, alpha: float, seed: int) -> np.ndarray:
+    """Unit-scale SαS noise of ``shape`` from ``seed`` (one draw serves every SNR)."""
+    return sn.symmetric_stable(alpha, shape, 1.0, np.random.default_rng(seed))
+
+
+def accuracy_on(model, images01: np.ndarray, labels: torch.Tensor) -> float:
+    """Accuracy of ``model`` on images in [0, 1]."""
+    return accuracy(model, network_input(images01), labels)
+
+
+def median_front_end(images01: np.ndarray, size: int = 3) -> np.ndarray:
+    """A ``size``×``size`` median filter on each image: the classic nonlinear receiver for impulses."""
+    from scipy.ndimage import median_filter
+
+    return median_filter(np.asarray(images01), size=(1, size, size), mode="nearest")
+
+
+def augmented_training_set(train_u8: torch.Tensor, alphas, snr_low_db: float, snr_high_db: float,
+                           noisy_share: float, seed: int) -> torch.Tensor:
+    """Training inputs where a share of the images carries SαS noise of random α and Eq. 1 SNR.
+
+    Each noisy image draws α uniformly from ``alphas`` and its SNR uniformly in
+    [``snr_low_db``, ``snr_high_db``]; the others stay clean. One fixed noisy copy (not redrawn per epoch).
+    """
+    rng = np.random.default_rng(seed)
+    images = framed_unit_images(train_u8)
+    noisy = rng.random(len(images)) < noisy_share
+    which_alpha = rng.integers(0, len(alphas), len(images))
+    snr = rng.uniform(snr_low_db, snr_high_db, len(images))
+    for k, alpha in enumerate(alphas):
+        idx = np.nonzero(noisy & (which_alpha == k))[0]
+        if idx.size == 0:
+            continue
+        noise = sn.symmetric_stable(alpha, (idx.size,) + images.shape[1:], 1.0, rng)
+        floor = sn.minimum_reachable_snr_db(images[idx], noise)
+        images[idx] = sn.noisy_images_at_snr(images[idx], noise, np.maximum(snr[idx], floor + 0.5))
+    return network_input(images)
+
+
+def train_augmented(config: ChannelConfig, bench: Bench, seed: int, alphas, snr_low_db: float, snr_high_db: float,
+                    noisy_share: float, progress: bool = False):
+    """LeNet-5 trained (same settings as the clean one, same init seed) on the augmented set."""
+    data = bench.train
+    n = data["x_train"].shape[0]
+    train_u8 = data["data"].train_images[:n]
+    inputs = augmented_training_set(train_u8, alphas, snr_low_db, snr_high_db, noisy_share, seed + 1000)
+    generator = set_seed(seed)
+    model = LeNet5(num_classes=data["data"].num_classes)
+    train_classifier(model, inputs, data["y_train"], epochs=config.epochs, batch_size=config.batch_size,
+                     lr=config.lr, generator=generator, progress=progress, desc="LeNet-5 (augmented)")
+    return model.eval()
+
+
+def mean_min_max(values) -> tuple[float, float, float]:
+    """Mean, min and max of a list of numbers."""
+    v = np.asarray(values, dtype=float)
+    return float(v.mean()), float(v.min()), float(v.max())

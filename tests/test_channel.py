@@ -1,0 +1,167 @@
+"""Channel chapter: noise shapes, receivers, experiments at tiny sizes, the tf_flowers registry entry."""
+
+import hashlib
+import io
+import tarfile
+
+import numpy as np
+import pytest
+import torch
+
+from sigcnn.data import DatasetUnavailable, registry
+from sigcnn.data.flowers import load_tf_flowers, read_flower_archive
+from sigcnn.experiments import channel_ber, channel_cnn_noise, channel_concentrated, channel_receivers
+from sigcnn.experiments import _channel_common as common
+from sigcnn.signals import stable_noise as sn
+
+
+@pytest.mark.parametrize("shape,size,pixels", [("square", 3, 9), ("square", 5, 25), ("triangle", 3, 9),
+                                               ("triangle", 5, 25), ("rhombus", 2, 5), ("rhombus", 3, 13),
+                                               ("points", 1, 1)])
+def test_stamp_pixel_counts(shape, size, pixels):
+    # closed forms: k^2 for squares and triangles of k rows (1 + 3 + ... + 2k-1), 2r^2 + 2r + 1 for rhombi
+    assert int(sn.shape_stamp(shape, size).sum()) == pixels
+
+
+def test_impulse_pattern_budget_and_signs():
+    pat = sn.impulse_pattern((20, 32, 32), 0.09, "square", 3, rng=0)
+    covered = (pat != 0).sum((1, 2))
+    target = round(0.09 * 1024)
+    assert np.all(covered >= target) and np.all(covered < target + 9)
+    assert set(np.unique(pat)) <= {-1.0, 0.0, 1.0}
+    points = sn.impulse_pattern((5, 32, 32), 0.09, "points", 1, rng=1)
+    assert np.all((points != 0).sum((1, 2)) == target)
+    with pytest.raises(ValueError, match="budget"):
+        sn.impulse_pattern((1, 8, 8), 1.5)
+    with pytest.raises(ValueError, match="shape"):
+        sn.impulse_pattern((1, 8, 8), 0.1, "circle", 2)
+
+
+def test_salt_and_pepper_sets_exactly_the_amount():
+    x = np.full((4, 32, 32), 0.5)
+    y = sn.salt_and_pepper(x, 0.27, rng=2)
+    changed = (y != 0.5).sum((1, 2))
+    assert np.all(changed == round(0.27 * 1024))
+    assert set(np.unique(y)) == {0.0, 0.5, 1.0}
+
+
+def test_per_image_targets():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0.2, 0.8, (6, 10, 10))
+    noise = sn.symmetric_stable(1.2, x.shape, 1.0, rng)
+    targets = np.array([0.0, 3.0, 6.0, 9.0, 12.0, 15.0])
+    y = sn.noisy_images_at_snr(x, noise, targets)
+    for k in range(6):  # loop over images, Eq. 1 by hand
+        snr = 10 * np.log10((x[k] ** 2).sum() / ((x[k] - y[k]) ** 2).sum())
+        assert abs(snr - targets[k]) < 0.1
+
+
+def test_median_front_end_removes_an_isolated_impulse():
+    img = np.full((1, 9, 9), 0.3)
+    noisy = img.copy()
+    noisy[0, 4, 4] = 1.0
+    assert np.array_equal(common.median_front_end(noisy), img)
+
+
+def test_network_input_matches_training_scaling():
+    from sigcnn.transforms import to_symmetric
+
+    u8 = torch.randint(0, 256, (3, 28, 28), dtype=torch.uint8)
+    via_unit = common.network_input(common.framed_unit_images(u8))
+    assert torch.allclose(via_unit, to_symmetric(u8), atol=1e-6)
+
+
+def test_ordering_share_by_loop():
+    alphas = (2.0, 0.5, 1.0)  # unsorted on purpose
+    ber = np.array([[0.1, 0.01], [0.3, 0.0], [0.2, 0.0]])
+    share = channel_ber.ordering_share(ber, alphas, np.array([0.0, 10.0]), np.array([True, True]))
+    # sorted alphas 0.5, 1, 2; pairs (0.5,1),(1,2) at each SNR; both-zero pair at 10 dB left out
+    pairs = [(0.3 > 0.2), (0.2 > 0.1), (0.0 > 0.01)]
+    assert share == pytest.approx(np.mean(pairs))
+
+
+def test_channel_ber_experiment_small():
+    config = channel_ber.make_config("ci", n_bits=5000, snr_step_db=5.0)
+    result = channel_ber.run(config)
+    m = result.metrics
+    assert m["mc_within_3_sigma"]
+    assert m["closed_form_max_abs_gap"] < 1e-6
+    # the dispersion BER at 0 dB for alpha = 2 is Q(1)
+    assert m["dispersion_ber_alpha2_at_0db"] == pytest.approx(0.158655, abs=1e-5)
+
+
+def test_channel_configs_reject_unknown_dataset():
+    with pytest.raises(ValueError, match="dataset"):
+        channel_cnn_noise.make_config("ci", dataset="imagenet")
+
+
+def test_cnn_noise_and_receivers_tiny(real_data_root, results_root):
+    small = dict(n_seeds=1, epochs=1, train_limit=300, test_limit=60)
+    r = channel_cnn_noise.run(channel_cnn_noise.make_config("ci", alphas=(0.5, 2.0), snrs_db=(0.0,), **small))
+    m = r.metrics
+    # drop = clean accuracy minus noisy accuracy, recomputed independently for the first seed and alpha 2
+    bench = common.build_bench(channel_cnn_noise.make_config("ci", **small), torch.device("cpu"))
+    unit = common.stable_unit_noise(bench.images.shape, 2.0, 10_000 + 97 * bench.seeds[0] + 1)
+    noisy = sn.noisy_images_at_snr(bench.images, unit, 0.0)
+    net = bench.trained[0]
+    x_clean = torch.from_numpy(2 * bench.images[:, None].astype(np.float32) - 1)
+    x_noisy = torch.from_numpy(2 * noisy[:, None].astype(np.float32) - 1)
+    with torch.no_grad():
+        clean = (net(x_clean).argmax(1) == bench.labels).float().mean().item()
+        noisy_acc = (net(x_noisy).argmax(1) == bench.labels).float().mean().item()
+    assert m["drop_a2_snr0"] == pytest.approx(clean - noisy_acc, abs=1e-6)
+    assert m["top_share_a0.5"] > m["top_share_a2"]
+    rc = channel_receivers.run(channel_receivers.make_config("ci", alphas=(0.5,), snrs_db=(0.0,), **small))
+    # the plain receiver is the clean-trained network itself: same drop as channel-cnn-noise
+    assert rc.metrics["clean_accuracy_plain"] - rc.metrics["accuracy_plain_a0.5_snr0"] == pytest.approx(
+        m["drop_a0.5_snr0"], abs=1e-6)
+
+
+def test_concentrated_tiny(real_data_root, results_root):
+    cfg = channel_concentrated.make_config("ci", n_seeds=1, epochs=1, train_limit=300, test_limit=40,
+                                           budgets=(0.09,), shapes=(("square", 3),))
+    m = channel_concentrated.run(cfg).metrics
+    assert {"drop_points_p0.09", "drop_square3_p0.09", "drop_stable0.9_p0.09"} <= set(m)
+    # classic salt-and-pepper at 9 % on digits is below the equal-SNR target (it saturates every impulse)
+    assert m["saltpepper_snr_db_p0.09"] <= m["target_snr_db_p0.09"]
+
+
+def _fake_flowers(path):
+    from PIL import Image
+
+    with tarfile.open(path, "w:gz") as tar:
+        for c, name in enumerate(registry.TF_FLOWERS.extra["classes"]):
+            for k in range(2):
+                buf = io.BytesIO()
+                Image.fromarray(np.full((40, 60, 3), 40 * c + k, dtype=np.uint8)).save(buf, format="JPEG")
+                info = tarfile.TarInfo(f"flower_photos/{name}/{k}.jpg")
+                info.size = buf.tell()
+                buf.seek(0)
+                tar.addfile(info, buf)
+
+
+def test_tf_flowers_offline_is_unavailable(empty_data_root):
+    with pytest.raises(DatasetUnavailable, match="flower_photos.tgz"):
+        load_tf_flowers()
+
+
+def test_tf_flowers_local_archive(monkeypatch, empty_data_root):
+    folder = empty_data_root / "tf_flowers"
+    folder.mkdir()
+    _fake_flowers(folder / "flower_photos.tgz")
+    # the real checksum rejects the fake archive ...
+    with pytest.raises(DatasetUnavailable):
+        load_tf_flowers()
+    # ... and a registry entry carrying the fake archive's SHA-256 accepts it
+    sha = hashlib.sha256((folder / "flower_photos.tgz").read_bytes()).hexdigest()
+    remote = registry.TF_FLOWERS.files[0]
+    fake = registry.RemoteFile(remote.path, None, None, (), sha256=sha)
+    spec = registry.DatasetSpec(**{**registry.TF_FLOWERS.__dict__, "files": (fake,)})
+    monkeypatch.setattr("sigcnn.data.flowers.TF_FLOWERS", spec)
+    split = load_tf_flowers(size=16, test_share=0.2)
+    assert split.train_images.shape[1:] == (16, 16) and split.train_images.dtype == torch.uint8
+    assert len(split.train_labels) + len(split.test_labels) == 10
+    images, labels, _ = read_flower_archive(folder / "flower_photos.tgz", 16)
+    assert sorted(np.bincount(labels)) == [2] * 5
+    # a constant image stays (almost) constant through crop, resize and grey conversion
+    assert np.ptp(images[0].astype(int)) <= 1
