@@ -166,7 +166,7 @@ EXPERIMENT = Experiment(
     paper="wu2022modulation",
     reproduces="Wu et al. (2022) §5.2.2, Table 6",
     config=Config,
-    scales={"ci": dict(n_a=300, n_b=300, n_test=150, epochs=3, seeds=3),
+    scales={"ci": dict(n_a=200, n_b=200, n_test=100, epochs=3, seeds=3),
             "laptop": dict(n_a=3000, n_b=3000, n_test=1000, epochs=10, seeds=3),
             "full": dict(dataset="voc2012", epochs=200, seeds=3)},
     measure=measure,
