@@ -154,8 +154,42 @@ TF_FLOWERS = DatasetSpec(
 )
 """The SHA-256 and size are those TensorFlow Datasets records for this URL (url_checksums/tf_flowers.txt)."""
 
+IMAGENETTE = DatasetSpec(
+    name="imagenette",
+    folder="Imagenette",
+    kind="image-archive",
+    description="Imagenette (160 px): ten easy ImageNet classes (tench, English springer, ...), ~13,000 JPEGs",
+    source="fast.ai, https://github.com/fastai/imagenette (md5 as checked by torchvision.datasets.Imagenette)",
+    license="ImageNet terms",
+    files=(RemoteFile("imagenette2-160.tgz", "e793b78cc4c9e9a4ccc0c1155377a412", None,
+                      ("https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz",)),),
+)
+
+VOC2012 = DatasetSpec(
+    name="voc2012",
+    folder="VOC2012",
+    kind="image-archive",
+    description="Pascal VOC 2012 train+val: 2,913 images with per-pixel masks for segmentation, 21 classes",
+    source="Everingham et al., http://host.robots.ox.ac.uk/pascal/VOC/voc2012/ (md5 as in torchvision.datasets.VOCSegmentation)",
+    files=(RemoteFile("VOCtrainval_11-May-2012.tar", "6cd6e144f989b92b3379bac3b3de84fd", None,
+                      ("http://host.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar",)),),
+)
+
+DCASE2016 = DatasetSpec(
+    name="dcase2016",
+    folder="DCASE2016",
+    kind="audio-zip",
+    description="TUT Acoustic Scenes 2016 (DCASE 2016 task 1) development set: 15 scene classes, 30 s clips",
+    source="Mesaros, Heittola & Virtanen (2016), https://zenodo.org/record/45739",
+    license="TUT non-commercial",
+    files=(RemoteFile("TUT-acoustic-scenes-2016-development.meta.zip", None, None,
+                      ("https://zenodo.org/record/45739/files/TUT-acoustic-scenes-2016-development.meta.zip",)),),
+)
+"""No checksum is published on the record page; the metadata zip is checked for presence only."""
+
 DATASETS: dict[str, DatasetSpec] = {
-    spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10, TF_FLOWERS)}
+    spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10, TF_FLOWERS, IMAGENETTE, VOC2012,
+                                 DCASE2016)}
 IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
 
 

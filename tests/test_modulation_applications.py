@@ -1,0 +1,215 @@
+"""Section 5 of Wu et al. (2022): Algorithm 1, the (mu, nu) fit, the post-shift, probes and scores.
+
+Each test reaches the number by another route (explicit DFT sums, brute force, closed forms, scipy).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+from sigcnn.data import DatasetUnavailable
+from sigcnn.data.mosaics import make_mosaics, segmentation_scores
+from sigcnn.experiments.modulation_confidence import permutation_p_value, rank_correlation
+from sigcnn.models.small_nets import SMALL_NETS, FeatureCNN1d, SkipFCN
+from sigcnn.probes.feature_spectra import SpectrumFitMonitor, layer_outputs
+from sigcnn.signals.spectral_summaries import (apply_spectral_shift, average_normalised_spectrum, contour_area_fraction,
+                                               energy_contour_levels, power_law_fit, power_law_noise, radial_average,
+                                               random_shift_like, spectral_shift_gain, total_variation_distance)
+from sigcnn.training import train_classifier
+
+
+def _dft2_energy(x):
+    """|X(a, b)|^2 by the explicit double sum of Eq. 39 (no FFT)."""
+    h, w = x.shape
+    u, v = np.arange(h), np.arange(w)
+    out = np.zeros((h, w))
+    for a in range(h):
+        for b in range(w):
+            phase = np.exp(-2j * np.pi * (a * u[:, None] / h + b * v[None, :] / w))
+            out[a, b] = abs((x * phase).sum()) ** 2
+    return out
+
+
+def test_average_spectrum_matches_explicit_sums_and_skips_dead_channels():
+    rng = np.random.default_rng(0)
+    maps = rng.standard_normal((2, 3, 5, 6))
+    maps[1, 2] = 0.0  # a dead channel: the paper's line 4 would divide 0 by 0
+    spectrum, skipped = average_normalised_spectrum(maps)
+    parts = [_dft2_energy(maps[i, c]) for i in range(2) for c in range(3) if not (i == 1 and c == 2)]
+    expected = np.fft.fftshift(np.mean([p / p.sum() for p in parts], axis=0))
+    assert skipped == 1
+    np.testing.assert_allclose(spectrum, expected, rtol=1e-10, atol=1e-14)
+    with pytest.raises(ValueError, match="zero energy"):
+        average_normalised_spectrum(np.zeros((1, 1, 4, 4)))
+
+
+def test_contour_level_is_the_nearest_cumulative_fraction_by_brute_force():
+    rng = np.random.default_rng(1)
+    spec = rng.random((9, 9)) ** 3
+    for q, level in energy_contour_levels(spec).items():
+        candidates = np.unique(spec)
+        fractions = np.array([spec[spec >= c].sum() / spec.sum() for c in candidates])
+        assert level == candidates[np.argmin(np.abs(fractions - q))]
+    # the printed line 10 would use the minimum *value* |cumsum - q| as an index: almost always 0
+    values = np.sort(spec.ravel())[::-1]
+    wrong = values[int(np.min(np.abs(np.cumsum(values) / spec.sum() - 0.9)))]
+    assert wrong != energy_contour_levels(spec, (0.9,))[0.9]
+    assert 0 < contour_area_fraction(spec, 0.6) < contour_area_fraction(spec, 0.9) < 1
+
+
+def test_power_law_fit_recovers_an_exact_law_and_counts_radii():
+    n = 33
+    k = np.arange(n) - n // 2
+    ring = np.rint(np.hypot(k[:, None], k[None, :]))
+    ring[n // 2, n // 2] = 1.0
+    for a in (0.5, 1.0, 1.2):
+        # constant on each integer ring and exactly 3 / rho^(2a): amplitude 1/f^a, so mu = a, nu = log 3
+        mu, nu, radii = power_law_fit(3.0 * ring ** (-2 * a))
+        assert mu == pytest.approx(a, abs=1e-10) and nu == pytest.approx(np.log(3.0), abs=1e-10)
+        assert radii == n // 2
+    assert power_law_fit(np.random.default_rng(0).random((7, 7)))[2] == 3
+    with pytest.raises(ValueError, match="two radii"):
+        power_law_fit(np.ones((3, 3)))
+
+
+def test_power_law_noise_has_the_requested_amplitude_exponent():
+    rng = np.random.default_rng(2)
+    noise = power_law_noise((64, 64), 1.2, rng, n=8)
+    mu, _, _ = power_law_fit(average_normalised_spectrum(noise)[0])
+    assert mu == pytest.approx(1.2, abs=0.05)
+
+
+def test_post_shift_multiplies_the_energy_spectrum_by_exp_diff():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 32))
+    gain = rng.standard_normal(17) * 0.3
+    y = apply_spectral_shift(x, gain)
+    ratio = np.abs(np.fft.fft(y)) ** 2 / np.abs(np.fft.fft(x)) ** 2
+    np.testing.assert_allclose(ratio[:, :17], np.exp(gain)[None].repeat(4, 0), rtol=1e-9)
+    np.testing.assert_allclose(apply_spectral_shift(x, np.zeros(17)), x, atol=1e-12)
+    # 2-D with a gain that depends on |f| only (Hermitian-consistent)
+    img = rng.standard_normal((2, 16, 16))
+    f = np.hypot(np.fft.fftfreq(16)[:, None], np.fft.rfftfreq(16)[None, :])
+    g2 = -2.0 * f
+    out = apply_spectral_shift(img, g2, axes=2)
+    np.testing.assert_allclose(np.abs(np.fft.rfft2(out)) ** 2, np.abs(np.fft.rfft2(img)) ** 2 * np.exp(g2), rtol=1e-9)
+    with pytest.raises(ValueError, match="log_gain"):
+        apply_spectral_shift(x, np.zeros(5))
+
+
+def test_diff_and_random_diff():
+    i = np.array([4.0, 2.0, 1.0, 1.0])
+    f = np.array([1.0, 1.0, 2.0, 4.0])
+    np.testing.assert_allclose(spectral_shift_gain(i, f), np.log(f / 8) - np.log(i / 8))
+    diff = np.linspace(-1, 2, 20)
+    r = random_shift_like(diff, np.random.default_rng(0))
+    assert r[0] == diff[0] and np.array_equal(np.sort(r), np.sort(diff)) and not np.array_equal(r, diff)
+    assert total_variation_distance(i, f) == pytest.approx(0.5 * np.abs(i / 8 - f / 8).sum())
+
+
+def test_monitor_does_not_change_the_training_run():
+    x = torch.randn(64, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    y = torch.randint(0, 10, (64,), generator=torch.Generator().manual_seed(1))
+    weights = []
+    for with_monitor in (False, True):
+        torch.manual_seed(5)
+        model = SMALL_NETS["resnet"]()
+        monitor = SpectrumFitMonitor(x[:16], ("block2", "block3"))
+        if with_monitor:
+            monitor(-1, model)
+        train_classifier(model, x, y, epochs=2, batch_size=16, lr=1e-3, generator=torch.Generator().manual_seed(2),
+                         callbacks=(monitor,) if with_monitor else ())
+        weights.append({k: v.clone() for k, v in model.state_dict().items()})
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
+    rows = monitor.as_array("block3")
+    assert rows.shape == (3, 4) and list(rows[:, 0]) == [-1, 0, 1] and set(rows[:, 3]) == {3}
+    assert set(monitor.as_array("block2")[:, 3]) == {7}
+
+
+def test_layer_outputs_in_train_mode_restores_batch_norm_statistics():
+    torch.manual_seed(0)
+    model = SMALL_NETS["vgg-bn"]().eval()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    x = torch.randn(8, 1, 28, 28) * 3 + 1
+    eval_out = layer_outputs(model, x, ("block1",))["block1"]
+    train_out = layer_outputs(model, x, ("block1",), train_mode=True)["block1"]
+    assert not np.allclose(eval_out, train_out)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items()) and not model.training
+    with pytest.raises(ValueError, match="unknown layers"):
+        layer_outputs(model, x, ("nope",))
+
+
+def test_segmentation_scores_against_a_loop():
+    rng = np.random.default_rng(4)
+    target = rng.integers(0, 4, (3, 10, 10))
+    pred = np.where(rng.random(target.shape) < 0.7, target, rng.integers(0, 4, target.shape))
+    accs, ius = [], []
+    for c in range(4):
+        t, p = target == c, pred == c
+        accs.append((t & p).sum() / t.sum())
+        ius.append((t & p).sum() / (t | p).sum())
+    acc, iu = segmentation_scores(pred, target, 4)
+    assert acc == pytest.approx(np.mean(accs)) and iu == pytest.approx(np.mean(ius))
+    assert segmentation_scores(target, target, 4) == (1.0, 1.0)
+
+
+def test_mosaic_masks_mark_exactly_the_pasted_item_pixels():
+    rng = np.random.default_rng(5)
+    item = rng.integers(0, 256, (28, 28)).astype(np.uint8)
+    items = np.stack([item] * 3)
+    labels = np.array([1, 5, 8])
+    x, mask = make_mosaics(items, labels, 4, rng, size=40, items=1, threshold=40)
+    covered = item > 40
+    for i in range(4):
+        region = mask[i] > 0
+        assert region.sum() == covered.sum()
+        np.testing.assert_allclose(np.sort(x[i][region]), np.sort(item[covered] / 255.0), rtol=1e-6)
+        assert set(np.unique(mask[i])) <= {0, 1, 2, 3}
+    with pytest.raises(ValueError, match="size"):
+        make_mosaics(items, labels, 1, rng, size=20)
+
+
+def test_rank_correlation_and_permutation_p_value():
+    rng = np.random.default_rng(6)
+    x = rng.random(30)
+    y = -x + 0.1 * rng.random(30)
+    assert rank_correlation(x, y) == pytest.approx(stats.spearmanr(x, y).statistic)
+    rho, p = permutation_p_value(x, -x, rng, 99)
+    assert rho == pytest.approx(-1.0) and p == pytest.approx(1 / 100)
+
+
+def test_small_networks_shapes():
+    assert FeatureCNN1d(pooling=False).encoder(torch.randn(2, 1, 212)).shape[-1] == 212
+    assert FeatureCNN1d(pooling=True)(torch.randn(2, 1, 212)).shape == (2, 10)
+    assert SkipFCN(4)(torch.randn(2, 1, 48, 48)).shape == (2, 4, 48, 48)
+
+
+@pytest.mark.parametrize("name", ["modulation-normalisation", "modulation-training-spectra",
+                                  "modulation-postshift-audio", "modulation-postshift-segmentation"])
+def test_full_scale_names_the_paper_data_and_fails_offline(name, empty_data_root):
+    from sigcnn import experiments
+
+    module = experiments.get(name) if hasattr(experiments, "get") else None
+    import importlib
+
+    module = importlib.import_module("sigcnn.experiments." + name.replace("-", "_"))
+    config = module.make_config("full")
+    assert config.dataset in {"imagenette", "cifar10", "urbansound8k", "voc2012"}
+    with pytest.raises(DatasetUnavailable):
+        module.run(config)
+
+
+def test_torchaudio_agrees_with_librosa_on_fsdd(real_data_root):
+    import soundfile
+
+    from sigcnn.data.six_features import librosa_reference, torchaudio_features
+
+    files = sorted((real_data_root / "FSDD" / "recordings").glob("*.wav"))[:3]
+    for path in files:
+        wave, rate = soundfile.read(path, dtype="float32")
+        a, b = torchaudio_features(wave, rate), librosa_reference(wave, rate)
+        for key in ("stft", "mel", "mfcc"):
+            np.testing.assert_allclose(a[key], b[key], rtol=1e-4, atol=1e-4 * np.abs(b[key]).max())
