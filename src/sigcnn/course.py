@@ -214,7 +214,7 @@ COURSE_WEEKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Scattering: theorems and classifiers", ("notebooks/scattering_theorems", "notebooks/scattering_classifiers",
                                               "notebooks/scattering_audio")),
     ("A CNN as a receiver: stable noise", ("book/channel", "notebooks/channel_ber", "notebooks/channel_cnn_noise")),
-    ("Concentrated noise and better receivers", ("notebooks/channel_concentrated",)),
+    ("Concentrated noise and better receivers", ("notebooks/channel_concentrated", "notebooks/channel_receivers")),
     ("The spectral response of a CNN", ("book/spectral_response", "notebooks/spectral_toy",
                                         "notebooks/pretrained_max_gain", "notebooks/max_gain_training")),
 )
