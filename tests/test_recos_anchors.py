@@ -9,7 +9,7 @@ from sigcnn.models import LeNet5
 from sigcnn.probes.anchors import (POOLINGS, cascade_responses, compound_anchors, compound_bias,
                                    first_layer_matrix, match_on_angle, nearest_angle, second_layer_matrix,
                                    spherical_kmeans, unit_anchors)
-from sigcnn.scenes import SCENE_NAMES, mnist_with_scenes, put_on_backgrounds, scene_backgrounds
+from sigcnn.data.scenes import SCENE_NAMES, mnist_with_scenes, put_on_backgrounds, scene_backgrounds
 
 
 @pytest.fixture
