@@ -47,7 +47,7 @@ def test_matched_angle_against_brute_force_over_all_pairings(anchors_result):
     ang = np.degrees(np.arccos(np.clip(cos, -1, 1)))
     best = min(np.mean([ang[i, p[i]] for i in range(6)]) for p in itertools.permutations(range(6)))
     assert abs(anchors_result.metrics["seed0_matched_angle_mean_deg"] - best) < 1e-9
-    init = a["init_c1"].reshape(6, -1)
+    init = a["init_c1"].reshape(6, -1).astype(np.float64)
     cos0 = (init / np.linalg.norm(init, axis=1, keepdims=True)) @ c.T
     ang0 = np.degrees(np.arccos(np.clip(cos0, -1, 1)))
     best0 = min(np.mean([ang0[i, p[i]] for i in range(6)]) for p in itertools.permutations(range(6)))
