@@ -5,12 +5,25 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from sigcnn.models import LeNet5
-from sigcnn.probes.anchors import (POOLINGS, c3_field_on_c1, cascade_responses, compound_anchors, compound_bias,
-                                   count_in_c3_fields, dc_matched_directions, first_layer_matrix, match_on_angle,
-                                   nearest_angle, remove_dc, second_layer_matrix, spherical_kmeans, unit_anchors,
-                                   variance_split)
 from sigcnn.data.scenes import SCENE_NAMES, mnist_with_scenes, put_on_backgrounds, scene_backgrounds
+from sigcnn.models import LeNet5
+from sigcnn.probes.anchors import (
+    POOLINGS,
+    c3_field_on_c1,
+    cascade_responses,
+    compound_anchors,
+    compound_bias,
+    count_in_c3_fields,
+    dc_matched_directions,
+    first_layer_matrix,
+    match_on_angle,
+    nearest_angle,
+    remove_dc,
+    second_layer_matrix,
+    spherical_kmeans,
+    unit_anchors,
+    variance_split,
+)
 
 
 @pytest.fixture

@@ -57,19 +57,21 @@ def test_matched_angle_against_brute_force_over_all_pairings(anchors_result):
 def test_anchor_controls_are_the_untrained_networks(anchors_result):
     m = anchors_result.metrics
     # the control spread contains the seed-0 untrained value, the trained spread the seed-0 trained value
-    assert m["matched_angle_mean_deg_control_min"] <= m["init_matched_angle_mean_deg"] <= m["matched_angle_mean_deg_control_max"]
-    assert m["matched_angle_mean_deg_trained_min"] <= m["seed0_matched_angle_mean_deg"] <= m["matched_angle_mean_deg_trained_max"]
-    outside = not (m["matched_angle_mean_deg_control_min"] <= m["matched_angle_mean_deg"] <= m["matched_angle_mean_deg_control_max"])
-    assert m["matched_angle_mean_deg_outside_controls"] == outside
+    key = "matched_angle_mean_deg"
+    assert m[f"{key}_control_min"] <= m["init_matched_angle_mean_deg"] <= m[f"{key}_control_max"]
+    assert m[f"{key}_trained_min"] <= m["seed0_matched_angle_mean_deg"] <= m[f"{key}_trained_max"]
+    assert m[f"{key}_outside_controls"] == (not m[f"{key}_control_min"] <= m[key] <= m[f"{key}_control_max"])
     shares = [m[f"variance_share_{k}"] for k in ("zero_mean_part", "local_mean_part", "cross_term")]
     assert abs(sum(shares) - 1) < 1e-9
 
 
 def test_anchor_findings_follow_the_controls(anchors_result):
-    m = dict(anchors_result.metrics, matched_angle_mean_deg=10.0, random_dc_matched_angle_p05_deg=50.0)
-    assert "supports Kuo's picture" in " ".join(recos_anchors.findings(dict(m, matched_angle_mean_deg_outside_controls=True)))
-    assert "holds at initialisation" in " ".join(recos_anchors.findings(dict(m, matched_angle_mean_deg_outside_controls=False)))
-    farther = dict(m, matched_angle_mean_deg=80.0)
+    m = dict(anchors_result.metrics, dc_removed_matched_angle_mean_deg=10.0,
+             dc_removed_random_matched_angle_p05_deg=50.0)
+    text = lambda **kw: " ".join(recos_anchors.findings(dict(m, **kw)))  # noqa: E731
+    assert "supports Kuo's picture" in text(dc_removed_matched_angle_mean_deg_outside_controls=True)
+    assert "holds at initialisation" in text(dc_removed_matched_angle_mean_deg_outside_controls=False)
+    farther = dict(m, dc_removed_matched_angle_mean_deg=80.0)
     assert "does not support" in " ".join(recos_anchors.findings(farther))
     assert "not that element" in " ".join(recos_anchors.findings(m))
 
@@ -119,7 +121,8 @@ def test_backgrounds_change_against_numpy(data_env):
     assert m["fade_ratio_trained_min"] <= m["seed0_fade_ratio"] <= m["fade_ratio_trained_max"]
     fade = dict(m, fade_ratio=0.4, fade_ratio_outside_controls=True)
     assert "effect of training" in " ".join(recos_backgrounds.findings(fade))
-    assert "holds at initialisation" in " ".join(recos_backgrounds.findings(dict(fade, fade_ratio_outside_controls=False)))
+    inside = dict(fade, fade_ratio_outside_controls=False)
+    assert "holds at initialisation" in " ".join(recos_backgrounds.findings(inside))
     assert "does NOT fade" in " ".join(recos_backgrounds.findings(dict(m, fade_ratio=1.5)))
     with pytest.raises(ValueError, match="does not take dataset"):
         recos_backgrounds.make_config("ci", dataset="fsdd")

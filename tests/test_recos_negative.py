@@ -31,7 +31,6 @@ def test_swap_is_exact(tiny_result):
 
 def test_untrained_control_against_a_direct_count(tiny_result):
     """The control spread recomputed by hand: same init seeds, argmax over logits, numpy counts."""
-    import numpy as np
     import torch
 
     from sigcnn.data import limit_training_set, load_image_dataset

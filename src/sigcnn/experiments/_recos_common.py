@@ -19,8 +19,7 @@ import numpy as np
 import torch
 
 from .. import models, training
-from ..data import IMAGE_DATASETS, ImageSplit, limit_training_set, load_image_dataset
-from ..data import scenes
+from ..data import IMAGE_DATASETS, ImageSplit, limit_training_set, load_image_dataset, scenes
 from ..data.transforms import to_symmetric
 from ..models import LeNet5
 from ..results import results_dir

@@ -15,11 +15,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..controls import compare_to_controls, control_metrics
-from ..probes.anchors import (dc_matched_directions, match_on_angle, nearest_angle, remove_dc, spherical_kmeans,
-                              unit_anchors, variance_split)
-from ..signals.patches import extract_patches
-from ..signals.sphere import (augment_anchors, augment_inputs, augmented_responses, mean_removed,
-                              rectified_correlations, scaled_responses, translated_sphere_responses)
+from ..probes.anchors import (
+    dc_matched_directions,
+    match_on_angle,
+    mean_matched_angle_deg,
+    nearest_angle,
+    remove_dc,
+    sample_patches,
+    spherical_kmeans,
+    unit_anchors,
+    variance_split,
+)
+from ..signals.sphere import (
+    augment_anchors,
+    augment_inputs,
+    augmented_responses,
+    mean_removed,
+    rectified_correlations,
+    scaled_responses,
+    translated_sphere_responses,
+)
 from ..training import accuracy
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets
@@ -37,21 +52,8 @@ class Config(LeNetConfig):
     random_draws: int = 500
 
 
-def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.ndarray:
-    """``n`` random 5x5 patches (rows of 25) of images (M, 32, 32) whose pixel std exceeds ``min_std``
-    (plain background patches are all alike and would form a cluster of their own)."""
-    patches = extract_patches(images, 5)
-    patches = patches[patches.std(axis=1) > min_std]
-    take = np.random.default_rng(seed).choice(patches.shape[0], size=min(n, patches.shape[0]), replace=False)
-    return patches[take].astype(np.float64)
-
-
-def _mean_angle_deg(anchors, centroids) -> float:
-    return float(np.degrees(match_on_angle(anchors, centroids)[2].mean()))
-
-
 def _draws(make, centroids, n: int) -> np.ndarray:
-    return np.array([_mean_angle_deg(make(), centroids) for _ in range(n)])
+    return np.array([mean_matched_angle_deg(make(), centroids) for _ in range(n)])
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
@@ -70,8 +72,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["centroids_large"] = int(large.shape[0])
 
     nearest = lambda a: float(np.degrees(nearest_angle(a, large).mean()))  # noqa: E731
-    without_dc = lambda a: _mean_angle_deg(remove_dc(a), remove_dc(centroids))  # noqa: E731
-    for metric, measure_one in (("matched_angle_mean_deg", lambda a: _mean_angle_deg(a, centroids)),
+    without_dc = lambda a: mean_matched_angle_deg(remove_dc(a), remove_dc(centroids))  # noqa: E731
+    for metric, measure_one in (("matched_angle_mean_deg", lambda a: mean_matched_angle_deg(a, centroids)),
                                 ("nearest_of_large_angle_mean_deg", nearest),
                                 ("dc_removed_matched_angle_mean_deg", without_dc)):
         comparison = compare_to_controls([measure_one(x) for x in weights], [measure_one(n.init_c1) for n in nets])
@@ -79,20 +81,24 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     rows, cols, angles = match_on_angle(w, centroids)
     metrics["seed0_matched_angle_mean_deg"] = float(np.degrees(angles.mean()))
     metrics["matched_angle_max_deg"] = float(np.degrees(angles.max()))
-    metrics["init_matched_angle_mean_deg"] = _mean_angle_deg(nets[0].init_c1, centroids)
-    metrics["negated_matched_angle_mean_deg"] = _mean_angle_deg(-w, centroids)  # polarity matters in RECOS
+    metrics["init_matched_angle_mean_deg"] = mean_matched_angle_deg(nets[0].init_c1, centroids)
+    metrics["negated_matched_angle_mean_deg"] = mean_matched_angle_deg(-w, centroids)  # polarity matters in RECOS
 
     rng = np.random.default_rng(config.seed + 1)
     random_means = _draws(lambda: rng.standard_normal((k, 25)), centroids, config.random_draws)
     rng_dc = np.random.default_rng(config.seed + 2)
     dc_means = _draws(lambda: dc_matched_directions(centroids, rng_dc), centroids, config.random_draws)
+    rng_adc, turn = np.random.default_rng(config.seed + 4), iter(range(config.random_draws))
+    anchor_dc_means = _draws(lambda: dc_matched_directions(weights[next(turn) % len(weights)], rng_adc), centroids,
+                             config.random_draws)  # draw i keeps the DC of the anchors of seed i mod seeds
     rng_zero = np.random.default_rng(config.seed + 3)
     zero_means = np.array([without_dc(rng_zero.standard_normal((k, 25))) for _ in range(config.random_draws)])
-    for prefix, draws in (("random", random_means), ("random_dc", dc_means), ("dc_removed_random", zero_means)):
+    for prefix, draws in (("random", random_means), ("random_centroid_dc", dc_means),
+                          ("random_anchor_dc", anchor_dc_means), ("dc_removed_random", zero_means)):
         metrics[f"{prefix}_matched_angle_mean_deg"] = float(draws.mean())
         metrics[f"{prefix}_matched_angle_p05_deg"] = float(np.percentile(draws, 5))
     metrics["fraction_random_closer"] = float((random_means <= metrics["matched_angle_mean_deg"]).mean())
-    metrics["fraction_random_dc_closer"] = float((dc_means <= metrics["matched_angle_mean_deg"]).mean())
+    metrics["fraction_random_anchor_dc_closer"] = float((anchor_dc_means <= metrics["matched_angle_mean_deg"]).mean())
     metrics["centroid_abs_cos_to_constant_mean"] = float(np.abs(centroids @ (np.ones(25) / 5.0)).mean())
     metrics["c1_abs_cos_to_constant_mean"] = float(np.abs(unit_anchors(w) @ (np.ones(25) / 5.0)).mean())
 
@@ -103,7 +109,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                          ("eq8", augmented_responses(patches, a)),
                          ("eq10", scaled_responses(augment_inputs(patches), augment_anchors(a)))):
         metrics[f"eq6_vs_{label}_max_abs_diff"] = float(np.abs(eq6 - other).max())
-    metrics["translated_sphere_max_abs_diff"] = max(metrics[f"eq6_vs_{x}_max_abs_diff"] for x in ("direct", "eq8", "eq10"))
+    metrics["translated_sphere_max_abs_diff"] = max(metrics[f"eq6_vs_{x}_max_abs_diff"]
+                                                    for x in ("direct", "eq8", "eq10"))
     metrics["translated_sphere_identity_holds"] = bool(metrics["translated_sphere_max_abs_diff"] < 1e-12)
     metrics["response_scale"] = float(np.abs(eq6).max())
     # The trained unit computes Rec(a^T x + b) = Rec(a^T (x - mu 1) + mu sum(a) + b).
@@ -113,7 +120,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     arrays = {"c1_weights": w, "c1_bias": bias, "a_k0": -a.sum(axis=1), "init_c1": nets[0].init_c1,
               "centroids": centroids.reshape(k, 1, 5, 5), "match_filter": rows, "match_centroid": cols,
               "match_angle_deg": np.degrees(angles), "random_matched_means_deg": random_means,
-              "random_dc_matched_means_deg": dc_means, "centroids_large": large.reshape(-1, 1, 5, 5),
+              "random_centroid_dc_matched_means_deg": dc_means,
+              "random_anchor_dc_matched_means_deg": anchor_dc_means, "dc_removed_random_matched_means_deg": zero_means,
+              "centroids_large": large.reshape(-1, 1, 5, 5),
               "loss": nets[0].loss}
     notes = [data.split.split_note, *(n.note for n in nets),
              f"{len(nets)} training seeds ({config.seed}..{config.seed + len(nets) - 1}); the control is the same "
@@ -123,45 +132,49 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 
 def findings(metrics: dict) -> list[str]:
     """Plain-language verdicts on Kuo's claims, computed from the measured ``metrics``."""
-    deg = lambda key: f"{metrics[key]:.1f}°"  # noqa: E731
-    trained = metrics["matched_angle_mean_deg"]
-    beats_random = trained < metrics["random_dc_matched_angle_p05_deg"]
-    learned = metrics.get("matched_angle_mean_deg_outside_controls", False)
-    verdict = ("so the trained anchors are nearer the centroids than chance and than at initialisation, which supports "
-               "Kuo's picture of anchors as cluster centres" if beats_random and learned else
-               "so the closeness already holds at initialisation: it is not an effect of training" if beats_random else
-               "so the trained anchors are not clearly nearer the centroids than random directions with the same DC "
-               "component: this does not support the idea that C1 anchors are the k-means centroids")
-    out = [
-        f"Matched one to one, the trained C1 anchors (mean of {metrics['seeds']} seeds) lie {deg('matched_angle_mean_deg')} "
-        f"from the k-means centroids of the patches; the same networks untrained lie "
-        f"{deg('matched_angle_mean_deg_control_min')}–{deg('matched_angle_mean_deg_control_max')}. Random directions lie "
-        f"{deg('random_matched_angle_mean_deg')} away, but the centroids are far from zero-mean (mean |cos| to the "
-        f"constant vector {metrics['centroid_abs_cos_to_constant_mean']:.2f}); random directions given the same DC "
-        f"component lie {deg('random_dc_matched_angle_mean_deg')} (5th percentile {deg('random_dc_matched_angle_p05_deg')}, "
-        f"a fraction {metrics['fraction_random_dc_closer']:.3f} came as close), {verdict}.",
-        f"With the DC removed from anchors and centroids alike, the trained anchors lie "
-        f"{deg('dc_removed_matched_angle_mean_deg')} (untrained {deg('dc_removed_matched_angle_mean_deg_control_min')}–"
-        f"{deg('dc_removed_matched_angle_mean_deg_control_max')}; zero-mean random directions "
-        f"{deg('dc_removed_random_matched_angle_mean_deg')}, 5th percentile {deg('dc_removed_random_matched_angle_p05_deg')}).",
-        f"Against {metrics['centroids_large']} centroids, each anchor's nearest centroid is on average "
-        f"{deg('nearest_of_large_angle_mean_deg')} away (untrained {deg('nearest_of_large_angle_mean_deg_control_min')}–"
-        f"{deg('nearest_of_large_angle_mean_deg_control_max')}). Negated anchors (seed {0}) match the 6 centroids at "
-        f"{deg('negated_matched_angle_mean_deg')} against {deg('seed0_matched_angle_mean_deg')} for the anchors themselves"
-        + (": polarity matters, as RECOS says." if metrics["negated_matched_angle_mean_deg"]
-           > metrics["seed0_matched_angle_mean_deg"] else ": the match does not single out the anchors' polarity."),
-        f"Eqs. 6, 8 and 10 agree on {metrics['patches']:,} real patches to {metrics['translated_sphere_max_abs_diff']:.1e} "
-        f"(responses up to {metrics['response_scale']:.2f}): the translated-sphere, augmented and scaled forms are the "
+    m = metrics
+    deg = lambda key: f"{m[key]:.1f}°"  # noqa: E731
+    ctrl = lambda key: f"{deg(key + '_control_min')}–{deg(key + '_control_max')}"  # noqa: E731
+    closer = m["dc_removed_matched_angle_mean_deg"] < m["dc_removed_random_matched_angle_p05_deg"]
+    verdict = ("the trained anchors are nearer the centroids than chance and than at initialisation, which supports "
+               "Kuo's picture of anchors as cluster centres"
+               if closer and m.get("dc_removed_matched_angle_mean_deg_outside_controls", False) else
+               "the closeness already holds at initialisation: it is not an effect of training" if closer else
+               "the trained anchors are not clearly nearer the centroids than random directions: this does not "
+               "support the idea that C1 anchors are the k-means centroids")
+    raw = ("nearer than" if m["matched_angle_mean_deg"] < m["random_anchor_dc_matched_angle_p05_deg"] else
+           "not clearly nearer than")
+    polarity = (": polarity matters, as RECOS says." if m["negated_matched_angle_mean_deg"]
+                > m["seed0_matched_angle_mean_deg"] else ": the match does not single out the anchors' polarity.")
+    return [
+        f"Matched one to one, the trained C1 anchors (mean of {m['seeds']} seeds) lie "
+        f"{deg('matched_angle_mean_deg')} from the k-means centroids of the patches; the same networks untrained lie "
+        f"{ctrl('matched_angle_mean_deg')}, isotropic random directions {deg('random_matched_angle_mean_deg')}. The "
+        f"centroids are far from zero-mean (mean |cos| to the constant vector "
+        f"{m['centroid_abs_cos_to_constant_mean']:.2f}, anchors {m['c1_abs_cos_to_constant_mean']:.2f}), so the "
+        f"yardstick must control the DC: random directions with the anchors' own DC component lie "
+        f"{deg('random_anchor_dc_matched_angle_mean_deg')} (5th percentile "
+        f"{deg('random_anchor_dc_matched_angle_p05_deg')}), so the anchors are {raw} chance; random directions "
+        f"given the centroids' DC lie {deg('random_centroid_dc_matched_angle_mean_deg')}.",
+        f"With the DC removed from anchors and centroids alike (our main test), the trained anchors lie "
+        f"{deg('dc_removed_matched_angle_mean_deg')}, the untrained {ctrl('dc_removed_matched_angle_mean_deg')}, "
+        f"zero-mean random directions {deg('dc_removed_random_matched_angle_mean_deg')} (5th percentile "
+        f"{deg('dc_removed_random_matched_angle_p05_deg')}): {verdict}.",
+        f"Against {m['centroids_large']} centroids, each anchor's nearest centroid is on average "
+        f"{deg('nearest_of_large_angle_mean_deg')} away (untrained {ctrl('nearest_of_large_angle_mean_deg')}). "
+        f"Negated anchors (seed 0) match the 6 centroids at {deg('negated_matched_angle_mean_deg')} against "
+        f"{deg('seed0_matched_angle_mean_deg')} for the anchors themselves{polarity}",
+        f"Eqs. 6, 8 and 10 agree on {m['patches']:,} real patches to {m['translated_sphere_max_abs_diff']:.1e} "
+        f"(responses up to {m['response_scale']:.2f}): the translated-sphere, augmented and scaled forms are the "
         "same computation.",
-        f"The trained C1 does not remove the local mean: its rectification decision agrees with the mean-removed unit "
-        f"of Eq. 6 on {100 * metrics['sign_agreement_trained_vs_eq6']:.1f} % of patch-anchor pairs. Its response "
-        f"variance splits into the zero-mean part {100 * metrics['variance_share_zero_mean_part']:.0f} %, the local-mean "
-        f"part μΣa {100 * metrics['variance_share_local_mean_part']:.0f} % and twice their covariance "
-        f"{100 * metrics['variance_share_cross_term']:+.0f} % (these add up to 100 %). Kuo's augmented element is the "
-        "patch mean μ with weight a_{k,0} = −Σa_k (Eq. 7), which changes from patch to patch and cancels the local-mean "
-        "part; the learned bias is a constant and is not that element (our reading).",
+        f"The trained C1 does not remove the local mean: its rectification decision agrees with the mean-removed "
+        f"unit of Eq. 6 on {100 * m['sign_agreement_trained_vs_eq6']:.1f} % of patch-anchor pairs. Its response "
+        f"variance splits into the zero-mean part {100 * m['variance_share_zero_mean_part']:.0f} %, the local-mean "
+        f"part μΣa {100 * m['variance_share_local_mean_part']:.0f} % and twice their covariance "
+        f"{100 * m['variance_share_cross_term']:+.0f} % (these add up to 100 %). Kuo's augmented element is the "
+        "patch mean μ with weight a_{k,0} = −Σa_k (Eq. 7), which changes from patch to patch and cancels the "
+        "local-mean part; the learned bias is a constant and is not that element (our reading).",
     ]
-    return out
 
 
 _UNTRAINED = "untrained, same seeds"
@@ -180,12 +193,17 @@ EXPERIMENT = Experiment(
         ReportRow("Kuo §2 (k-means remark)", "C1 anchors vs k-means centroids: mean matched angle (deg)",
                   "matched_angle_mean_deg", "anchors ≈ centroids (no number)", format="deg", control=_UNTRAINED,
                   figure="fig-recos-anchors-hist"),
+        ReportRow("Kuo §2 (k-means remark)", "same, 6 random directions with the anchors' DC (mean of draws, deg)",
+                  "random_anchor_dc_matched_angle_mean_deg", "no number", source="ours", format="deg"),
         ReportRow("Kuo §2 (k-means remark)", "same, 6 random directions with the centroids' DC (mean of draws, deg)",
-                  "random_dc_matched_angle_mean_deg", "no number", source="ours", format="deg"),
+                  "random_centroid_dc_matched_angle_mean_deg", "no number", source="ours", format="deg"),
         ReportRow("Kuo §2 (k-means remark)", "same, 6 isotropic random directions (mean of draws, deg)",
                   "random_matched_angle_mean_deg", "no number", source="ours", format="deg"),
         ReportRow("Kuo §2 (k-means remark)", "DC removed from anchors and centroids: mean matched angle (deg)",
-                  "dc_removed_matched_angle_mean_deg", "no number", source="ours", format="deg", control=_UNTRAINED),
+                  "dc_removed_matched_angle_mean_deg", "anchors ≈ centroids (no number)", format="deg",
+                  control=_UNTRAINED),
+        ReportRow("Kuo §2 (k-means remark)", "DC removed: 6 zero-mean random directions (mean of draws, deg)",
+                  "dc_removed_random_matched_angle_mean_deg", "no number", source="ours", format="deg"),
         ReportRow("Kuo Eqs. 6, 8, 10", "Eqs. 6, 8 and 10 agree on real patches (max abs diff < 1e-12)",
                   "translated_sphere_identity_holds", "identity", format="bool"),
     ),

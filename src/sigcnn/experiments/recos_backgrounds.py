@@ -1,12 +1,8 @@
 """Kuo (2016), Fig. 8: do background scenes fade between the first and the second layer?
 
-LeNet-5 is trained (several seeds) on MNIST digits put on a blank background or one of ten scenes
-(scikit-image photographs). For every test digit we compare the layer responses to the digit on a
-blank background with those to the same digit on a scene: the relative change
-``|r_scene - r_blank| / |r_blank|`` at C1 (after ReLU) and at C3 (after ReLU), averaged over the
-test set. Kuo's claim is that the change is large in layer 1 and diminishes in layer 2. The same
-networks untrained (same initialisation seeds) are the control; a network trained on plain digits
-is a second comparison.
+LeNet-5s trained on MNIST digits on a blank background or one of ten scenes; per test digit, the
+relative change ``|r_scene - r_blank| / |r_blank|`` of the C1 and C3 responses (after ReLU). The
+same networks untrained are the control; a network trained on plain digits is a comparison.
 """
 
 from __future__ import annotations
@@ -19,7 +15,7 @@ import torch
 from ..controls import compare_to_controls, control_metrics
 from ..data.scenes import SCENE_NAMES, put_on_backgrounds
 from ..data.transforms import to_symmetric
-from ..models import LeNet5
+from ..probes.backgrounds import BackgroundChange, background_change, layer_responses
 from ..training import accuracy
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets, untrained_lenet
@@ -37,38 +33,6 @@ class Config(LeNetConfig):
     def __post_init__(self):
         if not 0.0 < self.scenes_contrast <= 1.0:
             raise ValueError(f"scenes_contrast must be in (0, 1], got {self.scenes_contrast}")
-
-
-@dataclass
-class BackgroundChange:
-    """Relative change of each layer's response per image, blank background -> scene."""
-
-    layer1: np.ndarray
-    layer2: np.ndarray
-
-    @property
-    def ratio(self) -> float:
-        """Mean layer-2 change over mean layer-1 change (below 1: the background fades)."""
-        return float(self.layer2.mean() / self.layer1.mean())
-
-
-@torch.no_grad()
-def layer_responses(model: LeNet5, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """C1 and C3 responses after their ReLU (the 6 and 16 channel images of Fig. 8)."""
-    r1 = model.act1(model.c1(x))
-    return r1, model.act3(model.c3(model.s2(r1)))
-
-
-def relative_change(scene: torch.Tensor, blank: torch.Tensor) -> np.ndarray:
-    """``|scene - blank| / |blank|`` per image (over channels and positions)."""
-    diff = (scene - blank).flatten(1).norm(dim=1)
-    return (diff / blank.flatten(1).norm(dim=1).clamp_min(1e-12)).cpu().numpy()
-
-
-def background_change(model: LeNet5, x_blank: torch.Tensor, x_scene: torch.Tensor) -> BackgroundChange:
-    """Relative change of each layer's response when the blank background becomes a scene."""
-    (b1, b2), (s1, s2) = layer_responses(model, x_blank), layer_responses(model, x_scene)
-    return BackgroundChange(relative_change(s1, b1), relative_change(s2, b2))
 
 
 def _store(metrics: dict, prefix: str, change: BackgroundChange) -> None:
@@ -97,9 +61,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 for s in range(len(nets))]
     _store(metrics, "seed0_", trained[0])
     metrics["fraction_images_fading"] = float((trained[0].layer2 < trained[0].layer1).mean())
-    for metric, values, ctrl in (("change_layer1", [c.layer1.mean() for c in trained], [c.layer1.mean() for c in controls]),
-                                 ("change_layer2", [c.layer2.mean() for c in trained], [c.layer2.mean() for c in controls]),
-                                 ("fade_ratio", [c.ratio for c in trained], [c.ratio for c in controls])):
+    for metric, of in (("change_layer1", lambda c: c.layer1.mean()), ("change_layer2", lambda c: c.layer2.mean()),
+                       ("fade_ratio", lambda c: c.ratio)):
+        values, ctrl = [of(c) for c in trained], [of(c) for c in controls]
         metrics.update(control_metrics(metric, compare_to_controls(values, ctrl)))
         metrics[f"untrained_{metric}"] = float(np.mean(ctrl))
     notes = [data.split.split_note, *("Scenes model: " + net.note for net in nets),
@@ -131,15 +95,17 @@ def findings(metrics: dict) -> list[str]:
     learned = metrics.get("fade_ratio_outside_controls", False)
     out = [
         f"Putting a scene behind a digit changes the trained networks' C1 response by {pct('change_layer1')} and their "
-        f"C3 response by {pct('change_layer2')} (mean of {metrics['seeds']} seeds; ratio {metrics['fade_ratio']:.2f}; for "
+        f"C3 response by {pct('change_layer2')} (mean of {metrics['seeds']} seeds; ratio "
+        f"{metrics['fade_ratio']:.2f}; for "
         f"seed {0} the second layer changes less for {pct('fraction_images_fading')} of the digits). "
         + ("The background fades in the second layer, as Kuo's Fig. 8 shows." if fades else
            "The background does NOT fade in the second layer: this does not support Kuo's Fig. 8."),
         f"Control: the same networks untrained give ratios {metrics['fade_ratio_control_min']:.2f}–"
-        f"{metrics['fade_ratio_control_max']:.2f} ({pct('untrained_change_layer1')} vs {pct('untrained_change_layer2')}). "
+        f"{metrics['fade_ratio_control_max']:.2f} ({pct('untrained_change_layer1')} vs "
+        f"{pct('untrained_change_layer2')}). "
         + ("The trained ratio lies outside that spread, so the fade is an effect of training." if fades and learned else
-           "The trained ratio lies inside that spread: the fade holds at initialisation and comes from the architecture "
-           "(pooling, biases, ReLU), not from training." if fades else ""),
+           "The trained ratio lies inside that spread: the fade holds at initialisation and comes from the "
+           "architecture (pooling, biases, ReLU), not from training." if fades else ""),
         f"The seed-0 network reaches {100 * metrics['accuracy_scenes']:.2f} % on digits with scenes and "
         f"{100 * metrics['accuracy_blank']:.2f} % on blank backgrounds.",
     ]

@@ -1,10 +1,7 @@
 """Kuo (2016), section 3 (Eqs. 11-23): the two-layer cascade C1 -> C3 of a trained LeNet-5.
 
-The compound anchors ``C = A B`` map pixels straight to the 16 second-layer correlations;
-``C'`` rectifies their negative entries (Eq. 17). Over real test images we measure how close
-the linear cascade ``z``, the rectified-anchor cascade ``z'`` and the real network's C3
-correlation ``z''`` are where the real correlation is strongly positive (Kuo's approximation)
-and where it is not.
+The compound anchors ``C = A B`` (and ``C'``, Eq. 17) against the real network's C3 correlation
+``z''`` on test images, where it is strongly positive (Kuo's approximation) and elsewhere.
 """
 
 from __future__ import annotations
@@ -14,8 +11,17 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..probes.anchors import (POOLINGS, c3_field_on_c1, cascade_responses, compound_anchors, count_in_c3_fields,
-                              first_layer_matrix, second_layer_matrix)
+from ..probes.anchors import (
+    POOLINGS,
+    agreement,
+    c3_field_on_c1,
+    cascade_responses,
+    compound_anchors,
+    count_in_c3_fields,
+    first_layer_matrix,
+    second_layer_matrix,
+    strong_mask,
+)
 from ..training import accuracy
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets
@@ -32,20 +38,6 @@ class Config(LeNetConfig):
     def __post_init__(self):
         if not 0.0 < self.strong_quantile < 1.0:
             raise ValueError(f"strong_quantile must be in (0, 1), got {self.strong_quantile}")
-
-
-def strong_mask(real: np.ndarray, quantile: float) -> np.ndarray:
-    """Units (image, channel, position) whose real correlation is positive and in the top
-    ``1 - quantile`` of its channel over all images and positions."""
-    thresholds = np.quantile(real, quantile, axis=(0, 2, 3), keepdims=True)
-    return (real >= thresholds) & (real > 0)
-
-
-def agreement(model_values: np.ndarray, real: np.ndarray) -> tuple[float, float]:
-    """Pearson correlation and relative RMS error ``|m - r| / |r|`` of two sets of values."""
-    m, r = model_values.ravel(), real.ravel()
-    corr = float(np.corrcoef(m, r)[0, 1]) if m.size > 1 and m.std() > 0 and r.std() > 0 else float("nan")
-    return corr, float(np.linalg.norm(m - r) / max(np.linalg.norm(r), 1e-300))
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
@@ -103,7 +95,7 @@ def findings(metrics: dict) -> list[str]:
     """Plain-language verdicts on Kuo's claims, computed from the measured ``metrics``."""
     out = []
     for pooling, field in (("average", "14x14, 2x2 averaging"), ("subsample", "13x13, subsampling")):
-        g = lambda key: metrics[f"{pooling}_{key}"]  # noqa: E731
+        g = lambda key, p=pooling: metrics[f"{p}_{key}"]  # noqa: E731
         close = g("corr_z_strong") > 0.9 and g("relerr_z_strong") < 0.3
         out.append(
             f"Compound anchors {field}: where the real C3 correlation is strongly positive (top "
@@ -125,9 +117,11 @@ def findings(metrics: dict) -> list[str]:
         f"Kuo's analysis is exact only where no first-layer correlation is rectified. In LeNet-5 on these images "
         f"{100 * metrics['c1_rectified_fraction']:.0f} % of the C1 correlations are negative (clipped by the ReLU); "
         f"a C3 unit sees {100 * metrics['rectified_inputs_per_unit_mean']:.0f} % clipped inputs in the {side}x{side} "
-        f"block of C1 outputs it reads, and {100 * metrics['units_without_rectified_inputs']:.2f} % of the C3 units see "
+        f"block of C1 outputs it reads, and {100 * metrics['units_without_rectified_inputs']:.2f} % of the C3 "
+        "units see "
         "none. " + ("So the exact regime essentially never occurs; the approximation has to carry the whole argument."
-                    if metrics["units_without_rectified_inputs"] < 0.01 else "So the exact regime does occur for some units."))
+                    if metrics["units_without_rectified_inputs"] < 0.01 else
+                    "So the exact regime does occur for some units."))
     out.append(f"C computed as the matrix product A B (Eq. 21) equals the convolutional computation to "
                f"{metrics['ab_product_vs_conv_max_abs_diff']:.1e}.")
     return out

@@ -112,12 +112,12 @@ def anchors_and_centroids(filters, centroids, match_filter, match_centroid, angl
 
 def matched_angle_histogram(random_means_deg, trained_deg: float, control_deg: tuple[float, float],
                             dc_means_deg=None):
-    """Mean matched angle of random directions (histograms: isotropic and with the centroids' DC)
+    """Mean matched angle of random directions (histogram; optionally a second one with a matched DC)
     against the trained C1 (mean over seeds) and the untrained control's min-max spread."""
     fig, ax = plt.subplots(figsize=(5.8, 3.3))
-    ax.hist(random_means_deg, bins=30, color="0.75", label="6 isotropic random directions")
+    ax.hist(random_means_deg, bins=30, color="0.75", label="6 random directions")
     if dc_means_deg is not None:
-        ax.hist(dc_means_deg, bins=30, color="C2", alpha=0.6, label="6 random directions, centroids' DC")
+        ax.hist(dc_means_deg, bins=30, color="C2", alpha=0.6, label="6 random directions, matched DC")
     ax.axvspan(*control_deg, color="C1", alpha=0.3, label=f"untrained C1 ({control_deg[0]:.1f}–{control_deg[1]:.1f}°)")
     ax.axvline(trained_deg, color="C0", lw=2, label=f"trained C1, mean of seeds ({trained_deg:.1f}°)")
     ax.set_xlabel("mean angle to the matched k-means centroid (degrees)")

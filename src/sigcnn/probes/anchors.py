@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
+from ..signals.patches import extract_patches
 from ..signals.sphere import geodesic_distance, unit_vectors
 
 POOLINGS = ("average", "subsample")
@@ -66,6 +67,20 @@ def match_on_angle(anchors, centroids):
 def nearest_angle(anchors, centroids) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
+
+
+def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.ndarray:
+    """``n`` random 5x5 patches (rows of 25) of images (M, H, W) whose pixel std exceeds ``min_std``
+    (plain background patches are all alike and would form a cluster of their own)."""
+    patches = extract_patches(images, 5)
+    patches = patches[patches.std(axis=1) > min_std]
+    take = np.random.default_rng(seed).choice(patches.shape[0], size=min(n, patches.shape[0]), replace=False)
+    return patches[take].astype(np.float64)
+
+
+def mean_matched_angle_deg(anchors, centroids) -> float:
+    """Mean angle (degrees) of the Hungarian matching of ``anchors`` to ``centroids``."""
+    return float(np.degrees(match_on_angle(anchors, centroids)[2].mean()))
 
 
 def remove_dc(vectors) -> np.ndarray:
@@ -237,3 +252,17 @@ def cascade_responses(model, x: torch.Tensor, pooling: str = "average") -> dict:
     y = F.max_pool2d(F.relu(F.conv2d(x64, net["w1"], net["b1"])), 2)
     pre = F.conv2d(y, net["w3"], net["b3"])
     return {"z": z.numpy(), "z_rect": z_rect.numpy(), "z_real_pre": pre.numpy(), "z_real": F.relu(pre).numpy()}
+
+
+def strong_mask(real: np.ndarray, quantile: float) -> np.ndarray:
+    """Units (image, channel, position) whose real correlation is positive and in the top
+    ``1 - quantile`` of its channel over all images and positions."""
+    thresholds = np.quantile(real, quantile, axis=(0, 2, 3), keepdims=True)
+    return (real >= thresholds) & (real > 0)
+
+
+def agreement(model_values: np.ndarray, real: np.ndarray) -> tuple[float, float]:
+    """Pearson correlation and relative RMS error ``|m - r| / |r|`` of two sets of values."""
+    m, r = model_values.ravel(), real.ravel()
+    corr = float(np.corrcoef(m, r)[0, 1]) if m.size > 1 and m.std() > 0 and r.std() > 0 else float("nan")
+    return corr, float(np.linalg.norm(m - r) / max(np.linalg.norm(r), 1e-300))
