@@ -105,7 +105,7 @@ def test_cascade_counts_against_a_loop_over_the_10x10_blocks(data_env):
 
 
 def test_backgrounds_change_against_numpy(data_env):
-    config = recos_backgrounds.make_config("ci", eval_images=50, seeds=2, plain_control=False, **TINY)
+    config = recos_backgrounds.make_config("ci", eval_images=50, seeds=2, **TINY)
     result = recos_backgrounds.run(config)
     m, arrays = result.metrics, result.arrays
     # per-image changes of seed 0 recomputed from the stored Fig. 8 example: blank (0) vs scene (1) of one digit
@@ -119,6 +119,10 @@ def test_backgrounds_change_against_numpy(data_env):
     assert m["seed0_fade_ratio"] == pytest.approx(arrays["per_image_change_layer2"].mean()
                                                   / arrays["per_image_change_layer1"].mean(), rel=1e-12)
     assert m["fade_ratio_trained_min"] <= m["seed0_fade_ratio"] <= m["fade_ratio_trained_max"]
+    # the plain-digit model is the cascade's network (no scenes), not a scenes model
+    _, (plain,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=None)
+    assert "reused" in plain.note and plain.cache_file != net.cache_file
+    assert any(plain.cache_file in n for n in result.provenance["notes"])
     fade = dict(m, fade_ratio=0.4, fade_ratio_outside_controls=True)
     assert "effect of training" in " ".join(recos_backgrounds.findings(fade))
     inside = dict(fade, fade_ratio_outside_controls=False)

@@ -71,7 +71,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
              f"{len(nets)} training seeds; the control is the same networks untrained (same initialisation seeds). "
              "Shuffled-label controls are not run at this scale."]
     if config.plain_control:
-        _, (plain,) = trained_lenets(config, 1, dev, ctx.progress)
+        _, (plain,) = trained_lenets(config, 1, dev, ctx.progress, scenes_contrast=None)
         _store(metrics, "plain_", background_change(plain.model, x_blank, x_scene))
         metrics["plain_accuracy_scenes"] = accuracy(plain.model, x_scene, data.y_test[:n].to(dev))
         notes.append("Plain-digit model (one seed): " + plain.note)
