@@ -18,7 +18,7 @@ from sigcnn.models import WideLeNet
 from sigcnn.probes.max_gain import MaxGainMonitor, impulse_image
 from sigcnn.runtime import set_seed
 from sigcnn.training import train_classifier
-from sigcnn.transforms import to_symmetric
+from sigcnn.data.transforms import to_symmetric
 
 
 def main(repeats: int = 5) -> None:

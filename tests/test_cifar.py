@@ -12,7 +12,7 @@ import torch
 
 from sigcnn.data import DatasetUnavailable, load_cifar10, registry
 from sigcnn.experiments import max_gain_training
-from sigcnn.transforms import to_symmetric
+from sigcnn.data.transforms import to_symmetric
 
 
 def test_offline_missing_archive_is_named(empty_data_root):

@@ -13,7 +13,7 @@ from sigcnn.experiments import recos_negative
     (["run", "nope"], "unknown experiment"),
     (["run", "recos-negative", "--scale", "huge"], "unknown scale"),
     (["run", "recos-negative", "--device", "tpu"], "unknown device"),
-    (["run", "recos-negative", "--dataset", "cifar"], "28x28"),
+    (["run", "recos-negative", "--dataset", "cifar"], "does not take dataset"),
     (["run", "recos-negative", "--seed", "-3"], "seed"),
     (["frobnicate"], "invalid choice"),
     ([], "required"),
@@ -48,8 +48,9 @@ def test_list_and_data_status(capsys, real_data_root):
 
 
 def test_run_writes_result_file(monkeypatch, capsys, real_data_root, tmp_path):
-    tiny = dict(epochs=1, variant_epochs=1, train_limit=300, activations=(), remedy_channels=())
-    monkeypatch.setitem(recos_negative._SCALES, "ci", {**recos_negative._SCALES["ci"], **tiny})
+    tiny = dict(epochs=1, seeds=1, train_limit=300, activations=(), remedy_channels=())
+    scales = recos_negative.EXPERIMENT.scales
+    monkeypatch.setitem(scales, "ci", {**scales["ci"], **tiny})
     assert cli.main(["run", "recos-negative", "--scale", "ci", "--seed", "3", "--quiet", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "accuracy_original" in out

@@ -10,7 +10,7 @@ from sigcnn.probes.max_gain import (MaxGainMonitor, classifier_data_derivative, 
                                     winning_class_projection)
 from sigcnn.runtime import set_seed
 from sigcnn.training import train_classifier
-from sigcnn.transforms import to_symmetric
+from sigcnn.data.transforms import to_symmetric
 
 
 def test_impulse_image():

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from sigcnn.models import ACTIVATIONS, LeNet5, negate_first_layer
-from sigcnn.transforms import pad_images, reverse_greyscale, to_symmetric
+from sigcnn.data.transforms import pad_images, reverse_greyscale, to_symmetric
 
 
 def test_reversal_is_exact_negation_for_every_grey_level():

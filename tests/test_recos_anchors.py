@@ -5,11 +5,25 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from sigcnn.data.scenes import SCENE_NAMES, mnist_with_scenes, put_on_backgrounds, scene_backgrounds
 from sigcnn.models import LeNet5
-from sigcnn.probes.anchors import (POOLINGS, cascade_responses, compound_anchors, compound_bias,
-                                   first_layer_matrix, match_on_angle, nearest_angle, second_layer_matrix,
-                                   spherical_kmeans, unit_anchors)
-from sigcnn.scenes import SCENE_NAMES, mnist_with_scenes, put_on_backgrounds, scene_backgrounds
+from sigcnn.probes.anchors import (
+    POOLINGS,
+    c3_field_on_c1,
+    cascade_responses,
+    compound_anchors,
+    compound_bias,
+    count_in_c3_fields,
+    dc_matched_directions,
+    first_layer_matrix,
+    match_on_angle,
+    nearest_angle,
+    remove_dc,
+    second_layer_matrix,
+    spherical_kmeans,
+    unit_anchors,
+    variance_split,
+)
 
 
 @pytest.fixture
@@ -28,7 +42,7 @@ def _linear_cascade(model, x, pooling):
 def test_compound_anchors_equal_the_linear_cascade(net, pooling):
     x = torch.randn(4, 1, 32, 32, dtype=torch.float64)
     c = compound_anchors(net.c1.weight, net.c3.weight, pooling)
-    assert c.shape == (16, 14, 14) if pooling == "average" else (16, 13, 13)
+    assert c.shape == ((16, 14, 14) if pooling == "average" else (16, 13, 13))
     c0 = compound_bias(net.c1.bias, net.c3.weight, net.c3.bias)
     z = F.conv2d(x, torch.as_tensor(c).unsqueeze(1), stride=2) + torch.as_tensor(c0)[None, :, None, None]
     with torch.no_grad():
@@ -108,3 +122,58 @@ def test_scenes_are_offline_photographs_and_compositing_keeps_the_digit():
         put_on_backgrounds(digits, bg, torch.tensor([0, 1]))
     with pytest.raises(ValueError, match="uint8"):
         put_on_backgrounds(digits.float(), bg, torch.tensor([0, 1, 2]))
+
+
+def test_c3_reads_a_10x10_block_of_c1_gradient_probe(net):
+    """Gradient of one C3 unit w.r.t. the C1 output (through average pooling, so every entry
+    the unit reads gets a nonzero gradient): its support is exactly rows/cols 2i..2i+9."""
+    side = c3_field_on_c1()
+    assert side == 10
+    y = torch.randn(1, 6, 28, 28, dtype=torch.float64, requires_grad=True)
+    i, j = 3, 6
+    net.c3(F.avg_pool2d(y, 2))[0, 5, i, j].backward()
+    rows, cols = np.nonzero(y.grad[0].abs().sum(0).numpy())
+    assert (rows.min(), rows.max(), cols.min(), cols.max()) == (2 * i, 2 * i + side - 1, 2 * j, 2 * j + side - 1)
+    assert rows.size == side * side                        # every entry of the block, nothing else
+
+
+def test_count_in_c3_fields_against_a_loop():
+    rng = np.random.default_rng(3)
+    mask = torch.as_tensor(rng.random((2, 6, 28, 28)) < 0.3)
+    counts = count_in_c3_fields(mask).numpy()
+    assert counts.shape == (2, 1, 10, 10)
+    m = mask.numpy()
+    for n in range(2):
+        for i in range(10):
+            for j in range(10):
+                assert counts[n, 0, i, j] == m[n, :, 2 * i:2 * i + 10, 2 * j:2 * j + 10].sum()
+
+
+def test_variance_split_adds_up_and_matches_numpy_cov():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((400, 25)) + rng.standard_normal((400, 1))      # patches with a varying mean
+    a = rng.standard_normal((3, 25)) + 0.3
+    shares = variance_split(x, a)
+    assert abs(sum(shares.values()) - 1.0) < 1e-12
+    mu = x.mean(axis=1)
+    expected = []
+    for k in range(3):
+        total = x @ a[k]
+        mean_part = mu * a[k].sum()
+        zero = np.array([a[k] @ (row - row.mean()) for row in x])
+        cov = np.cov(zero, mean_part, bias=True)
+        expected.append((cov[0, 0] / total.var(), cov[1, 1] / total.var(), 2 * cov[0, 1] / total.var()))
+    expected = np.mean(expected, axis=0)
+    got = (shares["zero_mean_part"], shares["local_mean_part"], shares["cross_term"])
+    np.testing.assert_allclose(got, expected, rtol=1e-10)
+
+
+def test_dc_matched_directions_keep_the_dc_and_are_random_otherwise():
+    rng = np.random.default_rng(2)
+    ref = unit_anchors(rng.standard_normal((6, 25)) - 0.4)
+    e = np.ones(25) / 5.0
+    r = dc_matched_directions(ref, np.random.default_rng(0))
+    np.testing.assert_allclose(np.linalg.norm(r, axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(r @ e, ref @ e, atol=1e-12)
+    assert np.abs(unit_anchors(remove_dc(r)) @ unit_anchors(remove_dc(ref)).T).max() < 0.99  # not the reference
+    np.testing.assert_allclose(remove_dc(np.ones((2, 25))), 0.0)

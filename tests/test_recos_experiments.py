@@ -1,9 +1,11 @@
-"""The RECOS experiments on tiny configurations: metrics, determinism, cache keying, findings."""
+"""The RECOS experiments on tiny configurations, checked against independent routes."""
 
-import os
+import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 
 from sigcnn import experiments
 from sigcnn.experiments import _recos_common, recos_anchors, recos_backgrounds, recos_cascade
@@ -17,92 +19,116 @@ def data_env(tmp_path_factory):
 
     if CONFIGURED_DATA_ROOT is None:
         pytest.skip("no data root with the offline data sets")
-    old = {k: os.environ.get(k) for k in ("SIGCNN_DATA", "SIGCNN_RESULTS")}
-    os.environ["SIGCNN_DATA"] = str(CONFIGURED_DATA_ROOT)
-    os.environ["SIGCNN_RESULTS"] = str(tmp_path_factory.mktemp("results"))
-    yield
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SIGCNN_DATA", str(CONFIGURED_DATA_ROOT))
+        mp.setenv("SIGCNN_RESULTS", str(tmp_path_factory.mktemp("results")))
+        yield
 
 
 @pytest.fixture(scope="module")
 def anchors_result(data_env):
-    return recos_anchors.run(recos_anchors.make_config("ci", n_patches=3000, random_draws=30,
+    return recos_anchors.run(recos_anchors.make_config("ci", n_patches=3000, random_draws=30, seeds=2,
                                                        n_centroids_large=12, kmeans_init=1, **TINY))
 
 
 def test_all_recos_experiments_are_registered():
     names = experiments.names()
-    for name in ("recos-sphere", "recos-anchors", "recos-cascade", "recos-backgrounds"):
+    for name in ("recos-negative", "recos-sphere", "recos-anchors", "recos-cascade", "recos-backgrounds"):
         assert name in names
-    assert names.index("recos-negative") < names.index("recos-sphere") < names.index("recos-backgrounds")
+        assert isinstance(experiments.get(name).EXPERIMENT, experiments._base.Experiment)
 
 
-def test_anchors_metrics_and_findings(anchors_result):
+def test_matched_angle_against_brute_force_over_all_pairings(anchors_result):
+    """The Hungarian matching against the best of all 720 one-to-one pairings (seed 0)."""
+    a = anchors_result.arrays
+    w = a["c1_weights"].reshape(6, -1)
+    c = a["centroids"].reshape(6, -1)
+    cos = (w / np.linalg.norm(w, axis=1, keepdims=True)) @ c.T
+    ang = np.degrees(np.arccos(np.clip(cos, -1, 1)))
+    best = min(np.mean([ang[i, p[i]] for i in range(6)]) for p in itertools.permutations(range(6)))
+    assert abs(anchors_result.metrics["seed0_matched_angle_mean_deg"] - best) < 1e-9
+    init = a["init_c1"].reshape(6, -1).astype(np.float64)
+    cos0 = (init / np.linalg.norm(init, axis=1, keepdims=True)) @ c.T
+    ang0 = np.degrees(np.arccos(np.clip(cos0, -1, 1)))
+    best0 = min(np.mean([ang0[i, p[i]] for i in range(6)]) for p in itertools.permutations(range(6)))
+    assert abs(anchors_result.metrics["init_matched_angle_mean_deg"] - best0) < 1e-9
+
+
+def test_anchor_controls_are_the_untrained_networks(anchors_result):
     m = anchors_result.metrics
-    for row in recos_anchors.REPORT_ROWS:
-        assert np.isfinite(m[row["metric"]])
-    assert 0 < m["matched_angle_mean_deg"] <= m["matched_angle_max_deg"] <= 180
-    assert m["translated_sphere_max_abs_diff"] < 1e-12
-    assert anchors_result.arrays["centroids"].shape == (6, 1, 5, 5)
-    text = " ".join(recos_anchors.findings(m))
-    assert "k-means centroids" in text
-    closer = dict(m, matched_angle_mean_deg=10.0, random_matched_angle_p05_deg=50.0)
-    assert "clearly nearer the centroids than chance" in " ".join(recos_anchors.findings(closer))
-    farther = dict(m, matched_angle_mean_deg=80.0, random_matched_angle_p05_deg=50.0)
+    # the control spread contains the seed-0 untrained value, the trained spread the seed-0 trained value
+    key = "matched_angle_mean_deg"
+    assert m[f"{key}_control_min"] <= m["init_matched_angle_mean_deg"] <= m[f"{key}_control_max"]
+    assert m[f"{key}_trained_min"] <= m["seed0_matched_angle_mean_deg"] <= m[f"{key}_trained_max"]
+    assert m[f"{key}_outside_controls"] == (not m[f"{key}_control_min"] <= m[key] <= m[f"{key}_control_max"])
+    shares = [m[f"variance_share_{k}"] for k in ("zero_mean_part", "local_mean_part", "cross_term")]
+    assert abs(sum(shares) - 1) < 1e-9
+
+
+def test_anchor_findings_follow_the_controls(anchors_result):
+    m = dict(anchors_result.metrics, dc_removed_matched_angle_mean_deg=10.0,
+             dc_removed_random_matched_angle_p05_deg=50.0)
+    text = lambda **kw: " ".join(recos_anchors.findings(dict(m, **kw)))  # noqa: E731
+    assert "supports Kuo's picture" in text(dc_removed_matched_angle_mean_deg_outside_controls=True)
+    assert "holds at initialisation" in text(dc_removed_matched_angle_mean_deg_outside_controls=False)
+    farther = dict(m, dc_removed_matched_angle_mean_deg=80.0)
     assert "does not support" in " ".join(recos_anchors.findings(farther))
+    assert "not that element" in " ".join(recos_anchors.findings(m))
 
 
 def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
-    notes = " ".join(anchors_result.provenance["notes"])
-    assert "trained in this run" in notes or "reused" in notes
-    base = recos_anchors.make_config("ci", **TINY)
-    spec = _recos_common.training_spec(base)
-    import torch
+    assert any("trained in this run" in n or "reused" in n for n in anchors_result.provenance["notes"])
+    spec = _recos_common.training_spec(recos_anchors.make_config("ci", **TINY))
     key = lambda s: _recos_common.cache_key(s, "src", torch.device("cpu"), 10)  # noqa: E731
-    from dataclasses import replace
     assert key(spec) == key(_recos_common.training_spec(recos_cascade.make_config("ci", **TINY)))
     for change in (dict(seed=1), dict(epochs=2), dict(lr=1e-3), dict(train_limit=601), dict(scenes_contrast=0.5)):
         assert key(replace(spec, **change)) != key(spec)
-    # A second run reuses the cached weights and gives the same numbers.
-    again = recos_anchors.run(recos_anchors.make_config("ci", n_patches=3000, random_draws=30,
+    again = recos_anchors.run(recos_anchors.make_config("ci", n_patches=3000, random_draws=30, seeds=2,
                                                         n_centroids_large=12, kmeans_init=1, **TINY))
     assert "reused" in " ".join(again.provenance["notes"])
     assert again.metrics == anchors_result.metrics
 
 
-def test_cascade_experiment(data_env):
-    result = recos_cascade.run(recos_cascade.make_config("ci", eval_images=100, scatter_points=500, **TINY))
-    m = result.metrics
-    for row in recos_cascade.REPORT_ROWS:
-        assert -1 <= m[row["metric"]] <= 1
+def test_cascade_counts_against_a_loop_over_the_10x10_blocks(data_env):
+    config = recos_cascade.make_config("ci", eval_images=20, scatter_points=500, **TINY)
+    m = recos_cascade.run(config).metrics
+    _, (net,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"))
+    with torch.no_grad():
+        neg = (net.model.cpu().c1(_recos_common.load_data(_recos_common.training_spec(config)).x_test[:20]) < 0).numpy()
+    counts = np.array([[[neg[n, :, 2 * i:2 * i + 10, 2 * j:2 * j + 10].sum() for j in range(10)] for i in range(10)]
+                       for n in range(20)])
+    assert m["units_without_rectified_inputs"] == pytest.approx((counts == 0).mean(), abs=1e-12)
+    assert m["rectified_inputs_per_unit_mean"] == pytest.approx(counts.mean() / 600, abs=1e-12)
     assert m["ab_product_vs_conv_max_abs_diff"] < 1e-12
-    assert result.arrays["average_compound"].shape == (16, 14, 14)
-    assert result.arrays["subsample_compound"].shape == (16, 13, 13)
-    assert result.arrays["average_scatter"].shape == (500, 4)
-    assert len(recos_cascade.findings(m)) == 5
-    assert 0 <= m["units_without_rectified_inputs"] <= 1 and 0 < m["c1_rectified_fraction"] < 1
     with pytest.raises(ValueError, match="strong_quantile"):
         recos_cascade.make_config("ci", strong_quantile=1.5)
 
 
-def test_backgrounds_experiment(data_env):
-    result = recos_backgrounds.run(recos_backgrounds.make_config("ci", eval_images=100, **TINY))
-    m = result.metrics
-    for key in ("change_layer1", "change_layer2", "untrained_change_layer1", "plain_change_layer2"):
-        assert m[key] > 0
-    assert 0 <= m["accuracy_scenes"] <= 1
-    assert result.arrays["fig8_layer1"].shape == (3, 6, 28, 28)
-    assert result.arrays["fig8_layer2"].shape == (3, 16, 10, 10)
-    assert result.arrays["gallery"].shape == (10, 32, 32)
-    fade = dict(m, change_layer1=0.5, change_layer2=0.2)
-    assert "fades in the second layer" in " ".join(recos_backgrounds.findings(fade))
-    no_fade = dict(m, change_layer1=0.2, change_layer2=0.5)
-    assert "does NOT fade" in " ".join(recos_backgrounds.findings(no_fade))
-    with pytest.raises(ValueError, match="28x28"):
+def test_backgrounds_change_against_numpy(data_env):
+    config = recos_backgrounds.make_config("ci", eval_images=50, seeds=2, **TINY)
+    result = recos_backgrounds.run(config)
+    m, arrays = result.metrics, result.arrays
+    # per-image changes of seed 0 recomputed from the stored Fig. 8 example: blank (0) vs scene (1) of one digit
+    r1 = arrays["fig8_layer1"]
+    direct = np.linalg.norm(r1[1] - r1[0]) / np.linalg.norm(r1[0])
+    data, (net,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=0.6)
+    x = torch.as_tensor(arrays["fig8_inputs"][:2, None])
+    with torch.no_grad():
+        y = torch.relu(net.model.c1(x)).numpy()
+    assert direct == pytest.approx(np.linalg.norm(y[1] - y[0]) / np.linalg.norm(y[0]), rel=1e-6)
+    assert m["seed0_fade_ratio"] == pytest.approx(arrays["per_image_change_layer2"].mean()
+                                                  / arrays["per_image_change_layer1"].mean(), rel=1e-12)
+    assert m["fade_ratio_trained_min"] <= m["seed0_fade_ratio"] <= m["fade_ratio_trained_max"]
+    # the plain-digit model is the cascade's network (no scenes), not a scenes model
+    _, (plain,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=None)
+    assert "reused" in plain.note and plain.cache_file != net.cache_file
+    assert any(plain.cache_file in n for n in result.provenance["notes"])
+    fade = dict(m, fade_ratio=0.4, fade_ratio_outside_controls=True)
+    assert "effect of training" in " ".join(recos_backgrounds.findings(fade))
+    inside = dict(fade, fade_ratio_outside_controls=False)
+    assert "holds at initialisation" in " ".join(recos_backgrounds.findings(inside))
+    assert "does NOT fade" in " ".join(recos_backgrounds.findings(dict(m, fade_ratio=1.5)))
+    with pytest.raises(ValueError, match="does not take dataset"):
         recos_backgrounds.make_config("ci", dataset="fsdd")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -56,6 +57,42 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
             callback(epoch, model)
     model.eval()
     return log
+
+
+@dataclass
+class SeededTraining:
+    """What :func:`train_seeded` returns: the trained model (eval mode) and its training log."""
+
+    model: nn.Module
+    log: TrainingLog
+
+
+def train_seeded(model_factory: Callable[[], nn.Module], inputs: torch.Tensor, labels: torch.Tensor, *,
+                 seed: int, epochs: int, batch_size: int, lr: float, optimizer: str = "adam",
+                 progress: bool = False, desc: str = "training", callbacks=(),
+                 before_training: Callable[[nn.Module], None] | None = None) -> SeededTraining:
+    """Seed everything with ``seed``, build a model with ``model_factory()``, train it, return it.
+
+    The one seeded training entry point: :func:`~sigcnn.runtime.set_seed` is called first, so
+    the initial weights and the data order are a function of ``seed`` only. The model is moved
+    to ``inputs.device``. ``before_training(model)`` sees the initial weights (e.g. to keep a copy).
+    Other arguments are those of :func:`train_classifier`.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``seed`` (see ``set_seed``) or bad training settings (see ``train_classifier``).
+    """
+    from .runtime import set_seed
+
+    generator = set_seed(seed)
+    model = model_factory().to(inputs.device)
+    if before_training is not None:
+        before_training(model)
+    log = train_classifier(model, inputs, labels, epochs=epochs, batch_size=batch_size, lr=lr,
+                           generator=generator, optimizer=optimizer, progress=progress, desc=desc,
+                           callbacks=callbacks)
+    return SeededTraining(model, log)
 
 
 @torch.no_grad()

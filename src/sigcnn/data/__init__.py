@@ -4,13 +4,14 @@ from .audio import AudioSet, load_fsdd
 from .cifar import load_cifar10
 from .errors import DatasetUnavailable
 from .flowers import load_tf_flowers
-from .images import ImageSplit, load_image_dataset
+from .images import ImageSplit, limit_training_set, load_image_dataset
 from .registry import DATASETS, IMAGE_DATASETS, get_spec
 from .status import dataset_status
 from .store import data_root, is_offline
 from .urbansound import load_urbansound8k
 
 __all__ = [
-    "AudioSet", "DATASETS", "DatasetUnavailable", "IMAGE_DATASETS", "ImageSplit",
-    "data_root", "dataset_status", "load_cifar10", "get_spec", "is_offline", "load_fsdd", "load_image_dataset", "load_tf_flowers", "load_urbansound8k",
+    "AudioSet", "DATASETS", "DatasetUnavailable", "IMAGE_DATASETS", "ImageSplit", "limit_training_set",
+    "data_root", "dataset_status", "load_cifar10", "get_spec", "is_offline", "load_fsdd", "load_image_dataset",
+    "load_tf_flowers", "load_urbansound8k",
 ]

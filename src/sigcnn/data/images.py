@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -98,3 +98,22 @@ def load_image_dataset(name: str = "mnist", allow_test_split: bool = False,
             f"{test_images.shape[0]:,} test images.")
     return ImageSplit(spec.name, train_images, train_labels, test_images, test_labels,
                       f"{spec.description}; official split", note, True)
+
+
+def limit_training_set(split: ImageSplit, limit: int | None) -> ImageSplit:
+    """``split`` with only its first ``limit`` training images and labels (``None``: all of them).
+
+    The test images are unchanged. When the training set is cut, ``split_note`` says so.
+
+    Raises
+    ------
+    ValueError
+        When ``limit`` is not ``None`` or a positive integer.
+    """
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be None or a positive integer, got {limit!r}")
+    if limit is None or split.train_images.shape[0] <= limit:
+        return split
+    note = f"{split.split_note} Training used the first {limit:,} training images."
+    return replace(split, train_images=split.train_images[:limit], train_labels=split.train_labels[:limit],
+                   split_note=note)

@@ -1,10 +1,10 @@
-"""Shared by the RECOS experiments: one LeNet-5 training, cached on disk by its full configuration.
+"""Shared by the RECOS experiments: the LeNet-5 settings, the data, and one cached training.
 
-``recos-anchors`` and ``recos-cascade`` analyse the same trained network; the cache lets the
-book build train it once. The cache key hashes every training setting, the data source, the
-device type, the CPU thread count, the torch version and the source of the code that trains (this file, the model,
-the training loop, the scene builder), so a changed setting or code never reuses old weights.
-Without a cache file each experiment simply trains from scratch.
+``recos-anchors``, ``recos-cascade`` and ``recos-backgrounds`` analyse the same trained networks;
+the cache lets the book build train each once. The cache key hashes every training setting,
+the data source, the device type, the CPU thread count, the torch version and the source of
+the code that trains (this file, the model, the training loop, the scene builder), so a
+changed setting or code never reuses old weights.
 """
 
 from __future__ import annotations
@@ -12,29 +12,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .. import models, scenes, training
-from ..data import load_image_dataset
+from .. import models, training
+from ..data import IMAGE_DATASETS, ImageSplit, limit_training_set, load_image_dataset, scenes
+from ..data.transforms import to_symmetric
 from ..models import LeNet5
 from ..results import results_dir
-from ..runtime import set_seed
-from ..training import train_classifier
-from ..transforms import to_symmetric
-from ._config import scale_and_overrides, scaled_config
+from ..training import train_seeded
+from ._base import BaseConfig
+
+DATASETS = IMAGE_DATASETS
 
 
 @dataclass(frozen=True)
-class LeNetConfig:
+class LeNetConfig(BaseConfig):
     """Settings shared by the LeNet-5 experiments of the RECOS chapter; each adds its own fields."""
 
-    scale: str
-    seed: int = 0
-    device: str = "auto"
     dataset: str = "mnist"
     epochs: int = 6
     batch_size: int = 128
@@ -67,35 +65,72 @@ class TrainingSpec:
     train_limit: int | None = 8000
     allow_test_split: bool = True
     scenes_contrast: float | None = None  # None: plain digits; else MNIST with ten background scenes
+    scenes_seed: int | None = None  # seed of the background draw (None: seed + 7)
 
 
-def training_spec(config) -> TrainingSpec:
-    """The :class:`TrainingSpec` of an experiment config (fields of the same names)."""
+def training_spec(config, **changes) -> TrainingSpec:
+    """The :class:`TrainingSpec` of an experiment config (fields of the same names), with ``changes``."""
     fields = TrainingSpec.__dataclass_fields__
-    return TrainingSpec(**{k: getattr(config, k) for k in fields if hasattr(config, k)})
+    return replace(TrainingSpec(**{k: getattr(config, k) for k in fields if hasattr(config, k)}), **changes)
 
 
-def load_data(spec: TrainingSpec) -> dict:
-    """Images for ``spec``: symmetric float tensors ``x_train``/``x_test``, labels, uint8 test digits.
+@dataclass
+class LeNetData:
+    """Images of one training spec: symmetric float tensors, labels, uint8 test digits.
 
-    With ``scenes_contrast`` set, every image is put on a background drawn at random among
-    a blank one and the ten scenes (``which_*`` holds the index, -1 = blank).
+    With scenes, ``which_train``/``which_test`` hold each image's background (-1 = blank) and
+    ``backgrounds`` the scenes (B, 32, 32) uint8.
     """
-    data = load_image_dataset(spec.dataset, allow_test_split=spec.allow_test_split)
-    train_u8, train_y = data.train_images, data.train_labels
-    if spec.train_limit is not None and train_u8.shape[0] > spec.train_limit:
-        train_u8, train_y = train_u8[:spec.train_limit], train_y[:spec.train_limit]
-    out = {"data": data, "y_train": train_y, "y_test": data.test_labels, "test_u8": data.test_images}
+
+    split: ImageSplit
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    which_train: torch.Tensor | None = None
+    which_test: torch.Tensor | None = None
+    backgrounds: np.ndarray | None = None
+
+    @property
+    def test_u8(self) -> torch.Tensor:
+        return self.split.test_images
+
+    @property
+    def num_classes(self) -> int:
+        return self.split.num_classes
+
+
+def load_data(spec: TrainingSpec) -> LeNetData:
+    """The images for ``spec`` (the first ``train_limit`` training images; scenes if asked)."""
+    split = limit_training_set(load_image_dataset(spec.dataset, allow_test_split=spec.allow_test_split),
+                               spec.train_limit)
     if spec.scenes_contrast is None:
-        out["x_train"], out["x_test"] = to_symmetric(train_u8), to_symmetric(data.test_images)
-        return out
+        return LeNetData(split, to_symmetric(split.train_images), split.train_labels,
+                         to_symmetric(split.test_images), split.test_labels)
     backgrounds = scenes.scene_backgrounds(contrast=spec.scenes_contrast)
-    gen = torch.Generator().manual_seed(spec.seed + 7)
-    train_img, out["which_train"] = scenes.mnist_with_scenes(train_u8, backgrounds, gen)
-    test_img, out["which_test"] = scenes.mnist_with_scenes(data.test_images, backgrounds, gen)
-    out["x_train"], out["x_test"] = to_symmetric(train_img, pad_to=None), to_symmetric(test_img, pad_to=None)
-    out["backgrounds"] = backgrounds
-    return out
+    gen = torch.Generator().manual_seed(spec.seed + 7 if spec.scenes_seed is None else spec.scenes_seed)
+    train_img, which_train = scenes.mnist_with_scenes(split.train_images, backgrounds, gen)
+    test_img, which_test = scenes.mnist_with_scenes(split.test_images, backgrounds, gen)
+    return LeNetData(split, to_symmetric(train_img, pad_to=None), split.train_labels,
+                     to_symmetric(test_img, pad_to=None), split.test_labels, which_train, which_test, backgrounds)
+
+
+@dataclass
+class TrainedLeNet:
+    """A trained LeNet-5 with its per-epoch ``loss``, its C1 weights before training and its cache file."""
+
+    model: LeNet5
+    loss: np.ndarray
+    init_c1: np.ndarray
+    cache_file: str
+    from_cache: bool
+
+    @property
+    def note(self) -> str:
+        """One provenance line saying whether the weights were trained now or reused."""
+        if self.from_cache:
+            return f"LeNet-5 weights reused from {self.cache_file} (identical configuration and code)."
+        return f"LeNet-5 trained in this run (weights cached at {self.cache_file})."
 
 
 def _code_fingerprint() -> str:
@@ -115,56 +150,48 @@ def cache_key(spec: TrainingSpec, data_source: str, device: torch.device, num_cl
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def trained_lenet(spec: TrainingSpec, data: dict, device: torch.device, progress: bool = False,
-                  use_cache: bool = True):
-    """Train LeNet-5 (ReLU, 6 C1 anchors) for ``spec``, or load the identical run from the cache.
+def untrained_lenet(seed: int, num_classes: int, device) -> LeNet5:
+    """LeNet-5 with the initial weights that :func:`trained_lenet` starts from for ``seed`` (eval mode)."""
+    from ..runtime import set_seed
 
-    Returns ``(model, info)``; ``info`` has ``loss`` (per epoch), ``init_c1`` (the C1 weights
-    before training), ``cache_file`` and ``from_cache``.
-    """
-    n_classes = data["data"].num_classes
-    key = cache_key(spec, data["data"].data_source, device, n_classes)
+    set_seed(seed)
+    return LeNet5(num_classes=num_classes).to(device).eval()
+
+
+def trained_lenet(spec: TrainingSpec, data: LeNetData, device: torch.device, progress: bool = False,
+                  use_cache: bool = True) -> TrainedLeNet:
+    """Train LeNet-5 (ReLU, 6 C1 anchors) for ``spec``, or load the identical run from the cache."""
+    key = cache_key(spec, data.split.data_source, device, data.num_classes)
     path = results_dir() / "_cache" / f"lenet5-{key}.pt"
-    generator = set_seed(spec.seed)
-    model = LeNet5(num_classes=n_classes).to(device)
-    init_c1 = model.c1.weight.detach().cpu().numpy().copy()
+    init = untrained_lenet(spec.seed, data.num_classes, device)
+    init_c1 = init.c1.weight.detach().cpu().numpy().copy()
     if use_cache and path.exists():
         stored = torch.load(path, map_location=device, weights_only=True)
-        model.load_state_dict(stored["state_dict"])
-        model.eval()
-        return model, {"loss": stored["loss"].numpy(), "init_c1": init_c1, "cache_file": str(path),
-                       "from_cache": True}
-    log = train_classifier(model, data["x_train"].to(device), data["y_train"].to(device),
-                           epochs=spec.epochs, batch_size=spec.batch_size, lr=spec.lr,
-                           generator=generator, progress=progress, desc="LeNet-5")
-    loss = np.array(log.loss)
+        init.load_state_dict(stored["state_dict"])
+        return TrainedLeNet(init, stored["loss"].numpy(), init_c1, str(path), True)
+    run = train_seeded(lambda: LeNet5(num_classes=data.num_classes), data.x_train.to(device),
+                       data.y_train.to(device), seed=spec.seed, epochs=spec.epochs, batch_size=spec.batch_size,
+                       lr=spec.lr, progress=progress, desc=f"LeNet-5 seed {spec.seed}")
+    loss = np.array(run.log.loss)
     if use_cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")  # unique per process, then an atomic rename
-        torch.save({"state_dict": {k: v.cpu() for k, v in model.state_dict().items()},
+        torch.save({"state_dict": {k: v.cpu() for k, v in run.model.state_dict().items()},
                     "loss": torch.as_tensor(loss)}, tmp)
         tmp.replace(path)
-    return model, {"loss": loss, "init_c1": init_c1, "cache_file": str(path), "from_cache": False}
+    return TrainedLeNet(run.model, loss, init_c1, str(path), False)
 
 
-def cache_note(info: dict) -> str:
-    """One provenance line saying whether the weights were trained now or reused."""
-    if info["from_cache"]:
-        return f"LeNet-5 weights reused from {info['cache_file']} (identical configuration and code)."
-    return f"LeNet-5 trained in this run (weights cached at {info['cache_file']})."
+def trained_lenets(config, seeds: int, device, progress: bool = False, **spec_changes):
+    """The data and ``seeds`` trained LeNet-5s (seeds ``config.seed``, ``+1``, ...) for ``config``.
 
-
-def build_config(config_class, scales: dict, name: str, datasets, scale: str | None, overrides: dict):
-    """``make_config`` of the RECOS experiments: a scale profile plus overrides (``None`` ignored).
-
-    Raises
-    ------
-    ValueError
-        For an unknown scale, or a data set that is not one of ``datasets``.
+    All of them train on the same images (the scenes are drawn with ``config.seed + 7``).
     """
-    scale, overrides = scale_and_overrides(scale, overrides)
-    if "dataset" in overrides and (datasets is None or overrides["dataset"] not in datasets):
-        if datasets is None:
-            raise ValueError(f"{name} takes no dataset")
-        raise ValueError(f"{name} needs a 28x28 grey image set: choose one of {', '.join(datasets)}")
-    return scaled_config(config_class, scales, scale, overrides)
+    if seeds < 1:
+        raise ValueError(f"seeds must be >= 1, got {seeds}")
+    spec = training_spec(config, **spec_changes)
+    if spec.scenes_contrast is not None:
+        spec = replace(spec, scenes_seed=spec.seed + 7)
+    data = load_data(spec)
+    nets = [trained_lenet(replace(spec, seed=spec.seed + s), data, device, progress) for s in range(seeds)]
+    return data, nets

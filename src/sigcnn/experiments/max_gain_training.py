@@ -27,7 +27,7 @@ from ..provenance import Stopwatch, make_provenance
 from ..results import Result
 from ..runtime import resolve_device, set_seed
 from ..training import train_classifier
-from ..transforms import to_symmetric
+from ..data.transforms import to_symmetric
 from ._config import scale_and_overrides, scaled_config
 
 NAME = "max-gain-training"

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
+from ..signals.patches import extract_patches
 from ..signals.sphere import geodesic_distance, unit_vectors
 
 POOLINGS = ("average", "subsample")
@@ -66,6 +67,84 @@ def match_on_angle(anchors, centroids):
 def nearest_angle(anchors, centroids) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
+
+
+def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.ndarray:
+    """``n`` random 5x5 patches (rows of 25) of images (M, H, W) whose pixel std exceeds ``min_std``
+    (plain background patches are all alike and would form a cluster of their own)."""
+    patches = extract_patches(images, 5)
+    patches = patches[patches.std(axis=1) > min_std]
+    take = np.random.default_rng(seed).choice(patches.shape[0], size=min(n, patches.shape[0]), replace=False)
+    return patches[take].astype(np.float64)
+
+
+def mean_matched_angle_deg(anchors, centroids) -> float:
+    """Mean angle (degrees) of the Hungarian matching of ``anchors`` to ``centroids``."""
+    return float(np.degrees(match_on_angle(anchors, centroids)[2].mean()))
+
+
+def remove_dc(vectors) -> np.ndarray:
+    """Rows (or conv filters, flattened) minus their own mean: the component orthogonal to ``1``."""
+    v = _weights(vectors)
+    v = v.reshape(v.shape[0], -1)
+    return v - v.mean(axis=1, keepdims=True)
+
+
+def dc_matched_directions(reference, rng: np.random.Generator) -> np.ndarray:
+    """Random unit directions with the same DC component as each row of ``reference``.
+
+    Row ``k`` is ``d_k e + sqrt(1 - d_k^2) u_k`` with ``e = 1/sqrt(N)`` the unit constant vector,
+    ``d_k = e^T r_k`` the DC cosine of the unit reference row and ``u_k`` a random unit vector
+    orthogonal to ``e`` (isotropic in that subspace): the yardstick for a set of directions
+    that share their DC content with ``reference`` but are otherwise random.
+    """
+    r = unit_anchors(reference)
+    n = r.shape[1]
+    e = np.ones(n) / np.sqrt(n)
+    d = r @ e
+    u = unit_vectors(remove_dc(rng.standard_normal(r.shape)))
+    return d[:, None] * e + np.sqrt(np.clip(1.0 - d ** 2, 0.0, None))[:, None] * u
+
+
+def variance_split(patches, anchors) -> dict[str, float]:
+    """Shares of the variance of ``a^T x`` over patches, averaged over anchors; they add up to 1.
+
+    ``a^T x = a^T (x - mu 1) + mu sum(a)`` (Kuo Eq. 6 before rectification), so
+    ``var(a^T x) = var(a^T (x - mu 1)) + var(mu sum a) + 2 cov(...)``: the returned
+    ``zero_mean_part``, ``local_mean_part`` and ``cross_term`` are these three terms divided
+    by ``var(a^T x)``, per anchor, then averaged.
+    """
+    x = np.asarray(patches, dtype=np.float64)
+    a = _weights(anchors).reshape(_weights(anchors).shape[0], -1)
+    if x.ndim != 2 or x.shape[1] != a.shape[1]:
+        raise ValueError(f"patches must be (M, {a.shape[1]}), got shape {x.shape}")
+    total = x @ a.T
+    mean_part = x.mean(axis=1, keepdims=True) * a.sum(axis=1)
+    zero_mean = total - mean_part
+    var = total.var(axis=0)
+    cov = ((zero_mean - zero_mean.mean(0)) * (mean_part - mean_part.mean(0))).mean(axis=0)
+    return {"zero_mean_part": float(np.mean(zero_mean.var(axis=0) / var)),
+            "local_mean_part": float(np.mean(mean_part.var(axis=0) / var)),
+            "cross_term": float(np.mean(2 * cov / var))}
+
+
+def c3_field_on_c1(kernel: int = 5, pool: int = 2) -> int:
+    """Side of the block of C1 outputs that one C3 unit reads: ``(kernel - 1) * pool + pool`` (10 for LeNet-5).
+
+    A C3 unit at (i, j) reads pooled positions i..i+kernel-1, i.e. C1 rows ``pool*i`` to
+    ``pool*(i + kernel) - 1``. (Its field in *pixels* is 4 larger: 14x14.)
+    """
+    return (kernel - 1) * pool + pool
+
+
+def count_in_c3_fields(c1_mask: torch.Tensor, kernel: int = 5, pool: int = 2) -> torch.Tensor:
+    """For each C3 unit, how many entries of ``c1_mask`` (M, K, 28, 28; 0/1) lie in the C1 block it reads.
+
+    Returns (M, 1, 10, 10) counts (all K channels together) for LeNet-5.
+    """
+    side = c3_field_on_c1(kernel, pool)
+    m = c1_mask.to(torch.float64)
+    return F.conv2d(m, torch.ones(1, m.shape[1], side, side, dtype=torch.float64), stride=pool)
 
 
 def pooling_spread(b: torch.Tensor, pooling: str) -> torch.Tensor:
@@ -173,3 +252,17 @@ def cascade_responses(model, x: torch.Tensor, pooling: str = "average") -> dict:
     y = F.max_pool2d(F.relu(F.conv2d(x64, net["w1"], net["b1"])), 2)
     pre = F.conv2d(y, net["w3"], net["b3"])
     return {"z": z.numpy(), "z_rect": z_rect.numpy(), "z_real_pre": pre.numpy(), "z_real": F.relu(pre).numpy()}
+
+
+def strong_mask(real: np.ndarray, quantile: float) -> np.ndarray:
+    """Units (image, channel, position) whose real correlation is positive and in the top
+    ``1 - quantile`` of its channel over all images and positions."""
+    thresholds = np.quantile(real, quantile, axis=(0, 2, 3), keepdims=True)
+    return (real >= thresholds) & (real > 0)
+
+
+def agreement(model_values: np.ndarray, real: np.ndarray) -> tuple[float, float]:
+    """Pearson correlation and relative RMS error ``|m - r| / |r|`` of two sets of values."""
+    m, r = model_values.ravel(), real.ravel()
+    corr = float(np.corrcoef(m, r)[0, 1]) if m.size > 1 and m.std() > 0 and r.std() > 0 else float("nan")
+    return corr, float(np.linalg.norm(m - r) / max(np.linalg.norm(r), 1e-300))

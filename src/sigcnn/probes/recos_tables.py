@@ -25,7 +25,9 @@ def recos_units(model: nn.Module, flatten_shape: dict | None = None) -> list[dic
     Each row: ``layer`` (module name), ``unit`` (``S^l``), ``shape`` (C, h, w) of one anchor
     vector, ``N`` (its length; a grouped convolution reads ``C/groups`` channels), ``K`` (the
     number of anchors = output channels/features) and ``bias`` (whether the unit adds a
-    constant, which plays the role of the augmented element ``a_{k,0}`` of Eq. 7).
+    constant). A bias is *not* Kuo's augmented element: his extra coordinate (the "+1" of
+    Tables 1-2) is the patch mean ``mu`` with weight ``a_{k,0} = -sum(a_k)`` (Eq. 7), which changes
+    from patch to patch; a bias is the same for every patch.
     ``flatten_shape`` maps a ``Linear`` layer's name to the (C, h, w) it reads, for display.
     """
     rows = []
