@@ -17,37 +17,33 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ..controls import compare_to_controls, control_metrics
-from ..data import load_fsdd, load_urbansound8k
-from ..data.audio_features import fixed_length_waveforms
+from ..data.audio_features import AUDIO_DATASETS as DATASETS
+from ..data.audio_features import AudioSplit, load_audio_split, pick_analysed
 from ..models import AudioVGG11
-from ..probes.spectra import LayerSpectra, record_spectra
-from ..provenance import Stopwatch
+from ..probes.spectra import analyse_network, layer_names  # noqa: F401  (layer_names: benchmarks)
 from ..runtime import set_seed
-from ..signals.modulation import spectral_pool
-from ..signals.spectra import accumulate_on_grid, centroid_shift, frequency_axis, low_band_fraction, spectral_centroid
 from ..training import accuracy, train_classifier
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 SAMPLE_RATE = 8000
-DATASETS = ("fsdd", "urbansound8k")
 CONTROL = "untrained, 3 seeds"
 
-CLAIMS: dict[str, Callable[[float], bool]] = {
-    "conv2_centroid_shift": lambda v: v < 0,            # Fig. 9: Conv2 moves energy down
-    "act2_centroid_shift": lambda v: v > 0,             # Fig. 11: ReLU2 moves it up
-    "conv_moves_down_fraction": lambda v: v > 0.5,      # Fig. 10
-    "act_moves_up_fraction": lambda v: v > 0.5,         # Fig. 12
-    "acdiff_aadiff_correlation": lambda v: v < 0,       # Fig. 17: opposite directions
-    "acdiff_aadiff_correlation_shape": lambda v: v < 0,
-    "aadiff_acdiff_amplitude_ratio": lambda v: 0.5 <= v <= 2.0,  # Fig. 17: close amplitudes
-    "lambda_eq36": lambda v: 0 < v < 1,                 # Eq. 36: activations undo part of the shift
-    "cdiff_adiff_opposite_fraction": lambda v: v > 0.5,  # Fig. 16, bin by bin
-    "cdiff_adiff_anticorrelated_pairs": lambda v: v > 0.5,  # Fig. 16, layer pair by layer pair
+CLAIMS: dict[str, tuple[Callable[[float], bool], int]] = {
+    "conv2_centroid_shift": (lambda v: v < 0, -1),              # Fig. 9: Conv2 moves energy down
+    "act2_centroid_shift": (lambda v: v > 0, +1),               # Fig. 11: ReLU2 moves it up
+    "conv_moves_down_fraction": (lambda v: v > 0.5, +1),        # Fig. 10
+    "act_moves_up_fraction": (lambda v: v > 0.5, +1),           # Fig. 12
+    "acdiff_aadiff_correlation": (lambda v: v < 0, -1),         # Fig. 17: opposite directions
+    "acdiff_aadiff_correlation_shape": (lambda v: v < 0, -1),
+    "aadiff_acdiff_amplitude_ratio": (lambda v: 0.5 <= v <= 2.0, +1),  # Fig. 17: close amplitudes
+    "lambda_eq36": (lambda v: 0 < v < 1, +1),                   # Eq. 36: activations undo part of the shift
+    "cdiff_adiff_opposite_fraction": (lambda v: v > 0.5, +1),   # Fig. 16, bin by bin
+    "cdiff_adiff_anticorrelated_pairs": (lambda v: v > 0.5, +1),  # Fig. 16, layer pair by layer pair
 }
-"""Claims about the trained network: metric -> does a value have the property the paper reports?
+"""Claims about the trained network: metric -> (does a value have the property the paper reports?,
+the side of the controls' spread on which training would have produced it: -1 below, +1 above).
 Each is stored over training seeds as ``{metric}_mean`` with the untrained spread beside it."""
 
 
@@ -73,54 +69,10 @@ class Config(BaseConfig):
     shuffled_seeds: int = 0       # networks trained on shuffled labels (a second control)
 
 
-@dataclass
-class AudioSplit:
-    """Fixed-length waveforms of one data set, split, with where they came from."""
-
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-    data_source: str
-    sample_rate: float
-
-    def to(self, device) -> AudioSplit:
-        return AudioSplit(*(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
-                          self.data_source, self.sample_rate)
-
-    @property
-    def classes(self) -> int:
-        return int(self.y_train.max()) + 1
-
-
-@dataclass
-class Analysis:
-    """What :func:`analyse_network` measures: numbers and the spectra behind them."""
-
-    metrics: dict
-    arrays: dict
-
-
 def load_audio(config: Config) -> AudioSplit:
-    """The configuration's data set as fixed-length tensors (``train_limit`` recordings, drawn with ``seed``)."""
-    if config.dataset not in DATASETS:
-        raise ValueError(f"spectral-shift needs an audio data set: choose one of {', '.join(DATASETS)}")
-    audio = load_fsdd() if config.dataset == "fsdd" else load_urbansound8k(SAMPLE_RATE)
-    x = fixed_length_waveforms(audio.waveforms, config.length, decimate=config.decimate)
-    y, test = torch.as_tensor(audio.labels, dtype=torch.long), torch.as_tensor(audio.is_test)
-    x_train, y_train = x[~test], y[~test]
-    if config.train_limit is not None and x_train.shape[0] > config.train_limit:
-        pick = torch.randperm(x_train.shape[0], generator=torch.Generator().manual_seed(config.seed))
-        x_train, y_train = x_train[pick[:config.train_limit]], y_train[pick[:config.train_limit]]
-    return AudioSplit(x_train, y_train, x[test], y[test], audio.data_source, SAMPLE_RATE / config.decimate)
-
-
-def pick_analysed(x: torch.Tensor, count: int | None, seed: int) -> torch.Tensor:
-    """``count`` recordings of ``x`` drawn with ``seed`` (all of them when ``count`` is None or larger)."""
-    if count is None or count >= x.shape[0]:
-        return x
-    pick = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed))
-    return x[pick[:count].to(x.device)]
+    """The configuration's data set, split (see :func:`~sigcnn.data.audio_features.load_audio_split`)."""
+    return load_audio_split(config.dataset, config.length, config.decimate, config.train_limit, config.seed,
+                            SAMPLE_RATE)
 
 
 def network(config: Config, classes: int, seed: int, activation: str | None = None,
@@ -149,102 +101,6 @@ def train_network(config: Config, data: AudioSplit, seed: int, device, progress:
                            batch_size=config.batch_size, lr=config.lr, generator=generator, progress=progress,
                            desc=f"Network-audio-1 ({model.activation_name}, seed {seed})")
     return model, np.array(log.loss)
-
-
-def layer_names(model: AudioVGG11) -> dict[str, list[str]]:
-    """Names (without the ``features.`` prefix) of the convolution, activation and pooling layers."""
-    names = [name for name, _ in model.features.named_children()]
-    return {kind: [n for n in names if n.startswith(kind)] for kind in ("conv", "act", "pool")}
-
-
-def _spectral_pool_torch(pool_size: int):
-    def pool(x: torch.Tensor) -> torch.Tensor:
-        b, c, n = x.shape
-        out = spectral_pool(x.reshape(b * c, n).double().cpu().numpy(), n // pool_size)
-        return torch.from_numpy(out).reshape(b, c, -1)
-    return pool
-
-
-def layer_metrics(name: str, s: LayerSpectra, rate_in: float, low_band: float) -> dict[str, float]:
-    """Centroids and low-band fractions of one layer, and their shifts in cycles per input sample and in Hz.
-
-    ``rate_in`` is the sampling rate (Hz) of the layer's input. A pooling layer's output
-    frequencies are converted to cycles per input sample before comparing (see
-    :func:`~sigcnn.signals.spectra.centroid_shift`); its low band is the same band in Hz.
-    """
-    ratio = s.psi_in.shape[-1] / s.psi_out.shape[-1]
-    out = {}
-    for side, psi, cutoff in (("in", s.psi_in, low_band), ("out", s.psi_out, low_band * ratio)):
-        out[f"{name}_centroid_{side}"] = float(spectral_centroid(psi))
-        out[f"{name}_centroid_no_dc_{side}"] = float(spectral_centroid(psi, exclude_dc=True))
-        out[f"{name}_lowband_{side}"] = float(low_band_fraction(psi, min(cutoff, 0.5)))
-    for stem, no_dc in (("centroid", False), ("centroid_no_dc", True)):
-        out[f"{name}_{stem}_shift"] = float(centroid_shift(s.psi_in, s.psi_out, exclude_dc=no_dc))
-        out[f"{name}_{stem}_shift_hz"] = out[f"{name}_{stem}_shift"] * rate_in
-    out[f"{name}_lowband_shift"] = out[f"{name}_lowband_out"] - out[f"{name}_lowband_in"]
-    return out
-
-
-def accumulated_differences(spectra: dict[str, LayerSpectra], kinds: dict[str, list[str]], grid: np.ndarray,
-                            shape_only: bool) -> tuple[np.ndarray, np.ndarray]:
-    """CDIFF and ADIFF of every layer on ``grid`` (Eqs. 31-32), shape (layers, grid points).
-
-    Each difference is divided by its layer length (so layers of different lengths add as power
-    spectra); ``shape_only`` first scales every spectrum to unit total energy.
-    """
-    def diff(s: LayerSpectra) -> np.ndarray:
-        n = s.psi_in.shape[-1]
-        d = s.psi_out / s.psi_out.sum() - s.psi_in / s.psi_in.sum() if shape_only else (s.psi_out - s.psi_in) / n
-        return accumulate_on_grid([(frequency_axis(n), d)], grid)
-    return (np.stack([diff(spectra[n]) for n in kinds["conv"]]),
-            np.stack([diff(spectra[n]) for n in kinds["act"]]))
-
-
-def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -> dict[str, float]:
-    """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions."""
-    acdiff, aadiff = cdiff.sum(axis=0), adiff.sum(axis=0)
-    per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in zip(cdiff, adiff)])
-    return {f"acdiff_aadiff_correlation{suffix}": float(np.corrcoef(acdiff, aadiff)[0, 1]),
-            f"aadiff_acdiff_amplitude_ratio{suffix}": float(np.linalg.norm(aadiff) / np.linalg.norm(acdiff)),
-            f"lambda_eq36{suffix}": float(-(aadiff @ acdiff) / (acdiff @ acdiff)),
-            f"cdiff_adiff_opposite_fraction{suffix}": float(np.mean(cdiff * adiff < 0)),
-            f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0))}
-
-
-def analyse_network(model: AudioVGG11, inputs: torch.Tensor, sample_rate: float, low_band: float,
-                    grid_points: int, pooling_alternatives: bool = True) -> Analysis:
-    """Average spectra of every layer and the numbers that test Wu's claims (see the module docstring)."""
-    kinds = layer_names(model)
-    layers = [f"features.{n}" for kind in ("conv", "act", "pool") for n in kinds[kind]]
-    derived = {}
-    if pooling_alternatives:
-        for name in kinds["pool"]:
-            derived[f"{name}_avg"] = (f"features.{name}", lambda x, s=model.pool_size: F.avg_pool1d(x, s))
-            derived[f"{name}_spectral"] = (f"features.{name}", _spectral_pool_torch(model.pool_size))
-    with Stopwatch() as clock:
-        spectra = record_spectra(model, inputs, layers, derived=derived)
-    spectra = {name.removeprefix("features."): s for name, s in spectra.items()}
-    metrics: dict = {"analysed_recordings": int(inputs.shape[0]), "spectra_seconds": clock.seconds}
-    arrays: dict = {}
-    n_input = inputs.shape[-1]
-    for name, s in spectra.items():
-        rate_in = sample_rate * s.psi_in.shape[-1] / n_input
-        arrays.update({f"{name}_psi_in": s.psi_in, f"{name}_psi_out": s.psi_out, f"{name}_rate_in": np.array(rate_in),
-                       f"{name}_rate_out": np.array(sample_rate * s.psi_out.shape[-1] / n_input)})
-        metrics.update(layer_metrics(name, s, rate_in, low_band))
-    for kind, sign, label in (("conv", -1, "conv_moves_down"), ("act", +1, "act_moves_up")):
-        for stem, suffix in (("centroid", ""), ("centroid_no_dc", "_no_dc")):
-            shifts = np.array([metrics[f"{n}_{stem}_shift"] for n in kinds[kind]])
-            metrics[f"{label}_fraction{suffix}"] = float(np.mean(sign * shifts > 0))
-    grid = np.linspace(-0.5, 0.5, grid_points)
-    arrays.update(grid=grid, conv_layers=np.array(kinds["conv"]), act_layers=np.array(kinds["act"]),
-                  pool_layers=np.array(kinds["pool"]))
-    for shape_only, suffix in ((False, ""), (True, "_shape")):
-        cdiff, adiff = accumulated_differences(spectra, kinds, grid, shape_only)
-        arrays.update({f"cdiff{suffix}": cdiff, f"adiff{suffix}": adiff,
-                       f"acdiff{suffix}": cdiff.sum(axis=0), f"aadiff{suffix}": adiff.sum(axis=0)})
-        metrics.update(difference_metrics(cdiff, adiff, suffix))
-    return Analysis(metrics, arrays)
 
 
 def controlled(trained: list[dict], untrained: list[dict], shuffled: list[dict], keys) -> dict:
@@ -307,18 +163,22 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 def claim_verdict(metrics: dict, key: str) -> str:
     """Words for one controlled claim: the trained mean, both spreads and what they say."""
     m = f"{key}_mean"
-    holds, outside = CLAIMS[key](metrics[m]), metrics[f"{m}_outside_controls"]
-    text = (f"{metrics[m]:+.3f} (training seeds {metrics[m + '_trained_min']:+.3f} to {metrics[m + '_trained_max']:+.3f}; "
-            f"untrained {metrics[m + '_control_min']:+.3f} to {metrics[m + '_control_max']:+.3f}")
+    predicate, side = CLAIMS[key]
+    value, low, high = metrics[m], metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]
+    text = (f"{value:+.3f} (training seeds {metrics[m + '_trained_min']:+.3f} to {metrics[m + '_trained_max']:+.3f}; "
+            f"untrained {low:+.3f} to {high:+.3f}")
     if f"{m}_shuffled_min" in metrics:
         text += f"; shuffled labels {metrics[m + '_shuffled_min']:+.3f} to {metrics[m + '_shuffled_max']:+.3f}"
     text += ") -> "
-    if not holds:
+    if not predicate(value):
         return text + "does NOT support the paper."
-    if outside:
+    if (side < 0 and value < low) or (side > 0 and value > high):
         return text + "supports the paper, and training made the difference (outside the untrained spread)."
-    return text + ("the paper's property holds, but it holds at initialisation too (inside the untrained spread): "
-                   "not an effect of training.")
+    if low <= value <= high:
+        return text + ("the paper's property holds, but it holds at initialisation too (inside the untrained "
+                       "spread): not an effect of training.")
+    return text + ("the paper's property holds, but more strongly at initialisation (training moved the value "
+                   "towards the other side): not an effect of training.")
 
 
 def findings(metrics: dict) -> list[str]:
