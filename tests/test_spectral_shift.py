@@ -274,6 +274,9 @@ def test_spectral_shift_config_and_missing_urbansound(empty_data_root):
 
     with pytest.raises(ValueError):
         ss.make_config("ci", dataset="mnist")
+    for bad in (dict(training_seeds=0), dict(shuffled_seeds=-1), dict(train_limit=0)):
+        with pytest.raises(ValueError):
+            ss.make_config("ci", **bad)
     assert ss.make_config("full").dataset == "urbansound8k"
     with pytest.raises(DatasetUnavailable, match="UrbanSound8K"):
         ss.load_audio(ss.make_config("ci", dataset="urbansound8k"))

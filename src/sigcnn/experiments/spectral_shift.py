@@ -68,6 +68,13 @@ class Config(BaseConfig):
     training_seeds: int = 3       # trained networks: seeds seed, seed + 1000, ...
     shuffled_seeds: int = 0       # networks trained on shuffled labels (a second control)
 
+    def __post_init__(self):
+        if self.training_seeds < 1 or self.shuffled_seeds < 0:
+            raise ValueError(f"training_seeds must be >= 1 and shuffled_seeds >= 0, got {self.training_seeds} "
+                             f"and {self.shuffled_seeds}")
+        if self.train_limit is not None and self.train_limit < 1:
+            raise ValueError(f"train_limit must be a positive number of recordings or None, got {self.train_limit}")
+
 
 def load_audio(config: Config) -> AudioSplit:
     """The configuration's data set, split (see :func:`~sigcnn.data.audio_features.load_audio_split`)."""

@@ -39,6 +39,7 @@ class Config(base.Config):
     variant_batch_norm: bool = True  # batch norm for sigmoid/tanh/sine/ELU (see the scale table)
 
     def __post_init__(self):
+        super().__post_init__()
         unknown = [v for v in self.variants if v not in VARIANTS]
         if unknown:
             raise ValueError(f"unknown variant(s) {', '.join(unknown)}: choose from {', '.join(VARIANTS)}")
