@@ -8,8 +8,15 @@ from torch import nn
 from sigcnn.data import DatasetUnavailable
 from sigcnn.data.audio_features import fixed_length_waveforms
 from sigcnn.models import AUDIO_ACTIVATIONS, AudioVGG11
-from sigcnn.probes.spectra import SpectrumRecorder, record_spectra
+from sigcnn.probes.spectra import (LayerSpectra, SpectrumRecorder, accumulated_differences, analyse_network,
+                                   difference_metrics, layer_metrics, record_spectra)
+from sigcnn.signals.modulation import spectral_pool
 from sigcnn.signals.spectra import energy_spectrum
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
 
 
 def test_audio_vgg_follows_the_vgg11_plan():
@@ -102,37 +109,204 @@ def test_recorder_checks_its_input():
     assert not model.features.conv1._forward_hooks
 
 
+# --------------------------------------------------------------------------------------------
+# Independent implementations (loops over bins, written from the paper's definitions) of the
+# quantities of Wu et al. Eqs. 31-36 and of the spectral centroid, compared with the library.
+
+
+def _freqs(n):
+    """Frequency of bin k of an fftshift-ed n-point spectrum, cycles/sample (-1/2 first)."""
+    return [(k - n // 2) / n for k in range(n)]
+
+
+def _centroid(psi, rate=1.0):
+    num = den = 0.0
+    for f, e in zip(_freqs(len(psi)), psi):
+        num += abs(f) * rate * e
+        den += e
+    return num / den
+
+
+def _interp(freqs, values, g):
+    if g <= freqs[0]:
+        return values[0]
+    for k in range(1, len(freqs)):
+        if g <= freqs[k]:
+            t = (g - freqs[k - 1]) / (freqs[k] - freqs[k - 1])
+            return values[k - 1] + t * (values[k] - values[k - 1])
+    return values[-1]
+
+
+def _difference(psi_in, psi_out, grid, shape_only):
+    n = len(psi_in)
+    if shape_only:
+        d = [o / sum(psi_out) - i / sum(psi_in) for i, o in zip(psi_in, psi_out)]
+    else:
+        d = [(o - i) / n for i, o in zip(psi_in, psi_out)]
+    return [_interp(_freqs(n), d, g) for g in grid]
+
+
+def _pearson(a, b):
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(a, b))
+    return cov / (sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b)) ** 0.5
+
+
+def _reference(conv, act, grid, shape_only):
+    """CDIFF, ADIFF (Eqs. 31-32), ACDIFF, AADIFF (33-34), correlation, ratio, lambda (36), opposite bins."""
+    cdiff = [_difference(s.psi_in, s.psi_out, grid, shape_only) for s in conv]
+    adiff = [_difference(s.psi_in, s.psi_out, grid, shape_only) for s in act]
+    acdiff = [sum(col) for col in zip(*cdiff)]
+    aadiff = [sum(col) for col in zip(*adiff)]
+    opposite = sum(1 for c, a in zip(cdiff, adiff) for x, y in zip(c, a) if (x > 0 > y) or (x < 0 < y))
+    return dict(cdiff=cdiff, adiff=adiff, acdiff=acdiff, aadiff=aadiff,
+                correlation=_pearson(acdiff, aadiff),
+                ratio=sum(a * a for a in aadiff) ** 0.5 / sum(c * c for c in acdiff) ** 0.5,
+                lam=-sum(a * c for a, c in zip(aadiff, acdiff)) / sum(c * c for c in acdiff),
+                opposite=opposite / (len(cdiff) * len(grid)),
+                pairs=sum(_pearson(c, a) < 0 for c, a in zip(cdiff, adiff)) / len(cdiff))
+
+
+def _random_layers(rng, lengths):
+    return [LayerSpectra(f"l{i}", rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, n), 1, 1, 1)
+            for i, n in enumerate(lengths)]
+
+
+@pytest.mark.parametrize("shape_only, suffix", [(False, ""), (True, "_shape")])
+def test_cdiff_adiff_and_their_summaries_match_a_loop_implementation(rng, shape_only, suffix):
+    conv = _random_layers(rng, [64, 32, 16, 15])
+    act = _random_layers(rng, [64, 32, 16, 15])
+    spectra = {f"conv{i}": s for i, s in enumerate(conv)} | {f"act{i}": s for i, s in enumerate(act)}
+    kinds = {"conv": [f"conv{i}" for i in range(4)], "act": [f"act{i}" for i in range(4)]}
+    grid = np.linspace(-0.5, 0.5, 41)
+    cdiff, adiff = accumulated_differences(spectra, kinds, grid, shape_only)
+    ref = _reference(conv, act, grid, shape_only)
+    np.testing.assert_allclose(cdiff, ref["cdiff"], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(adiff, ref["adiff"], rtol=1e-12, atol=1e-15)
+    found = difference_metrics(cdiff, adiff, suffix)
+    assert found[f"acdiff_aadiff_correlation{suffix}"] == pytest.approx(ref["correlation"], rel=1e-10)
+    assert found[f"aadiff_acdiff_amplitude_ratio{suffix}"] == pytest.approx(ref["ratio"], rel=1e-10)
+    assert found[f"lambda_eq36{suffix}"] == pytest.approx(ref["lam"], rel=1e-10)
+    assert found[f"cdiff_adiff_opposite_fraction{suffix}"] == pytest.approx(ref["opposite"], abs=1e-12)
+    assert found[f"cdiff_adiff_anticorrelated_pairs{suffix}"] == pytest.approx(ref["pairs"], abs=1e-12)
+
+
+def test_opposite_fraction_counts_bins_not_layer_pairs():
+    """One layer pair, 4 bins: CDIFF and ADIFF have opposite signs in 3 bins but correlate positively."""
+    cdiff = np.array([[1.0, 2.0, 3.0, 10.0]])
+    adiff = np.array([[-1.0, -0.5, -0.1, 5.0]])
+    found = difference_metrics(cdiff, adiff)
+    assert found["cdiff_adiff_opposite_fraction"] == pytest.approx(0.75)
+    assert found["cdiff_adiff_anticorrelated_pairs"] == 0.0
+
+
+def test_layer_centroids_and_shifts_match_a_loop_in_hertz(rng):
+    s = LayerSpectra("pool1", rng.uniform(0.1, 1.0, 64), rng.uniform(0.1, 1.0, 16), 1, 1, 1)
+    found = layer_metrics("pool1", s, rate_in=4000.0, low_band=0.125)
+    assert found["pool1_centroid_in"] == pytest.approx(_centroid(s.psi_in), rel=1e-12)
+    assert found["pool1_centroid_out"] == pytest.approx(_centroid(s.psi_out), rel=1e-12)
+    expected_hz = _centroid(s.psi_out, rate=1000.0) - _centroid(s.psi_in, rate=4000.0)
+    assert found["pool1_centroid_shift_hz"] == pytest.approx(expected_hz, rel=1e-10)
+    assert found["pool1_centroid_shift"] == pytest.approx(expected_hz / 4000.0, rel=1e-10)
+    same = LayerSpectra("conv1", s.psi_in, rng.uniform(0.1, 1.0, 64), 1, 1, 1)
+    conv = layer_metrics("conv1", same, rate_in=4000.0, low_band=0.125)
+    assert conv["conv1_centroid_shift"] == pytest.approx(_centroid(same.psi_out) - _centroid(same.psi_in), rel=1e-12)
+
+
+def test_ideal_decimation_of_a_band_limited_signal_moves_no_energy_in_hertz():
+    """Two lines at 5/256 and 12/256 cycles/sample, spectrally pooled by 4: same frequencies in Hz."""
+    n, rate = 256, 4000.0
+    t = np.arange(n)
+    x = np.cos(2 * np.pi * 5 * t / n) + 0.5 * np.cos(2 * np.pi * 12 * t / n + 0.3)
+    y = spectral_pool(x, n // 4)
+    s = LayerSpectra("pool", energy_spectrum(x), energy_spectrum(y), 1, 1, 1)
+    found = layer_metrics("pool", s, rate_in=rate, low_band=0.125)
+    expected_hz = (5 * 1.0 + 12 * 0.25) / 1.25 / n * rate  # energy-weighted mean of the two lines
+    assert found["pool_centroid_in"] * rate == pytest.approx(expected_hz, rel=1e-9)
+    assert abs(found["pool_centroid_shift_hz"]) < 1e-9 * expected_hz
+    # the mistake this guards against: comparing cycles/output sample with cycles/input sample
+    assert found["pool_centroid_out"] - found["pool_centroid_in"] == pytest.approx(3 * expected_hz / rate, rel=1e-9)
+
+
+def test_network_analysis_agrees_with_the_loop_implementation_on_recorded_spectra(rng):
+    torch.manual_seed(0)
+    model = AudioVGG11(width=0.05, pool_size=2).eval()
+    x = torch.tensor(rng.standard_normal((6, 1, 128)), dtype=torch.float32)
+    found = analyse_network(model, x, 4000.0, 0.125, 65)
+    a, m = found.arrays, found.metrics
+    layers = lambda kind: [LayerSpectra(n, a[f"{n}_psi_in"], a[f"{n}_psi_out"], 1, 1, 1)  # noqa: E731
+                           for n in a[f"{kind}_layers"]]
+    ref = _reference(layers("conv"), layers("act"), list(a["grid"]), shape_only=False)
+    assert m["acdiff_aadiff_correlation"] == pytest.approx(ref["correlation"], rel=1e-9)
+    assert m["lambda_eq36"] == pytest.approx(ref["lam"], rel=1e-9)
+    assert m["cdiff_adiff_opposite_fraction"] == pytest.approx(ref["opposite"], abs=1e-12)
+    np.testing.assert_allclose(a["acdiff"], ref["acdiff"], rtol=1e-9, atol=1e-12)
+    shifts = [_centroid(s.psi_out) - _centroid(s.psi_in) for s in layers("act")]
+    assert m["act_moves_up_fraction"] == pytest.approx(np.mean(np.array(shifts) > 0))
+    assert m["act2_centroid_shift_hz"] == pytest.approx(shifts[1] * 4000.0 / 2, rel=1e-9)  # act2 runs at 2 kHz
+    assert a["pool1_spectral_psi_out"].shape == (64,)
+
+
+def test_controls_mean_spread_and_verdict():
+    from sigcnn.experiments import spectral_shift as ss
+
+    trained = [{"lambda_eq36": v} for v in (0.2, 0.4, 0.6)]
+    untrained = [{"lambda_eq36": v} for v in (0.35, 0.45, 0.5)]
+    out = ss.controlled(trained, untrained, [], ["lambda_eq36"])
+    assert out["lambda_eq36_mean"] == pytest.approx(0.4)
+    assert (out["lambda_eq36_mean_control_min"], out["lambda_eq36_mean_control_max"]) == (0.35, 0.5)
+    assert out["lambda_eq36_mean_outside_controls"] is False
+    assert "initialisation" in ss.claim_verdict(out, "lambda_eq36")
+    out = ss.controlled(trained, [{"lambda_eq36": v} for v in (0.1, 0.2, 0.15)], [{"lambda_eq36": 0.1}],
+                        ["lambda_eq36"])
+    assert out["lambda_eq36_mean_outside_controls"] is True and out["lambda_eq36_mean_outside_shuffled"] is True
+    assert "training made the difference" in ss.claim_verdict(out, "lambda_eq36")
+    # outside the spread on the wrong side: the property was stronger before training
+    out = ss.controlled(trained, [{"lambda_eq36": v} for v in (0.7, 0.9, 0.8)], [], ["lambda_eq36"])
+    assert out["lambda_eq36_mean_outside_controls"] is True
+    assert "more strongly at initialisation" in ss.claim_verdict(out, "lambda_eq36")
+    out = ss.controlled([{"lambda_eq36": -1.0}] * 3, [{"lambda_eq36": 0.5}] * 3, [], ["lambda_eq36"])
+    assert "does NOT support" in ss.claim_verdict(out, "lambda_eq36")
+
+
 def test_spectral_shift_config_and_missing_urbansound(empty_data_root):
     from sigcnn.experiments import spectral_shift as ss
 
     with pytest.raises(ValueError):
         ss.make_config("ci", dataset="mnist")
+    for bad in (dict(training_seeds=0), dict(shuffled_seeds=-1), dict(train_limit=0)):
+        with pytest.raises(ValueError):
+            ss.make_config("ci", **bad)
     assert ss.make_config("full").dataset == "urbansound8k"
     with pytest.raises(DatasetUnavailable, match="UrbanSound8K"):
         ss.load_audio(ss.make_config("ci", dataset="urbansound8k"))
 
 
-def test_analysis_on_an_untrained_network_gives_every_report_metric():
+def test_untrained_control_network_is_the_training_initialisation(real_data_root):
     from sigcnn.experiments import spectral_shift as ss
 
-    model = AudioVGG11(width=0.05, pool_size=2)
-    metrics, arrays = ss.analyse_network(model, torch.randn(6, 1, 128), 4000.0, 0.125, 65)
-    for row in ss.REPORT_ROWS:
-        if row["metric"] != "test_accuracy":
-            assert np.isfinite(metrics[row["metric"]])
-    assert arrays["cdiff"].shape == (8, 65) and arrays["acdiff"].shape == (65,)
-    np.testing.assert_allclose(arrays["acdiff"], arrays["cdiff"].sum(axis=0))
-    assert arrays["pool1_spectral_psi_out"].shape == (64,)
-    assert all(isinstance(s, str) for s in ss.findings(dict(metrics, test_accuracy=0.1)))
+    config = ss.make_config("ci", epochs=0, train_limit=20)
+    data = ss.load_audio(config)
+    trained, _ = ss.train_network(config, data, seed=5, device="cpu")
+    control, _ = ss.network(config, data.classes, seed=5)
+    other, _ = ss.network(config, data.classes, seed=6)
+    for a, b, c in zip(trained.parameters(), control.parameters(), other.parameters()):
+        assert torch.equal(a, b)
+    assert not all(torch.equal(a, c) for a, c in zip(control.parameters(), other.parameters()))
 
 
-def test_spectral_shift_ci_run_writes_its_result(real_data_root, results_root):
+def test_spectral_shift_tiny_run_has_every_report_metric(real_data_root, results_root):
     from sigcnn.experiments import load_or_run, spectral_shift as ss
 
-    result = load_or_run(ss.NAME, "ci", out_dir=results_root, epochs=1)
-    assert result.metrics["test_recordings"] == 300
-    assert 0.1 <= result.metrics["test_accuracy"] <= 1.0
+    result = load_or_run(ss.NAME, "ci", out_dir=results_root, epochs=1, train_limit=60, analysed=20,
+                         training_seeds=2)
+    assert result.metrics["test_recordings"] == 300 and result.metrics["train_recordings"] == 60
+    for row in ss.EXPERIMENT.report_rows:
+        assert np.isfinite(result.metrics[row.metric]), row.metric
+        if row.control:
+            assert f"{row.metric}_control_min" in result.metrics
     assert (results_root / ss.NAME / "ci" / "result.json").exists()
+    assert len(ss.findings(result.metrics)) == 10
 
 
 def test_activation_variants_config_and_a_tiny_run(real_data_root):
@@ -141,11 +315,15 @@ def test_activation_variants_config_and_a_tiny_run(real_data_root):
     with pytest.raises(ValueError, match="unknown variant"):
         ssa.make_config("ci", variants=("swish",))
     assert ssa.make_config("full").variant_batch_norm is False
-    config = ssa.make_config("ci", variants=("sigmoid", "relu_bn"), epochs=0, train_limit=40)
+    config = ssa.make_config("ci", variants=("sigmoid", "relu_bn"), epochs=0, train_limit=40, analysed=10,
+                             training_seeds=2)
     result = ssa.run(config)
     assert result.metrics["train_recordings"] == 40
-    for row in ssa.REPORT_ROWS:
-        if row["metric"].split("_")[0] in ("sigmoid", "relu"):
-            assert np.isfinite(result.metrics[row["metric"]])
+    for row in ssa.EXPERIMENT.report_rows:
+        if row.metric.split("_")[0] in ("sigmoid", "relu"):
+            assert np.isfinite(result.metrics[row.metric])
+            assert f"{row.metric}_control_max" in result.metrics
+    # epochs=0: the "trained" network is its initialisation, so it sits inside the control spread
+    assert result.metrics["sigmoid_acdiff_aadiff_correlation_mean_outside_controls"] is False
     assert result.arrays["sigmoid_acdiff"].shape == result.arrays["grid"].shape
     assert len(ssa.findings(result.metrics)) == 3

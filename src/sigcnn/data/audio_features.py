@@ -1,6 +1,8 @@
-"""Fixed-length waveform tensors from lists of recordings of different lengths."""
+"""Fixed-length waveform tensors from lists of recordings of different lengths, split for training."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -49,3 +51,60 @@ def fixed_length_waveforms(waveforms, length: int, normalize: str | None = "rms"
             start = (length - wave.size) // 2
             out[i, 0, start:start + wave.size] = wave
     return torch.from_numpy(out)
+
+
+AUDIO_DATASETS = ("fsdd", "urbansound8k")
+
+
+@dataclass
+class AudioSplit:
+    """Fixed-length waveforms of one data set, split, with where they came from."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    data_source: str
+    sample_rate: float
+
+    def to(self, device) -> AudioSplit:
+        return AudioSplit(*(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
+                          self.data_source, self.sample_rate)
+
+    @property
+    def classes(self) -> int:
+        return int(self.y_train.max()) + 1
+
+
+def load_audio_split(dataset: str, length: int, decimate: int = 1, train_limit: int | None = None,
+                     seed: int = 0, sample_rate: int = 8000) -> AudioSplit:
+    """FSDD or UrbanSound8K as fixed-length tensors, split into training and test recordings.
+
+    ``train_limit`` training recordings are drawn with ``seed`` (all when None or larger);
+    UrbanSound8K is resampled to ``sample_rate`` before the decimation by ``decimate``.
+
+    Raises
+    ------
+    ValueError
+        For a data set other than ``"fsdd"`` or ``"urbansound8k"``.
+    """
+    if dataset not in AUDIO_DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(AUDIO_DATASETS)}, got {dataset!r}")
+    from . import load_fsdd, load_urbansound8k
+
+    audio = load_fsdd() if dataset == "fsdd" else load_urbansound8k(sample_rate)
+    x = fixed_length_waveforms(audio.waveforms, length, decimate=decimate)
+    y, test = torch.as_tensor(audio.labels, dtype=torch.long), torch.as_tensor(audio.is_test)
+    x_train, y_train = x[~test], y[~test]
+    if train_limit is not None and x_train.shape[0] > train_limit:
+        pick = torch.randperm(x_train.shape[0], generator=torch.Generator().manual_seed(seed))
+        x_train, y_train = x_train[pick[:train_limit]], y_train[pick[:train_limit]]
+    return AudioSplit(x_train, y_train, x[test], y[test], audio.data_source, sample_rate / decimate)
+
+
+def pick_analysed(x: torch.Tensor, count: int | None, seed: int) -> torch.Tensor:
+    """``count`` recordings of ``x`` drawn with ``seed`` (all of them when ``count`` is None or larger)."""
+    if count is None or count >= x.shape[0]:
+        return x
+    pick = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed))
+    return x[pick[:count].to(x.device)]

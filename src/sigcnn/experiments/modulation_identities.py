@@ -16,19 +16,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..provenance import Stopwatch, make_provenance
-from ..results import Result
-from ..runtime import resolve_device
 from ..signals import modulation as mod
 from ..signals.spectra import energy_spectrum, frequency_axis
-from ._config import scale_and_overrides, scaled_config
-
-NAME = "modulation-identities"
-ORDER = 21
-TITLE = "Convolution, ReLU and pooling as modulators: the exact identities"
-PAPER = "wu2022modulation"
-REPRODUCES = "Wu et al. (2022) Eqs. 3, 7, 12, 13-14, 22, 27-30; Tables 1-2, Figs. 6-7, 15"
-DATASETS = None
+from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 IDENTITIES = {
     "dsb_sc_eq3": "DSB-SC energy spectrum = 1/4 abs(X(f+fc) + X(f-fc))^2 (Eq. 3)",
@@ -43,51 +33,28 @@ IDENTITIES = {
     "spectral_pool_circular_conv_eq30": "spectral low-pass = circular convolution with the box's inverse DFT (Eq. 30)",
     "spectral_pool_subsample": "spectral pooling = low-pass then subsample",
 }
-
-REPORT_ROWS = [
-    {"reproduces": "Wu " + text.rsplit(" (", 1)[1].rstrip(")"),
-     "quantity": f"max abs difference: {text.rsplit(' (', 1)[0]}",
-     "paper": "0 (exact identity)", "metric": f"max_abs_diff_{key}"}
-    for key, text in IDENTITIES.items() if key in ("dsb_sc_eq3", "conv1d_multicarrier_eq14", "conv1d_mimo_eq13",
-                                                  "relu_dsb_sc_eq22", "avgpool_box_conv_eq27",
-                                                  "spectral_pool_circular_conv_eq30")
-]
+_REPORTED = ("dsb_sc_eq3", "conv1d_multicarrier_eq14", "conv1d_mimo_eq13", "relu_dsb_sc_eq22",
+             "avgpool_box_conv_eq27", "spectral_pool_circular_conv_eq30")
 
 
 @dataclass(frozen=True)
-class Config:
-    """Settings of one run; :func:`make_config` gives the ones of each scale."""
+class Config(BaseConfig):
+    """Settings of one run (random signals; the scales differ in the number of draws)."""
 
-    scale: str
-    seed: int = 0
     device: str = "cpu"
     trials: int = 5
     length: int = 96
     tolerance: float = 1e-6
 
-
-_SCALES = {"ci": dict(trials=5), "laptop": dict(trials=50), "full": dict(trials=500)}
-
-
-def make_config(scale: str | None = None, **overrides) -> Config:
-    """The configuration of a scale profile, with optional overrides (``seed=1``, ``trials=...``)."""
-    scale, overrides = scale_and_overrides(scale, overrides)
-    if "dataset" in overrides:
-        raise ValueError(f"{NAME} uses random signals, not a data set")
-    return scaled_config(Config, _SCALES, scale, overrides)
+    def __post_init__(self):
+        if self.length < 48 or self.length % 48:
+            raise ValueError(f"length must be a positive multiple of 48, got {self.length}")
+        if self.trials < 1:
+            raise ValueError(f"trials must be >= 1, got {self.trials}")
 
 
 def _gap(a, b) -> float:
     return float(np.abs(np.asarray(a) - np.asarray(b)).max())
-
-
-def _baseband(n: int, half_width: int, rng) -> np.ndarray:
-    """A real signal whose DFT is zero outside ``|k| <= half_width``."""
-    spec = np.zeros(n, dtype=complex)
-    spec[:half_width + 1] = rng.standard_normal(half_width + 1) + 1j * rng.standard_normal(half_width + 1)
-    spec[0] = spec[0].real
-    spec[n - half_width:] = np.conj(spec[1:half_width + 1][::-1])
-    return np.fft.ifft(spec).real
 
 
 def identity_gaps(rng: np.random.Generator, n: int) -> dict[str, float]:
@@ -99,7 +66,7 @@ def identity_gaps(rng: np.random.Generator, n: int) -> dict[str, float]:
     gaps["dsb_sc_eq3"] = _gap(np.abs(mod.dtft(mod.dsb_sc(x, fc), grid)) ** 2, mod.dsb_sc_energy_spectrum(x, fc, grid))
 
     n_fdm, base = n, n // 48  # baseband streams 5 bins wide, carriers >= 6 bins apart, below Nyquist
-    streams = np.stack([_baseband(n_fdm, 2, rng) for _ in range(3)])
+    streams = np.stack([mod.band_limited_signal(n_fdm, 2, rng) for _ in range(3)])
     fk = np.array([3, 9, 15]) * base / n_fdm
     gaps["fdm_eq7"] = _gap(energy_spectrum(mod.multi_carrier(streams, fk)),
                            mod.multi_carrier_energy_spectrum(streams, fk, frequency_axis(n_fdm)))
@@ -131,23 +98,18 @@ def identity_gaps(rng: np.random.Generator, n: int) -> dict[str, float]:
     return gaps
 
 
-def run(config: Config, progress: bool = False) -> Result:
+def measure(config: Config, ctx: RunContext) -> Measured:
     """Evaluate every identity on ``config.trials`` random draws; record the worst gap of each."""
-    device = resolve_device(config.device)
-    if config.length < 48 or config.length % 48:
-        raise ValueError(f"length must be a positive multiple of 48, got {config.length}")
     rng = np.random.default_rng(config.seed)
-    with Stopwatch() as clock:
-        worst = {key: 0.0 for key in IDENTITIES}
-        for _ in range(config.trials):
-            for key, gap in identity_gaps(rng, config.length).items():
-                worst[key] = max(worst[key], gap)
+    worst = {key: 0.0 for key in IDENTITIES}
+    for _ in range(config.trials):
+        for key, gap in identity_gaps(rng, config.length).items():
+            worst[key] = max(worst[key], gap)
     metrics = {f"max_abs_diff_{key}": value for key, value in worst.items()}
     metrics["all_within_tolerance"] = bool(max(worst.values()) <= config.tolerance)
     metrics["tolerance"] = config.tolerance
-    notes = [f"{config.trials} random draws of length {config.length}, float64."]
-    return Result(NAME, config.scale, metrics, {}, make_provenance(config, device, "random signals (NumPy)",
-                                                                   clock.seconds, notes))
+    return Measured(metrics, {}, "random signals (NumPy)",
+                    [f"{config.trials} random draws of length {config.length}, float64."])
 
 
 def findings(metrics: dict) -> list[str]:
@@ -159,3 +121,23 @@ def findings(metrics: dict) -> list[str]:
         out.append(f"{text}: largest difference {gap:.1e} -> "
                    + ("holds to rounding error." if gap <= tol else f"does NOT hold (above {tol:g})."))
     return out
+
+
+EXPERIMENT = Experiment(
+    name="modulation-identities",
+    title="Convolution, ReLU and pooling as modulators: the exact identities",
+    paper="wu2022modulation",
+    reproduces="Wu et al. (2022) Eqs. 3, 7, 12, 13-14, 22, 27-30; Tables 1-2, Figs. 6-7, 15",
+    config=Config,
+    scales={"ci": dict(trials=5), "laptop": dict(trials=50), "full": dict(trials=500)},
+    measure=measure,
+    notebook="notebooks/modulation_equivalences",
+    report_rows=tuple(
+        ReportRow("Wu " + IDENTITIES[key].rsplit(" (", 1)[1].rstrip(")"),
+                  f"max abs difference: {IDENTITIES[key].rsplit(' (', 1)[0]}", f"max_abs_diff_{key}",
+                  "0 (exact identity)", format="sci")
+        for key in _REPORTED),
+    findings=findings,
+)
+make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
+NAME = EXPERIMENT.name

@@ -1,82 +1,56 @@
 """Wu et al. (2022), §3.1.3, §3.2, §3.3 and §4: energy-spectrum "generalised shifts" inside a trained
-1-D audio CNN (Network-audio-1, a VGG-11 for waveforms).
+1-D audio CNN (Network-audio-1, a VGG-11 for waveforms), beside the same network untrained.
 
-A VGG-11 with 1-D convolutions is trained to classify spoken digits (FSDD; UrbanSound8K, the
-paper's data, at ``full`` scale when present). Streaming forward hooks then average the energy
-spectra of the input and output of every convolution (psi^x, psi^y, Eqs. 15-20), activation
-(psi^a, Eq. 26) and pooling layer over the analysed recordings. Each claim of the paper becomes a
-number: the spectral centroid and low-band energy fraction before and after every layer (do
-convolutions move energy down and activations move it up?), the per-layer differences CDIFF and
-ADIFF (Eqs. 31-32), their sums ACDIFF and AADIFF (Eqs. 33-34), their correlation, amplitude
-ratio and the lambda of Eq. 36.
+Network-audio-1 is trained on spoken digits (FSDD; UrbanSound8K, the paper's data, at ``full``
+scale when present) with several seeds. Streaming hooks average the energy spectra of the input
+and output of every convolution (psi^x, psi^y, Eqs. 15-20), activation (psi^a, Eq. 26) and
+pooling layer. Each claim becomes a number: the centroid shift of each layer, CDIFF/ADIFF
+(Eqs. 31-32), their sums ACDIFF/AADIFF (Eqs. 33-34), their correlation, amplitude ratio and the
+lambda of Eq. 36. Every claim about training is measured on the untrained network with the same
+initialisation seeds too (and, where the scale allows, on networks trained on shuffled labels).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from ..data import load_fsdd, load_urbansound8k
-from ..data.audio_features import fixed_length_waveforms
+from ..controls import compare_to_controls, control_metrics
+from ..data.audio_features import AUDIO_DATASETS as DATASETS
+from ..data.audio_features import AudioSplit, load_audio_split, pick_analysed
 from ..models import AudioVGG11
-from ..probes.spectra import record_spectra
-from ..provenance import Stopwatch, make_provenance
-from ..results import Result
-from ..runtime import resolve_device, set_seed
-from ..signals.modulation import spectral_pool
-from ..signals.spectra import accumulate_on_grid, frequency_axis, low_band_fraction, spectral_centroid
+from ..probes.spectra import analyse_network, layer_names  # noqa: F401  (layer_names: benchmarks)
+from ..runtime import set_seed
 from ..training import accuracy, train_classifier
-from ._config import scale_and_overrides, scaled_config
-
-NAME = "spectral-shift"
-ORDER = 20  # 20s: modulation
-TITLE = "Energy-spectrum generalised shifts in a trained 1-D audio CNN (Network-audio-1)"
-PAPER = "wu2022modulation"
-REPRODUCES = "Wu et al. (2022) §3.1.3-§4, Figs. 9-12, 16, 17 and Eq. 36; pooling spectra of §3.3"
-DATASETS = ("fsdd", "urbansound8k")
-
-REPORT_ROWS = [
-    {"reproduces": "Wu §3.1.3 (Fig. 9)", "quantity": "Conv2: change of spectral centroid, out - in "
-     "(cycles/sample; < 0 = energy moves down)", "paper": "moves to low frequency (no number)",
-     "metric": "conv2_centroid_shift"},
-    {"reproduces": "Wu §3.2 (Fig. 11)", "quantity": "ReLU2: change of spectral centroid, out - in "
-     "(cycles/sample; > 0 = energy moves up)", "paper": "moves to high frequency (no number)",
-     "metric": "act2_centroid_shift"},
-    {"reproduces": "Wu §3.1.3 (Fig. 10)", "quantity": "fraction of convolutions that lower the spectral centroid",
-     "paper": "generalised shift in every layer (no number)", "metric": "conv_moves_down_fraction"},
-    {"reproduces": "Wu §3.2 (Fig. 12)", "quantity": "fraction of ReLUs that raise the spectral centroid",
-     "paper": "opposite to the convolutions (no number)", "metric": "act_moves_up_fraction"},
-    {"reproduces": "Wu §4 (Fig. 17)", "quantity": "correlation of ACDIFF and AADIFF",
-     "paper": "opposite directions (negative; no number)", "metric": "acdiff_aadiff_correlation"},
-    {"reproduces": "Wu §4 (Fig. 17)", "quantity": "amplitude ratio norm(AADIFF) / norm(ACDIFF)",
-     "paper": "close amplitudes (about 1; no number)", "metric": "aadiff_acdiff_amplitude_ratio"},
-    {"reproduces": "Wu §4 (Eq. 36)", "quantity": "lambda in AADIFF = -lambda ACDIFF (least squares)",
-     "paper": "no number", "metric": "lambda_eq36"},
-    {"reproduces": "Wu §4 (Fig. 16)", "quantity": "frequency bins where CDIFF and ADIFF have opposite signs (fraction)",
-     "paper": "opposite directions (no number)", "metric": "cdiff_adiff_opposite_fraction"},
-    {"reproduces": "Wu §3.3 (Fig. 14)", "quantity": "Pool1, max pooling: change of spectral centroid, out - in (cycles/sample)",
-     "paper": "pooling shifts the spectrum (no number)", "metric": "pool1_centroid_shift"},
-    {"reproduces": "Wu §3.3 (Fig. 14)", "quantity": "Pool1, average pooling: change of spectral centroid (cycles/sample)",
-     "paper": "pooling shifts the spectrum (no number)", "metric": "pool1_avg_centroid_shift"},
-    {"reproduces": "Wu §3.3 (Fig. 14)", "quantity": "Pool1, spectral pooling: change of spectral centroid (cycles/sample)",
-     "paper": "pooling shifts the spectrum (no number)", "metric": "pool1_spectral_centroid_shift"},
-    {"reproduces": "Wu §3.1.3 (Network-audio-1)", "quantity": "test accuracy of the analysed network",
-     "paper": "not reported", "metric": "test_accuracy"},
-]
+from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 SAMPLE_RATE = 8000
+CONTROL = "untrained, 3 seeds"
+
+CLAIMS: dict[str, tuple[Callable[[float], bool], int]] = {
+    "conv2_centroid_shift": (lambda v: v < 0, -1),              # Fig. 9: Conv2 moves energy down
+    "act2_centroid_shift": (lambda v: v > 0, +1),               # Fig. 11: ReLU2 moves it up
+    "conv_moves_down_fraction": (lambda v: v > 0.5, +1),        # Fig. 10
+    "act_moves_up_fraction": (lambda v: v > 0.5, +1),           # Fig. 12
+    "acdiff_aadiff_correlation": (lambda v: v < 0, -1),         # Fig. 17: opposite directions
+    "acdiff_aadiff_correlation_shape": (lambda v: v < 0, -1),
+    "aadiff_acdiff_amplitude_ratio": (lambda v: 0.5 <= v <= 2.0, +1),  # Fig. 17: close amplitudes
+    "lambda_eq36": (lambda v: 0 < v < 1, +1),                   # Eq. 36: activations undo part of the shift
+    "cdiff_adiff_opposite_fraction": (lambda v: v > 0.5, +1),   # Fig. 16, bin by bin
+    "cdiff_adiff_anticorrelated_pairs": (lambda v: v > 0.5, +1),  # Fig. 16, layer pair by layer pair
+}
+"""Claims about the trained network: metric -> (does a value have the property the paper reports?,
+the side of the controls' spread on which training would have produced it: -1 below, +1 above).
+Each is stored over training seeds as ``{metric}_mean`` with the untrained spread beside it."""
 
 
 @dataclass(frozen=True)
-class Config:
-    """Settings of one run; :func:`make_config` gives the ones of each scale."""
+class Config(BaseConfig):
+    """Settings of one run; the scale table gives the ones of each scale."""
 
-    scale: str
-    seed: int = 0
-    device: str = "auto"
     dataset: str = "fsdd"
     length: int = 2048            # samples per recording after decimation
     decimate: int = 2             # 8 kHz -> 4 kHz
@@ -87,230 +61,207 @@ class Config:
     epochs: int = 8
     batch_size: int = 32
     lr: float = 2e-3
+    train_limit: int | None = None  # training recordings used (None: all)
     analysed: int | None = None   # recordings analysed (None: the whole test split)
-    low_band: float = 0.125       # cycles/sample: the "low band" of low_band_fraction
+    low_band: float = 0.125       # cycles per input sample: the "low band" of low_band_fraction
     grid_points: int = 257        # common frequency grid of ACDIFF / AADIFF
+    training_seeds: int = 3       # trained networks: seeds seed, seed + 1000, ...
+    shuffled_seeds: int = 0       # networks trained on shuffled labels (a second control)
+
+    def __post_init__(self):
+        if self.training_seeds < 1 or self.shuffled_seeds < 0:
+            raise ValueError(f"training_seeds must be >= 1 and shuffled_seeds >= 0, got {self.training_seeds} "
+                             f"and {self.shuffled_seeds}")
+        if self.train_limit is not None and self.train_limit < 1:
+            raise ValueError(f"train_limit must be a positive number of recordings or None, got {self.train_limit}")
 
 
-_SCALES = {
-    "ci": dict(length=2048, decimate=2, width=0.125, pool_size=4, epochs=8, analysed=None),
-    "laptop": dict(length=4096, decimate=2, width=0.25, pool_size=4, epochs=15, analysed=None),
-    "full": dict(dataset="urbansound8k", length=16000, decimate=2, width=1.0, pool_size=2, epochs=30,
-                 analysed=1000),
-}
+def load_audio(config: Config) -> AudioSplit:
+    """The configuration's data set, split (see :func:`~sigcnn.data.audio_features.load_audio_split`)."""
+    return load_audio_split(config.dataset, config.length, config.decimate, config.train_limit, config.seed,
+                            SAMPLE_RATE)
 
 
-def make_config(scale: str | None = None, **overrides) -> Config:
-    """The configuration of a scale profile, with optional overrides (``seed=1``, ``dataset=...``)."""
-    scale, overrides = scale_and_overrides(scale, overrides)
-    if "dataset" in overrides and overrides["dataset"] not in DATASETS:
-        raise ValueError(f"{NAME} needs an audio data set: choose one of {', '.join(DATASETS)}")
-    return scaled_config(Config, _SCALES, scale, overrides)
-
-
-# --------------------------------------------------------------------------------------------
-# data
-
-
-def load_audio(config: Config):
-    """``(x_train, y_train, x_test, y_test, data_source, sample_rate)`` as fixed-length tensors."""
-    if config.dataset == "fsdd":
-        audio = load_fsdd()
-        waves, labels, is_test, source = audio.waveforms, audio.labels, audio.is_test, audio.data_source
-    elif config.dataset == "urbansound8k":
-        audio = load_urbansound8k(SAMPLE_RATE)
-        waves, labels, is_test, source = audio.waveforms, audio.labels, audio.is_test, audio.data_source
-    else:
-        raise ValueError(f"{NAME} needs an audio data set: choose one of {', '.join(DATASETS)}")
-    x = fixed_length_waveforms(waves, config.length, decimate=config.decimate)
-    y = torch.as_tensor(labels, dtype=torch.long)
-    test = torch.as_tensor(is_test)
-    return x[~test], y[~test], x[test], y[test], source, SAMPLE_RATE / config.decimate
-
-
-# --------------------------------------------------------------------------------------------
-# analysis
-
-
-def layer_names(model: AudioVGG11) -> dict[str, list[str]]:
-    """Names (without the ``features.`` prefix) of the convolution, activation and pooling layers."""
-    names = [name for name, _ in model.features.named_children()]
-    return {kind: [n for n in names if n.startswith(kind)] for kind in ("conv", "act", "pool")}
-
-
-def _spectral_pool_torch(pool_size: int):
-    def pool(x: torch.Tensor) -> torch.Tensor:
-        b, c, n = x.shape
-        out = spectral_pool(x.reshape(b * c, n).double().cpu().numpy(), n // pool_size)
-        return torch.from_numpy(out).reshape(b, c, -1)
-    return pool
-
-
-def analyse_network(model: AudioVGG11, inputs: torch.Tensor, sample_rate: float, low_band: float,
-                    grid_points: int, pooling_alternatives: bool = True) -> tuple[dict, dict]:
-    """Average spectra of every layer of a trained network and the numbers that test Wu's claims.
-
-    Returns ``(metrics, arrays)``; see the module docstring. Centroids and low-band fractions
-    are in cycles per sample of each layer's own signal (0.5 = its Nyquist frequency).
-    """
-    kinds = layer_names(model)
-    layers = [f"features.{n}" for kind in ("conv", "act", "pool") for n in kinds[kind]]
-    derived = {}
-    if pooling_alternatives:
-        for name in kinds["pool"]:
-            derived[f"{name}_avg"] = (f"features.{name}",
-                                      lambda x, s=model.pool_size: F.avg_pool1d(x, s))
-            derived[f"{name}_spectral"] = (f"features.{name}", _spectral_pool_torch(model.pool_size))
-    with Stopwatch() as clock:
-        spectra = record_spectra(model, inputs, layers, derived=derived)
-    spectra = {name.removeprefix("features."): s for name, s in spectra.items()}
-
-    metrics: dict = {"analysed_recordings": int(inputs.shape[0]), "spectra_seconds": clock.seconds}
-    arrays: dict = {}
-    n_input = inputs.shape[-1]
-    for name, s in spectra.items():
-        arrays[f"{name}_psi_in"], arrays[f"{name}_psi_out"] = s.psi_in, s.psi_out
-        arrays[f"{name}_rate_in"] = np.array(sample_rate * s.psi_in.shape[-1] / n_input)
-        arrays[f"{name}_rate_out"] = np.array(sample_rate * s.psi_out.shape[-1] / n_input)
-        for side, psi in (("in", s.psi_in), ("out", s.psi_out)):
-            metrics[f"{name}_centroid_{side}"] = float(spectral_centroid(psi))
-            metrics[f"{name}_centroid_no_dc_{side}"] = float(spectral_centroid(psi, exclude_dc=True))
-            metrics[f"{name}_lowband_{side}"] = float(low_band_fraction(psi, low_band))
-        for stem in ("centroid", "centroid_no_dc", "lowband"):
-            metrics[f"{name}_{stem}_shift"] = metrics[f"{name}_{stem}_out"] - metrics[f"{name}_{stem}_in"]
-
-    for kind, sign, label in (("conv", -1, "conv_moves_down"), ("act", +1, "act_moves_up")):
-        for stem, suffix in (("centroid", ""), ("centroid_no_dc", "_no_dc")):
-            shifts = np.array([metrics[f"{n}_{stem}_shift"] for n in kinds[kind]])
-            metrics[f"{label}_fraction{suffix}"] = float(np.mean(sign * shifts > 0))
-
-    # Eqs. 31-34 on a common grid (cycles/sample), each difference divided by its layer length
-    # so that layers of different lengths add as power spectra (Parseval: mean over bins = power).
-    grid = np.linspace(-0.5, 0.5, grid_points)
-    arrays.update(grid=grid, conv_layers=np.array(kinds["conv"]), act_layers=np.array(kinds["act"]),
-                  pool_layers=np.array(kinds["pool"]))
-    # "raw": the paper's differences (total energy changes included); "shape": each spectrum first
-    # scaled to unit total energy, so only the redistribution over frequency counts.
-    for variant, suffix in (("raw", ""), ("shape", "_shape")):
-        diffs = {}
-        for kind in ("conv", "act"):
-            rows = []
-            for n in kinds[kind]:
-                s = spectra[n]
-                length = s.psi_in.shape[-1]
-                if variant == "raw":
-                    diff = (s.psi_out - s.psi_in) / length
-                else:
-                    diff = s.psi_out / s.psi_out.sum() - s.psi_in / s.psi_in.sum()
-                rows.append(accumulate_on_grid([(frequency_axis(length), diff)], grid))
-            diffs[kind] = np.stack(rows)
-        acdiff, aadiff = diffs["conv"].sum(axis=0), diffs["act"].sum(axis=0)
-        arrays.update({f"cdiff{suffix}": diffs["conv"], f"adiff{suffix}": diffs["act"],
-                       f"acdiff{suffix}": acdiff, f"aadiff{suffix}": aadiff})
-        metrics[f"acdiff_aadiff_correlation{suffix}"] = float(np.corrcoef(acdiff, aadiff)[0, 1])
-        metrics[f"aadiff_acdiff_amplitude_ratio{suffix}"] = float(np.linalg.norm(aadiff) / np.linalg.norm(acdiff))
-        metrics[f"lambda_eq36{suffix}"] = float(-(aadiff @ acdiff) / (acdiff @ acdiff))
-        per_layer = [np.corrcoef(c, a)[0, 1] for c, a in zip(diffs["conv"], diffs["act"])]
-        metrics[f"cdiff_adiff_opposite_fraction{suffix}"] = float(np.mean(np.array(per_layer) < 0))
-    return metrics, arrays
-
-
-def train_network(config: Config, x_train, y_train, device, progress: bool, seed_offset: int = 0,
-                  activation: str | None = None, batch_norm: bool | None = None):
-    """Train Network-audio-1 with the configuration's settings; returns ``(model, loss per epoch)``."""
-    generator = set_seed(config.seed + seed_offset)
-    model = AudioVGG11(num_classes=int(y_train.max()) + 1, activation=activation or config.activation,
+def network(config: Config, classes: int, seed: int, activation: str | None = None,
+            batch_norm: bool | None = None) -> tuple[AudioVGG11, torch.Generator]:
+    """Network-audio-1 initialised with ``seed`` (and the seeded shuffling generator for training it)."""
+    generator = set_seed(seed)
+    model = AudioVGG11(num_classes=classes, activation=activation or config.activation,
                        batch_norm=config.batch_norm if batch_norm is None else batch_norm,
-                       width=config.width, pool_size=config.pool_size).to(device)
-    log = train_classifier(model, x_train, y_train, epochs=config.epochs, batch_size=config.batch_size,
-                           lr=config.lr, generator=generator, progress=progress,
-                           desc=f"Network-audio-1 ({model.activation_name})")
+                       width=config.width, pool_size=config.pool_size)
+    return model, generator
+
+
+def train_network(config: Config, data: AudioSplit, seed: int, device, progress: bool = False,
+                  activation: str | None = None, batch_norm: bool | None = None,
+                  shuffle_labels: bool = False) -> tuple[AudioVGG11, np.ndarray]:
+    """Network-audio-1 trained from the initialisation of :func:`network` ``(seed)``; ``(model, loss per epoch)``.
+
+    Local stand-in for ``sigcnn.training.train_seeded`` (to be unified).
+    """
+    model, generator = network(config, data.classes, seed, activation, batch_norm)
+    labels = data.y_train
+    if shuffle_labels:
+        labels = labels[torch.randperm(labels.shape[0], generator=torch.Generator().manual_seed(seed + 7))
+                        .to(labels.device)]
+    log = train_classifier(model.to(device), data.x_train, labels, epochs=config.epochs,
+                           batch_size=config.batch_size, lr=config.lr, generator=generator, progress=progress,
+                           desc=f"Network-audio-1 ({model.activation_name}, seed {seed})")
     return model, np.array(log.loss)
 
 
-def run(config: Config, progress: bool = False) -> Result:
-    """Run the experiment and return its :class:`~sigcnn.results.Result`."""
-    device = resolve_device(config.device)
-    with Stopwatch() as clock:
-        x_train, y_train, x_test, y_test, source, rate = load_audio(config)
-        x_train, y_train = x_train.to(device), y_train.to(device)
-        x_test, y_test = x_test.to(device), y_test.to(device)
-        model, loss = train_network(config, x_train, y_train, device, progress)
-        metrics: dict = {"train_recordings": int(x_train.shape[0]), "test_recordings": int(x_test.shape[0]),
-                         "test_accuracy": accuracy(model, x_test, y_test),
-                         "train_accuracy": accuracy(model, x_train, y_train)}
-        analysed = x_test
-        if config.analysed is not None and config.analysed < x_test.shape[0]:
-            pick = torch.randperm(x_test.shape[0], generator=torch.Generator().manual_seed(config.seed))
-            analysed = x_test[pick[:config.analysed].to(device)]
-        found, arrays = analyse_network(model, analysed, rate, config.low_band, config.grid_points)
-        metrics.update(found)
-        arrays["loss"] = loss
-        arrays["input_sample_rate"] = np.array(rate)
-    notes = [f"Recordings centre-cropped or zero-padded to {config.length} samples at {rate:g} Hz "
-             f"(decimated by {config.decimate}); analysed: {metrics['analysed_recordings']} test recordings."]
+def controlled(trained: list[dict], untrained: list[dict], shuffled: list[dict], keys) -> dict:
+    """``{key}_mean`` over training seeds with the untrained spread (and the shuffled-label spread, if any)."""
+    out = {}
+    for key in keys:
+        comparison = compare_to_controls([m[key] for m in trained], [m[key] for m in untrained], "untrained")
+        out.update(control_metrics(f"{key}_mean", comparison))
+        if shuffled:
+            values = [m[key] for m in shuffled]
+            out[f"{key}_mean_shuffled_min"], out[f"{key}_mean_shuffled_max"] = min(values), max(values)
+            out[f"{key}_mean_outside_shuffled"] = not min(values) <= out[f"{key}_mean"] <= max(values)
+    return out
+
+
+def measure(config: Config, ctx: RunContext) -> Measured:
+    """Train Network-audio-1 with every training seed, analyse it and its untrained initialisation."""
+    data = load_audio(config).to(ctx.device)
+    analysed = pick_analysed(data.x_test, config.analysed, config.seed)
+    seeds = [config.seed + 1000 * k for k in range(config.training_seeds)]
+    args = (data.sample_rate, config.low_band, config.grid_points)
+    trained, untrained, shuffled, accuracies = [], [], [], []
+    for k, seed in enumerate(seeds):
+        model, loss = train_network(config, data, seed, ctx.device, ctx.progress)
+        accuracies.append(accuracy(model, data.x_test, data.y_test))
+        found = analyse_network(model, analysed, *args, pooling_alternatives=k == 0)
+        control = analyse_network(network(config, data.classes, seed)[0].to(ctx.device), analysed, *args,
+                                  pooling_alternatives=False)
+        if k == 0:  # the first seed's network: every per-layer number and the figures
+            first = found
+            first.metrics.update(test_accuracy=accuracies[0],
+                                 train_accuracy=accuracy(model, data.x_train, data.y_train))
+            first.arrays.update(loss=loss, **{f"untrained_{key}": control.arrays[key] for key in
+                                              ("acdiff", "aadiff", "acdiff_shape", "aadiff_shape")})
+        trained.append(found.metrics)
+        untrained.append(control.metrics)
+    for k in range(config.shuffled_seeds):
+        model, _ = train_network(config, data, seeds[k % len(seeds)], ctx.device, ctx.progress, shuffle_labels=True)
+        shuffled.append(analyse_network(model, analysed, *args, pooling_alternatives=False).metrics)
+    metrics = dict(first.metrics, train_recordings=int(data.x_train.shape[0]),
+                   test_recordings=int(data.x_test.shape[0]), test_accuracy_mean=float(np.mean(accuracies)),
+                   test_accuracy_min=min(accuracies), test_accuracy_max=max(accuracies),
+                   training_seeds=len(seeds), control_seeds=len(untrained), shuffled_seeds=len(shuffled))
+    metrics.update(controlled(trained, untrained, shuffled, CLAIMS))
+    first.arrays["input_sample_rate"] = np.array(data.sample_rate)
+    notes = [f"Recordings centre-cropped or zero-padded to {config.length} samples at {data.sample_rate:g} Hz "
+             f"(decimated by {config.decimate}); {metrics['train_recordings']} training recordings, "
+             f"{config.epochs} epochs; analysed: {metrics['analysed_recordings']} test recordings.",
+             f"Claims: mean over {len(seeds)} training seeds ({', '.join(map(str, seeds))}); control: the same "
+             f"network untrained with the same initialisation seeds"
+             + (f", and {len(shuffled)} networks trained on shuffled labels." if shuffled else
+                "; no shuffled-label control at this scale (budget)."),
+             f"Per-layer numbers and figures: the network of seed {seeds[0]}."]
     if config.dataset == "fsdd":
         notes.append("FSDD stands in for the paper's UrbanSound8K (not available offline); "
                      "test split = recordings 0-4 of each speaker and digit.")
-    return Result(NAME, config.scale, metrics, arrays, make_provenance(config, device, source, clock.seconds, notes))
+    return Measured(metrics, first.arrays, data.data_source, notes)
 
 
-# --------------------------------------------------------------------------------------------
-# verdicts
-
-
-def _direction(value: float, down: str = "down", up: str = "up") -> str:
-    return down if value < 0 else up
+def claim_verdict(metrics: dict, key: str) -> str:
+    """Words for one controlled claim: the trained mean, both spreads and what they say."""
+    m = f"{key}_mean"
+    predicate, side = CLAIMS[key]
+    value, low, high = metrics[m], metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]
+    text = (f"{value:+.3f} (training seeds {metrics[m + '_trained_min']:+.3f} to {metrics[m + '_trained_max']:+.3f}; "
+            f"untrained {low:+.3f} to {high:+.3f}")
+    if f"{m}_shuffled_min" in metrics:
+        text += f"; shuffled labels {metrics[m + '_shuffled_min']:+.3f} to {metrics[m + '_shuffled_max']:+.3f}"
+    text += ") -> "
+    if not predicate(value):
+        return text + "does NOT support the paper."
+    if (side < 0 and value < low) or (side > 0 and value > high):
+        return text + "supports the paper, and training made the difference (outside the untrained spread)."
+    if low <= value <= high:
+        return text + ("the paper's property holds, but it holds at initialisation too (inside the untrained "
+                       "spread): not an effect of training.")
+    return text + ("the paper's property holds, but more strongly at initialisation (training moved the value "
+                   "towards the other side): not an effect of training.")
 
 
 def findings(metrics: dict) -> list[str]:
-    """Plain-language verdicts on Wu et al.'s claims, computed from the measured ``metrics``."""
-    out = []
-    c2, a2 = metrics["conv2_centroid_shift"], metrics["act2_centroid_shift"]
-    c2n = metrics["conv2_centroid_no_dc_shift"]
-    out.append(
-        f"Conv2 moves the spectral centroid {_direction(c2)} by {abs(c2):.4f} cycles/sample "
-        f"({_direction(c2n)} by {abs(c2n):.4f} without the DC bin; low-band fraction "
-        f"{metrics['conv2_lowband_in']:.3f} -> {metrics['conv2_lowband_out']:.3f}); the paper reports a move to low "
-        "frequency (Fig. 9): " + ("supported." if c2 < 0 and c2n < 0 else
-                                  "supported only once the DC bin is left out." if c2n < 0 else
-                                  "supported only with the DC bin included." if c2 < 0 else
-                                  "NOT supported by our network."))
-    a2n = metrics["act2_centroid_no_dc_shift"]
-    out.append(
-        f"ReLU2 moves the centroid {_direction(a2)} by {abs(a2):.4f} cycles/sample "
-        f"({_direction(a2n)} by {abs(a2n):.4f} when the DC bin is left out); the paper reports a move to high "
-        "frequency (Fig. 11): " + ("supported." if a2 > 0 else
-                                   "NOT supported with the DC bin included" + (
-                                       ", but supported once the DC bin (the mean that rectification creates) "
-                                       "is left out." if a2n > 0 else ", nor without it.")))
-    n_conv, n_conv_dc = metrics["conv_moves_down_fraction"], metrics["conv_moves_down_fraction_no_dc"]
-    n_act, n_act_dc = metrics["act_moves_up_fraction"], metrics["act_moves_up_fraction_no_dc"]
-    out.append(
-        f"Across layers, {100 * n_conv:.0f} % of the convolutions lower the centroid ({100 * n_conv_dc:.0f} % without "
-        f"the DC bin) and {100 * n_act:.0f} % of the activations raise it ({100 * n_act_dc:.0f} % without the DC bin). "
-        + ("Convolutions and activations mostly push in opposite directions, as the paper says (Figs. 10, 12)."
-           if max(n_conv, n_conv_dc) > 0.5 and max(n_act, n_act_dc) > 0.5 else
-           "Convolutions mostly move energy down, as the paper says, but most activations do not move it up "
-           "(Figs. 10, 12): only half of the picture holds." if max(n_conv, n_conv_dc) > 0.5 else
-           "The paper's picture of convolutions moving energy down and activations moving it up does not hold "
-           "for most layers of our network."))
-    r, ratio, lam = (metrics["acdiff_aadiff_correlation"], metrics["aadiff_acdiff_amplitude_ratio"],
-                     metrics["lambda_eq36"])
-    opposite = r < 0
-    close = 0.5 <= ratio <= 2.0
-    out.append(
-        f"ACDIFF and AADIFF (Fig. 17) have correlation {r:+.3f} and amplitude ratio {ratio:.2f}; the least-squares "
-        f"lambda of Eq. 36 is {lam:.3f}. "
-        + ("Opposite directions and comparable amplitudes: supports the paper." if opposite and close else
-           "Opposite directions but amplitudes far apart: partly supports the paper." if opposite else
-           "They do not point in opposite directions: does NOT support the paper."))
-    rs, ratio_s = metrics["acdiff_aadiff_correlation_shape"], metrics["aadiff_acdiff_amplitude_ratio_shape"]
-    out.append(
-        f"These differences include changes of total energy (a convolution's gain, the energy a rectifier "
-        f"removes). With every spectrum first scaled to unit energy, so that only the redistribution over "
-        f"frequency counts, the correlation is {rs:+.3f} and the amplitude ratio {ratio_s:.2f}: "
-        + ("the opposition survives as a statement about spectral shape." if rs < -0.5 else
-           "the opposition is weak or absent in shape, so much of Fig. 17's agreement comes from energy gains "
-           "and losses rather than from moving energy along the frequency axis."))
+    """Plain-language verdicts on Wu et al.'s claims, each beside its untrained control."""
+    out = [
+        f"Conv2 centroid shift (Fig. 9, paper: down), cycles/sample: {claim_verdict(metrics, 'conv2_centroid_shift')}",
+        f"ReLU2 centroid shift (Fig. 11, paper: up): {claim_verdict(metrics, 'act2_centroid_shift')} Without the DC "
+        f"bin the first network's ReLU2 shift is {metrics['act2_centroid_no_dc_shift']:+.4f}.",
+        f"Fraction of convolutions lowering the centroid (Fig. 10): {claim_verdict(metrics, 'conv_moves_down_fraction')}",
+        f"Fraction of activations raising the centroid (Fig. 12): {claim_verdict(metrics, 'act_moves_up_fraction')}",
+        f"Correlation of ACDIFF and AADIFF (Fig. 17, paper: opposite): "
+        f"{claim_verdict(metrics, 'acdiff_aadiff_correlation')}",
+        f"The same with every spectrum scaled to unit energy (shape only, ours): "
+        f"{claim_verdict(metrics, 'acdiff_aadiff_correlation_shape')}",
+        f"Amplitude ratio norm(AADIFF)/norm(ACDIFF) (Fig. 17, paper: close): "
+        f"{claim_verdict(metrics, 'aadiff_acdiff_amplitude_ratio')}",
+        f"Lambda of Eq. 36: {claim_verdict(metrics, 'lambda_eq36')}",
+        f"Fraction of (layer, frequency) bins where CDIFF and ADIFF have opposite signs (Fig. 16): "
+        f"{claim_verdict(metrics, 'cdiff_adiff_opposite_fraction')}",
+        f"Pooling (ours; the paper's Fig. 14 is a schematic): in hertz, Pool1 moves the centroid by "
+        f"{metrics['pool1_centroid_shift_hz']:+.1f} Hz (max pooling), {metrics['pool1_avg_centroid_shift_hz']:+.1f} Hz "
+        f"(average) and {metrics['pool1_spectral_centroid_shift_hz']:+.1f} Hz (spectral pooling, an ideal low-pass "
+        "decimation: it only removes the energy above the new Nyquist frequency).",
+    ]
     return out
+
+
+def _row(reproduces: str, quantity: str, key: str, paper: str) -> ReportRow:
+    return ReportRow(reproduces, quantity, f"{key}_mean", paper, control=CONTROL)
+
+
+EXPERIMENT = Experiment(
+    name="spectral-shift",
+    title="Energy-spectrum generalised shifts in a trained 1-D audio CNN (Network-audio-1)",
+    paper="wu2022modulation",
+    reproduces="Wu et al. (2022) §3.1.3-§4, Figs. 9-12, 16, 17 and Eq. 36; pooling spectra of §3.3",
+    config=Config,
+    scales={
+        "ci": dict(length=2048, decimate=2, width=0.125, pool_size=4, epochs=8, train_limit=900, analysed=None),
+        "laptop": dict(length=4096, decimate=2, width=0.25, pool_size=4, epochs=15, analysed=None, shuffled_seeds=3),
+        "full": dict(dataset="urbansound8k", length=16000, decimate=2, width=1.0, pool_size=2, epochs=30,
+                     analysed=1000, shuffled_seeds=3),
+    },
+    measure=measure,
+    notebook="notebooks/spectral_shift",
+    datasets=DATASETS,
+    report_rows=(
+        _row("Wu §3.1.3 (Fig. 9)", "Conv2: change of spectral centroid, out - in (cycles/sample; < 0 = down)",
+             "conv2_centroid_shift", "moves to low frequency (no number)"),
+        _row("Wu §3.2 (Fig. 11)", "ReLU2: change of spectral centroid, out - in (cycles/sample; > 0 = up)",
+             "act2_centroid_shift", "moves to high frequency (no number)"),
+        _row("Wu §3.1.3 (Fig. 10)", "fraction of convolutions that lower the spectral centroid",
+             "conv_moves_down_fraction", "generalised shift in every layer (no number)"),
+        _row("Wu §3.2 (Fig. 12)", "fraction of ReLUs that raise the spectral centroid", "act_moves_up_fraction",
+             "opposite to the convolutions (no number)"),
+        _row("Wu §4 (Fig. 17)", "correlation of ACDIFF and AADIFF", "acdiff_aadiff_correlation",
+             "opposite directions (negative; no number)"),
+        _row("Wu §4 (Fig. 17), shape only", "correlation of ACDIFF and AADIFF, unit-energy spectra (ours)",
+             "acdiff_aadiff_correlation_shape", "opposite directions (negative; no number)"),
+        _row("Wu §4 (Fig. 17)", "amplitude ratio norm(AADIFF) / norm(ACDIFF)", "aadiff_acdiff_amplitude_ratio",
+             "close amplitudes (about 1; no number)"),
+        _row("Wu §4 (Eq. 36)", "lambda in AADIFF = -lambda ACDIFF (least squares)", "lambda_eq36", "no number"),
+        _row("Wu §4 (Fig. 16)", "(layer, frequency) bins where CDIFF and ADIFF have opposite signs (fraction)",
+             "cdiff_adiff_opposite_fraction", "opposite directions (no number)"),
+        _row("Wu §4 (Fig. 16)", "conv/activation layer pairs whose CDIFF and ADIFF correlate negatively (fraction)",
+             "cdiff_adiff_anticorrelated_pairs", "opposite directions (no number)"),
+        ReportRow("Wu §3.3 (Fig. 14, schematic)", "Pool1, max pooling: change of spectral centroid (Hz)",
+                  "pool1_centroid_shift_hz", "no measurement in the paper", source="ours"),
+        ReportRow("Wu §3.3 (Fig. 14, schematic)", "Pool1, average pooling: change of spectral centroid (Hz)",
+                  "pool1_avg_centroid_shift_hz", "no measurement in the paper", source="ours"),
+        ReportRow("Wu §3.3 (Fig. 14, schematic)", "Pool1, spectral pooling: change of spectral centroid (Hz)",
+                  "pool1_spectral_centroid_shift_hz", "no measurement in the paper", source="ours"),
+        ReportRow("Wu §3.1.3 (Network-audio-1)", "test accuracy of the analysed network (mean over training seeds)",
+                  "test_accuracy_mean", "not reported", source="ours", format="percent"),
+    ),
+    findings=findings,
+)
+make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
+NAME = EXPERIMENT.name

@@ -2,9 +2,9 @@
 activations (sigmoid, tanh, sine, ELU) and with batch-normalised convolutions ("convolution_bn").
 
 Every variant is trained from scratch with the settings of :mod:`.spectral_shift` (on fewer
-recordings and epochs at ``ci`` scale) and analysed with the same streaming spectra: for each
-variant, the fraction of activation layers that raise the spectral centroid, the centroid shift
-of the second activation (Fig. 13) and the correlation and amplitude ratio of ACDIFF and AADIFF
+recordings and epochs at ``ci`` scale), with several seeds, and analysed with the same streaming
+spectra beside its untrained initialisation: the fraction of activation layers that raise the
+spectral centroid (Fig. 13) and the correlation, amplitude ratio and lambda of ACDIFF and AADIFF
 (Fig. 18).
 """
 
@@ -13,131 +13,129 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
-from ..provenance import Stopwatch, make_provenance
-from ..results import Result
-from ..runtime import resolve_device
 from ..training import accuracy
 from . import spectral_shift as base
-from ._config import scale_and_overrides, scaled_config
-
-NAME = "spectral-shift-activations"
-ORDER = 22
-TITLE = "Spectral shifts with other activations and with convolution_bn (Network-audio-1)"
-PAPER = "wu2022modulation"
-REPRODUCES = "Wu et al. (2022) §3.2 Fig. 13 and §4 Fig. 18"
-DATASETS = base.DATASETS
+from ._base import Experiment, Measured, ReportRow, RunContext
 
 VARIANTS = {"relu_bn": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "sine", "elu": "elu"}
 """Variant name -> activation. ``relu_bn`` always has batch-normalised convolutions (Fig. 18a); the
 others have them when ``Config.variant_batch_norm`` is true."""
-
-REPORT_ROWS = [
-    {"reproduces": "Wu §4 (Fig. 18)", "quantity": f"{label}: correlation of ACDIFF and AADIFF",
-     "paper": "opposite directions (negative; no number)", "metric": f"{key}_acdiff_aadiff_correlation"}
-    for key, label in (("relu_bn", "conv_bn + ReLU"), ("sigmoid", "sigmoid"), ("sine", "sine"), ("tanh", "tanh"))
-] + [
-    {"reproduces": "Wu §3.2 (Fig. 13)", "quantity": f"{act}: fraction of activation layers raising the centroid",
-     "paper": "generalised shift observed (no number)", "metric": f"{act}_act_moves_up_fraction"}
-    for act in ("sigmoid", "tanh", "sine", "elu")
-]
-
-
-@dataclass(frozen=True)
-class Config(base.Config):
-    """The settings of :class:`.spectral_shift.Config` plus the variants and a training subset."""
-
-    variants: tuple[str, ...] = tuple(VARIANTS)
-    train_limit: int | None = 1000
-    variant_batch_norm: bool = True  # batch norm for sigmoid/tanh/sine/ELU (see _SCALES)
-
-
-_SCALES = {
-    # At ci scale an 8-layer sigmoid network without batch norm stays at chance (10 %) after a few
-    # epochs; with batch norm every variant learns, so ci and laptop normalise all variants.
-    "ci": dict(base._SCALES["ci"], epochs=4, train_limit=1000, analysed=200, variant_batch_norm=True),
-    "laptop": dict(base._SCALES["laptop"], train_limit=None, variant_batch_norm=True),
-    "full": dict(base._SCALES["full"], train_limit=None, variant_batch_norm=False),
-}
-
-
-def make_config(scale: str | None = None, **overrides) -> Config:
-    """The configuration of a scale profile, with optional overrides (``seed=1``, ``variants=...``)."""
-    scale, overrides = scale_and_overrides(scale, overrides)
-    if "dataset" in overrides and overrides["dataset"] not in DATASETS:
-        raise ValueError(f"{NAME} needs an audio data set: choose one of {', '.join(DATASETS)}")
-    unknown = [v for v in overrides.get("variants", ()) if v not in VARIANTS]
-    if unknown:
-        raise ValueError(f"unknown variant(s) {', '.join(unknown)}: choose from {', '.join(VARIANTS)}")
-    return scaled_config(Config, _SCALES, scale, overrides)
-
-
+LABELS = {"relu_bn": "conv_bn + ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "sine", "elu": "ELU"}
+CLAIMS = {key: base.CLAIMS[key] for key in ("act_moves_up_fraction", "acdiff_aadiff_correlation",
+                                            "acdiff_aadiff_correlation_shape", "aadiff_acdiff_amplitude_ratio",
+                                            "lambda_eq36")}
 _KEPT = ("act_moves_up_fraction", "act_moves_up_fraction_no_dc", "conv_moves_down_fraction", "act2_centroid_shift",
          "acdiff_aadiff_correlation", "aadiff_acdiff_amplitude_ratio", "lambda_eq36",
          "acdiff_aadiff_correlation_shape", "aadiff_acdiff_amplitude_ratio_shape")
 
 
-def run(config: Config, progress: bool = False) -> Result:
-    """Train and analyse every variant; return the :class:`~sigcnn.results.Result`."""
-    device = resolve_device(config.device)
-    with Stopwatch() as clock:
-        x_train, y_train, x_test, y_test, source, rate = base.load_audio(config)
-        if config.train_limit is not None and x_train.shape[0] > config.train_limit:
-            pick = torch.randperm(x_train.shape[0], generator=torch.Generator().manual_seed(config.seed))
-            x_train, y_train = x_train[pick[:config.train_limit]], y_train[pick[:config.train_limit]]
-        x_train, y_train, x_test, y_test = (t.to(device) for t in (x_train, y_train, x_test, y_test))
-        analysed = x_test
-        if config.analysed is not None and config.analysed < x_test.shape[0]:
-            pick = torch.randperm(x_test.shape[0], generator=torch.Generator().manual_seed(config.seed + 1))
-            analysed = x_test[pick[:config.analysed].to(device)]
-        metrics: dict = {"train_recordings": int(x_train.shape[0]), "test_recordings": int(x_test.shape[0]),
-                         "analysed_recordings": int(analysed.shape[0])}
-        arrays: dict = {}
-        for k, variant in enumerate(config.variants):
-            activation = VARIANTS[variant]
-            batch_norm = variant == "relu_bn" or config.variant_batch_norm
-            model, loss = base.train_network(config, x_train, y_train, device, progress, seed_offset=k,
-                                             activation=activation, batch_norm=batch_norm)
-            metrics[f"{variant}_test_accuracy"] = accuracy(model, x_test, y_test)
-            found, spectra = base.analyse_network(model, analysed, rate, config.low_band, config.grid_points,
-                                                  pooling_alternatives=False)
-            metrics.update({f"{variant}_{key}": found[key] for key in _KEPT})
-            for key in ("act2_psi_in", "act2_psi_out", "acdiff", "aadiff", "acdiff_shape", "aadiff_shape"):
-                arrays[f"{variant}_{key}"] = spectra[key]
-            arrays[f"{variant}_loss"] = loss
-            arrays["grid"] = spectra["grid"]
-        corr = [metrics[f"{v}_acdiff_aadiff_correlation"] for v in config.variants]
-        metrics["variants_opposite_fraction"] = float(np.mean(np.array(corr) < 0))
-    notes = [f"Each variant trained on {metrics['train_recordings']} recordings for {config.epochs} epochs; "
-             f"spectra over {metrics['analysed_recordings']} of the {metrics['test_recordings']} test recordings.",
+@dataclass(frozen=True)
+class Config(base.Config):
+    """The settings of :class:`.spectral_shift.Config` plus the variants."""
+
+    variants: tuple[str, ...] = tuple(VARIANTS)
+    train_limit: int | None = 1000
+    variant_batch_norm: bool = True  # batch norm for sigmoid/tanh/sine/ELU (see the scale table)
+
+    def __post_init__(self):
+        super().__post_init__()
+        unknown = [v for v in self.variants if v not in VARIANTS]
+        if unknown:
+            raise ValueError(f"unknown variant(s) {', '.join(unknown)}: choose from {', '.join(VARIANTS)}")
+
+
+def measure(config: Config, ctx: RunContext) -> Measured:
+    """Train and analyse every variant with every training seed, beside its untrained initialisation."""
+    data = base.load_audio(config).to(ctx.device)
+    analysed = base.pick_analysed(data.x_test, config.analysed, config.seed + 1)
+    args = (data.sample_rate, config.low_band, config.grid_points)
+    metrics: dict = {"train_recordings": int(data.x_train.shape[0]), "test_recordings": int(data.x_test.shape[0]),
+                     "analysed_recordings": int(analysed.shape[0]), "training_seeds": config.training_seeds}
+    arrays: dict = {}
+    for k, variant in enumerate(config.variants):
+        kind = dict(activation=VARIANTS[variant], batch_norm=variant == "relu_bn" or config.variant_batch_norm)
+        trained, untrained, accuracies = [], [], []
+        for s in range(config.training_seeds):
+            seed = config.seed + k + 1000 * s
+            model, loss = base.train_network(config, data, seed, ctx.device, ctx.progress, **kind)
+            accuracies.append(accuracy(model, data.x_test, data.y_test))
+            found = base.analyse_network(model, analysed, *args, pooling_alternatives=False)
+            control = base.analyse_network(base.network(config, data.classes, seed, **kind)[0].to(ctx.device),
+                                           analysed, *args, pooling_alternatives=False)
+            trained.append(found.metrics)
+            untrained.append(control.metrics)
+            if s == 0:  # the first seed's network: the figures and the per-variant details
+                metrics[f"{variant}_test_accuracy"] = accuracies[0]
+                metrics.update({f"{variant}_{key}": found.metrics[key] for key in _KEPT})
+                arrays.update({f"{variant}_{key}": found.arrays[key] for key in
+                               ("act2_psi_in", "act2_psi_out", "acdiff", "aadiff", "acdiff_shape", "aadiff_shape")})
+                arrays.update({f"{variant}_untrained_{key}": control.arrays[key] for key in ("acdiff", "aadiff")})
+                arrays[f"{variant}_loss"], arrays["grid"] = loss, found.arrays["grid"]
+        metrics[f"{variant}_test_accuracy_mean"] = float(np.mean(accuracies))
+        metrics.update({f"{variant}_{key}": value
+                        for key, value in base.controlled(trained, untrained, [], CLAIMS).items()})
+    corr = [metrics[f"{v}_acdiff_aadiff_correlation_mean"] for v in config.variants]
+    metrics["variants_opposite_fraction"] = float(np.mean(np.array(corr) < 0))
+    notes = [f"Each variant trained on {metrics['train_recordings']} recordings for {config.epochs} epochs with "
+             f"{config.training_seeds} seeds; spectra over {metrics['analysed_recordings']} of the "
+             f"{metrics['test_recordings']} test recordings. Control: each network untrained, same initialisation "
+             "seeds; no shuffled-label control in this experiment.",
              "Convolutions of the sigmoid/tanh/sine/ELU variants are "
-             + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised.")]
-    return Result(NAME, config.scale, metrics, arrays, make_provenance(config, device, source, clock.seconds, notes))
-
-
-_LABELS = {"relu_bn": "conv_bn + ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "sine", "elu": "ELU"}
-LABELS = _LABELS
+             + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised."),
+             "Local seeded-training wrapper (spectral_shift.train_network); to be replaced by training.train_seeded."]
+    return Measured(metrics, arrays, data.data_source, notes)
 
 
 def findings(metrics: dict) -> list[str]:
-    """Plain-language verdicts for every variant, computed from the measured ``metrics``."""
+    """Plain-language verdicts for every variant, each beside its untrained control."""
     out = []
-    variants = [v for v in VARIANTS if f"{v}_acdiff_aadiff_correlation" in metrics]
-    for v in variants:
-        r, ratio = metrics[f"{v}_acdiff_aadiff_correlation"], metrics[f"{v}_aadiff_acdiff_amplitude_ratio"]
-        rs = metrics[f"{v}_acdiff_aadiff_correlation_shape"]
-        up = metrics[f"{v}_act_moves_up_fraction"]
+    for v in (v for v in VARIANTS if f"{v}_acdiff_aadiff_correlation_mean" in metrics):
+        prefixed = {key.removeprefix(f"{v}_"): value for key, value in metrics.items() if key.startswith(f"{v}_")}
+        accuracy_mean = prefixed["test_accuracy_mean"]
         out.append(
-            f"{_LABELS[v]} (test accuracy {100 * metrics[f'{v}_test_accuracy']:.1f} %): {100 * up:.0f} % of the "
-            f"activation layers raise the centroid; ACDIFF vs AADIFF correlation {r:+.3f} (shape only {rs:+.3f}), "
-            f"amplitude ratio {ratio:.2f} -> "
-            + (("opposite directions with comparable amplitudes, as the paper reports." if 0.5 <= ratio <= 2 else
-                "opposite directions, as the paper reports, but amplitudes far apart.") if r < 0 else
-               "NOT opposite, unlike the paper.")
+            f"{LABELS[v]} (mean test accuracy {100 * accuracy_mean:.1f} %): correlation of ACDIFF and AADIFF "
+            f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation')} Shape only: "
+            f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation_shape')} Activations raising the centroid: "
+            f"{base.claim_verdict(prefixed, 'act_moves_up_fraction')}"
             + (" This network barely learned (accuracy below 30 %), so its verdict weighs little."
-               if metrics[f"{v}_test_accuracy"] < 0.3 else ""))
-    frac = metrics.get("variants_opposite_fraction")
-    if frac is not None:
-        out.append(f"Overall {100 * frac:.0f} % of the variants show the opposite accumulated shifts of Fig. 18.")
+               if accuracy_mean < 0.3 else ""))
+    if "variants_opposite_fraction" in metrics:
+        out.append(f"Overall {100 * metrics['variants_opposite_fraction']:.0f} % of the variants show the opposite "
+                   "accumulated shifts of Fig. 18 (mean over training seeds).")
     return out
+
+
+EXPERIMENT = Experiment(
+    name="spectral-shift-activations",
+    title="Spectral shifts with other activations and with convolution_bn (Network-audio-1)",
+    paper="wu2022modulation",
+    reproduces="Wu et al. (2022) §3.2 Fig. 13 and §4 Fig. 18",
+    config=Config,
+    scales={
+        # At ci scale an 8-layer sigmoid network without batch norm stays at chance (10 %) after a few
+        # epochs; with batch norm every variant learns, so ci and laptop normalise all variants.
+        "ci": dict(length=2048, decimate=2, width=0.125, pool_size=4, epochs=4, train_limit=400, analysed=200,
+                   variant_batch_norm=True),
+        "laptop": dict(length=4096, decimate=2, width=0.25, pool_size=4, epochs=15, train_limit=None,
+                       variant_batch_norm=True),
+        "full": dict(dataset="urbansound8k", length=16000, decimate=2, width=1.0, pool_size=2, epochs=30,
+                     analysed=1000, train_limit=None, variant_batch_norm=False),
+    },
+    measure=measure,
+    notebook="notebooks/spectral_shift_activations",
+    datasets=base.DATASETS,
+    report_rows=tuple(
+        ReportRow("Wu §4 (Fig. 18)", f"{label}: correlation of ACDIFF and AADIFF",
+                  f"{key}_acdiff_aadiff_correlation_mean", "opposite directions (negative; no number)",
+                  control=base.CONTROL)
+        for key, label in (("relu_bn", "conv_bn + ReLU"), ("sigmoid", "sigmoid"), ("sine", "sine"), ("tanh", "tanh"))
+    ) + tuple(
+        ReportRow("Wu §3.2 (Fig. 13)", f"{act}: fraction of activation layers raising the centroid",
+                  f"{act}_act_moves_up_fraction_mean", "generalised shift observed (no number)", control=base.CONTROL)
+        for act in ("sigmoid", "tanh", "sine", "elu")
+    ),
+    findings=findings,
+)
+make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
+NAME = EXPERIMENT.name

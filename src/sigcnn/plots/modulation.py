@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..signals.spectra import frequency_axis
+from ..signals.spectra import energy_spectrum, frequency_axis
 
 _IN, _OUT = "C3", "C0"  # the paper draws inputs in red and outputs in blue
 
@@ -172,13 +172,17 @@ def difference_curves(grid, cdiff, adiff, title: str = ""):
     return fig
 
 
-def accumulated_differences(grid, acdiff, aadiff, title: str = "", ax=None):
-    """Wu Figs. 17 / 18: ACDIFF(f) and AADIFF(f) (Eqs. 33-34) on one axis."""
+def accumulated_differences(grid, acdiff, aadiff, title: str = "", ax=None, untrained=None):
+    """Wu Figs. 17 / 18: ACDIFF(f) and AADIFF(f) (Eqs. 33-34) on one axis; ``untrained`` =
+    ``(acdiff, aadiff)`` of the untrained control, drawn dashed."""
     own = ax is None
     if own:
         fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.plot(grid, acdiff, color=_OUT, lw=1.2, label="ACDIFF (convolutions)")
     ax.plot(grid, aadiff, color=_IN, lw=1.2, label="AADIFF (activations)")
+    if untrained is not None:
+        ax.plot(grid, untrained[0], color=_OUT, lw=0.9, ls="--", label="ACDIFF, untrained")
+        ax.plot(grid, untrained[1], color=_IN, lw=0.9, ls="--", label="AADIFF, untrained")
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xlabel("frequency (cycles/sample)")
     ax.set_ylabel("accumulated difference")
@@ -285,5 +289,41 @@ def spectral_pooling_figure(box, kernel, title: str = ""):
     ax_t.set_ylabel("h[n]")
     ax_t.set_title("its inverse DFT: the kernel of Eq. 30", fontsize=9)
     fig.suptitle(title or "Wu et al. Eqs. 28-30, ours: spectral pooling is a circular convolution")
+    fig.tight_layout()
+    return fig
+
+
+def control_spreads(metrics: dict, claims: dict, title: str = ""):
+    """Each claim about training beside its control: the untrained spread (grey bar), the spread over
+    training seeds (blue bar) and their mean (dot). ``claims`` maps a metric stem (``{stem}_mean``
+    and the control keys of :func:`sigcnn.controls.control_metrics`) to its label."""
+    stems = list(claims)
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(stems) + 1.2))
+    for i, stem in enumerate(stems):
+        m = f"{stem}_mean"
+        ax.plot([metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]], [i + 0.15] * 2, color="0.6", lw=5,
+                solid_capstyle="butt", label="untrained (min-max over seeds)" if i == 0 else None)
+        ax.plot([metrics[f"{m}_trained_min"], metrics[f"{m}_trained_max"]], [i - 0.15] * 2, color=_OUT, lw=5,
+                solid_capstyle="butt", label="trained (min-max over seeds)" if i == 0 else None)
+        ax.plot(metrics[m], i - 0.15, "o", color="k", ms=4, label="trained mean" if i == 0 else None)
+    ax.axvline(0, color="k", lw=0.5)
+    ax.set_yticks(range(len(stems)), [claims[s] for s in stems], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("value of the measured quantity (units in each label)")
+    ax.legend(fontsize=7, loc="best")
+    ax.set_title(title or "Trained network vs the same network untrained (same initialisation seeds)")
+    fig.tight_layout()
+    return fig
+
+
+def mimo_received_figure(freqs, received, title: str = ""):
+    """Wu Fig. 4 / Eq. 12: the energy spectrum heard by each receive antenna."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    for q, r in enumerate(received):
+        ax.plot(freqs, energy_spectrum(r), lw=1, label=f"receive antenna {q + 1}")
+    ax.set_xlabel("frequency f (cycles/sample)")
+    ax.set_ylabel("energy |R_q(f)|²")
+    ax.set_title(title or "Wu et al. Fig. 4 / Eq. 12, ours: what each receive antenna hears")
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

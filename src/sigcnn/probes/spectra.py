@@ -19,9 +19,13 @@ from typing import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from ..signals.spectra import frequency_axis, summed_energy_spectrum
+from ..provenance import Stopwatch
+from ..signals.modulation import spectral_pool
+from ..signals.spectra import (accumulate_on_grid, centroid_shift, frequency_axis, low_band_fraction,
+                               spectral_centroid, summed_energy_spectrum)
 
 
 @dataclass
@@ -177,3 +181,111 @@ def record_spectra(model: nn.Module, inputs: torch.Tensor, layers, batch_size: i
             model(inputs[start:start + batch_size])
     model.train(was_training)
     return recorder.spectra()
+
+
+# --------------------------------------------------------------------------------------------
+# Wu et al.'s generalised shifts of a Network-audio-1 (Eqs. 31-36)
+
+
+@dataclass
+class ShiftAnalysis:
+    """What :func:`analyse_network` measures: numbers and the spectra behind them."""
+
+    metrics: dict
+    arrays: dict
+
+
+def layer_names(model: nn.Module) -> dict[str, list[str]]:
+    """Names (without the ``features.`` prefix) of the convolution, activation and pooling layers."""
+    names = [name for name, _ in model.features.named_children()]
+    return {kind: [n for n in names if n.startswith(kind)] for kind in ("conv", "act", "pool")}
+
+
+def _spectral_pool_torch(pool_size: int):
+    def pool(x: torch.Tensor) -> torch.Tensor:
+        b, c, n = x.shape
+        out = spectral_pool(x.reshape(b * c, n).double().cpu().numpy(), n // pool_size)
+        return torch.from_numpy(out).reshape(b, c, -1)
+    return pool
+
+
+def layer_metrics(name: str, s: LayerSpectra, rate_in: float, low_band: float) -> dict[str, float]:
+    """Centroids and low-band fractions of one layer, and their shifts in cycles per input sample and in Hz.
+
+    ``rate_in`` is the sampling rate (Hz) of the layer's input. A pooling layer's output
+    frequencies are converted to cycles per input sample before comparing (see
+    :func:`~sigcnn.signals.spectra.centroid_shift`); its low band is the same band in Hz.
+    """
+    ratio = s.psi_in.shape[-1] / s.psi_out.shape[-1]
+    out = {}
+    for side, psi, cutoff in (("in", s.psi_in, low_band), ("out", s.psi_out, low_band * ratio)):
+        out[f"{name}_centroid_{side}"] = float(spectral_centroid(psi))
+        out[f"{name}_centroid_no_dc_{side}"] = float(spectral_centroid(psi, exclude_dc=True))
+        out[f"{name}_lowband_{side}"] = float(low_band_fraction(psi, min(cutoff, 0.5)))
+    for stem, no_dc in (("centroid", False), ("centroid_no_dc", True)):
+        out[f"{name}_{stem}_shift"] = float(centroid_shift(s.psi_in, s.psi_out, exclude_dc=no_dc))
+        out[f"{name}_{stem}_shift_hz"] = out[f"{name}_{stem}_shift"] * rate_in
+    out[f"{name}_lowband_shift"] = out[f"{name}_lowband_out"] - out[f"{name}_lowband_in"]
+    return out
+
+
+def accumulated_differences(spectra: dict[str, LayerSpectra], kinds: dict[str, list[str]], grid: np.ndarray,
+                            shape_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    """CDIFF and ADIFF of every layer on ``grid`` (Eqs. 31-32), shape (layers, grid points).
+
+    Each difference is divided by its layer length (so layers of different lengths add as power
+    spectra); ``shape_only`` first scales every spectrum to unit total energy.
+    """
+    def diff(s: LayerSpectra) -> np.ndarray:
+        n = s.psi_in.shape[-1]
+        d = s.psi_out / s.psi_out.sum() - s.psi_in / s.psi_in.sum() if shape_only else (s.psi_out - s.psi_in) / n
+        return accumulate_on_grid([(frequency_axis(n), d)], grid)
+    return (np.stack([diff(spectra[n]) for n in kinds["conv"]]),
+            np.stack([diff(spectra[n]) for n in kinds["act"]]))
+
+
+def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -> dict[str, float]:
+    """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions."""
+    acdiff, aadiff = cdiff.sum(axis=0), adiff.sum(axis=0)
+    per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in zip(cdiff, adiff)])
+    return {f"acdiff_aadiff_correlation{suffix}": float(np.corrcoef(acdiff, aadiff)[0, 1]),
+            f"aadiff_acdiff_amplitude_ratio{suffix}": float(np.linalg.norm(aadiff) / np.linalg.norm(acdiff)),
+            f"lambda_eq36{suffix}": float(-(aadiff @ acdiff) / (acdiff @ acdiff)),
+            f"cdiff_adiff_opposite_fraction{suffix}": float(np.mean(cdiff * adiff < 0)),
+            f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0))}
+
+
+def analyse_network(model: nn.Module, inputs: torch.Tensor, sample_rate: float, low_band: float,
+                    grid_points: int, pooling_alternatives: bool = True) -> ShiftAnalysis:
+    """Average spectra of every layer and the numbers that test Wu's claims (see the module docstring)."""
+    kinds = layer_names(model)
+    layers = [f"features.{n}" for kind in ("conv", "act", "pool") for n in kinds[kind]]
+    derived = {}
+    if pooling_alternatives:
+        for name in kinds["pool"]:
+            derived[f"{name}_avg"] = (f"features.{name}", lambda x, s=model.pool_size: F.avg_pool1d(x, s))
+            derived[f"{name}_spectral"] = (f"features.{name}", _spectral_pool_torch(model.pool_size))
+    with Stopwatch() as clock:
+        spectra = record_spectra(model, inputs, layers, derived=derived)
+    spectra = {name.removeprefix("features."): s for name, s in spectra.items()}
+    metrics: dict = {"analysed_recordings": int(inputs.shape[0]), "spectra_seconds": clock.seconds}
+    arrays: dict = {}
+    n_input = inputs.shape[-1]
+    for name, s in spectra.items():
+        rate_in = sample_rate * s.psi_in.shape[-1] / n_input
+        arrays.update({f"{name}_psi_in": s.psi_in, f"{name}_psi_out": s.psi_out, f"{name}_rate_in": np.array(rate_in),
+                       f"{name}_rate_out": np.array(sample_rate * s.psi_out.shape[-1] / n_input)})
+        metrics.update(layer_metrics(name, s, rate_in, low_band))
+    for kind, sign, label in (("conv", -1, "conv_moves_down"), ("act", +1, "act_moves_up")):
+        for stem, suffix in (("centroid", ""), ("centroid_no_dc", "_no_dc")):
+            shifts = np.array([metrics[f"{n}_{stem}_shift"] for n in kinds[kind]])
+            metrics[f"{label}_fraction{suffix}"] = float(np.mean(sign * shifts > 0))
+    grid = np.linspace(-0.5, 0.5, grid_points)
+    arrays.update(grid=grid, conv_layers=np.array(kinds["conv"]), act_layers=np.array(kinds["act"]),
+                  pool_layers=np.array(kinds["pool"]))
+    for shape_only, suffix in ((False, ""), (True, "_shape")):
+        cdiff, adiff = accumulated_differences(spectra, kinds, grid, shape_only)
+        arrays.update({f"cdiff{suffix}": cdiff, f"adiff{suffix}": adiff,
+                       f"acdiff{suffix}": cdiff.sum(axis=0), f"aadiff{suffix}": adiff.sum(axis=0)})
+        metrics.update(difference_metrics(cdiff, adiff, suffix))
+    return ShiftAnalysis(metrics, arrays)

@@ -45,6 +45,39 @@ def _positive_int(value, name: str) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# test messages
+
+
+def baseband_signal(n_samples: int = 256, bandwidth: float = 0.03, seed: int = 0) -> np.ndarray:
+    """A smooth random message whose energy lies at ``|f| <= bandwidth`` cycles/sample, peak 1.
+
+    White Gaussian noise (``seed``) with every DFT bin above ``bandwidth`` set to zero, then
+    scaled so that ``max |x[n]| = 1``: the slowly varying ``x[n]`` of Wu et al.'s Eqs. 1-3.
+    """
+    n_samples = _positive_int(n_samples, "n_samples")
+    if not 0 < bandwidth <= 0.5:
+        raise ValueError(f"bandwidth must be in (0, 0.5] cycles/sample, got {bandwidth!r}")
+    rng = np.random.default_rng(seed)
+    spec = np.fft.fft(rng.standard_normal(n_samples))
+    spec[np.abs(np.fft.fftfreq(n_samples)) > bandwidth] = 0
+    x = np.fft.ifft(spec).real
+    return x / np.abs(x).max()
+
+
+def band_limited_signal(n_samples: int, half_width: int, rng: np.random.Generator) -> np.ndarray:
+    """A real signal whose DFT is zero outside the bins ``|k| <= half_width`` (random complex
+    Gaussian coefficients drawn from ``rng``; bin 0 real)."""
+    n_samples, half_width = _positive_int(n_samples, "n_samples"), int(half_width)
+    if not 0 <= half_width < n_samples / 2:
+        raise ValueError(f"half_width must be in [0, n_samples/2), got {half_width!r}")
+    spec = np.zeros(n_samples, dtype=complex)
+    spec[:half_width + 1] = rng.standard_normal(half_width + 1) + 1j * rng.standard_normal(half_width + 1)
+    spec[0] = spec[0].real
+    spec[n_samples - half_width:] = np.conj(spec[1:half_width + 1][::-1])
+    return np.fft.ifft(spec).real
+
+
+# --------------------------------------------------------------------------------------------
 # spectra at arbitrary frequencies
 
 

@@ -101,6 +101,22 @@ def spectral_centroid(spectrum, freqs=None, exclude_dc: bool = False):
         return (spectrum * weight).sum(axis=-1) / total
 
 
+def centroid_shift(psi_in, psi_out, exclude_dc: bool = False) -> float:
+    """Change of the spectral centroid from ``psi_in`` to ``psi_out``, in cycles per *input* sample.
+
+    A layer that shortens its signal by ``D = len(psi_in) / len(psi_out)`` (a pooling layer)
+    has output frequencies in cycles per *output* sample; one output sample spans ``D`` input
+    samples, so ``f_out`` becomes ``f_out / D`` cycles per input sample before the two
+    centroids are compared. Multiply by the input's sampling rate for hertz. For a layer that
+    keeps the length this is ``centroid(psi_out) - centroid(psi_in)``; an ideal decimation of a
+    signal band-limited below the output's Nyquist frequency gives 0.
+    """
+    n_in, n_out = np.shape(psi_in)[-1], np.shape(psi_out)[-1]
+    c_in = spectral_centroid(psi_in, exclude_dc=exclude_dc)
+    c_out = spectral_centroid(psi_out, exclude_dc=exclude_dc)
+    return c_out * (n_out / n_in) - c_in
+
+
 def low_band_fraction(spectrum, cutoff: float, freqs=None, exclude_dc: bool = False):
     """Fraction of the energy at ``|f| <= cutoff`` (same units as ``freqs``; default cycles/sample)."""
     spectrum, freqs = _spectrum_and_axis(spectrum, freqs)

@@ -8,25 +8,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..plots.modulation import modulation_figure
-from ..signals.modulation import circular_correlate, dsb_sc, kernel_energy_response
+from ..signals.modulation import baseband_signal, circular_correlate, dsb_sc, kernel_energy_response
 from ..signals.spectra import energy_spectrum, frequency_axis
 from . import slider_view
 
 N_SAMPLES = 256
 
 
-def baseband_signal(n_samples: int = N_SAMPLES, bandwidth: float = 0.03, seed: int = 0) -> np.ndarray:
-    """A smooth random test signal whose energy lies below ``bandwidth`` cycles/sample."""
-    rng = np.random.default_rng(seed)
-    spec = np.fft.fft(rng.standard_normal(n_samples))
-    spec[np.abs(np.fft.fftfreq(n_samples)) > bandwidth] = 0
-    x = np.fft.ifft(spec).real
-    return x / np.abs(x).max()
-
-
 def dsb_sc_figure(carrier_frequency: float = 0.2, bandwidth: float = 0.03):
     """DSB-SC of a baseband signal at ``carrier_frequency`` (Wu Fig. 1, Eq. 3)."""
-    x = baseband_signal(bandwidth=bandwidth)
+    x = baseband_signal(N_SAMPLES, bandwidth=bandwidth)
     m = dsb_sc(x, carrier_frequency)
     freqs = frequency_axis(len(x))
     return modulation_figure(np.arange(len(x)), x, m, freqs, energy_spectrum(x), energy_spectrum(m),
