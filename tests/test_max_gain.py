@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from sigcnn.diagnosis import diagnose_losses, diagnose_max_gain, jitter
+from sigcnn.probes.diagnosis import diagnose_losses, diagnose_max_gain, jitter
 from sigcnn.models import NIN, LeNet5, WideLeNet
 from sigcnn.probes.max_gain import (MaxGainMonitor, classifier_data_derivative, impulse_image, maximum_gain,
                                     winning_class_projection)

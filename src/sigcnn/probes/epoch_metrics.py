@@ -44,3 +44,57 @@ class HeldOutRecorder:
         self.epochs.append(int(epoch))
         self.loss.append(loss)
         self.error.append(error)
+
+
+def weightwatcher_available() -> bool:
+    """``True`` when the optional ``weightwatcher`` package (extra ``[weightwatcher]``) imports."""
+    try:
+        import weightwatcher  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class AlphaRecorder:
+    """Record weightwatcher's power-law exponent alpha of every layer after each epoch (a callback).
+
+    ``weightwatcher.WeightWatcher(model).analyze()`` fits a power law to the empirical spectral
+    density of each layer's weight matrices (Martin & Mahoney); it reads the weights only, so the
+    training run is unchanged. ``alphas`` holds one array per call (one alpha per analysed layer,
+    named in ``layers``); ``mean_alpha`` their mean, the summary weightwatcher reports.
+
+    Raises
+    ------
+    ImportError
+        When weightwatcher is not installed (``pip install sigcnn[weightwatcher]``).
+    """
+
+    def __init__(self):
+        import logging
+
+        import weightwatcher  # noqa: F401  (fails early, with the package's own message)
+
+        logging.getLogger("weightwatcher").setLevel(logging.ERROR)
+        self.epochs: list[int] = []
+        self.layers: list[str] = []
+        self.alphas: list = []
+        self.mean_alpha: list[float] = []
+
+    def measure(self, model: nn.Module):
+        """``(layer names, alpha per layer)`` of ``model`` now (nothing is recorded)."""
+        import contextlib
+        import io
+
+        import numpy as np
+        import weightwatcher
+
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            frame = weightwatcher.WeightWatcher(model=model).analyze()
+        return [str(n) for n in frame["name"]], np.asarray(frame["alpha"], dtype=float)
+
+    def __call__(self, epoch: int, model: nn.Module) -> None:
+        layers, alphas = self.measure(model)
+        self.epochs.append(int(epoch))
+        self.layers = layers
+        self.alphas.append(alphas)
+        self.mean_alpha.append(float(alphas.mean()) if alphas.size else float("nan"))
