@@ -414,3 +414,18 @@ EXPERIMENT = Experiment(
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name
+
+
+def agreement_rows(arrays: dict, signal: str = "gain") -> list[dict]:
+    """One row per diagnosed run: the rule verdict from ``signal``, our loss verdict, agreement, Spearman."""
+    from ..probes.diagnosis import VERDICT_TEXT
+
+    if f"verdict_{signal}" not in arrays:
+        return []
+    diagnosed = [k for k, key in enumerate(arrays["run_keys"]) if f"{key}__gain" in arrays
+                 and np.asarray(arrays[f"{key}__gain"]).size >= MIN_EPOCHS]
+    return [{"study": str(arrays["run_studies"][k]), "run": str(arrays["run_labels"][k]),
+             "rules": VERDICT_TEXT[str(v)], "loss": VERDICT_TEXT[str(l)], "agree": bool(v == l), "rho": float(r),
+             "why": str(why)}
+            for k, v, l, r, why in zip(diagnosed, arrays[f"verdict_{signal}"], arrays["verdict_loss"],
+                                       arrays[f"spearman_{signal}_val_loss"], arrays[f"verdict_{signal}_reason"])]

@@ -295,3 +295,10 @@ EXPERIMENT = Experiment(
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name
+
+
+def model_rows(arrays: dict) -> list[dict]:
+    """One row per listed torchvision model: published top-5 error and whether its weights were here."""
+    missing = {str(n) for n in arrays["imagenet_missing"]}
+    return [{"model": str(n), "top5": float(e), "here": str(n) not in missing}
+            for n, e in zip(arrays["models_all"], arrays["published_top5_error_all"])]

@@ -93,7 +93,12 @@ class AlphaRecorder:
         return [str(n) for n in frame["name"]], np.asarray(frame["alpha"], dtype=float)
 
     def __call__(self, epoch: int, model: nn.Module) -> None:
-        layers, alphas = self.measure(model)
+        import numpy as np
+
+        if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+            layers, alphas = self.measure(model)
+        else:  # a diverged network: no spectrum to fit
+            layers, alphas = self.layers, np.full(max(len(self.layers), 1), np.nan)
         self.epochs.append(int(epoch))
         self.layers = layers
         self.alphas.append(alphas)
