@@ -18,18 +18,13 @@ from fractions import Fraction
 
 import numpy as np
 import torch
-from scipy.stats import spearmanr
 
 from ..controls import compare_to_controls, control_metrics
-from ..data import IMAGE_DATASETS, DatasetUnavailable, load_cifar10, load_image_dataset
+from ..data import IMAGE_DATASETS, DatasetUnavailable
 from ..models import NIN, WideLeNet
 from ..models.lenet_wide import CifarLeNet
-from ..probes.diagnosis import MIN_EPOCHS, diagnose_losses, diagnose_max_gain, jitter
-from ..probes.epoch_metrics import AlphaRecorder, HeldOutRecorder, weightwatcher_available
-from ..probes.max_gain import MaxGainMonitor, impulse_image
-from ..runtime import set_seed
-from ..training import train_classifier
-from ..transforms import to_symmetric
+from ..probes.diagnosis import diagnose_runs, jitter
+from ..probes.epoch_metrics import Split, load_split, train_with_curves, weightwatcher_available
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 HARD_DATASETS = ("cifar10",) + IMAGE_DATASETS
@@ -73,17 +68,6 @@ class Config(BaseConfig):
 
 
 @dataclass(frozen=True)
-class Split:
-    """Images in the symmetric scaling (32x32, on the device) and the data set they came from."""
-
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_val: torch.Tensor
-    y_val: torch.Tensor
-    source: object  # the loaded ImageSplit (name, split_note, data_source)
-
-
-@dataclass(frozen=True)
 class Run:
     """One training run: its study, labels, network factory (of the data set name), rate and length."""
 
@@ -105,46 +89,9 @@ def _key(text: str) -> str:
     return text.replace("/", "-").replace(".", "p")
 
 
-def load_split(name, device, allow_test_split=False, train_limit=None, val_limit=None) -> Split:
-    """The data set ``name``; the official test images serve as validation set, as in the paper."""
-    data = load_cifar10() if name == "cifar10" else load_image_dataset(name, allow_test_split=allow_test_split)
-    return Split(to_symmetric(data.train_images[:train_limit]).to(device), data.train_labels[:train_limit].to(device),
-                 to_symmetric(data.test_images[:val_limit]).to(device), data.test_labels[:val_limit].to(device), data)
-
-
 def lenet_for(dataset: str, channels: int, width: float = 1.0) -> torch.nn.Module:
     """The paper's LeNet for ``dataset``: :class:`CifarLeNet` on CIFAR-10 (§IV-B), else the MNIST one (§IV-A)."""
     return CifarLeNet(width, in_channels=channels) if dataset == "cifar10" else WideLeNet(width, in_channels=channels)
-
-
-def train_seeded(model_seed: int, build, split: Split, *, epochs, lr, batch_size=100, optimizer="sgd",
-                 shuffle_labels=False, alpha=False, progress=False, desc="training") -> dict[str, np.ndarray]:
-    """Build a network under ``torch.manual_seed(model_seed)``, train it with the same seed for the data
-    order, and return its per-epoch curves (Maximum Gain in dB, losses, errors, alpha when asked).
-
-    ``epochs=0`` returns the untrained network's Maximum Gain only (``{"gain": [g0]}``).
-    A thin local stand-in for ``sigcnn.training.train_seeded`` (being unified).
-    """
-    torch.manual_seed(model_seed)
-    model = build().to(split.x_train.device)
-    monitor = MaxGainMonitor(to_symmetric(impulse_image(32, channels=split.x_train.shape[1]).unsqueeze(0)))
-    if epochs == 0:
-        return {"gain": np.array([float(monitor.measure(model).mean())])}
-    generator = set_seed(model_seed)
-    y = split.y_train
-    if shuffle_labels:
-        y = y[torch.randperm(y.numel(), generator=torch.Generator().manual_seed(model_seed)).to(y.device)]
-    held_out = HeldOutRecorder(split.x_val, split.y_val)
-    callbacks = [monitor, held_out] + ([AlphaRecorder()] if alpha else [])
-    log = train_classifier(model, split.x_train, y, epochs=epochs, batch_size=batch_size, lr=lr,
-                           generator=generator, optimizer=optimizer, progress=progress, desc=desc, callbacks=callbacks)
-    curves = {"gain": np.array(monitor.gains), "train_loss": np.array(log.loss),
-              "train_error": 1.0 - np.array(log.accuracy), "val_loss": np.array(held_out.loss),
-              "val_error": np.array(held_out.error)}
-    if alpha:
-        curves["alpha"] = np.array(callbacks[-1].mean_alpha)
-        curves["alpha_layers"] = np.array(callbacks[-1].layers)
-    return curves
 
 
 def _runs(config: Config) -> list[Run]:
@@ -189,47 +136,6 @@ def _load(config: Config, roles: set[str], device) -> tuple[dict[str, Split], li
     return loaded, notes
 
 
-def _spearman(x, y) -> float:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if x.size < 3 or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))) or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return float("nan")
-    return float(spearmanr(x, y).statistic)
-
-
-def _diagnose(runs: list[Run], curves: list[dict], metrics: dict, arrays: dict, signal: str, prefix: str) -> None:
-    """Section IV-C1 verdicts from each ``signal`` curve, our loss verdicts, agreement and Spearman.
-
-    What counts as high variability for a learning-rate verdict is set, as the paper advises, by
-    trialling several rates: the reference is the smoothest finite curve of the same study.
-    """
-    reference = {}
-    for run, c in zip(runs, curves):
-        if signal in c and c[signal].size >= MIN_EPOCHS and np.all(np.isfinite(c[signal])):
-            reference[run.study] = min(reference.get(run.study, np.inf), float(np.median(jitter(c[signal]))))
-    by_signal, by_loss, reasons, rhos = [], [], [], []
-    for run, c in zip(runs, curves):
-        if signal not in c or c[signal].size < MIN_EPOCHS:
-            continue
-        if np.all(np.isfinite(c[signal])) and np.all(np.isfinite(c["val_loss"])):
-            diag = diagnose_max_gain(c[signal], reference_jitter_db=reference.get(run.study))
-            verdict, reason, loss = diag.verdict, diag.reason, diagnose_losses(c["train_loss"], c["val_loss"])
-        else:
-            verdict, reason, loss = "lr_too_high", "non-finite values: training diverged", "lr_too_high"
-        by_signal.append(verdict), by_loss.append(loss), reasons.append(reason)
-        rhos.append(_spearman(c[signal], c["val_loss"]))
-        key = f"{run.study}__{_key(run.key)}"
-        metrics[f"{key}__{prefix}agrees_with_loss"] = verdict == loss
-        metrics[f"{key}__spearman_{signal}_val_loss"] = rhos[-1]
-    metrics[f"{prefix}diagnosed_runs"] = len(by_signal)
-    finite = [r for r in rhos if np.isfinite(r)]
-    metrics[f"{prefix}diagnosis_agreement"] = float(np.mean(np.array(by_signal) == np.array(by_loss))) if by_signal else float("nan")
-    metrics[f"{signal}_val_loss_spearman_median"] = float(np.median(finite)) if finite else float("nan")
-    if by_signal:
-        arrays.update({f"verdict_{signal}": np.array(by_signal), f"verdict_{signal}_reason": np.array(reasons),
-                       f"spearman_{signal}_val_loss": np.array(rhos)})
-        arrays.setdefault("verdict_loss", np.array(by_loss))
-
-
 def _controlled(metrics: dict, metric: str, trained, controls, label: str) -> None:
     """``metric`` = mean of ``trained``; with ``controls``, the spread and the outside-controls test."""
     trained = [t for t in trained if np.isfinite(t)]
@@ -247,9 +153,9 @@ def _controls(config: Config, runs: list[Run], data: dict[str, Split], base: int
     seeds = [config.seed + base + 100 * i for i in range(config.control_seeds)]  # seed 0 is the sweep's run
     kw = dict(epochs=run.epochs, lr=run.lr, batch_size=config.batch_size, optimizer=config.optimizer)
     trained = [arrays[f"mnist_lr__{_key(run.key)}__gain"]] + [
-        train_seeded(s, build, split, progress=ctx.progress, desc=f"seed {s}", **kw)["gain"] for s in seeds[1:]]
-    untrained = [train_seeded(s, build, split, epochs=0, lr=run.lr)["gain"][0] for s in seeds]
-    shuffled = [train_seeded(s, build, split, shuffle_labels=True, progress=ctx.progress, desc=f"shuffled {s}", **kw)
+        train_with_curves(s, build, split, progress=ctx.progress, desc=f"seed {s}", **kw)["gain"] for s in seeds[1:]]
+    untrained = [train_with_curves(s, build, split, epochs=0, lr=run.lr)["gain"][0] for s in seeds]
+    shuffled = [train_with_curves(s, build, split, shuffle_labels=True, progress=ctx.progress, desc=f"shuffled {s}", **kw)
                 for s in seeds] if config.shuffled_control else []
     arrays.update(control_seeds=np.array(seeds), base_trained_gain=np.stack(trained),
                   base_untrained_gain=np.array(untrained))
@@ -278,7 +184,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     curves = []
     for k, run in enumerate(runs):
         split = data[run.role]
-        c = train_seeded(config.seed + k, lambda: run.build(split.source.name, split.x_train.shape[1]), split,
+        c = train_with_curves(config.seed + k, lambda: run.build(split.source.name, split.x_train.shape[1]), split,
                          epochs=run.epochs, lr=run.lr, batch_size=config.batch_size, optimizer=config.optimizer,
                          alpha=alpha, progress=ctx.progress, desc=f"{run.study}: {run.label}")
         key = f"{run.study}__{_key(run.key)}"
@@ -290,9 +196,10 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         curves.append(c)
     arrays.update(run_labels=np.array([r.label for r in runs]), run_studies=np.array([r.study for r in runs]),
                   run_keys=np.array([f"{r.study}__{_key(r.key)}" for r in runs]))
-    _diagnose(runs, curves, metrics, arrays, "gain", "")
-    if alpha:
-        _diagnose(runs, curves, metrics, arrays, "alpha", "alpha_")
+    for signal, prefix in (("gain", ""), ("alpha", "alpha_")) if alpha else (("gain", ""),):
+        diagnosis = diagnose_runs(arrays["run_keys"], arrays["run_studies"], curves, signal)
+        metrics.update(diagnosis.metrics(prefix))
+        arrays.update(diagnosis.arrays())
     base = next((k for k, r in enumerate(runs) if r.study == "mnist_lr" and r.lr == config.mnist_lr), None)
     if base is not None:
         gain = curves[base]["gain"]
@@ -415,17 +322,3 @@ EXPERIMENT = Experiment(
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name
 
-
-def agreement_rows(arrays: dict, signal: str = "gain") -> list[dict]:
-    """One row per diagnosed run: the rule verdict from ``signal``, our loss verdict, agreement, Spearman."""
-    from ..probes.diagnosis import VERDICT_TEXT
-
-    if f"verdict_{signal}" not in arrays:
-        return []
-    diagnosed = [k for k, key in enumerate(arrays["run_keys"]) if f"{key}__gain" in arrays
-                 and np.asarray(arrays[f"{key}__gain"]).size >= MIN_EPOCHS]
-    return [{"study": str(arrays["run_studies"][k]), "run": str(arrays["run_labels"][k]),
-             "rules": VERDICT_TEXT[str(v)], "loss": VERDICT_TEXT[str(l)], "agree": bool(v == l), "rho": float(r),
-             "why": str(why)}
-            for k, v, l, r, why in zip(diagnosed, arrays[f"verdict_{signal}"], arrays["verdict_loss"],
-                                       arrays[f"spearman_{signal}_val_loss"], arrays[f"verdict_{signal}_reason"])]

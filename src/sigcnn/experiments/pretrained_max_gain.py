@@ -14,16 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import torch
 
 from ..data import IMAGE_DATASETS, is_offline
 from ..models import NIN, LeNet5, WideLeNet
-from ..probes.max_gain import impulse_image, maximum_gain
+from ..probes.diagnosis import spearman
+from ..probes.epoch_metrics import Split, load_split, train_with_curves
+from ..probes.max_gain import (cached_weights_path, imagenet_impulse, maximum_gain, published_top5_error,  # noqa: F401
+                               weights_of, weights_status)
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
-from .max_gain_training import Split, _controlled, _spearman, load_split, train_seeded
+from .max_gain_training import _controlled
 
 TORCHVISION_MODELS = (
     "alexnet", "vgg11", "vgg16", "vgg19", "vgg16_bn", "googlenet", "inception_v3", "resnet18", "resnet50",
@@ -74,47 +76,7 @@ class Points:
     error: list = field(default_factory=list)
 
     def spearman(self) -> float:
-        return _spearman(self.gain_db, self.error)
-
-
-def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1"):
-    """The torchvision weights enum member of ``model_name`` (e.g. ``ResNet50_Weights.IMAGENET1K_V1``)."""
-    import torchvision
-
-    try:
-        return torchvision.models.get_model_weights(model_name)[weights_name]
-    except (KeyError, ValueError) as exc:
-        raise ValueError(f"torchvision has no {weights_name} weights for {model_name!r}") from exc
-
-
-def cached_weights_path(weights) -> Path:
-    """Where ``torch.hub`` keeps the file of ``weights`` (whether or not it is there)."""
-    return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(weights.url).path).name
-
-
-def published_top5_error(weights) -> float:
-    """Top-5 error (%) on the ImageNet-1K validation set as published in the weights' metadata."""
-    return 100.0 - float(weights.meta["_metrics"]["ImageNet-1K"]["acc@5"])
-
-
-def weights_status(model_names, weights_name: str = "IMAGENET1K_V1") -> dict[str, bool]:
-    """``{model: weights file present in the torch hub cache}``, without downloading anything."""
-    return {name: cached_weights_path(weights_of(name, weights_name)).exists() for name in model_names}
-
-
-def imagenet_impulse(weights, device) -> tuple[torch.Tensor, np.ndarray]:
-    """The impulse image (255 in every channel at the centre) in the weights' input normalisation.
-
-    Returns the normalised ``(3, S, S)`` image and ``20 log10(dx/du)`` per channel (dB), the
-    offset that converts a gain per normalised unit into a gain per pixel unit (0-255).
-    """
-    preset = weights.transforms()
-    size = int(preset.crop_size[0])
-    mean = torch.tensor(preset.mean).view(3, 1, 1)
-    std = torch.tensor(preset.std).view(3, 1, 1)
-    u = impulse_image(size, channels=3).to(torch.float32)
-    x = (u / 255.0 - mean) / std
-    return x.to(device), 20.0 * np.log10(1.0 / (255.0 * std.view(3).double().numpy()))
+        return spearman(self.gain_db, self.error)
 
 
 def _measure_imagenet(config: Config, device, progress: bool) -> tuple[Points, list[str], np.ndarray]:
@@ -153,7 +115,7 @@ def _imagenet_untrained(config: Config, names: list[str], seed: int, device) -> 
         gains.append(float((maximum_gain(torchvision.models.get_model(name, weights=None).to(device), image)
                             + offset).mean()))
         errors.append(published_top5_error(weights))
-    return _spearman(gains, errors)
+    return spearman(gains, errors)
 
 
 def _own_model(name: str):
@@ -168,14 +130,9 @@ def _measure_own(config: Config, split: Split, seed_offset: int, progress: bool,
     epochs = config.own_epochs if epochs is None else epochs
     for k, name in enumerate(config.own_models):
         seed = config.seed + k + seed_offset
-        c = train_seeded(seed, lambda name=name: _own_model(name), split, epochs=epochs, lr=config.own_lr,
+        c = train_with_curves(seed, lambda name=name: _own_model(name), split, epochs=epochs, lr=config.own_lr,
                          batch_size=config.batch_size, optimizer="adam", shuffle_labels=shuffle, progress=progress,
                          desc=name)
-        if epochs == 0:  # untrained: gain at initialisation, error on the test images
-            from ..probes.epoch_metrics import HeldOutRecorder
-            torch.manual_seed(seed)
-            c["val_error"] = np.array([HeldOutRecorder(split.x_val, split.y_val).measure(
-                _own_model(name).to(split.x_val.device))[1]])
         points.names += [name] * c["gain"].size
         points.epochs += list(range(1 if epochs else 0, c["gain"].size + (1 if epochs else 0)))
         points.gain_db += list(c["gain"] + PIXEL_SCALE_OWN_DB)
@@ -210,7 +167,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["own_points"] = len(first.gain_db)
     metrics["own_spearman_gain_vs_error_seed0"] = first.spearman()
     last = np.r_[np.array(first.names[1:]) != np.array(first.names[:-1]), True]
-    metrics["own_spearman_gain_vs_error_final_epochs"] = _spearman(np.array(first.gain_db)[last],
+    metrics["own_spearman_gain_vs_error_final_epochs"] = spearman(np.array(first.gain_db)[last],
                                                                    np.array(first.error)[last])
     controls = [p.spearman() for p in untrained] + [p.spearman() for p in shuffled]
     label = "untrained" + (" and shuffled labels" if shuffled else "")

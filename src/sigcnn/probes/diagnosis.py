@@ -166,3 +166,86 @@ def diagnose_losses(train_loss, val_loss, divergence: float = 0.1, overfit: floa
     if va[-k] - va[-1] > still_falling * (va.max() - va.min()):
         return "keep_training"
     return "converged"
+
+
+def spearman(x, y) -> float:
+    """Spearman rank correlation; NaN for fewer than 3 points, a non-finite value or a constant input."""
+    from scipy.stats import spearmanr
+
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if x.size < 3 or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))) or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float(spearmanr(x, y).statistic)
+
+
+@dataclass
+class RunsDiagnosis:
+    """The rule verdicts read from one signal (``"gain"`` or ``"alpha"``) of several runs, beside ours from the losses."""
+
+    signal: str
+    keys: list[str]
+    verdicts: list[str]
+    loss_verdicts: list[str]
+    reasons: list[str]
+    spearman: list[float]
+
+    @property
+    def agreement(self) -> float:
+        """Fraction of runs where the rules and our loss rule give the same verdict (NaN without runs)."""
+        return float(np.mean(np.array(self.verdicts) == np.array(self.loss_verdicts))) if self.keys else float("nan")
+
+    def metrics(self, prefix: str = "") -> dict:
+        finite = [r for r in self.spearman if np.isfinite(r)]
+        out = {f"{prefix}diagnosed_runs": len(self.keys), f"{prefix}diagnosis_agreement": self.agreement,
+               f"{self.signal}_val_loss_spearman_median": float(np.median(finite)) if finite else float("nan")}
+        for key, v, l, r in zip(self.keys, self.verdicts, self.loss_verdicts, self.spearman):
+            out[f"{key}__{prefix}agrees_with_loss"] = v == l
+            out[f"{key}__spearman_{self.signal}_val_loss"] = r
+        return out
+
+    def arrays(self) -> dict:
+        if not self.keys:
+            return {}
+        s = self.signal
+        return {f"verdict_{s}": np.array(self.verdicts), f"verdict_{s}_reason": np.array(self.reasons),
+                f"spearman_{s}_val_loss": np.array(self.spearman), f"verdict_{s}_keys": np.array(self.keys),
+                "verdict_loss": np.array(self.loss_verdicts)}
+
+
+def diagnose_runs(keys, studies, curves: list[dict], signal: str = "gain") -> RunsDiagnosis:
+    """Read ``curves[k][signal]`` of every run with the rules and its losses with :func:`diagnose_losses`.
+
+    What counts as high variability for a learning-rate verdict is set, as the paper advises, by
+    trialling several rates: the reference is the smoothest finite curve of the same study.
+    A run with non-finite values diverged: both readings say ``"lr_too_high"``.
+    """
+    ok = [signal in c and c[signal].size >= MIN_EPOCHS for c in curves]
+    reference: dict = {}
+    for study, c, good in zip(studies, curves, ok):
+        if good and np.all(np.isfinite(c[signal])):
+            reference[study] = min(reference.get(study, np.inf), float(np.median(jitter(c[signal]))))
+    out = RunsDiagnosis(signal, [], [], [], [], [])
+    for key, study, c, good in zip(keys, studies, curves, ok):
+        if not good:
+            continue
+        if np.all(np.isfinite(c[signal])) and np.all(np.isfinite(c["val_loss"])):
+            diag = diagnose_max_gain(c[signal], reference_jitter_db=reference.get(study))
+            verdict, reason, loss = diag.verdict, diag.reason, diagnose_losses(c["train_loss"], c["val_loss"])
+        else:
+            verdict, reason, loss = "lr_too_high", "non-finite values: training diverged", "lr_too_high"
+        for field_, value in zip(("keys", "verdicts", "loss_verdicts", "reasons", "spearman"),
+                                 (key, verdict, loss, reason, spearman(c[signal], c["val_loss"]))):
+            getattr(out, field_).append(value)
+    return out
+
+
+def agreement_rows(arrays: dict, signal: str = "gain") -> list[dict]:
+    """Rows for the agreement table of a result's ``arrays``: run, both verdicts, agreement, Spearman, reason."""
+    if f"verdict_{signal}" not in arrays:
+        return []
+    label = dict(zip(map(str, arrays["run_keys"]), zip(map(str, arrays["run_studies"]), map(str, arrays["run_labels"]))))
+    return [{"study": label[str(k)][0], "run": label[str(k)][1], "rules": VERDICT_TEXT[str(v)],
+             "loss": VERDICT_TEXT[str(l)], "agree": bool(v == l), "rho": float(r), "why": str(why)}
+            for k, v, l, r, why in zip(arrays[f"verdict_{signal}_keys"], arrays[f"verdict_{signal}"],
+                                       arrays["verdict_loss"], arrays[f"spearman_{signal}_val_loss"],
+                                       arrays[f"verdict_{signal}_reason"])]
