@@ -64,7 +64,7 @@ def test_median_front_end_removes_an_isolated_impulse():
 
 
 def test_network_input_matches_training_scaling():
-    from sigcnn.transforms import to_symmetric
+    from sigcnn.data.transforms import to_symmetric
 
     u8 = torch.randint(0, 256, (3, 28, 28), dtype=torch.uint8)
     via_unit = common.network_input(common.framed_unit_images(u8))

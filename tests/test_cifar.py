@@ -65,7 +65,8 @@ def test_max_gain_training_on_colour_images(fake_cifar_root):
     config = max_gain_training.make_config("ci", studies=("hard_lr",), hard_factors=(1.0,), hard_epochs=2,
                                            train_limit=100, val_limit=40)
     result = max_gain_training.run(config)
-    assert result.metrics["hard_dataset_used"] == "cifar10"
+    assert result.metrics["hard_is_cifar10"]
+    assert any("CifarLeNet" in note for note in result.provenance["notes"])
     assert result.arrays["hard_lr__x1__gain"].shape == (2,)
     assert not any("stands in" in note for note in result.provenance["notes"])
 
@@ -75,7 +76,7 @@ def test_fallback_is_recorded(empty_data_root, real_data_root, monkeypatch):
     config = max_gain_training.make_config("ci", studies=("hard_lr",), hard_factors=(1.0,), hard_epochs=1,
                                            train_limit=100, val_limit=40)
     result = max_gain_training.run(config)
-    assert result.metrics["hard_dataset_used"] == "fashion-mnist"
+    assert not result.metrics["hard_is_cifar10"]
     assert any("stands in" in note and "cifar10" in note for note in result.provenance["notes"])
     with pytest.raises(DatasetUnavailable):
         max_gain_training.run(replace(config, hard_fallback=None))

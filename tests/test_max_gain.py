@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from sigcnn.diagnosis import diagnose_losses, diagnose_max_gain, jitter
+from sigcnn.probes.diagnosis import diagnose_losses, diagnose_max_gain, jitter
 from sigcnn.models import NIN, LeNet5, WideLeNet
 from sigcnn.probes.max_gain import (MaxGainMonitor, classifier_data_derivative, impulse_image, maximum_gain,
                                     winning_class_projection)
@@ -128,35 +128,80 @@ def test_models_shapes_and_errors():
         NIN((4, 4))
 
 
-def test_jitter_is_zero_on_straight_lines():
+def test_jitter_is_the_second_difference_by_a_loop(rng):
+    g = rng.standard_normal(9)
+    loop = [abs(g[t + 1] - 2 * g[t] + g[t - 1]) for t in range(1, 8)]
+    assert np.allclose(jitter(g), loop, atol=1e-12, rtol=0)
     assert np.max(jitter(np.linspace(-30, -10, 12))) < 1e-12
 
 
-def test_diagnosis_rules_on_shaped_curves():
-    t = np.arange(20.0)
-    rng = np.random.default_rng(0)
+T = np.arange(20.0)
+
+
+@pytest.fixture
+def rng():
+    """A fresh seeded generator per test."""
+    return np.random.default_rng(7)
+
+
+@pytest.fixture
+def shapes(rng):
+    """Synthetic Maximum Gain curves (dB), one per shape named in section IV-C1, and shapes that match none."""
     small = 0.02 * rng.standard_normal(20)
-    converged = -30 + 20 * (1 - np.exp(-t / 3)) + small
-    rising = -30 + 1.0 * t + small
-    noisy = -20 + 3.0 * rng.standard_normal(20)
-    overfit = converged.copy()
-    overfit[13:] += 2.0 * rng.standard_normal(7)
-    assert diagnose_max_gain(converged).verdict == "converged"
-    assert diagnose_max_gain(rising).verdict == "keep_training"
-    assert diagnose_max_gain(noisy).verdict == "lr_too_high"
-    assert diagnose_max_gain(overfit).verdict == "overfitting"
-    # the same noisy curve is not "too high" when trial rates show this much jitter is normal
-    ref = float(np.median(jitter(noisy)))
+    noise = rng.standard_normal(20)
+    converged = -30 + 20 * (1 - np.exp(-T / 3)) + small
+    flat = -20 + small
+    return {
+        "converged": converged,                                   # rise followed by smooth flattening
+        "rising": -30 + 1.0 * T + small,                          # smooth gradual rise across all epochs
+        "noisy": -20 + 3.0 * noise,                               # high variability across all epochs
+        "overfit": np.r_[flat[:12], flat[12:] + 2.0 * noise[12:]],  # smooth, flat, then high variability
+        # shapes that must NOT get the verdicts above:
+        "falling": -10 - 1.0 * T + small,                         # smooth fall: none of the four
+        "flat_then_rise": np.r_[flat[:13], -20 + 2.0 * (T[13:] - 12)] + small,  # rises only late
+        "noisy_then_smooth": np.r_[-20 + 3.0 * noise[:10], np.full(10, -20.0) + small[10:]],
+        "flat_then_smooth_rise": np.r_[flat[:10], -20 + 0.5 * (T[10:] - 9)] + small,
+    }
+
+
+@pytest.mark.parametrize("shape, verdict", [("converged", "converged"), ("rising", "keep_training"),
+                                            ("noisy", "lr_too_high"), ("overfit", "overfitting"),
+                                            ("falling", "no_rule")])
+def test_each_rule_matches_its_shape(shapes, shape, verdict):
+    assert diagnose_max_gain(shapes[shape]).verdict == verdict
+
+
+def test_rules_check_the_whole_shape(shapes):
+    # A rise confined to the last third is not a "gradual rise across all epochs" (the old rule looked
+    # only at the last third and called it keep_training).
+    assert diagnose_max_gain(shapes["flat_then_rise"]).verdict != "keep_training"
+    # Variability in the first half only is not "high variability across all epochs".
+    assert diagnose_max_gain(shapes["noisy_then_smooth"]).verdict != "lr_too_high"
+    # A smooth late rise after a plateau is not "followed by high variability".
+    assert diagnose_max_gain(shapes["flat_then_smooth_rise"]).verdict != "overfitting"
+    # A converged curve is not still rising.
+    assert diagnose_max_gain(shapes["converged"]).verdict != "keep_training"
+
+
+def test_high_variability_is_relative_to_trial_rates(shapes):
+    noisy = shapes["noisy"]
+    ref = float(np.median(jitter(noisy)))  # trial rates that are all this jagged: not "high" for this setup
     assert diagnose_max_gain(noisy, reference_jitter_db=ref).verdict != "lr_too_high"
+    assert diagnose_max_gain(noisy, reference_jitter_db=0.01).verdict == "lr_too_high"
+
+
+def test_overfitting_split_is_found_where_the_variability_starts(shapes):
+    reason = diagnose_max_gain(shapes["overfit"]).reason
+    assert "up to epoch 12" in reason
 
 
 def test_diagnosis_rejects_bad_curves():
-    with pytest.raises(ValueError, match="at least 5"):
-        diagnose_max_gain([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="at least 6"):
+        diagnose_max_gain([1.0, 2.0, 3.0, 4.0, 5.0])
     with pytest.raises(ValueError, match="NaN"):
-        diagnose_max_gain([1.0, 2.0, np.nan, 3.0, 4.0])
+        diagnose_max_gain([1.0, 2.0, np.nan, 3.0, 4.0, 5.0])
     with pytest.raises(ValueError, match="1-D"):
-        diagnose_max_gain(np.zeros((5, 2)))
+        diagnose_max_gain(np.zeros((6, 2)))
 
 
 def test_loss_verdicts():
@@ -169,4 +214,26 @@ def test_loss_verdicts():
     assert diagnose_losses(falling, val) == "overfitting"
     assert diagnose_losses(np.r_[falling[:5], falling[:5][::-1] * 3], falling) == "lr_too_high"
     with pytest.raises(ValueError, match="epochs"):
-        diagnose_losses(falling, falling[:6])
+        diagnose_losses(falling, falling[:7])
+
+
+def test_cifar_lenet_has_the_papers_layer_counts_and_shapes():
+    from collections import Counter
+
+    from sigcnn.models.lenet_wide import CifarLeNet
+
+    model = CifarLeNet()
+    counts = Counter(type(m).__name__ for m in model.modules())
+    # section IV-B: four conv, two average pool, two max pool, four ReLU, one fully connected
+    assert (counts["Conv2d"], counts["AvgPool2d"], counts["MaxPool2d"], counts["ReLU"], counts["Linear"]) == (4, 2, 2, 4, 1)
+    x = torch.randn(2, 3, 32, 32)
+    sizes = []
+    for layer in model.features:
+        x = layer(x)
+        if isinstance(layer, (torch.nn.MaxPool2d, torch.nn.AvgPool2d)):
+            sizes.append(x.shape[-1])
+    assert sizes == [16, 8, 4, 2]
+    assert model(torch.randn(2, 3, 32, 32)).shape == (2, 10)
+    assert CifarLeNet(0.25).features[0].out_channels == 8
+    with pytest.raises(ValueError, match="32, 32"):
+        model(torch.randn(1, 3, 28, 28))

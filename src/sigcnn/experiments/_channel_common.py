@@ -19,7 +19,7 @@ from ..models import LeNet5
 from ..runtime import set_seed
 from ..signals import stable_noise as sn
 from ..training import accuracy, train_classifier
-from ..transforms import pad_images
+from ..data.transforms import pad_images
 from ._base import BaseConfig
 from ._recos_common import TrainingSpec, load_data, trained_lenet
 

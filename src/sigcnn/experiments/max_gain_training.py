@@ -1,65 +1,41 @@
 """Stamatescu & McDonnell, section IV and Figs. 8-13: Maximum Gain as a training diagnostic.
 
 Every training run records, after each epoch, the Maximum Gain of the network for the impulse
-image (:class:`~sigcnn.probes.max_gain.MaxGainMonitor`) beside the training and validation
-loss and error. Studies: a learning-rate sweep of LeNet on MNIST (Figs. 8-9); the same on a
-harder data set (CIFAR-10 when it is under the data root, else Fashion-MNIST) (Figs. 10-11);
+image beside the training and validation loss and error (and, when the optional weightwatcher
+is installed, its power-law exponent alpha). Studies: a learning-rate sweep of LeNet on MNIST
+(Figs. 8-9); the same on a harder data set with the paper's CIFAR network (Figs. 10-11);
 Network-in-Network against LeNet (Fig. 12); LeNet with x1/4 and x4 filters (Fig. 13). The
-section IV-C1 rules are applied to every gain curve and compared with the verdict of the
-validation loss.
+section IV-C1 rules read each gain curve; our loss rule reads the losses; the two are compared.
+Controls: the base MNIST network untrained (same initialisation seeds) and, from ``laptop``
+scale, trained on shuffled labels.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import torch
-from scipy.stats import spearmanr
 
-from ..data import IMAGE_DATASETS, DatasetUnavailable, load_cifar10, load_image_dataset
-from ..diagnosis import MIN_EPOCHS, diagnose_losses, diagnose_max_gain, jitter
+from ..controls import compare_to_controls, control_metrics
+from ..data import IMAGE_DATASETS, DatasetUnavailable
 from ..models import NIN, WideLeNet
-from ..probes.epoch_metrics import HeldOutRecorder
-from ..probes.max_gain import MaxGainMonitor, impulse_image
-from ..provenance import Stopwatch, make_provenance
-from ..results import Result
-from ..runtime import resolve_device, set_seed
-from ..training import train_classifier
-from ..data.transforms import to_symmetric
-from ._config import scale_and_overrides, scaled_config
+from ..models.lenet_wide import CifarLeNet
+from ..probes.diagnosis import diagnose_runs, jitter
+from ..probes.epoch_metrics import Split, load_split, train_with_curves, weightwatcher_available
+from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
-NAME = "max-gain-training"
-ORDER = 31
-TITLE = "Maximum Gain during training (learning rate, architecture, width)"
-PAPER = "stamatescu2018spectral"
-REPRODUCES = "Stamatescu & McDonnell §IV, Figs. 8-13"
-DATASETS = IMAGE_DATASETS
 HARD_DATASETS = ("cifar10",) + IMAGE_DATASETS
 STUDIES = ("mnist_lr", "hard_lr", "architecture", "width")
-
-REPORT_ROWS = [
-    {"reproduces": "S&M §IV-A (Fig. 8-9)", "quantity": "Maximum Gain rise over training, LeNet on MNIST at lr 0.001 (dB)",
-     "paper": "rises, then flat (no number)", "metric": "mnist_base_gain_rise_text"},
-    {"reproduces": "S&M §IV-A (Fig. 8)", "quantity": "gain jitter at the highest lr / at lr 0.001 (median absolute 2nd difference)",
-     "paper": "> 1 (no number)", "metric": "mnist_jitter_ratio_text"},
-    {"reproduces": "S&M §IV-A (Fig. 9)", "quantity": "validation error after the last epoch, lr 0.001",
-     "paper": "no number (read from Fig. 9)", "metric": "mnist_base_final_val_error", "format": "percent"},
-    {"reproduces": "S&M §IV-C1", "quantity": "runs where the Maximum-Gain rules agree with the validation-loss verdict",
-     "paper": "agree (no number)", "metric": "diagnosis_agreement", "format": "percent"},
-    {"reproduces": "beyond the paper", "quantity": "median Spearman correlation of Maximum Gain with validation loss across epochs",
-     "paper": "negative expected (no number)", "metric": "gain_val_loss_spearman_text"},
-]
+CURVES = ("gain", "train_loss", "train_error", "val_loss", "val_error")
 
 
 @dataclass(frozen=True)
-class Config:
-    """Settings of one run; :func:`make_config` gives the ones of each scale."""
+class Config(BaseConfig):
+    """Settings of one run; the scale table gives the ones of each scale."""
 
-    scale: str
-    seed: int = 0
-    device: str = "auto"
     dataset: str = "mnist"
     hard_dataset: str = "cifar10"
     hard_fallback: str | None = "fashion-mnist"  # used when CIFAR-10 is absent (offline)
@@ -79,29 +55,29 @@ class Config:
     train_limit: int | None = None
     val_limit: int | None = None
     allow_test_split: bool = False
+    control_seeds: int = 3
+    shuffled_control: bool = True
+    weightwatcher: bool = True  # alpha per epoch when the optional package is installed
+
+    def __post_init__(self):
+        bad = sorted(set(self.studies) - set(STUDIES))
+        if bad:
+            raise ValueError(f"unknown studies {bad}: choose from {', '.join(STUDIES)}")
+        if self.control_seeds < 1:
+            raise ValueError(f"control_seeds must be >= 1, got {self.control_seeds}")
 
 
-_SCALES = {
-    "ci": dict(studies=("mnist_lr", "hard_lr"), mnist_factors=(0.1, 1.0, 4.0), mnist_epochs=6,
-               hard_factors=(1.0, 4.0), hard_epochs=6, train_limit=600, val_limit=500,
-               allow_test_split=True),
-    "laptop": dict(mnist_epochs=10, hard_epochs=15, arch_epochs=10, train_limit=10000,
-                   nin_channels=(32, 48, 48), allow_test_split=False),
-    "full": dict(),
-}
+@dataclass(frozen=True)
+class Run:
+    """One training run: its study, labels, network factory (of the data set name), rate and length."""
 
-
-def make_config(scale: str | None = None, **overrides) -> Config:
-    """The configuration of a scale profile, with optional overrides (``seed=1``, ``dataset=...``)."""
-    scale, overrides = scale_and_overrides(scale, overrides)
-    for key, allowed in (("dataset", DATASETS), ("hard_dataset", HARD_DATASETS)):
-        if key in overrides and overrides[key] not in allowed:
-            raise ValueError(f"max-gain-training needs {'a 28x28 grey' if key == 'dataset' else 'an'} image set "
-                             f"for {key}: choose one of {', '.join(allowed)}")
-    bad = set(overrides.get("studies", ())) - set(STUDIES)
-    if bad:
-        raise ValueError(f"unknown studies {sorted(bad)}: choose from {', '.join(STUDIES)}")
-    return scaled_config(Config, _SCALES, scale, overrides)
+    study: str
+    label: str
+    key: str
+    build: Callable[[str, int], torch.nn.Module]
+    lr: float
+    epochs: int
+    role: str  # "main" or "hard"
 
 
 def factor_label(factor: float) -> str:
@@ -113,220 +89,236 @@ def _key(text: str) -> str:
     return text.replace("/", "-").replace(".", "p")
 
 
-def load_split(name, device, allow_test_split=False, train_limit=None, val_limit=None):
-    """``(x_train, y_train, x_val, y_val, ImageSplit)``: images in the symmetric scaling, 32x32, on ``device``.
-
-    The official test images serve as validation set, as in the paper; ``*_limit`` keep the first images.
-    """
-    data = load_cifar10() if name == "cifar10" else load_image_dataset(name, allow_test_split=allow_test_split)
-    x_tr, y_tr = data.train_images[:train_limit], data.train_labels[:train_limit]
-    x_va, y_va = data.test_images[:val_limit], data.test_labels[:val_limit]
-    return (to_symmetric(x_tr).to(device), y_tr.to(device), to_symmetric(x_va).to(device), y_va.to(device),
-            data)
+def lenet_for(dataset: str, channels: int, width: float = 1.0) -> torch.nn.Module:
+    """The paper's LeNet for ``dataset``: :class:`CifarLeNet` on CIFAR-10 (§IV-B), else the MNIST one (§IV-A)."""
+    return CifarLeNet(width, in_channels=channels) if dataset == "cifar10" else WideLeNet(width, in_channels=channels)
 
 
-def train_with_monitor(model, data, *, epochs, lr, seed, batch_size=100, optimizer="sgd", progress=False,
-                       desc="training"):
-    """Train ``model`` on ``data = (x_train, y_train, x_val, y_val)`` and return its per-epoch curves:
-    Maximum Gain (dB) of the impulse image, training and validation loss and error."""
-    x_tr, y_tr, x_va, y_va = data
-    generator = set_seed(seed)
-    monitor = MaxGainMonitor(to_symmetric(impulse_image(32, channels=x_tr.shape[1]).unsqueeze(0)))
-    held_out = HeldOutRecorder(x_va, y_va)
-    log = train_classifier(model, x_tr, y_tr, epochs=epochs, batch_size=batch_size, lr=lr,
-                           generator=generator, optimizer=optimizer, progress=progress, desc=desc,
-                           callbacks=[monitor, held_out])
-    return {
-        "gain": np.array(monitor.gains),
-        "train_loss": np.array(log.loss),
-        "train_error": 1.0 - np.array(log.accuracy),
-        "val_loss": np.array(held_out.loss),
-        "val_error": np.array(held_out.error),
-    }
-
-
-def _runs(config: Config):
-    """(study, label, key, model factory, lr, epochs, dataset role) for every training run of ``config``."""
+def _runs(config: Config) -> list[Run]:
+    """Every training run of ``config`` (the order fixes the seeds: run k uses ``seed + k``)."""
     runs = []
-    if "mnist_lr" in config.studies:
-        for f in config.mnist_factors:
-            runs.append(("mnist_lr", f"LeNet, lr x{factor_label(f)}", f"x{factor_label(f)}", lambda c: WideLeNet(1.0, in_channels=c),
-                         config.mnist_lr * f, config.mnist_epochs, "main"))
-    if "hard_lr" in config.studies:
-        for f in config.hard_factors:
-            runs.append(("hard_lr", f"LeNet, lr x{factor_label(f)}", f"x{factor_label(f)}", lambda c: WideLeNet(1.0, in_channels=c),
-                         config.hard_lr * f, config.hard_epochs, "hard"))
+    for study, base, factors, epochs, role in (("mnist_lr", config.mnist_lr, config.mnist_factors, config.mnist_epochs, "main"),
+                                               ("hard_lr", config.hard_lr, config.hard_factors, config.hard_epochs, "hard")):
+        if study in config.studies:
+            runs += [Run(study, f"LeNet, lr x{factor_label(f)}", f"x{factor_label(f)}", lenet_for, base * f, epochs, role)
+                     for f in factors]
     if "architecture" in config.studies:
-        runs.append(("architecture", "LeNet", "lenet", lambda c: WideLeNet(1.0, in_channels=c), config.arch_lr, config.arch_epochs,
-                     "hard"))
-        runs.append(("architecture", "NIN", "nin", lambda c: NIN(config.nin_channels, in_channels=c), config.arch_lr,
-                     config.arch_epochs, "hard"))
+        runs.append(Run("architecture", "LeNet", "lenet", lenet_for, config.arch_lr, config.arch_epochs, "hard"))
+        runs.append(Run("architecture", "NIN", "nin", lambda d, c: NIN(config.nin_channels, in_channels=c),
+                        config.arch_lr, config.arch_epochs, "hard"))
     if "width" in config.studies:
-        for w in config.widths:
-            runs.append(("width", f"LeNet, filters x{factor_label(w)}", f"w{factor_label(w)}", lambda c, w=w: WideLeNet(w, in_channels=c),
-                         config.arch_lr, config.arch_epochs, "hard"))
+        runs += [Run("width", f"LeNet, filters x{factor_label(w)}", f"w{factor_label(w)}",
+                     lambda d, c, w=w: lenet_for(d, c, w), config.arch_lr, config.arch_epochs, "hard")
+                 for w in config.widths]
     return runs
 
 
-def run(config: Config, progress: bool = False) -> Result:
-    """Run the experiment and return its :class:`~sigcnn.results.Result`."""
-    device = resolve_device(config.device)
-    with Stopwatch() as clock:
-        runs = _runs(config)
-        needed = {role for *_, role in runs}
-        loaded = {}
-        fallback_note = None
-        for role, name in (("main", config.dataset), ("hard", config.hard_dataset)):
-            if role not in needed:
-                continue
-            try:
-                loaded[role] = load_split(name, device, config.allow_test_split, config.train_limit,
-                                          config.val_limit)
-            except DatasetUnavailable as exc:
-                if role != "hard" or not config.hard_fallback:
-                    raise
-                fallback_note = (f"The paper's harder data set {name} is not available ({exc}); "
-                                 f"{config.hard_fallback} stands in for it, with the same LeNet as for MNIST.")
-                loaded[role] = load_split(config.hard_fallback, device, config.allow_test_split,
-                                          config.train_limit, config.val_limit)
-        metrics: dict = {"runs": len(runs)}
-        if "hard" in loaded:
-            metrics["hard_dataset_used"] = loaded["hard"][4].name
-        arrays: dict = {}
-        labels, studies, keys, all_curves = [], [], [], []
-        for k, (study, label, short, factory, lr, epochs, role) in enumerate(runs):
-            torch.manual_seed(config.seed + k)
-            model = factory(loaded[role][0].shape[1]).to(device)
-            curves = train_with_monitor(model, loaded[role][:4], epochs=epochs, lr=lr, seed=config.seed + k,
-                                        batch_size=config.batch_size, optimizer=config.optimizer,
-                                        progress=progress, desc=f"{study}: {label}")
-            key = f"{study}__{_key(short)}"
-            for name, values in curves.items():
-                arrays[f"{key}__{name}"] = values
-            labels.append(label)
-            studies.append(study)
-            keys.append(key)
-            all_curves.append(curves)
-            metrics[f"{key}__lr"] = lr
-            metrics[f"{key}__final_val_error"] = float(curves["val_error"][-1])
-        arrays["run_labels"] = np.array(labels)
-        arrays["run_studies"] = np.array(studies)
-        arrays["run_keys"] = np.array(keys)
-        _diagnose_all(studies, keys, all_curves, metrics, arrays)
-        _summaries(config, metrics, arrays)
-        _report_texts(metrics)
-        sources = {role: value[4] for role, value in loaded.items()}
-    notes = [f"{role} data: {src.split_note}" for role, src in sources.items()]
-    if fallback_note:
-        notes.append(fallback_note)
+def _load(config: Config, roles: set[str], device) -> tuple[dict[str, Split], list[str]]:
+    """The data of each role; the harder set falls back (with a note) when CIFAR-10 is absent."""
+    loaded, notes = {}, []
+    for role, name in (("main", config.dataset), ("hard", config.hard_dataset)):
+        if role not in roles:
+            continue
+        try:
+            loaded[role] = load_split(name, device, config.allow_test_split, config.train_limit, config.val_limit)
+        except DatasetUnavailable as exc:
+            if role != "hard" or not config.hard_fallback:
+                raise
+            notes.append(f"The paper's harder data set {name} is not available ({exc}); {config.hard_fallback} "
+                         "stands in for it, with the 3-convolution MNIST LeNet (the paper's CIFAR network, "
+                         "CifarLeNet, runs only on CIFAR-10).")
+            loaded[role] = load_split(config.hard_fallback, device, config.allow_test_split, config.train_limit,
+                                      config.val_limit)
+    if "hard" in loaded and loaded["hard"].source.name == "cifar10":
+        notes.append("Harder set: CIFAR-10 with the paper's CIFAR network as we read §IV-B (CifarLeNet: four "
+                     "convolutions 5x5/5x5/5x5/3x3 with 32/32/64/64 filters, two max and two average pools, four "
+                     "ReLU, one fully-connected layer; sizes ours).")
+    return loaded, notes
+
+
+def _controlled(metrics: dict, metric: str, trained, controls, label: str) -> None:
+    """``metric`` = mean of ``trained``; with ``controls``, the spread and the outside-controls test."""
+    trained = [t for t in trained if np.isfinite(t)]
+    controls = [c for c in controls if np.isfinite(c)]
+    if trained and controls:
+        metrics.update(control_metrics(metric, compare_to_controls(trained, controls, label)))
+    else:
+        metrics[metric] = float(np.mean(trained)) if trained else float("nan")
+
+
+def _controls(config: Config, runs: list[Run], data: dict[str, Split], base: int, ctx: RunContext, metrics, arrays):
+    """The base MNIST run over ``control_seeds`` seeds, untrained and (optionally) on shuffled labels."""
+    run, split = runs[base], data["main"]
+    build = lambda: run.build(split.source.name, split.x_train.shape[1])  # noqa: E731
+    seeds = [config.seed + base + 100 * i for i in range(config.control_seeds)]  # seed 0 is the sweep's run
+    kw = dict(epochs=run.epochs, lr=run.lr, batch_size=config.batch_size, optimizer=config.optimizer)
+    trained = [arrays[f"mnist_lr__{_key(run.key)}__gain"]] + [
+        train_with_curves(s, build, split, progress=ctx.progress, desc=f"seed {s}", **kw)["gain"] for s in seeds[1:]]
+    untrained = [train_with_curves(s, build, split, epochs=0, lr=run.lr)["gain"][0] for s in seeds]
+    shuffled = [train_with_curves(s, build, split, shuffle_labels=True, progress=ctx.progress, desc=f"shuffled {s}", **kw)
+                for s in seeds] if config.shuffled_control else []
+    arrays.update(control_seeds=np.array(seeds), base_trained_gain=np.stack(trained),
+                  base_untrained_gain=np.array(untrained))
+    if shuffled:
+        for name in CURVES:
+            arrays[f"base_shuffled_{name}"] = np.stack([c[name] for c in shuffled])
+    finals = [g[-1] for g in trained]
+    _controlled(metrics, "mnist_base_final_gain_db", finals, untrained, "untrained")
+    _controlled(metrics, "mnist_base_final_gain_db_vs_shuffled", finals, [c["gain"][-1] for c in shuffled],
+                "shuffled labels")
+    _controlled(metrics, "mnist_base_gain_rise_db", [g[-1] - g[0] for g in trained],
+                [c["gain"][-1] - c["gain"][0] for c in shuffled], "shuffled labels")
+    metrics["control_seed_count"] = len(seeds)
+    metrics["mnist_base_gain_rise_seed0_db"] = float(trained[0][-1] - trained[0][0])
+
+
+def measure(config: Config, ctx: RunContext) -> Measured:
+    """Train every run with the monitors, diagnose the curves, measure the controls."""
+    runs = _runs(config)
+    data, notes = _load(config, {r.role for r in runs}, ctx.device)
+    alpha = config.weightwatcher and weightwatcher_available()
+    metrics: dict = {"runs": len(runs), "weightwatcher_used": alpha}
+    if "hard" in data:
+        metrics["hard_is_cifar10"] = data["hard"].source.name == "cifar10"
+    arrays: dict = {}
+    curves = []
+    for k, run in enumerate(runs):
+        split = data[run.role]
+        c = train_with_curves(config.seed + k, lambda: run.build(split.source.name, split.x_train.shape[1]), split,
+                         epochs=run.epochs, lr=run.lr, batch_size=config.batch_size, optimizer=config.optimizer,
+                         alpha=alpha, progress=ctx.progress, desc=f"{run.study}: {run.label}")
+        key = f"{run.study}__{_key(run.key)}"
+        arrays.update({f"{key}__{name}": values for name, values in c.items() if name != "alpha_layers"})
+        if "alpha_layers" in c:
+            arrays["alpha_layers"] = c["alpha_layers"]
+        metrics[f"{key}__lr"] = run.lr
+        metrics[f"{key}__final_val_error"] = float(c["val_error"][-1])
+        curves.append(c)
+    arrays.update(run_labels=np.array([r.label for r in runs]), run_studies=np.array([r.study for r in runs]),
+                  run_keys=np.array([f"{r.study}__{_key(r.key)}" for r in runs]))
+    for signal, prefix in (("gain", ""), ("alpha", "alpha_")) if alpha else (("gain", ""),):
+        diagnosis = diagnose_runs(arrays["run_keys"], arrays["run_studies"], curves, signal)
+        metrics.update(diagnosis.metrics(prefix))
+        arrays.update(diagnosis.arrays())
+    base = next((k for k, r in enumerate(runs) if r.study == "mnist_lr" and r.lr == config.mnist_lr), None)
+    if base is not None:
+        gain = curves[base]["gain"]
+        metrics["mnist_base_final_val_error"] = float(curves[base]["val_error"][-1])
+        high = next(c["gain"] for r, c in zip(runs, curves)
+                    if r.study == "mnist_lr" and r.lr == config.mnist_lr * max(config.mnist_factors))
+        base_jitter = float(np.median(jitter(gain)))
+        metrics["mnist_jitter_ratio_high_vs_base"] = (float(np.median(jitter(high))) / base_jitter
+                                                      if base_jitter > 0 else float("inf"))
+        _controls(config, runs, data, base, ctx, metrics, arrays)
+        notes.append(f"Controls: the base MNIST run (lr {config.mnist_lr:g}) over {config.control_seeds} seeds, "
+                     "the same networks untrained (same initialisation seeds)"
+                     + (" and trained on shuffled labels." if config.shuffled_control
+                        else "; shuffled labels are trained only from the laptop scale (notebook budget)."))
+    notes += [f"{role} data: {s.source.split_note}" for role, s in data.items()]
+    if alpha:
+        notes.append("weightwatcher alpha (mean over the layers it analyses: "
+                     + ", ".join(map(str, arrays.get("alpha_layers", []))) + ") after every epoch of every run.")
+    elif config.weightwatcher:
+        notes.append("weightwatcher is not installed (pip install 'sigcnn[weightwatcher]'): no alpha curves.")
     if config.train_limit is not None or config.val_limit is not None:
         notes.append(f"{config.scale} scale: at most {config.train_limit} training and {config.val_limit} "
                      f"validation images per data set; {config.mnist_epochs} / {config.hard_epochs} epochs; "
                      f"studies {', '.join(config.studies)}.")
-    data_source = "; ".join(src.data_source for src in sources.values())
-    provenance = make_provenance(config, device, data_source, clock.seconds, notes)
-    return Result(NAME, config.scale, metrics, arrays, provenance)
-
-
-def _diagnose_all(studies, keys, all_curves, metrics, arrays) -> None:
-    """Section IV-C1 verdicts from each gain curve and from its losses, and their agreement.
-
-    As the paper advises, what counts as high variability for a learning-rate verdict is set
-    by trialling several rates: the reference is the smoothest finite curve of the same study.
-    """
-    reference = {}
-    for study, curves in zip(studies, all_curves):
-        if curves["gain"].size >= MIN_EPOCHS and np.all(np.isfinite(curves["gain"])):
-            j = float(np.median(jitter(curves["gain"])))
-            reference[study] = min(reference.get(study, np.inf), j)
-    by_gain, by_loss, reasons, rhos = [], [], [], []
-    for study, key, curves in zip(studies, keys, all_curves):
-        if curves["gain"].size < MIN_EPOCHS:
-            continue
-        if np.all(np.isfinite(curves["gain"])) and np.all(np.isfinite(curves["val_loss"])):
-            diag = diagnose_max_gain(curves["gain"], reference_jitter_db=reference.get(study))
-            verdict, reason = diag.verdict, diag.reason
-            loss_verdict = diagnose_losses(curves["train_loss"], curves["val_loss"])
-            rho = float(spearmanr(curves["gain"], curves["val_loss"]).statistic)
-        else:
-            verdict, reason, loss_verdict, rho = "lr_too_high", "non-finite values: training diverged", \
-                "lr_too_high", float("nan")
-        by_gain.append(verdict)
-        by_loss.append(loss_verdict)
-        reasons.append(reason)
-        rhos.append(rho)
-        metrics[f"{key}__verdict_gain"] = verdict
-        metrics[f"{key}__verdict_loss"] = loss_verdict
-        metrics[f"{key}__spearman_gain_val_loss"] = rho
-    metrics["diagnosed_runs"] = len(by_gain)
-    if not by_gain:
-        metrics["diagnosis_agreement"] = float("nan")
-        metrics["gain_val_loss_spearman_median"] = float("nan")
-        return
-    arrays["verdict_gain"] = np.array(by_gain)
-    arrays["verdict_loss"] = np.array(by_loss)
-    arrays["verdict_reason"] = np.array(reasons)
-    arrays["spearman_gain_val_loss"] = np.array(rhos)
-    metrics["diagnosis_agreement"] = float(np.mean(np.array(by_gain) == np.array(by_loss)))
-    finite = [r for r in rhos if np.isfinite(r)]
-    metrics["gain_val_loss_spearman_median"] = float(np.median(finite)) if finite else float("nan")
-
-
-def _summaries(config: Config, metrics: dict, arrays: dict) -> None:
-    """Headline numbers of the MNIST sweep (the report rows)."""
-    base = f"mnist_lr__x{_key(factor_label(1.0))}"
-    if f"{base}__gain" not in arrays:
-        for name in ("mnist_base_gain_rise_db", "mnist_jitter_ratio_high_vs_base", "mnist_base_final_val_error"):
-            metrics[name] = float("nan")
-        return
-    gain = arrays[f"{base}__gain"]
-    metrics["mnist_base_gain_rise_db"] = float(gain[-1] - gain[0])
-    metrics["mnist_base_final_val_error"] = float(arrays[f"{base}__val_error"][-1])
-    high = f"mnist_lr__x{_key(factor_label(max(config.mnist_factors)))}__gain"
-    base_jitter = float(np.median(jitter(gain)))
-    high_jitter = float(np.median(jitter(arrays[high])))
-    metrics["mnist_jitter_ratio_high_vs_base"] = high_jitter / base_jitter if base_jitter > 0 else float("inf")
-
-
-def _report_texts(metrics: dict) -> None:
-    """Report-table texts with units (the report shows plain floats in [0, 1] as percentages)."""
-    rise, ratio = metrics["mnist_base_gain_rise_db"], metrics["mnist_jitter_ratio_high_vs_base"]
-    rho = metrics["gain_val_loss_spearman_median"]
-    metrics["mnist_base_gain_rise_text"] = f"{rise:+.2f} dB" if np.isfinite(rise) else "not run"
-    metrics["mnist_jitter_ratio_text"] = f"{ratio:.2f}x" if np.isfinite(ratio) else "not run"
-    metrics["gain_val_loss_spearman_text"] = f"{rho:+.2f}" if np.isfinite(rho) else "not run"
+    return Measured(metrics, arrays, "; ".join(s.source.data_source for s in data.values()), notes)
 
 
 def findings(metrics: dict) -> list[str]:
     """Plain-language verdicts on the paper's section IV claims, from the measured ``metrics``."""
     out = []
-    rise = metrics.get("mnist_base_gain_rise_db")
-    if rise is not None and np.isfinite(rise):
-        out.append(
-            f"At the base learning rate the Maximum Gain of LeNet on MNIST changes by {rise:+.1f} dB "
-            "from the first to the last epoch: " + ("it rises as the network learns, as the paper reports."
-                                                     if rise > 0 else "it does NOT rise, unlike the paper's Fig. 8."))
+    final = metrics.get("mnist_base_final_gain_db")
+    if final is not None and np.isfinite(final):
+        lo, hi = metrics.get("mnist_base_final_gain_db_control_min"), metrics.get("mnist_base_final_gain_db_control_max")
+        rise = metrics["mnist_base_gain_rise_db"]
+        text = (f"At the base learning rate the Maximum Gain of LeNet on MNIST changes by {rise:+.1f} dB from the "
+                f"first to the last epoch (mean of {metrics['control_seed_count']} seeds) and ends at "
+                f"{final:.1f} dB")
+        if lo is not None:
+            outside = metrics["mnist_base_final_gain_db_outside_controls"]
+            text += (f"; the same networks untrained have {lo:.1f} to {hi:.1f} dB. "
+                     + ("Training moved the gain outside that spread, "
+                        + ("upwards, as the paper reports." if final > hi else "but downwards, unlike the paper.")
+                        if outside else "The trained gain is inside the untrained spread: at this scale the "
+                                        "gain has not moved away from its value at initialisation."))
+        out.append(text)
+        lo_s = metrics.get("mnist_base_gain_rise_db_control_min")
+        if lo_s is not None:
+            out.append(f"Trained on shuffled labels, the same networks' gain changes by {lo_s:+.1f} to "
+                       f"{metrics['mnist_base_gain_rise_db_control_max']:+.1f} dB: the rise with true labels is "
+                       + ("outside that spread, so it comes with learning the labels."
+                          if metrics["mnist_base_gain_rise_db_outside_controls"] else
+                          "inside it, so the rise does not show that the network learned the task."))
     ratio = metrics.get("mnist_jitter_ratio_high_vs_base")
     if ratio is not None and np.isfinite(ratio):
-        out.append(
-            f"The largest learning rate makes the gain curve {ratio:.1f} times as jagged as at 0.001 "
-            "(median absolute second difference): "
-            + ("higher learning rates give more variable curves, as in Fig. 8." if ratio > 1.5 else
-               "no clear increase of variability with the learning rate at this scale."))
+        out.append(f"The largest learning rate makes the gain curve {ratio:.1f} times as jagged as at 0.001 "
+                   "(median absolute second difference): "
+                   + ("higher learning rates give more variable curves, as in Fig. 8." if ratio > 1.5 else
+                      "no clear increase of variability with the learning rate at this scale."))
     agree = metrics.get("diagnosis_agreement")
     if agree is not None and np.isfinite(agree):
         n = metrics.get("diagnosed_runs", 0)
-        out.append(
-            f"The section IV-C1 rules, read from the gain curve alone, agree with the validation-loss verdict on "
-            f"{round(agree * n)} of {n} runs ({100 * agree:.0f} %). "
-            + ("That supports using Maximum Gain as a stand-in for the validation loss." if agree >= 0.75 else
-               "That is not enough to replace the validation loss: the gain curve and the loss curves often "
-               "tell different stories."))
+        out.append(f"The section IV-C1 rules, read from the gain curve alone, agree with our validation-loss verdict "
+                   f"on {round(agree * n)} of {n} runs ({100 * agree:.0f} %). "
+                   + ("That supports using Maximum Gain as a stand-in for the validation loss." if agree >= 0.75 else
+                      "That is not enough to replace the validation loss: the gain curve and the loss curves often "
+                      "tell different stories."))
     rho = metrics.get("gain_val_loss_spearman_median")
     if rho is not None and np.isfinite(rho):
-        out.append(
-            f"Across epochs, Maximum Gain and validation loss have a median Spearman correlation of {rho:+.2f}: "
-            + ("strongly negative, so a rising gain tracks a falling validation loss." if rho <= -0.5 else
-               "weakly negative: the gain tracks the validation loss only loosely." if rho < 0 else
-               "not negative, so the gain does not track the validation loss here."))
+        out.append(f"Across epochs, Maximum Gain and validation loss have a median Spearman correlation of {rho:+.2f}: "
+                   + ("strongly negative, so a rising gain tracks a falling validation loss." if rho <= -0.5 else
+                      "weakly negative: the gain tracks the validation loss only loosely." if rho < 0 else
+                      "not negative, so the gain does not track the validation loss here."))
+    a_rho, a_agree = metrics.get("alpha_val_loss_spearman_median"), metrics.get("alpha_diagnosis_agreement")
+    if a_rho is not None and np.isfinite(a_rho):
+        out.append(f"weightwatcher's alpha on the same checkpoints (our comparison, not the paper's): median Spearman "
+                   f"correlation with validation loss {a_rho:+.2f} (gain: {rho:+.2f}); the four rules read from the "
+                   f"alpha curve agree with our loss verdict on {100 * a_agree:.0f} % of the runs "
+                   f"(gain: {100 * agree:.0f} %).")
     return out
+
+
+EXPERIMENT = Experiment(
+    name="max-gain-training",
+    title="Maximum Gain during training (learning rate, architecture, width)",
+    paper="stamatescu2018spectral",
+    reproduces="Stamatescu & McDonnell §IV, Figs. 8-13",
+    config=Config,
+    scales={
+        "ci": dict(studies=("mnist_lr", "hard_lr"), mnist_factors=(0.1, 1.0, 4.0), mnist_epochs=6,
+                   hard_factors=(1.0, 4.0), hard_epochs=6, train_limit=600, val_limit=500, allow_test_split=True,
+                   shuffled_control=False),
+        "laptop": dict(mnist_epochs=10, hard_epochs=15, arch_epochs=10, train_limit=10000,
+                       nin_channels=(32, 48, 48), allow_test_split=False),
+        "full": dict(),
+    },
+    measure=measure,
+    notebook="notebooks/max_gain_training",
+    datasets=IMAGE_DATASETS,
+    choices={"hard_dataset": HARD_DATASETS},
+    report_rows=(
+        ReportRow("S&M §IV-A (Fig. 8)", "Maximum Gain after training, LeNet on MNIST at lr 0.001 (mean of 3 seeds)",
+                  "mnist_base_final_gain_db", "rises, then flat (no number)", source="derived", format="db",
+                  control="untrained, 3 seeds", figure="fig-max-gain-mnist"),
+        ReportRow("S&M §IV-A (Fig. 8)", "Maximum Gain rise from the first to the last epoch, lr 0.001 (mean of 3 seeds)",
+                  "mnist_base_gain_rise_db", "rises (no number)", source="derived", format="db",
+                  control="shuffled labels, 3 seeds"),
+        ReportRow("S&M §IV-A (Fig. 8)", "gain jitter at the highest lr / at lr 0.001 (median absolute 2nd difference)",
+                  "mnist_jitter_ratio_high_vs_base", "> 1 (no number)", source="derived"),
+        ReportRow("S&M §IV-A (Fig. 9)", "validation error after the last epoch, lr 0.001", "mnist_base_final_val_error",
+                  "no number (read from Fig. 9)", source="ours", format="percent"),
+        ReportRow("S&M §IV-C1", "runs where the Maximum-Gain rules agree with our validation-loss verdict",
+                  "diagnosis_agreement", "agree (no number)", source="derived", format="percent"),
+        ReportRow("beyond the paper", "median Spearman correlation of Maximum Gain with validation loss across epochs",
+                  "gain_val_loss_spearman_median", "negative expected (no number)", source="ours"),
+        ReportRow("beyond the paper", "median Spearman correlation of weightwatcher alpha with validation loss",
+                  "alpha_val_loss_spearman_median", "no number", source="ours"),
+    ),
+    findings=findings,
+)
+make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
+NAME = EXPERIMENT.name
+

@@ -170,3 +170,46 @@ def gain_vs_error(gains_db, errors, labels, title: str, xlabel: str = "Maximum G
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
+
+
+def alpha_curves(arrays: dict, study: str, title: str):
+    """weightwatcher's mean power-law exponent alpha per epoch beside Maximum Gain, one colour per run."""
+    runs = [(str(label), str(key)) for label, key, s in
+            zip(arrays["run_labels"], arrays["run_keys"], arrays["run_studies"]) if s == study]
+    if not runs or f"{runs[0][1]}__alpha" not in arrays:
+        raise ValueError(f"the result has no alpha curves for study {study!r} (is weightwatcher installed?)")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for i, (label, key) in enumerate(runs):
+        epochs = np.arange(1, len(arrays[f"{key}__gain"]) + 1)
+        axes[0].plot(epochs, arrays[f"{key}__gain"], "o-", color=f"C{i}", ms=3, label=label)
+        axes[1].plot(epochs, arrays[f"{key}__alpha"], "o-", color=f"C{i}", ms=3, label=label)
+    axes[0].set_ylabel("Maximum Gain (dB)")
+    axes[1].set_ylabel("mean power-law exponent α (no unit)")
+    for ax in axes:
+        ax.set_xlabel("epoch")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def control_curves(arrays: dict, title: str):
+    """The base run's Maximum Gain over seeds beside its controls: untrained (epoch 0) and shuffled labels."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    trained = np.asarray(arrays["base_trained_gain"], dtype=float)
+    untrained = np.asarray(arrays["base_untrained_gain"], dtype=float)
+    epochs = np.arange(1, trained.shape[1] + 1)
+    for k, (g0, curve) in enumerate(zip(untrained, trained)):
+        ax.plot(np.r_[0, epochs], np.r_[g0, curve], "o-", color="C0", ms=3, label="true labels" if k == 0 else None)
+    ax.plot(np.zeros_like(untrained), untrained, "s", color="k", ms=6, label="untrained (same seeds)")
+    if "base_shuffled_gain" in arrays:
+        for k, (g0, curve) in enumerate(zip(untrained, arrays["base_shuffled_gain"])):
+            ax.plot(np.r_[0, epochs], np.r_[g0, curve], "o--", color="C3", ms=3,
+                    label="shuffled labels" if k == 0 else None)
+    ax.axhspan(untrained.min(), untrained.max(), color="0.85", zorder=0, label="untrained spread")
+    ax.set_xlabel("epoch (0 = initialisation)")
+    ax.set_ylabel("Maximum Gain (dB)")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
@@ -44,3 +46,125 @@ class HeldOutRecorder:
         self.epochs.append(int(epoch))
         self.loss.append(loss)
         self.error.append(error)
+
+
+def weightwatcher_available() -> bool:
+    """``True`` when the optional ``weightwatcher`` package (extra ``[weightwatcher]``) imports."""
+    try:
+        import weightwatcher  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class AlphaRecorder:
+    """Record weightwatcher's power-law exponent alpha of every layer after each epoch (a callback).
+
+    ``weightwatcher.WeightWatcher(model).analyze()`` fits a power law to the empirical spectral
+    density of each layer's weight matrices (Martin & Mahoney); it reads the weights only, so the
+    training run is unchanged. ``alphas`` holds one array per call (one alpha per analysed layer,
+    named in ``layers``); ``mean_alpha`` their mean, the summary weightwatcher reports.
+
+    Raises
+    ------
+    ImportError
+        When weightwatcher is not installed (``pip install sigcnn[weightwatcher]``).
+    """
+
+    def __init__(self):
+        import logging
+
+        import weightwatcher  # noqa: F401  (fails early, with the package's own message)
+
+        logging.getLogger("weightwatcher").setLevel(logging.ERROR)
+        self.epochs: list[int] = []
+        self.layers: list[str] = []
+        self.alphas: list = []
+        self.mean_alpha: list[float] = []
+
+    def measure(self, model: nn.Module):
+        """``(layer names, alpha per layer)`` of ``model`` now (nothing is recorded)."""
+        import contextlib
+        import io
+        import warnings
+
+        import numpy as np
+        import weightwatcher
+
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas deprecation warnings from inside weightwatcher
+            frame = weightwatcher.WeightWatcher(model=model).analyze()
+        return [str(n) for n in frame["name"]], np.asarray(frame["alpha"], dtype=float)
+
+    def __call__(self, epoch: int, model: nn.Module) -> None:
+        import numpy as np
+
+        if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+            layers, alphas = self.measure(model)
+        else:  # a diverged network: no spectrum to fit
+            layers, alphas = self.layers, np.full(max(len(self.layers), 1), np.nan)
+        self.epochs.append(int(epoch))
+        self.layers = layers
+        self.alphas.append(alphas)
+        self.mean_alpha.append(float(alphas.mean()) if alphas.size else float("nan"))
+
+
+@dataclass(frozen=True)
+class Split:
+    """Images in the symmetric scaling (32x32, on the device) and the loaded data set they came from."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    source: object  # the ImageSplit (name, split_note, data_source)
+
+
+def load_split(name, device, allow_test_split=False, train_limit=None, val_limit=None) -> Split:
+    """The data set ``name``; its official test images serve as validation set (as in Stamatescu & McDonnell)."""
+    from ..data import load_cifar10, load_image_dataset
+    from ..data.transforms import to_symmetric
+
+    data = load_cifar10() if name == "cifar10" else load_image_dataset(name, allow_test_split=allow_test_split)
+    return Split(to_symmetric(data.train_images[:train_limit]).to(device), data.train_labels[:train_limit].to(device),
+                 to_symmetric(data.test_images[:val_limit]).to(device), data.test_labels[:val_limit].to(device), data)
+
+
+def train_with_curves(model_seed: int, build, split: Split, *, epochs, lr, batch_size=100, optimizer="sgd",
+                      shuffle_labels=False, alpha=False, progress=False, desc="training") -> dict:
+    """Build a network under ``torch.manual_seed(model_seed)``, train it (same seed for the data order)
+    and return its per-epoch curves: Maximum Gain (dB) of the impulse image, training and validation
+    loss and error, and weightwatcher's mean alpha when ``alpha``.
+
+    ``epochs=0`` returns the untrained network's Maximum Gain and validation error (one value each).
+    ``shuffle_labels`` permutes the training labels (seeded by ``model_seed``): the shuffled-label control.
+    A local stand-in for the ``sigcnn.training.train_seeded`` being unified.
+    """
+    import numpy as np
+
+    from ..runtime import set_seed
+    from ..training import train_classifier
+    from ..data.transforms import to_symmetric
+    from .max_gain import MaxGainMonitor, impulse_image
+
+    torch.manual_seed(model_seed)
+    model = build().to(split.x_train.device)
+    monitor = MaxGainMonitor(to_symmetric(impulse_image(32, channels=split.x_train.shape[1]).unsqueeze(0)))
+    held_out = HeldOutRecorder(split.x_val, split.y_val)
+    if epochs == 0:
+        return {"gain": np.array([float(monitor.measure(model).mean())]),
+                "val_error": np.array([held_out.measure(model)[1]])}
+    generator = set_seed(model_seed)
+    y = split.y_train
+    if shuffle_labels:
+        y = y[torch.randperm(y.numel(), generator=torch.Generator().manual_seed(model_seed)).to(y.device)]
+    callbacks = [monitor, held_out] + ([AlphaRecorder()] if alpha else [])
+    log = train_classifier(model, split.x_train, y, epochs=epochs, batch_size=batch_size, lr=lr,
+                           generator=generator, optimizer=optimizer, progress=progress, desc=desc, callbacks=callbacks)
+    curves = {"gain": np.array(monitor.gains), "train_loss": np.array(log.loss),
+              "train_error": 1.0 - np.array(log.accuracy), "val_loss": np.array(held_out.loss),
+              "val_error": np.array(held_out.error)}
+    if alpha:
+        curves["alpha"], curves["alpha_layers"] = np.array(callbacks[-1].mean_alpha), np.array(callbacks[-1].layers)
+    return curves

@@ -9,6 +9,9 @@ of that spectrum is the *Maximum Gain*. :class:`MaxGainMonitor` records it once 
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlparse
+
 import numpy as np
 import torch
 from torch import nn
@@ -201,3 +204,46 @@ class MaxGainMonitor:
         self.per_channel.append(gain)
         self.gains.append(float(gain.mean()))
         return self.gains[-1]
+
+
+# torchvision's pretrained ImageNet classifiers (section III-D): their weights, errors and impulse image
+
+
+def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1"):
+    """The torchvision weights enum member of ``model_name`` (e.g. ``ResNet50_Weights.IMAGENET1K_V1``)."""
+    import torchvision
+
+    try:
+        return torchvision.models.get_model_weights(model_name)[weights_name]
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"torchvision has no {weights_name} weights for {model_name!r}") from exc
+
+
+def cached_weights_path(weights) -> Path:
+    """Where ``torch.hub`` keeps the file of ``weights`` (whether or not it is there)."""
+    return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(weights.url).path).name
+
+
+def published_top5_error(weights) -> float:
+    """Top-5 error (%) on the ImageNet-1K validation set as published in the weights' metadata."""
+    return 100.0 - float(weights.meta["_metrics"]["ImageNet-1K"]["acc@5"])
+
+
+def weights_status(model_names, weights_name: str = "IMAGENET1K_V1") -> dict[str, bool]:
+    """``{model: weights file present in the torch hub cache}``, without downloading anything."""
+    return {name: cached_weights_path(weights_of(name, weights_name)).exists() for name in model_names}
+
+
+def imagenet_impulse(weights, device) -> tuple[torch.Tensor, np.ndarray]:
+    """The impulse image (255 in every channel at the centre) in the weights' input normalisation.
+
+    Returns the normalised ``(3, S, S)`` image and ``20 log10(dx/du)`` per channel (dB), the
+    offset that converts a gain per normalised unit into a gain per pixel unit (0-255).
+    """
+    preset = weights.transforms()
+    size = int(preset.crop_size[0])
+    mean = torch.tensor(preset.mean).view(3, 1, 1)
+    std = torch.tensor(preset.std).view(3, 1, 1)
+    u = impulse_image(size, channels=3).to(torch.float32)
+    x = (u / 255.0 - mean) / std
+    return x.to(device), 20.0 * np.log10(1.0 / (255.0 * std.view(3).double().numpy()))

@@ -134,3 +134,18 @@ def continuous_gaussian_transfer_db(fy, fx, sigma: float = 1.0) -> np.ndarray:
         raise ValueError(f"sigma must be positive, got {sigma}")
     f2 = np.asarray(fy, dtype=np.float64) ** 2 + np.asarray(fx, dtype=np.float64) ** 2
     return 20.0 * (-2.0 * np.pi ** 2 * sigma ** 2 * f2) / np.log(10.0)
+
+
+def dirichlet_db(f, n: int) -> np.ndarray:
+    """``|sum_{k=0}^{n-1} exp(-2 pi i f k)|`` in dB: the magnitude response of an ``n``-tap box of ones.
+
+    Equals ``|sin(pi f n) / sin(pi f)|`` (``n`` at ``f = 0``); the impulse image's derivative in the
+    toy CNN is the Gaussian convolved with a 7x7 box, whose response is ``D7(fy) D7(fx)``.
+    """
+    if n < 1:
+        raise ValueError(f"n must be a positive number of taps, got {n}")
+    f = np.asarray(f, dtype=np.float64)
+    num, den = np.sin(np.pi * f * n), np.sin(np.pi * f)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(np.abs(den) < 1e-12, float(n), num / den)
+    return 20.0 * np.log10(np.maximum(np.abs(ratio), DB_FLOOR))
