@@ -40,7 +40,7 @@ help:
 install:
 	@if [ "$(PYTHON)" = "$(CURDIR)/.venv/bin/python" ] && [ ! -x .venv/bin/python ]; then \
 		echo "no active Python environment: creating .venv"; python3 -m venv .venv; fi
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[book,test,dev]"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[book,test,dev,weightwatcher]"
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sigcnn)" >/dev/null
 
 lint: install

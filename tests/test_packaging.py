@@ -107,7 +107,7 @@ def test_environment_mirrors_pyproject():
 
 def test_extras_are_the_roles():
     extras = _project()["optional-dependencies"]
-    assert set(extras) == {"book", "test", "dev"}
+    assert set(extras) == {"book", "test", "dev", "weightwatcher"}
     names = {role: {_name(r) for r in reqs} for role, reqs in extras.items()}
     assert {
         "jupyter-book",
@@ -128,11 +128,12 @@ def test_runtime_is_what_the_library_imports():
     runtime = {_name(r) for r in _project()["dependencies"]}
     assert not runtime & TOOLS, f"tools listed as runtime dependencies: {sorted(runtime & TOOLS)}"
     imported = _third_party_imports()
-    book = {_name(r) for r in _project()["optional-dependencies"]["book"]}
+    extras = {_name(r) for reqs in _project()["optional-dependencies"].values() for r in reqs}
     eager_missing = sorted(d for d, eager in imported.items() if eager and d not in runtime)
     assert not eager_missing, f"imported when sigcnn is imported but not runtime dependencies: {eager_missing}"
     # Imports inside functions (IPython for display, ipywidgets for the widgets) may come from the book extra.
-    lazy_missing = sorted(d for d in imported if d not in runtime | book | {"ipython"})  # ipython: via ipykernel
+    # ipython and matplotlib-inline come with ipykernel, pillow with matplotlib.
+    lazy_missing = sorted(d for d in imported if d not in runtime | extras | {"ipython", "matplotlib-inline", "pillow"})
     assert not lazy_missing, f"imported on use but declared nowhere: {lazy_missing}"
     unused = sorted(runtime - set(imported) - set(RUNTIME_NOT_IMPORTED))
     assert not unused, f"runtime dependencies the library never imports (move them to an extra): {unused}"
@@ -147,8 +148,8 @@ def test_required_pins_present():
 
 def test_make_install_installs_every_role():
     makefile = (REPO / "Makefile").read_text()
-    assert re.search(r"pip install .*-e ['\"]?\.\[book,test,dev\]", makefile), (
-        "make install must install .[book,test,dev]"
+    assert re.search(r"pip install .*-e ['\"]?\.\[book,test,dev,weightwatcher\]", makefile), (
+        "make install must install .[book,test,dev,weightwatcher]"
     )
 
 
