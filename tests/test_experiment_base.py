@@ -147,3 +147,18 @@ def test_reference_column_and_stale_detector(tmp_path, monkeypatch):
     path.write_text(json.dumps(payload))
     assert reference.reference_value("recos-sphere", row.metric).stale
     assert "stale" in reference_cell("recos-sphere", row)
+
+
+def test_reference_keeps_arrays_only_under_a_megabyte(tmp_path):
+    import numpy as np
+
+    from sigcnn.reference import save_reference
+    from sigcnn.results import Result, load_result
+
+    rng = np.random.default_rng(0)
+    small = Result("toy", "laptop", {"a": 1.0}, {"x": np.arange(10)}, {})
+    big = Result("toy", "laptop", {"a": 2.0}, {"x": rng.standard_normal(400_000)}, {})  # ~3 MB, incompressible
+    assert load_result(save_reference(small, tmp_path)).arrays["x"].tolist() == list(range(10))
+    path = save_reference(big, tmp_path)
+    assert load_result(path).arrays == {} and load_result(path).metrics["a"] == 2.0
+    assert list(path.parent.glob("arrays*.npz")) == []

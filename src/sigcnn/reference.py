@@ -103,11 +103,12 @@ def save_reference(result: Result, out_dir: Path) -> Path:
 
     from .results import save_result
 
+    import json
+
     path = save_result(result, out_dir)
-    npz = path.with_name("arrays.npz")
-    if npz.exists() and npz.stat().st_size > MAX_ARRAYS_BYTES:
-        path = save_result(replace(result, arrays={}), out_dir)
-        npz.unlink(missing_ok=True)
+    arrays_file = json.loads(path.read_text()).get("arrays_file")
+    if arrays_file and path.with_name(arrays_file).stat().st_size > MAX_ARRAYS_BYTES:
+        path = save_result(replace(result, arrays={}), out_dir)  # also removes the arrays file it replaces
     return path
 
 
