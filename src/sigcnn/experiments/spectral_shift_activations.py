@@ -96,7 +96,8 @@ def findings(metrics: dict) -> list[str]:
         out.append(
             f"{LABELS[v]} (mean test accuracy {100 * accuracy_mean:.1f} %): correlation of ACDIFF and AADIFF "
             f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation')} Shape only: "
-            f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation_shape')} Activations raising the centroid: "
+            f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation_shape')} Lambda of Eq. 36: "
+            f"{base.claim_verdict(prefixed, 'lambda_eq36')} Activations raising the centroid: "
             f"{base.claim_verdict(prefixed, 'act_moves_up_fraction')}"
             + (" This network barely learned (accuracy below 30 %), so its verdict weighs little."
                if accuracy_mean < 0.3 else ""))
