@@ -83,7 +83,7 @@ def test_run_refuses_text_metrics():
 def test_report_line_shows_control_and_marks():
     result = _EXP.run(_EXP.make_config("ci"))
     lines = rows_for(result, _EXP)
-    assert lines[0].control == "untrained, 3 seeds: 0.1 … 0.2" and lines[0].verdict == "outside controls"
+    assert lines[0].control == "untrained, 3 seeds: 0.1 … 0.2" and lines[0].verdict == "above controls"
     assert lines[1].paper == "— ⁿ" and lines[1].ours == "1"
 
 

@@ -71,8 +71,11 @@ def _control_cells(row: ReportRow, metrics: dict) -> tuple[str, str]:
     if lo is None or hi is None:
         return f"{row.control}: not measured", ""
     spread = f"{row.control}: {format_value(lo, row.format)} … {format_value(hi, row.format)}"
-    outside = metrics.get(f"{row.metric}_outside_controls")
-    verdict = "outside controls" if outside else "within controls"
+    value = metrics.get(row.metric)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        verdict = "above controls" if value > hi else "below controls" if value < lo else "within controls"
+    else:
+        verdict = "outside controls" if metrics.get(f"{row.metric}_outside_controls") else "within controls"
     return spread, verdict
 
 
