@@ -53,8 +53,11 @@ OMP_VARIABLES = (
 
 def worker(steps: int, via_sigcnn: bool) -> None:
     """Train LeNet-5 for ``steps`` steps and print the wall time of the steps (after a warm-up)."""
+    if not via_sigcnn:
+        import torch  # (loads OpenMP before sigcnn could set anything: torch's default)
     if via_sigcnn:
         import sigcnn  # noqa: F401  (applies the library's thread setting before torch loads)
+    wait_policy = os.environ.get("OMP_WAIT_POLICY", "-")  # what OpenMP read when torch loaded
     import torch
 
     from sigcnn.models.lenet import LeNet5
@@ -77,7 +80,7 @@ def worker(steps: int, via_sigcnn: bool) -> None:
     for _ in range(steps):
         step()
     seconds = time.perf_counter() - start
-    print(f"{seconds:.4f} {torch.get_num_threads()} {os.environ.get('OMP_WAIT_POLICY', '-')}")
+    print(f"{seconds:.4f} {torch.get_num_threads()} {wait_policy}")
 
 
 def run_setting(name: str, steps: int) -> tuple[float, int, str]:
@@ -133,7 +136,9 @@ def main() -> None:
             alone_default = alone
         versus = f"  ({alone / alone_default:.2f}x torch-default alone)" if alone_default else ""
         print(
-            f"{name:<14} {threads:>7} {wait:>8} {alone:8.2f} {loaded:9.2f} {loaded / alone:8.2f}x{versus}", flush=True
+            f"{name:<14} {threads:>7} {wait:>8} {alone:8.2f} {loaded:9.2f} {loaded / alone:8.2f}x{versus}"
+            f"  [load average {os.getloadavg()[0]:.1f}]",
+            flush=True,
         )
 
 
