@@ -18,6 +18,8 @@ endif
 endif
 export SIGCNN_RESULTS ?= $(CURDIR)/_build/results
 export SIGCNN_SCALE ?= ci
+# The library's CPU setting (see sigcnn/__init__.py), also for notebooks that import torch first.
+export OMP_WAIT_POLICY ?= PASSIVE
 # Extra pytest arguments: CI passes PYTEST_ARGS='-m "not notebook"' because its book build
 # executes every notebook (and fails on any error), so each notebook runs once.
 PYTEST_ARGS ?=

@@ -53,8 +53,11 @@ OMP_VARIABLES = (
 
 def worker(steps: int, via_sigcnn: bool) -> None:
     """Train LeNet-5 for ``steps`` steps and print the wall time of the steps (after a warm-up)."""
+    if not via_sigcnn:
+        import torch  # (loads OpenMP before sigcnn could set anything: torch's default)
     if via_sigcnn:
         import sigcnn  # noqa: F401  (applies the library's thread setting before torch loads)
+    wait_policy = os.environ.get("OMP_WAIT_POLICY", "-")  # what OpenMP read when torch loaded
     import torch
 
     from sigcnn.models.lenet import LeNet5
@@ -77,7 +80,7 @@ def worker(steps: int, via_sigcnn: bool) -> None:
     for _ in range(steps):
         step()
     seconds = time.perf_counter() - start
-    print(f"{seconds:.4f} {torch.get_num_threads()} {os.environ.get('OMP_WAIT_POLICY', '-')}")
+    print(f"{seconds:.4f} {torch.get_num_threads()} {wait_policy}")
 
 
 def run_setting(name: str, steps: int) -> tuple[float, int, str]:
@@ -90,19 +93,24 @@ def run_setting(name: str, steps: int) -> tuple[float, int, str]:
     return float(out[0]), int(out[1]), out[2]
 
 
-def measure(name: str, steps: int, repeat: int, loaded: bool) -> tuple[float, int, str]:
-    """Median wall time over ``repeat`` runs, with or without one busy loop beside them."""
+def measure(names: list[str], steps: int, repeat: int, loaded: bool) -> dict[str, tuple[float, int, str]]:
+    """Median wall time of each setting over ``repeat`` rounds, the settings interleaved within a
+    round (so a change in the machine's background load hits all of them alike), with or without
+    one busy loop running beside them."""
     busy = None
     if loaded:
         busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
         time.sleep(0.5)
+    runs: dict[str, list[tuple[float, int, str]]] = {name: [] for name in names}
     try:
-        runs = [run_setting(name, steps) for _ in range(repeat)]
+        for _ in range(repeat):
+            for name in names:
+                runs[name].append(run_setting(name, steps))
     finally:
         if busy is not None:
             busy.kill()
             busy.wait()
-    return statistics.median(r[0] for r in runs), runs[0][1], runs[0][2]
+    return {name: (statistics.median(r[0] for r in rs), rs[0][1], rs[0][2]) for name, rs in runs.items()}
 
 
 def main() -> None:
@@ -110,6 +118,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="+", choices=sorted(SETTINGS), default=None)
+    parser.add_argument("--skip-loaded", action="store_true", help="only the runs without a busy loop")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--via-sigcnn", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -123,18 +132,21 @@ def main() -> None:
         f"{os.cpu_count()} cores; LeNet-5, batch 64, {args.steps} SGD steps, median of {args.repeat} runs; "
         f"load average before: {os.getloadavg()[0]:.2f}"
     )
-    print(f"{'setting':<14} {'threads':>7} {'wait':>8} {'alone s':>8} {'loaded s':>9} {'slowdown':>9}")
     names = args.only or list(SETTINGS)
-    alone_default = None
+    alone = measure(names, args.steps, args.repeat, loaded=False)
+    print(f"(alone done; load average {os.getloadavg()[0]:.1f})", flush=True)
+    loaded = {} if args.skip_loaded else measure(names, args.steps, args.repeat, loaded=True)
+    print(f"{'setting':<14} {'threads':>7} {'wait':>8} {'alone s':>8} {'loaded s':>9} {'slowdown':>9}")
+    reference = alone.get("torch-default", (None,))[0]
     for name in names:
-        alone, threads, wait = measure(name, args.steps, args.repeat, loaded=False)
-        loaded, _, _ = measure(name, args.steps, args.repeat, loaded=True)
-        if name == "torch-default":
-            alone_default = alone
-        versus = f"  ({alone / alone_default:.2f}x torch-default alone)" if alone_default else ""
-        print(
-            f"{name:<14} {threads:>7} {wait:>8} {alone:8.2f} {loaded:9.2f} {loaded / alone:8.2f}x{versus}", flush=True
-        )
+        seconds, threads, wait = alone[name]
+        versus = f"  ({seconds / reference:.2f}x torch-default alone)" if reference else ""
+        if name in loaded:
+            busy = loaded[name][0]
+            print(f"{name:<14} {threads:>7} {wait:>8} {seconds:8.2f} {busy:9.2f} {busy / seconds:8.2f}x{versus}")
+        else:
+            print(f"{name:<14} {threads:>7} {wait:>8} {seconds:8.2f} {'-':>9} {'-':>9}{versus}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,93 @@
+"""Type hints on the public API (issue 8, item 6), as a ratchet.
+
+A public function or method (name without a leading underscore, ``__init__`` included) is
+complete when every parameter but ``self``/``cls`` and its return value are annotated.
+``BASELINE`` holds, per module, how many were incomplete when this test was written; a module
+may only go down. A module that is not in the table (a new one) is reported as an expected
+failure until its public API is complete. Lower or remove an entry when you complete a module.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+BASELINE = {
+    "sigcnn/book.py": 1,
+    "sigcnn/data/audio_features.py": 1,
+    "sigcnn/diagnosis.py": 3,
+    "sigcnn/experiments/__init__.py": 3,
+    "sigcnn/experiments/_base.py": 3,
+    "sigcnn/experiments/_config.py": 1,
+    "sigcnn/experiments/_recos_common.py": 3,
+    "sigcnn/experiments/max_gain_training.py": 2,
+    "sigcnn/experiments/pretrained_max_gain.py": 5,
+    "sigcnn/experiments/spectral_shift.py": 2,
+    "sigcnn/experiments/spectral_toy.py": 2,
+    "sigcnn/plots/__init__.py": 3,
+    "sigcnn/plots/modulation.py": 14,
+    "sigcnn/plots/recos.py": 10,
+    "sigcnn/plots/spectral.py": 7,
+    "sigcnn/probes/anchors.py": 9,
+    "sigcnn/probes/max_gain.py": 3,
+    "sigcnn/probes/spectra.py": 2,
+    "sigcnn/provenance.py": 1,
+    "sigcnn/report.py": 4,
+    "sigcnn/scenes.py": 3,
+    "sigcnn/signals/modulation.py": 20,
+    "sigcnn/signals/patches.py": 1,
+    "sigcnn/signals/spectra.py": 6,
+    "sigcnn/signals/sphere.py": 12,
+    "sigcnn/signals/transfer.py": 4,
+    "sigcnn/training.py": 1,
+    "sigcnn/widgets/__init__.py": 1,
+    "sigcnn/widgets/modulation.py": 4,
+    "sigcnn/widgets/sphere.py": 2,
+}
+
+
+def incomplete(path: Path) -> list[str]:
+    """Public functions and methods of a module without complete annotations."""
+    tree = ast.parse(path.read_text())
+
+    def lacks(fn: ast.FunctionDef) -> bool:
+        if fn.name.startswith("_") and fn.name != "__init__":
+            return False
+        args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+        unannotated = [a.arg for a in args if a.annotation is None and a.arg not in ("self", "cls")]
+        return bool(unannotated) or (fn.returns is None and fn.name != "__init__")
+
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and lacks(node):
+            found.append(node.name)
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            found += [f"{node.name}.{f.name}" for f in node.body if isinstance(f, ast.FunctionDef) and lacks(f)]
+    return found
+
+
+def test_the_checker():
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.py"
+        path.write_text(
+            "def a(x: int) -> int: ...\ndef b(x): ...\ndef c(x: int): ...\ndef _d(x): ...\n"
+            "class K:\n    def __init__(self, y): ...\n    def m(self) -> None: ...\n"
+        )
+        assert incomplete(path) == ["b", "c", "K.__init__"]
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "sigcnn").rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))
+def test_public_api_is_annotated(path):
+    name = str(path.relative_to(SRC))
+    gaps = incomplete(path)
+    if name not in BASELINE:
+        if gaps:
+            pytest.xfail(f"new module {name}: annotate {gaps} (or add it to BASELINE)")
+        return
+    assert len(gaps) <= BASELINE[name], f"{name}: more unannotated public functions than before: {gaps}"
