@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from ..signals._validate import Array, Int, accepts
 
 
 class HeldOutRecorder:
@@ -13,6 +14,7 @@ class HeldOutRecorder:
     run is unchanged. ``loss`` and ``error`` hold one value per call.
     """
 
+    @accepts(inputs=Array(min_ndim=1, kind="torch"), labels=Array(ndim=1, dtype="integer", kind="torch"), batch_size=Int())
     def __init__(self, inputs: torch.Tensor, labels: torch.Tensor, batch_size: int = 2000):
         if inputs.shape[0] != labels.shape[0] or inputs.shape[0] == 0:
             raise ValueError(f"{inputs.shape[0]} inputs but {labels.shape[0]} labels (need the same, > 0)")

@@ -14,8 +14,12 @@ import torch
 from torch import nn
 
 from ..signals.transfer import frequency_response_db, maximum_gain_db
+from ..signals._validate import Array, Int, IntPair, accepts
+
+ONE_IMAGE = "one image of shape (C, H, W) or (1, C, H, W)"
 
 
+@accepts(size=IntPair(min=2), channels=Int(), value=Int(min=1, max=255))
 def impulse_image(size: int | tuple[int, int] = 32, channels: int = 1, value: int = 255) -> torch.Tensor:
     """The impulse image of section III-B: ``value`` at the centre pixel, 0 elsewhere.
 
@@ -52,6 +56,7 @@ def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
     return x
 
 
+@accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), projection=Array(min_ndim=1, kind="torch", finite=False))
 def data_derivative(function, x: torch.Tensor, projection: torch.Tensor) -> torch.Tensor:
     """Projected data derivative ``d<p, f(x)>/dx`` at ``x`` (Eqs. 3-4), by one backward pass.
 
@@ -84,6 +89,7 @@ def data_derivative(function, x: torch.Tensor, projection: torch.Tensor) -> torc
     return grad[0].detach()
 
 
+@accepts(logits=Array(ndim=(1, 2), kind="torch", finite=False))
 def winning_class_projection(logits: torch.Tensor) -> tuple[torch.Tensor, int, float]:
     """Projection for a classifier (section III-C): ``p_i = 1 / score`` at the winning class, 0 elsewhere.
 
@@ -104,6 +110,7 @@ def winning_class_projection(logits: torch.Tensor) -> tuple[torch.Tensor, int, f
     return p, index, score
 
 
+@accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
 def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=None) -> tuple[torch.Tensor, int, float]:
     """Data derivative of a classifier's winning-class probability, scaled by ``1 / score``.
 
@@ -121,6 +128,7 @@ def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=
     return grad, index, score
 
 
+@accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
 def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
                  expected_size=None) -> np.ndarray:
     """Maximum Gain (dB) of a classifier for ``image``, one value per input channel (section III-C).
@@ -142,6 +150,7 @@ def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
     return np.atleast_1d(maximum_gain_db(grad, window=window))
 
 
+@accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE))
 def frequency_response(model: nn.Module, image: torch.Tensor, window: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """``(dz/dx, |H| in dB)`` of a classifier for ``image``, both ``(C, H, W)`` float64 (eval mode)."""
     was_training = model.training
@@ -183,6 +192,7 @@ class MaxGainMonitor:
         Maximum Gain (dB) averaged over input channels (section IV-B).
     """
 
+    @accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE))
     def __init__(self, image: torch.Tensor, window: bool = True):
         self.image = _single_image(image).detach()
         self.window = window

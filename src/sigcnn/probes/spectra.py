@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from ..signals.spectra import frequency_axis, summed_energy_spectrum
+from ..signals._validate import Array, Int, accepts
 
 
 @dataclass
@@ -91,6 +92,7 @@ class SpectrumRecorder:
         the function's output).
     """
 
+    @accepts()
     def __init__(self, model: nn.Module, layers, derived: dict[str, tuple[str, Callable]] | None = None):
         modules = dict(model.named_modules())
         layers = list(layers)
@@ -165,6 +167,7 @@ class SpectrumRecorder:
 
 
 @torch.no_grad()
+@accepts(inputs=Array(min_ndim=2, kind="torch"), batch_size=Int())
 def record_spectra(model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 100,
                    derived=None) -> dict[str, LayerSpectra]:
     """Run ``inputs`` through ``model`` (eval mode, in batches) and return :meth:`SpectrumRecorder.spectra`."""
