@@ -39,6 +39,19 @@ def impulse_image(size: int | tuple[int, int] = 32, channels: int = 1, value: in
     return image
 
 
+def _check_image_for_model(model, image, name: str = "image") -> None:
+    """``image`` must have the dtype of ``model``'s parameters and the channels of its first layer."""
+    param = next(iter(model.parameters()), None) if isinstance(model, nn.Module) else None
+    if param is not None and image.is_floating_point() and image.dtype != param.dtype:
+        raise ValueError(f"{name} has dtype {image.dtype} but the model's parameters are {param.dtype}: "
+                         f"convert it with {name}.to({param.dtype})")
+    first = next((m for m in model.modules() if hasattr(m, "in_channels")), None) \
+        if isinstance(model, nn.Module) else None
+    if first is not None and image.ndim >= 3 and image.shape[-3] != first.in_channels:
+        raise ValueError(f"{name} has {image.shape[-3]} channel(s) but the model's first layer takes "
+                         f"{first.in_channels}")
+
+
 def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
     if not isinstance(x, torch.Tensor):
         raise ValueError(f"the input must be a torch.Tensor image, got {type(x).__name__}")
@@ -120,6 +133,7 @@ def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=
 
     Returns ``(dz/dx of shape (C, H, W), winning class i, score)``.
     """
+    _check_image_for_model(model, x, 'x')
     x = _single_image(x, expected_size)
     with torch.no_grad():
         logits = model(x)
@@ -138,6 +152,7 @@ def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
     A Hann window is applied before the FFT (the paper does so for impulse images).
     A network whose output or derivative is not finite (training diverged) gives NaN.
     """
+    _check_image_for_model(model, image, 'image')
     was_training = model.training
     model.eval()
     try:
@@ -153,6 +168,7 @@ def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
 @accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE))
 def frequency_response(model: nn.Module, image: torch.Tensor, window: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """``(dz/dx, |H| in dB)`` of a classifier for ``image``, both ``(C, H, W)`` float64 (eval mode)."""
+    _check_image_for_model(model, image, 'image')
     was_training = model.training
     model.eval()
     try:
