@@ -139,8 +139,11 @@ def test_projection_shape_must_match_output():
         data_derivative(lambda t: t * 2, x, torch.ones(7, 7, dtype=torch.float64))
     with pytest.raises(ValueError, match="one image"):
         data_derivative(lambda t: t, torch.zeros(2, 1, 8, 8), torch.ones(2, 1, 8, 8))
-    with pytest.raises(ValueError, match="torch.Tensor"):
-        data_derivative(lambda t: t, np.zeros((1, 8, 8)), torch.ones(1, 8, 8))
+    # array-likes are accepted (issue 10): a NumPy image gives the same derivative as a tensor
+    from_numpy = data_derivative(lambda t: t * 3, np.zeros((1, 8, 8)), torch.ones(1, 8, 8, dtype=torch.float64))
+    assert torch.equal(from_numpy, torch.full((1, 8, 8), 3.0, dtype=torch.float64))
+    with pytest.raises(ValueError, match="floating-point"):
+        data_derivative(lambda t: t, np.zeros((1, 8, 8), dtype=np.uint8), torch.ones(1, 8, 8))
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""Scale profiles, seeds and devices: the one place notebooks and the CLI get them from."""
+"""Scale profiles, seeds and devices: the one place notebooks and the CLI get them from.
+
+torch is imported inside the functions that need it, so that the command line can parse and
+check its arguments (and report Ctrl-C) before the heavy import.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import random
 from pathlib import Path
 
 import numpy as np
-import torch
 
 SCALES = ("ci", "laptop", "full")
 """Scale profiles: ``ci`` (book build, <= 90 s a notebook on 2 CPU cores),
@@ -31,7 +34,7 @@ def resolve_scale(scale: str | None = None) -> str:
     return name
 
 
-def resolve_device(device: str | None = None) -> torch.device:
+def resolve_device(device: str | None = None) -> "torch.device":  # noqa: F821
     """Return a torch device: CUDA when present for ``"auto"``/``None``, else the named one.
 
     Raises
@@ -42,6 +45,8 @@ def resolve_device(device: str | None = None) -> torch.device:
     name = (device or os.environ.get("SIGCNN_DEVICE", "auto")).strip().lower()
     if name not in DEVICES:
         raise ValueError(f"unknown device {name!r}: choose one of {', '.join(DEVICES)}")
+    import torch
+
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cuda" and not torch.cuda.is_available():
@@ -49,7 +54,7 @@ def resolve_device(device: str | None = None) -> torch.device:
     return torch.device(name)
 
 
-def set_seed(seed: int, deterministic: bool = True) -> torch.Generator:
+def set_seed(seed: int, deterministic: bool = True) -> "torch.Generator":  # noqa: F821
     """Seed Python, NumPy and torch (CPU and CUDA) and make cuDNN deterministic.
 
     Returns a seeded CPU ``torch.Generator`` for shuffling, so that data order does not
@@ -57,6 +62,8 @@ def set_seed(seed: int, deterministic: bool = True) -> torch.Generator:
     """
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    import torch
+
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
@@ -71,6 +78,8 @@ def set_seed(seed: int, deterministic: bool = True) -> torch.Generator:
 
 def seed_worker(worker_id: int) -> None:
     """``DataLoader(worker_init_fn=seed_worker)``: derive NumPy/random seeds from torch's."""
+    import torch
+
     worker_seed = torch.initial_seed() % 2**32
     np.random.seed(worker_seed)
     random.seed(worker_seed)

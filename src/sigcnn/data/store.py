@@ -12,6 +12,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -126,7 +127,7 @@ def file_state(path: Path, remote: RemoteFile) -> str:
         try:
             if _md5(path, decompress=True) == remote.content_md5:
                 return "ok"
-        except (OSError, EOFError, gzip.BadGzipFile):
+        except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
             pass
     return "corrupt"
 

@@ -14,6 +14,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..signals.patches import extract_patches
 from ..signals.sphere import geodesic_distance, unit_vectors
+from ..signals._validate import Array, Choice, Int, accepts
 
 POOLINGS = ("average", "subsample")
 """Linear stand-ins for LeNet-5's 2x2 max pooling in the cascade analysis: ``"average"`` (2x2 mean,
@@ -26,6 +27,7 @@ def _weights(weight) -> np.ndarray:
     return np.asarray(weight, dtype=np.float64)
 
 
+@accepts(weight=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
 def unit_anchors(weight) -> np.ndarray:
     """Filters as unit anchor vectors, one per row: a conv weight (K, C, h, w) or a matrix (K, N)."""
     w = _weights(weight)
@@ -34,6 +36,7 @@ def unit_anchors(weight) -> np.ndarray:
     return unit_vectors(w.reshape(w.shape[0], -1))
 
 
+@accepts(vectors=Array(ndim=2), k=Int(), seed=Int(min=0), n_init=Int())
 def spherical_kmeans(vectors, k: int, seed: int = 0, n_init: int = 4) -> np.ndarray:
     """``k`` centroids of unit vectors, themselves on the unit sphere (K, N).
 
@@ -49,6 +52,7 @@ def spherical_kmeans(vectors, k: int, seed: int = 0, n_init: int = 4) -> np.ndar
     return unit_vectors(km.cluster_centers_)
 
 
+@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
 def match_on_angle(anchors, centroids):
     """Hungarian assignment of anchors to centroids minimising the total angle.
 
@@ -64,6 +68,7 @@ def match_on_angle(anchors, centroids):
     return rows, cols, angles[rows, cols]
 
 
+@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
 def nearest_angle(anchors, centroids) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
@@ -147,6 +152,7 @@ def count_in_c3_fields(c1_mask: torch.Tensor, kernel: int = 5, pool: int = 2) ->
     return F.conv2d(m, torch.ones(1, m.shape[1], side, side, dtype=torch.float64), stride=pool)
 
 
+@accepts(b=Array(ndim=4, kind="torch"), pooling=Choice(POOLINGS))
 def pooling_spread(b: torch.Tensor, pooling: str) -> torch.Tensor:
     """Map second-layer weights on the pooled grid back to the first layer's output grid.
 
@@ -166,6 +172,7 @@ def pooling_spread(b: torch.Tensor, pooling: str) -> torch.Tensor:
     return out
 
 
+@accepts(c1_weight=Array(ndim=4), c3_weight=Array(ndim=4), pooling=Choice(POOLINGS))
 def compound_anchors(c1_weight, c3_weight, pooling: str = "average") -> np.ndarray:
     """Compound anchors ``C = A B`` of the C1 -> C3 cascade in pixel space (Eqs. 12, 21).
 
@@ -194,6 +201,7 @@ def compound_anchors(c1_weight, c3_weight, pooling: str = "average") -> np.ndarr
     return F.conv_transpose2d(spread, a)[:, 0].numpy()
 
 
+@accepts(c1_bias=Array(ndim=1), c3_weight=Array(ndim=4), c3_bias=Array(ndim=1))
 def compound_bias(c1_bias, c3_weight, c3_bias) -> np.ndarray:
     """Offset of the linear cascade: ``c0_l = b3_l + sum_{k,i,j} B[l,k,i,j] b1_k`` (any pooling above)."""
     b1, w3, b3 = _weights(c1_bias), _weights(c3_weight), _weights(c3_bias)
@@ -202,6 +210,7 @@ def compound_bias(c1_bias, c3_weight, c3_bias) -> np.ndarray:
     return b3 + np.einsum("lkij,k->l", w3, b1)
 
 
+@accepts(c1_weight=Array(ndim=4), pooling=Choice(POOLINGS))
 def first_layer_matrix(c1_weight, pooling: str = "average") -> np.ndarray:
     """The matrix ``A`` of the many-to-one cascade (Eqs. 18-19) in pixel space, pooling included.
 
@@ -223,6 +232,7 @@ def first_layer_matrix(c1_weight, pooling: str = "average") -> np.ndarray:
     return y.permute(0, 2, 3, 1).reshape(side * side, -1).numpy()   # columns: (position, channel)
 
 
+@accepts(c3_weight=Array(ndim=4))
 def second_layer_matrix(c3_weight) -> np.ndarray:
     """The matrix ``B`` (P*K, L) of Eq. 20: C3 weights with rows ordered (position, channel)."""
     b = _weights(c3_weight)
@@ -232,6 +242,7 @@ def second_layer_matrix(c3_weight) -> np.ndarray:
 
 
 @torch.no_grad()
+@accepts(x=Array(ndim=4, kind="torch"), pooling=Choice(POOLINGS))
 def cascade_responses(model, x: torch.Tensor, pooling: str = "average") -> dict:
     """The three second-layer outputs of Kuo's section 3 for a LeNet-5 and images ``x`` (M, 1, 32, 32).
 

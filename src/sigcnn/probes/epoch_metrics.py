@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from ..signals._validate import Array, Int, accepts
 
 
 class HeldOutRecorder:
@@ -15,6 +16,7 @@ class HeldOutRecorder:
     run is unchanged. ``loss`` and ``error`` hold one value per call.
     """
 
+    @accepts(inputs=Array(min_ndim=1, kind="torch"), labels=Array(ndim=1, dtype="integer", kind="torch"), batch_size=Int())
     def __init__(self, inputs: torch.Tensor, labels: torch.Tensor, batch_size: int = 2000):
         if inputs.shape[0] != labels.shape[0] or inputs.shape[0] == 0:
             raise ValueError(f"{inputs.shape[0]} inputs but {labels.shape[0]} labels (need the same, > 0)")

@@ -17,8 +17,12 @@ import torch
 from torch import nn
 
 from ..signals.transfer import frequency_response_db, maximum_gain_db
+from ..signals._validate import Array, Int, IntPair, accepts
+
+ONE_IMAGE = "one image of shape (C, H, W) or (1, C, H, W)"
 
 
+@accepts(size=IntPair(min=2), channels=Int(), value=Int(min=1, max=255))
 def impulse_image(size: int | tuple[int, int] = 32, channels: int = 1, value: int = 255) -> torch.Tensor:
     """The impulse image of section III-B: ``value`` at the centre pixel, 0 elsewhere.
 
@@ -38,6 +42,19 @@ def impulse_image(size: int | tuple[int, int] = 32, channels: int = 1, value: in
     return image
 
 
+def _check_image_for_model(model, image, name: str = "image") -> None:
+    """``image`` must have the dtype of ``model``'s parameters and the channels of its first layer."""
+    param = next(iter(model.parameters()), None) if isinstance(model, nn.Module) else None
+    if param is not None and image.is_floating_point() and image.dtype != param.dtype:
+        raise ValueError(f"{name} has dtype {image.dtype} but the model's parameters are {param.dtype}: "
+                         f"convert it with {name}.to({param.dtype})")
+    first = next((m for m in model.modules() if hasattr(m, "in_channels")), None) \
+        if isinstance(model, nn.Module) else None
+    if first is not None and image.ndim >= 3 and image.shape[-3] != first.in_channels:
+        raise ValueError(f"{name} has {image.shape[-3]} channel(s) but the model's first layer takes "
+                         f"{first.in_channels}")
+
+
 def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
     if not isinstance(x, torch.Tensor):
         raise ValueError(f"the input must be a torch.Tensor image, got {type(x).__name__}")
@@ -55,6 +72,7 @@ def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
     return x
 
 
+@accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), projection=Array(min_ndim=1, kind="torch", finite=False))
 def data_derivative(function, x: torch.Tensor, projection: torch.Tensor) -> torch.Tensor:
     """Projected data derivative ``d<p, f(x)>/dx`` at ``x`` (Eqs. 3-4), by one backward pass.
 
@@ -87,6 +105,7 @@ def data_derivative(function, x: torch.Tensor, projection: torch.Tensor) -> torc
     return grad[0].detach()
 
 
+@accepts(logits=Array(ndim=(1, 2), kind="torch", finite=False))
 def winning_class_projection(logits: torch.Tensor) -> tuple[torch.Tensor, int, float]:
     """Projection for a classifier (section III-C): ``p_i = 1 / score`` at the winning class, 0 elsewhere.
 
@@ -107,6 +126,7 @@ def winning_class_projection(logits: torch.Tensor) -> tuple[torch.Tensor, int, f
     return p, index, score
 
 
+@accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
 def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=None) -> tuple[torch.Tensor, int, float]:
     """Data derivative of a classifier's winning-class probability, scaled by ``1 / score``.
 
@@ -116,6 +136,7 @@ def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=
 
     Returns ``(dz/dx of shape (C, H, W), winning class i, score)``.
     """
+    _check_image_for_model(model, x, 'x')
     x = _single_image(x, expected_size)
     with torch.no_grad():
         logits = model(x)
@@ -124,6 +145,7 @@ def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=
     return grad, index, score
 
 
+@accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
 def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
                  expected_size=None) -> np.ndarray:
     """Maximum Gain (dB) of a classifier for ``image``, one value per input channel (section III-C).
@@ -133,6 +155,7 @@ def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
     A Hann window is applied before the FFT (the paper does so for impulse images).
     A network whose output or derivative is not finite (training diverged) gives NaN.
     """
+    _check_image_for_model(model, image, 'image')
     was_training = model.training
     model.eval()
     try:
@@ -145,8 +168,10 @@ def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
     return np.atleast_1d(maximum_gain_db(grad, window=window))
 
 
+@accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE))
 def frequency_response(model: nn.Module, image: torch.Tensor, window: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """``(dz/dx, |H| in dB)`` of a classifier for ``image``, both ``(C, H, W)`` float64 (eval mode)."""
+    _check_image_for_model(model, image, 'image')
     was_training = model.training
     model.eval()
     try:
@@ -186,6 +211,7 @@ class MaxGainMonitor:
         Maximum Gain (dB) averaged over input channels (section IV-B).
     """
 
+    @accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE))
     def __init__(self, image: torch.Tensor, window: bool = True):
         self.image = _single_image(image).detach()
         self.window = window

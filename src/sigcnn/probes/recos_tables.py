@@ -4,6 +4,7 @@ read from the PyTorch modules of LeNet-5 and AlexNet."""
 from __future__ import annotations
 
 from torch import nn
+from ..signals._validate import accepts
 
 PAPER_TABLE_1 = [  # layer, N as printed (C x h x w), +1 (augmented), K
     ("C1/S2", (1, 5, 5), True, 6), ("C3/S4", (6, 5, 5), False, 16), ("C5", (16, 5, 5), False, 120),
@@ -19,6 +20,7 @@ PAPER_TABLE_2 = [
 """Kuo's Table 2 as printed (quoted for comparison)."""
 
 
+@accepts()
 def recos_units(model: nn.Module, flatten_shape: dict | None = None) -> list[dict]:
     """One row per RECOS unit (each ``Conv2d`` and ``Linear`` in forward order).
 
@@ -46,6 +48,7 @@ def recos_units(model: nn.Module, flatten_shape: dict | None = None) -> list[dic
     return rows
 
 
+@accepts()
 def recos_tables() -> dict[str, list[dict]]:
     """Tables 1 and 2 built from :class:`~sigcnn.models.LeNet5` and ``torchvision.models.alexnet``.
 
@@ -67,6 +70,7 @@ def recos_tables() -> dict[str, list[dict]]:
     return {"lenet5": lenet, "alexnet": alex}
 
 
+@accepts()
 def table_markdown(rows: list[dict]) -> str:
     """A Markdown table of :func:`recos_units` rows beside the paper's values."""
     fmt = lambda s: " × ".join(str(v) for v in s)  # noqa: E731

@@ -26,6 +26,7 @@ from ..provenance import Stopwatch
 from ..signals.modulation import spectral_pool
 from ..signals.spectra import (accumulate_on_grid, centroid_shift, frequency_axis, low_band_fraction,
                                spectral_centroid, summed_energy_spectrum)
+from ..signals._validate import Array, Int, accepts
 
 
 @dataclass
@@ -95,6 +96,7 @@ class SpectrumRecorder:
         the function's output).
     """
 
+    @accepts()
     def __init__(self, model: nn.Module, layers, derived: dict[str, tuple[str, Callable]] | None = None):
         modules = dict(model.named_modules())
         layers = list(layers)
@@ -169,6 +171,7 @@ class SpectrumRecorder:
 
 
 @torch.no_grad()
+@accepts(inputs=Array(min_ndim=2, kind="torch"), batch_size=Int())
 def record_spectra(model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 100,
                    derived=None) -> dict[str, LayerSpectra]:
     """Run ``inputs`` through ``model`` (eval mode, in batches) and return :meth:`SpectrumRecorder.spectra`."""

@@ -17,31 +17,20 @@ convolution with the box's inverse DFT (Eqs. 28-30).
 from __future__ import annotations
 
 import numpy as np
+from ._validate import Array, Int, Real, accepts, positive_int
 
 # --------------------------------------------------------------------------------------------
 # checks
 
 
 def _as_signal(x, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
-    arr = np.asarray(x)
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}")
-    arr = arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64)
-    wanted = (ndim,) if isinstance(ndim, int) else ndim
-    if arr.ndim not in wanted:
-        raise ValueError(f"{name} must have {' or '.join(map(str, wanted))} dimension(s), "
-                         f"got shape {arr.shape}")
-    if arr.size == 0 or arr.shape[-1] < 1:
-        raise ValueError(f"{name} is empty: shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} has non-finite values (NaN or inf)")
-    return arr
+    """``x`` as a float64 (or complex128) array of ``ndim`` dimensions, non-empty and finite."""
+    arr = Array(ndim=ndim, dtype="complex").check(x, name)
+    return arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64)
 
 
 def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return positive_int(value, name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,6 +70,7 @@ def band_limited_signal(n_samples: int, half_width: int, rng: np.random.Generato
 # spectra at arbitrary frequencies
 
 
+@accepts(x=Array(ndim=(1, 2, 3), dtype="complex"), freqs=Array(ndim=(0, 1)))
 def dtft(x, freqs) -> np.ndarray:
     """Discrete-time Fourier transform ``X(f) = sum_n x[n] exp(-j 2 pi f n)`` at any ``freqs``.
 
@@ -101,6 +91,7 @@ def dtft(x, freqs) -> np.ndarray:
     return x @ np.exp(-2j * np.pi * np.outer(n, freqs))
 
 
+@accepts(n_samples=Int(), frequency=Real(), phase=Real())
 def cosine_carrier(n_samples: int, frequency: float, phase: float = 0.0) -> np.ndarray:
     """The sinusoidal carrier ``c[n] = cos(2 pi f_c n + phase)`` of Eq. 1."""
     n_samples = _positive_int(n_samples, "n_samples")
@@ -113,12 +104,14 @@ def cosine_carrier(n_samples: int, frequency: float, phase: float = 0.0) -> np.n
 # §2.1 DSB-SC
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), carrier_frequency=Real())
 def dsb_sc(x, carrier_frequency: float) -> np.ndarray:
     """Double-sideband suppressed-carrier modulation ``m[n] = x[n] cos(2 pi f_c n)`` (Eq. 2)."""
     x = _as_signal(x, "x", (1, 2))
     return x * cosine_carrier(x.shape[-1], carrier_frequency)
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), carrier_frequency=Real(), freqs=Array(ndim=(0, 1)))
 def dsb_sc_energy_spectrum(x, carrier_frequency: float, freqs) -> np.ndarray:
     """Right-hand side of Eq. 3: ``EM(f) = 1/4 |X(f + f_c) + X(f - f_c)|^2`` at ``freqs``.
 
@@ -132,6 +125,7 @@ def dsb_sc_energy_spectrum(x, carrier_frequency: float, freqs) -> np.ndarray:
 # §2.2 multi-carrier and MIMO
 
 
+@accepts(streams=Array(ndim=2, dtype="complex"), carriers=Array(ndim=(1, 2), dtype="complex"))
 def modulate(streams, carriers) -> np.ndarray:
     """Multi-carrier modulation with arbitrary carrier waveforms: ``s[n] = sum_k x_k[n] c_k[n]``.
 
@@ -159,6 +153,7 @@ def _cosine_carriers(frequencies, n_samples: int) -> np.ndarray:
     return np.cos(2 * np.pi * frequencies[..., None] * np.arange(n_samples))
 
 
+@accepts(streams=Array(ndim=2, dtype="complex"), carrier_frequencies=Array(ndim=(0, 1, 2)))
 def multi_carrier(streams, carrier_frequencies) -> np.ndarray:
     """Multi-carrier modulation ``s[n] = sum_k x_k[n] cos(2 pi f_k n)`` (Eqs. 4-5).
 
@@ -168,6 +163,7 @@ def multi_carrier(streams, carrier_frequencies) -> np.ndarray:
     return modulate(streams, _cosine_carriers(carrier_frequencies, streams.shape[1]))
 
 
+@accepts(streams=Array(ndim=2, dtype="complex"), carrier_frequencies=Array(ndim=(0, 1)), freqs=Array(ndim=(0, 1)))
 def multi_carrier_energy_spectrum(streams, carrier_frequencies, freqs) -> np.ndarray:
     """Right-hand side of Eq. 7: ``sum_k 1/4 |X_k(f - f_k) + X_k(f + f_k)|^2``.
 
@@ -181,6 +177,7 @@ def multi_carrier_energy_spectrum(streams, carrier_frequencies, freqs) -> np.nda
     return sum(dsb_sc_energy_spectrum(x_k, f_k, freqs) for x_k, f_k in zip(streams, fk))
 
 
+@accepts(streams=Array(ndim=3, dtype="complex"), carrier_frequencies=Array(ndim=2), channel=Array(ndim=2, dtype="complex"))
 def mimo(streams, carrier_frequencies, channel) -> np.ndarray:
     """Multi-carrier MIMO modulation (Eqs. 8-11): ``r_q[n] = sum_p h_qp sum_k x_pk[n] cos(2 pi f_pk n)``.
 
@@ -208,6 +205,7 @@ def mimo(streams, carrier_frequencies, channel) -> np.ndarray:
     return channel @ transmitted
 
 
+@accepts(streams=Array(ndim=3, dtype="complex"), carrier_frequencies=Array(ndim=2), channel=Array(ndim=2, dtype="complex"), freqs=Array(ndim=(0, 1)))
 def mimo_energy_spectrum(streams, carrier_frequencies, channel, freqs) -> np.ndarray:
     """Right-hand side of Eq. 12: ``ER_q(f) = sum_p h_qp^2 sum_k 1/4 |X_pk(f+f_pk) + X_pk(f-f_pk)|^2``.
 
@@ -221,6 +219,7 @@ def mimo_energy_spectrum(streams, carrier_frequencies, channel, freqs) -> np.nda
     return channel ** 2 @ per_antenna
 
 
+@accepts(n_carriers=Int(), n_samples=Int())
 def ofdm_subcarriers(n_carriers: int, n_samples: int) -> np.ndarray:
     """Orthogonal sub-carriers ``cos(2 pi k n / N)``, ``k = 1 .. K`` (Fig. 8), shape (K, N).
 
@@ -237,6 +236,7 @@ def ofdm_subcarriers(n_carriers: int, n_samples: int) -> np.ndarray:
 # §3.1 convolution as modulation
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), kernel_size=Int())
 def shifted_copies(x, kernel_size: int) -> np.ndarray:
     """The streams of the convolution modulator: ``x_k[n] = x[n + k]``, ``k = 0 .. K-1``, ``n = 0 .. N-K``.
 
@@ -250,6 +250,7 @@ def shifted_copies(x, kernel_size: int) -> np.ndarray:
     return np.stack([x[..., k:n - kernel_size + 1 + k] for k in range(kernel_size)], axis=-2)
 
 
+@accepts(x=Array(ndim=1, dtype="complex"), kernel=Array(ndim=1, dtype="complex"))
 def conv1d_as_multicarrier(x, kernel) -> np.ndarray:
     """Single-channel cross-correlation (Eq. 14) built as a multi-carrier modulator (Eq. 5, Fig. 6).
 
@@ -261,6 +262,7 @@ def conv1d_as_multicarrier(x, kernel) -> np.ndarray:
     return modulate(shifted_copies(_as_signal(x, "x", 1), kernel.shape[0]), kernel)
 
 
+@accepts(weight=Array(ndim=3))
 def conv_weights_as_mimo(weight) -> tuple[np.ndarray, np.ndarray]:
     """Split a ``Conv1d`` weight ``w[q, p, k]`` (O, I, K) into a channel gain and unit-norm carriers.
 
@@ -276,6 +278,7 @@ def conv_weights_as_mimo(weight) -> tuple[np.ndarray, np.ndarray]:
     return channel, np.where(channel[..., None] > 0, weight / safe[..., None], 0.0)
 
 
+@accepts(x=Array(ndim=2), weight=Array(ndim=3))
 def conv1d_as_mimo(x, weight) -> np.ndarray:
     """Multi-channel cross-correlation (Eq. 13) built as a multi-carrier MIMO receiver (Eq. 11, Fig. 7).
 
@@ -304,6 +307,7 @@ def conv1d_as_mimo(x, weight) -> np.ndarray:
     return np.stack(received)
 
 
+@accepts(n_samples=Int(), in_channels=Int(), out_channels=Int(), kernel_size=Int(), n_signals=Int())
 def table2_correspondence(n_samples: int, in_channels: int, out_channels: int, kernel_size: int,
                           n_signals: int = 1) -> list[tuple[str, int, str, int]]:
     """Table 2 as rows ``(convolution quantity, value, MIMO quantity, value)`` for one layer."""
@@ -326,6 +330,7 @@ def table2_correspondence(n_samples: int, in_channels: int, out_channels: int, k
     ]
 
 
+@accepts(kernel=Array(ndim=1, dtype="complex"), n_samples=Int())
 def kernel_energy_response(kernel, n_samples: int) -> np.ndarray:
     """``|W(f)|^2`` of a kernel on the ``fftshift``-ed ``n_samples``-point grid.
 
@@ -340,6 +345,7 @@ def kernel_energy_response(kernel, n_samples: int) -> np.ndarray:
     return np.abs(np.fft.fftshift(np.fft.fft(kernel, n_samples))) ** 2
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), kernel=Array(ndim=1, dtype="complex"))
 def circular_correlate(x, kernel) -> np.ndarray:
     """Circular cross-correlation ``y[n] = sum_k w[k] x[(n + k) mod N]`` along the last axis."""
     x = _as_signal(x, "x", (1, 2))
@@ -349,6 +355,7 @@ def circular_correlate(x, kernel) -> np.ndarray:
     return sum(w_k * np.roll(x, -k, axis=-1) for k, w_k in enumerate(kernel))
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), kernel=Array(ndim=1, dtype="complex"))
 def circular_convolve(x, kernel) -> np.ndarray:
     """Circular convolution ``y[n] = sum_m h[m] x[(n - m) mod N]`` along the last axis."""
     x = _as_signal(x, "x", (1, 2))
@@ -362,12 +369,14 @@ def circular_convolve(x, kernel) -> np.ndarray:
 # §3.2 activation as modulation
 
 
+@accepts(y=Array(ndim=(1, 2, 3)))
 def heaviside(y) -> np.ndarray:
     """The Heaviside carrier ``H(y) = 1`` for ``y > 0`` and ``0`` otherwise (Eq. 23, ``H(0) = 0``)."""
     y = _as_signal(y, "y", (1, 2, 3))
     return (y > 0).astype(np.float64)
 
 
+@accepts(y=Array(ndim=(1, 2, 3)))
 def relu_as_dsb_sc(y) -> np.ndarray:
     """ReLU written as DSB-SC: the signal times its own Heaviside carrier, ``y[n] H(y[n])`` (Eq. 22)."""
     y = _as_signal(y, "y", (1, 2, 3))
@@ -378,6 +387,7 @@ def relu_as_dsb_sc(y) -> np.ndarray:
 # §3.3 pooling as modulation
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), size=Int(), stride=Int(optional=True))
 def average_pool_as_convolution(x, size: int, stride: int | None = None) -> np.ndarray:
     """Average pooling as a strided cross-correlation with the box ``1_K / K`` (Eq. 27, Fig. 15).
 
@@ -392,6 +402,7 @@ def average_pool_as_convolution(x, size: int, stride: int | None = None) -> np.n
     return full[..., ::stride]
 
 
+@accepts(n_samples=Int(), keep=Int())
 def spectral_box(n_samples: int, keep: int) -> np.ndarray:
     """The box ``H(f)`` of Eq. 29 on the ``fftshift``-ed grid: 1 for ``|k| < keep/2``, 0 beyond.
 
@@ -407,6 +418,7 @@ def spectral_box(n_samples: int, keep: int) -> np.ndarray:
     return np.where(2 * k < keep, 1.0, np.where(2 * k == keep, 0.5, 0.0))
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), keep=Int())
 def spectral_lowpass(x, keep: int) -> np.ndarray:
     """``x`` with its spectrum multiplied by the box of Eq. 29 (Eq. 28, before cropping)."""
     x = _as_signal(x, "x", (1, 2))
@@ -414,12 +426,14 @@ def spectral_lowpass(x, keep: int) -> np.ndarray:
     return np.fft.ifft(np.fft.fft(x, axis=-1) * box, axis=-1).real
 
 
+@accepts(n_samples=Int(), keep=Int())
 def spectral_box_kernel(n_samples: int, keep: int) -> np.ndarray:
     """``h[n]``, the inverse DFT of the box (Eq. 30): :func:`spectral_lowpass` is a circular
     convolution with it."""
     return np.fft.ifft(np.fft.ifftshift(spectral_box(n_samples, keep))).real
 
 
+@accepts(x=Array(ndim=(1, 2), dtype="complex"), keep=Int())
 def spectral_pool(x, keep: int) -> np.ndarray:
     """Spectral pooling (Eq. 28): keep the ``keep`` central DFT bins, return ``keep`` samples.
 

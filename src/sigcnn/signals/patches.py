@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from ._validate import Array, Int, accepts
 
 
+@accepts(images=Array(ndim=(2, 3), what="images of shape (H, W) or (M, H, W)"), size=Int(), stride=Int())
 def extract_patches(images, size: int, stride: int = 1) -> np.ndarray:
     """All ``size`` x ``size`` patches of one image (H, W) or a stack (M, H, W), as rows.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from ._validate import Array, Int, Real, accepts
 
 
 def _check_signal(x, min_ndim: int, name: str = "signal") -> None:
@@ -29,6 +30,7 @@ def _check_signal(x, min_ndim: int, name: str = "signal") -> None:
         raise ValueError(f"{name} has non-finite values (NaN or inf)")
 
 
+@accepts(n=Int(), sample_rate=Real(positive=True))
 def frequency_axis(n: int, sample_rate: float = 1.0) -> np.ndarray:
     """The ``fftshift``-ed frequency of each of ``n`` DFT bins: cycles/sample times ``sample_rate``."""
     if n < 1:
@@ -36,6 +38,7 @@ def frequency_axis(n: int, sample_rate: float = 1.0) -> np.ndarray:
     return np.fft.fftshift(np.fft.fftfreq(n)) * sample_rate
 
 
+@accepts(x=Array(min_ndim=1, dtype="complex", kind="any"))
 def energy_spectrum(x):
     """Energy spectrum ``|X(f)|^2`` along the last axis, centred with ``fftshift`` (Eqs. 15-16).
 
@@ -54,6 +57,7 @@ def energy_spectrum(x):
     return np.abs(np.fft.fftshift(np.fft.fft(x, axis=-1), axes=-1)) ** 2
 
 
+@accepts(x=Array(min_ndim=2, dtype="complex", kind="any"))
 def energy_spectrum_2d(x):
     """Energy spectrum ``|X(f1, f2)|^2`` over the last two axes, centred (the 2-D form of Eq. 15)."""
     _check_signal(x, 2)
@@ -74,6 +78,7 @@ def _spectrum_and_axis(spectrum, freqs):
     return spectrum, freqs
 
 
+@accepts(spectrum=Array(min_ndim=1), freqs=Array(ndim=1, optional=True))
 def spectral_centroid(spectrum, freqs=None, exclude_dc: bool = False):
     """Energy-weighted mean of ``|f|``: where along the frequency axis the energy sits.
 
@@ -117,6 +122,7 @@ def centroid_shift(psi_in, psi_out, exclude_dc: bool = False) -> float:
     return c_out * (n_out / n_in) - c_in
 
 
+@accepts(spectrum=Array(min_ndim=1), cutoff=Real(positive=True), freqs=Array(ndim=1, optional=True))
 def low_band_fraction(spectrum, cutoff: float, freqs=None, exclude_dc: bool = False):
     """Fraction of the energy at ``|f| <= cutoff`` (same units as ``freqs``; default cycles/sample)."""
     spectrum, freqs = _spectrum_and_axis(spectrum, freqs)
@@ -129,6 +135,7 @@ def low_band_fraction(spectrum, cutoff: float, freqs=None, exclude_dc: bool = Fa
         return spectrum[..., np.abs(freqs) <= cutoff].sum(axis=-1) / total
 
 
+@accepts(spectrum=Array(min_ndim=1), freqs=Array(ndim=1), grid=Array())
 def resample_spectrum(spectrum, freqs, grid):
     """Linear interpolation of a spectrum onto another frequency ``grid`` (same units).
 
@@ -139,6 +146,7 @@ def resample_spectrum(spectrum, freqs, grid):
     return np.interp(np.asarray(grid, dtype=np.float64), freqs, spectrum)
 
 
+@accepts(grid=Array(ndim=1))
 def accumulate_on_grid(spectra, grid) -> np.ndarray:
     """Sum spectra that live on different frequency grids (Eqs. 33-34) after resampling to ``grid``.
 
@@ -161,6 +169,7 @@ def accumulate_on_grid(spectra, grid) -> np.ndarray:
     return total
 
 
+@accepts(x=Array(min_ndim=1, kind="torch", finite=False))
 def summed_energy_spectrum(x: torch.Tensor) -> torch.Tensor:
     """``energy_spectrum(x)`` summed over every axis but the last, for a *real* tensor, in float64.
 

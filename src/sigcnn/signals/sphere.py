@@ -7,6 +7,10 @@ Pure array maths (NumPy, float64). An input ``x`` is a vector of length ``N`` or
 from __future__ import annotations
 
 import numpy as np
+from ._validate import Array, accepts
+
+VECTORS = "a vector (N,) or a stack of vectors (M, N)"
+ANCHORS = "a non-empty 2-D array (K, N) with one anchor vector per row"
 
 
 def _as_inputs(x, name: str = "x") -> np.ndarray:
@@ -26,6 +30,7 @@ def _as_anchors(anchors, n: int | None = None, name: str = "anchors") -> np.ndar
     return a
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS))
 def unit_vectors(x) -> np.ndarray:
     """Scale each vector (the last axis) to unit length: the projection onto the sphere S of Eq. 1.
 
@@ -41,6 +46,7 @@ def unit_vectors(x) -> np.ndarray:
     return x / norm
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS), anchors=Array(ndim=2, what=ANCHORS))
 def correlations(x, anchors) -> np.ndarray:
     """Correlations ``a_k^T x`` of inputs with every anchor (Kuo, Eq. 4 before rectification).
 
@@ -51,16 +57,19 @@ def correlations(x, anchors) -> np.ndarray:
     return x @ a.T
 
 
+@accepts(values=Array())
 def rectify(values) -> np.ndarray:
     """``Rec(v) = max(0, v)`` element-wise (Kuo, Eq. 4)."""
     return np.maximum(0.0, np.asarray(values, dtype=np.float64))
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS), anchors=Array(ndim=2, what=ANCHORS))
 def rectified_correlations(x, anchors) -> np.ndarray:
     """The RECOS output ``y_k = Rec(a_k^T x)`` (Kuo, Eqs. 3-4): a convolution followed by a ReLU."""
     return rectify(correlations(x, anchors))
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS), anchors=Array(ndim=2, what=ANCHORS))
 def geodesic_distance(x, anchors) -> np.ndarray:
     """Angle between each input and each anchor after both are put on the unit sphere (Eq. 2).
 
@@ -84,12 +93,14 @@ def geodesic_distance(x, anchors) -> np.ndarray:
     return theta
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS))
 def mean_removed(x) -> np.ndarray:
     """``x - mu 1`` with ``mu`` the mean of each vector: the centre of the translated sphere (Eq. 5)."""
     x = _as_inputs(x)
     return x - x.mean(axis=-1, keepdims=True)
 
 
+@accepts(u=Array(min_ndim=1), v=Array(min_ndim=1))
 def mean_removed_correlation(u, v) -> float:
     """Normalised correlation of two images (any equal shape) after removing each one's mean (Fig. 4)."""
     u = np.asarray(u, dtype=np.float64).ravel()
@@ -100,6 +111,7 @@ def mean_removed_correlation(u, v) -> float:
     return float(unit_vectors(cu) @ unit_vectors(cv))
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS), anchors=Array(ndim=2, what=ANCHORS))
 def translated_sphere_responses(x, anchors) -> np.ndarray:
     """Rectified correlations of ``x - mu 1`` with the anchors, written as in Eq. 6.
 
@@ -113,18 +125,21 @@ def translated_sphere_responses(x, anchors) -> np.ndarray:
     return rectify(x @ a.T + np.multiply.outer(mu, a0))
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS))
 def augment_inputs(x) -> np.ndarray:
     """``x' = (mu, x_1, ..., x_N)``: the input with its mean prepended (Eq. 7)."""
     x = _as_inputs(x)
     return np.concatenate([x.mean(axis=-1, keepdims=True), x], axis=-1)
 
 
+@accepts(anchors=Array(ndim=2, what=ANCHORS))
 def augment_anchors(anchors) -> np.ndarray:
     """``a'_k = (a_{k,0}, a_{k,1}, ..., a_{k,N})`` with ``a_{k,0} = -sum_n a_{k,n}`` (Eq. 7)."""
     a = _as_anchors(anchors)
     return np.concatenate([-a.sum(axis=1, keepdims=True), a], axis=1)
 
 
+@accepts(x=Array(ndim=(1, 2), what=VECTORS), anchors=Array(ndim=2, what=ANCHORS))
 def augmented_responses(x, anchors) -> np.ndarray:
     """Eq. 8: ``y_k = Rec(a'_k^T x')`` with the augmented vectors of Eq. 7 (equals Eq. 6)."""
     x = _as_inputs(x)
@@ -132,6 +147,7 @@ def augmented_responses(x, anchors) -> np.ndarray:
     return rectified_correlations(augment_inputs(x), augment_anchors(a))
 
 
+@accepts(x_aug=Array(ndim=(1, 2), what=VECTORS), anchors_aug=Array(ndim=2, what=ANCHORS))
 def scaled_responses(x_aug, anchors_aug) -> np.ndarray:
     """Eq. 10: rectified correlation of vectors of any length, as lengths times a unit-sphere term.
 

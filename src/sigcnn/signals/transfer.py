@@ -8,6 +8,7 @@ its amplitude spectrum in dB comes out. The network side (the backward pass that
 from __future__ import annotations
 
 import numpy as np
+from ._validate import Array, Int, Real, accepts
 
 DB_FLOOR = 1e-300
 """Magnitudes are clipped to this value before the logarithm, so an all-zero derivative
@@ -25,6 +26,7 @@ def _as_maps(derivative) -> np.ndarray:
     return arr
 
 
+@accepts(height=Int(min=2), width=Int(min=2))
 def hann_window_2d(height: int, width: int) -> np.ndarray:
     """Separable 2-D Hann window (periodic form), peak 1, of shape ``(height, width)``.
 
@@ -41,6 +43,7 @@ def hann_window_2d(height: int, width: int) -> np.ndarray:
     return np.outer(hann(height), hann(width))
 
 
+@accepts(derivative=Array(ndim=(2, 3)))
 def frequency_response_db(derivative, window: bool = False) -> np.ndarray:
     """Amplitude spectrum ``|H| = 20 log10 |F(dz/dx)|`` in dB (Eq. 5).
 
@@ -64,6 +67,7 @@ def frequency_response_db(derivative, window: bool = False) -> np.ndarray:
     return 20.0 * np.log10(np.maximum(spectrum, DB_FLOOR))
 
 
+@accepts(derivative=Array(ndim=(2, 3)))
 def maximum_gain_db(derivative, window: bool = False) -> np.ndarray | float:
     """Maximum Gain: the peak of the frequency response in dB (paper, section III-C).
 
@@ -74,12 +78,14 @@ def maximum_gain_db(derivative, window: bool = False) -> np.ndarray | float:
     return float(peak) if np.ndim(peak) == 0 else peak
 
 
+@accepts(height=Int(), width=Int())
 def frequency_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Spatial frequencies (cycles per pixel) of the FFT bins, as ``(fy, fx)`` of shape (H, W)."""
     fy, fx = np.meshgrid(np.fft.fftfreq(height), np.fft.fftfreq(width), indexing="ij")
     return fy, fx
 
 
+@accepts(size=Int(), sigma=Real(positive=True))
 def gaussian_kernel(size: int = 7, sigma: float = 1.0) -> np.ndarray:
     """Sampled 2-D Gaussian filter of ``size`` x ``size`` pixels, normalised to sum 1.
 
@@ -96,6 +102,7 @@ def gaussian_kernel(size: int = 7, sigma: float = 1.0) -> np.ndarray:
     return kernel / kernel.sum()
 
 
+@accepts(fy=Array(), fx=Array(), size=Int(), sigma=Real(positive=True))
 def gaussian_transfer_db(fy, fx, size: int = 7, sigma: float = 1.0) -> np.ndarray:
     """Closed-form transfer function (dB) of :func:`gaussian_kernel` at frequencies ``(fy, fx)``.
 
@@ -124,6 +131,7 @@ def gaussian_transfer_db(fy, fx, size: int = 7, sigma: float = 1.0) -> np.ndarra
     return 20.0 * np.log10(np.maximum(magnitude, DB_FLOOR))
 
 
+@accepts(fy=Array(), fx=Array(), sigma=Real(positive=True))
 def continuous_gaussian_transfer_db(fy, fx, sigma: float = 1.0) -> np.ndarray:
     """Transfer function (dB) of the continuous, untruncated Gaussian: ``exp(-2 pi^2 sigma^2 |f|^2)``.
 
