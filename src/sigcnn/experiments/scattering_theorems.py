@@ -221,7 +221,7 @@ def findings(m: dict) -> list[str]:
     out.append(f"Theorem 3: the largest ratio ‖ΔS_J[p]‖ / (m |g| ‖x‖) over digits and fields is C = {c[0]:.2f}, "
                f"{c[1]:.2f}, {c[2]:.2f} for orders 0, 1, 2 at J = 3. Across the sweep of sup|∇τ| the median ratio "
                f"changes by at most ×{spread:.2f} between the smallest and the largest field: the change grows "
-               + ("linearly with |g|, a bounded constant as the theorem promises (supported)." if spread < 3 else
+               + ("roughly linearly with |g|, a bounded constant as the theorem promises (supported)." if spread < 3 else
                   "faster or slower than linearly; the bound still holds with the largest C we saw."))
     out.append(f"Energy: with the 4^J correction, orders 0-2 keep {pct('energy_J1_total')}, {pct('energy_J2_total')}, "
                f"{pct('energy_J3_total')} of ‖x‖² for J = 1, 2, 3; without it the same ratios read "
