@@ -27,8 +27,10 @@ def _best_of(repeats: int, fn) -> tuple[float, float]:
 
 
 def main() -> None:
-    from kymatio.numpy import Scattering1D as S1n, Scattering2D as S2n
-    from kymatio.torch import Scattering1D as S1t, Scattering2D as S2t
+    from kymatio.numpy import Scattering1D as S1n
+    from kymatio.numpy import Scattering2D as S2n
+    from kymatio.torch import Scattering1D as S1t
+    from kymatio.torch import Scattering2D as S2t
 
     rng = np.random.default_rng(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} torch threads")
