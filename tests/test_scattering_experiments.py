@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 from sigcnn import experiments
-from sigcnn.experiments import (scattering_audio, scattering_classifiers, scattering_theorems,
-                                scattering_time_frequency)
+from sigcnn.experiments import scattering_audio, scattering_classifiers, scattering_theorems, scattering_time_frequency
 
 NAMES = ("scattering-time-frequency", "scattering-theorems", "scattering-classifiers", "scattering-audio")
 

@@ -78,3 +78,20 @@ def test_energy_correction_on_a_constant_image():
 
 def test_numpy_frontend_on_cpu():
     assert sc.frontend_for("cpu") == "numpy" and sc.frontend_for("cuda:0") == "torch"
+
+
+def test_first_order_centre_frequencies_match_the_filters_peaks():
+    # independent route: the argmax of each first-order filter's frequency response (kymatio's filter bank)
+    bank = sc.filters_1d(4096, 8, 8)
+    n = bank["psi"].shape[-1]
+    peaks = np.argmax(bank["psi"][:, : n // 2], axis=1) / n  # cycles per sample
+    rows = [r for r in sc.channels_1d(8, 8, sample_rate=1.0, length=4096) if r["order"] == 1]
+    assert len(rows) == len(peaks)
+    np.testing.assert_allclose([r["frequency"] for r in rows], peaks, atol=2.0 / n + 0.02 * peaks.max())
+
+
+def test_filters_2d_are_zero_mean_wavelets_and_a_unit_mass_average():
+    bank = sc.filters_2d(2, 4, 32)
+    assert bank["psi"].shape == (2, 4, 32, 32)
+    assert np.abs(bank["psi"].sum(axis=(-2, -1))).max() < 1e-3 * np.abs(bank["psi"]).sum(axis=(-2, -1)).min()
+    assert bank["phi"].sum() == pytest.approx(1.0, rel=1e-3)

@@ -66,7 +66,7 @@ def test_chirp_instantaneous_frequency():
 
 
 def test_dilation_moves_a_tone():
-    n, fs = 4096, 1.0
+    n = 4096
     x = np.cos(2 * np.pi * 0.1 * (np.arange(n) - (n - 1) / 2))
     y = wv.dilate(x, 1.25)
     spectrum = np.abs(np.fft.rfft(y * np.hanning(n)))

@@ -152,7 +152,8 @@ EXPERIMENT = Experiment(
     paper="andreux2020kymatio",
     reproduces="kymatio FSDD example (Andreux et al. 2020); Koushik (2016) Eq. 16",
     config=Config,
-    scales={"ci": dict(train_stride=5), "laptop": dict(compare_cnn=True), "full": dict(compare_cnn=True)},
+    scales={"ci": dict(train_stride=5), "laptop": dict(compare_cnn=True, cnn_scale="ci"),
+            "full": dict(compare_cnn=True, cnn_scale="laptop")},
     measure=measure,
     notebook="notebooks/scattering_audio",
     report_rows=(

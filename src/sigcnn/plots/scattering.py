@@ -88,7 +88,7 @@ def relative_change_figure(x_values, table, names, xlabel: str, title: str, cont
         if controls and str(name) in controls:
             lo, hi = controls[str(name)]
             ax.fill_between(x_values, 100 * np.asarray(lo), 100 * np.asarray(hi), alpha=0.15,
-                            color=ax.lines[-1].get_color(), label=f"{LABELS.get(str(name), name)} untrained (3 seeds)")
+                            color=ax.lines[-1].get_color(), label=f"{LABELS.get(str(name), str(name)).replace(' (trained)', '')} untrained (3 seeds)")
     ax.set(xlabel=xlabel, ylabel="relative change ‖Φ(x') − Φ(x)‖ / ‖Φ(x)‖ (%)", title=title)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()

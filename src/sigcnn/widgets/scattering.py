@@ -33,8 +33,8 @@ def window_tradeoff_figure(window_ms: float = 16.0):
     ax.set_ylim(0, 1500)
     ax.grid(False)
     ax.set(xlabel="time (s)", ylabel="frequency (Hz)",
-           title=f"Hann {window_ms:g} ms: σ_t = {1e3 * sigma_t:.1f} ms, σ_f = {sigma_f:.1f} Hz "
-                 "(tones 60 Hz apart; clicks 10 ms apart)")
+           title=f"Hann {window_ms:g} ms: σ_t = {1e3 * sigma_t:.1f} ms, σ_f = {sigma_f:.1f} Hz\n"
+                 "(tones 60 Hz apart until 0.25 s; clicks 10 ms apart from 0.3 s)")
     fig.tight_layout()
     return fig
 
