@@ -18,7 +18,7 @@ import torch
 from ..models import LeNet5
 from ..runtime import set_seed
 from ..signals import stable_noise as sn
-from ..training import accuracy, train_classifier
+from ..training import accuracy
 from ..transforms import pad_images
 from ._base import BaseConfig
 from ._recos_common import TrainingSpec, load_data, trained_lenet
@@ -140,20 +140,6 @@ def augmented_training_set(train_u8: torch.Tensor, alphas, snr_low_db: float, sn
         floor = sn.minimum_reachable_snr_db(images[idx], noise)
         images[idx] = sn.noisy_images_at_snr(images[idx], noise, np.maximum(snr[idx], floor + 0.5))
     return network_input(images)
-
-
-def train_augmented(config: ChannelConfig, bench: Bench, seed: int, alphas, snr_low_db: float, snr_high_db: float,
-                    noisy_share: float, progress: bool = False):
-    """LeNet-5 trained (same settings as the clean one, same init seed) on the augmented set."""
-    data = bench.train
-    n = data["x_train"].shape[0]
-    train_u8 = data["data"].train_images[:n]
-    inputs = augmented_training_set(train_u8, alphas, snr_low_db, snr_high_db, noisy_share, seed + 1000)
-    generator = set_seed(seed)
-    model = LeNet5(num_classes=data["data"].num_classes)
-    train_classifier(model, inputs, data["y_train"], epochs=config.epochs, batch_size=config.batch_size,
-                     lr=config.lr, generator=generator, progress=progress, desc="LeNet-5 (augmented)")
-    return model.eval()
 
 
 def mean_min_max(values) -> tuple[float, float, float]:

@@ -28,7 +28,7 @@ from ..signals import stable_noise as sn
 from ..training import train_classifier
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, augmented_training_set, build_bench,
-                              channel_scales, framed_unit_images, median_front_end, network_input,
+                              channel_scales, median_front_end, network_input,
                               stable_unit_noise)
 
 RECEIVERS = ("plain", "median", "augmented", "median+augmented")
