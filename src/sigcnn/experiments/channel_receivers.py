@@ -90,11 +90,13 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             for s, snr in enumerate(snrs):
                 noisy = sn.noisy_images_at_snr(x, unit, snr)
                 filtered = filt(noisy)
+                # the untrained twin sees either the noisy or the filtered images: two evaluations serve all four
+                control_acc = {False: accuracy_on(bench.untrained[i], noisy, y),
+                               True: accuracy_on(bench.untrained[i], filtered, y)}
                 for r, name in enumerate(RECEIVERS):
-                    nets, front, controls = setups[name]
-                    seen = filtered if front else noisy
-                    acc[r, a, s, i] = accuracy_on(nets[i], seen, y)
-                    ctrl[r, a, s, i] = accuracy_on(controls[i], seen, y)
+                    nets, front, _ = setups[name]
+                    acc[r, a, s, i] = accuracy_on(nets[i], filtered if front else noisy, y)
+                    ctrl[r, a, s, i] = control_acc[front is not None]
     m: dict = {"n_seeds": len(bench.seeds), "test_images": int(len(x)), "lowest_snr_db": snrs[0]}
     lost = clean[0][None, None] - acc[0]  # plain network: clean minus noisy, per (α, SNR, seed)
     for r, name in enumerate(RECEIVERS):
