@@ -108,6 +108,34 @@ def stable_unit_noise(shape, alpha: float, seed: int) -> np.ndarray:
     return sn.symmetric_stable(alpha, shape, 1.0, np.random.default_rng(seed))
 
 
+def noise_seed(seed: int, alpha_index: int) -> int:
+    """Seed of the unit SαS draw for training seed ``seed`` and the ``alpha_index``-th α."""
+    return 10_000 + 97 * seed + alpha_index
+
+
+def reachable_snrs(images: np.ndarray, alphas, seeds, snrs, margin_db: float = 0.1) -> tuple[tuple, float]:
+    """The SNR values of ``snrs`` that every image can reach after clipping, and the floor.
+
+    Clipping caps what noise can do to a pixel, so each image has a lowest reachable Eq. 1 SNR
+    (:func:`~sigcnn.signals.stable_noise.minimum_reachable_snr_db`); bright images (Fashion-MNIST,
+    photographs) have higher floors than digits. Points below the highest floor plus ``margin_db``
+    are left out.
+
+    Raises
+    ------
+    ValueError
+        When no SNR of ``snrs`` is reachable (the message names the floor).
+    """
+    floor = max(float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha,
+                                                                           noise_seed(seed, a))).max())
+                for seed in seeds for a, alpha in enumerate(alphas))
+    kept = tuple(float(s) for s in sorted(snrs) if s >= floor + margin_db)
+    if not kept:
+        raise ValueError(f"snrs_db: every value of {tuple(snrs)} is below the clipping floor of these images "
+                         f"({floor:.2f} dB); choose values of at least {floor + margin_db:.2f} dB")
+    return kept, floor
+
+
 def accuracy_on(model, images01: np.ndarray, labels: torch.Tensor) -> float:
     """Accuracy of ``model`` on images in [0, 1]."""
     return accuracy(model, network_input(images01), labels)

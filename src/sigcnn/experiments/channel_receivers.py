@@ -28,7 +28,7 @@ from ..signals import stable_noise as sn
 from ..training import train_classifier
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, augmented_training_set, build_bench,
-                              channel_scales, median_front_end, network_input,
+                              channel_scales, median_front_end, network_input, noise_seed, reachable_snrs,
                               stable_unit_noise)
 
 RECEIVERS = ("plain", "median", "augmented", "median+augmented")
@@ -61,7 +61,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     """Accuracy of each receiver for every (α, SNR, seed); clean accuracy; untrained control."""
     bench = build_bench(config, ctx.device, ctx.progress)
     x, y = bench.images, bench.labels
-    alphas, snrs = tuple(map(float, config.alphas)), tuple(sorted(map(float, config.snrs_db)))
+    alphas = tuple(map(float, config.alphas))
+    snrs, floor = reachable_snrs(x, alphas, bench.seeds, config.snrs_db)
     data = bench.train
     n_train = data["x_train"].shape[0]
     n_classes = data["data"].num_classes
@@ -86,7 +87,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             nets, front, _ = setups[name]
             clean[r, i] = accuracy_on(nets[i], front(x) if front else x, y)
         for a, alpha in enumerate(alphas):
-            unit = stable_unit_noise(x.shape, alpha, 10_000 + 97 * seed + a)
+            unit = stable_unit_noise(x.shape, alpha, noise_seed(seed, a))
             for s, snr in enumerate(snrs):
                 noisy = sn.noisy_images_at_snr(x, unit, snr)
                 filtered = filt(noisy)
@@ -97,7 +98,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                     nets, front, _ = setups[name]
                     acc[r, a, s, i] = accuracy_on(nets[i], filtered if front else noisy, y)
                     ctrl[r, a, s, i] = control_acc[front is not None]
-    m: dict = {"n_seeds": len(bench.seeds), "test_images": int(len(x)), "lowest_snr_db": snrs[0]}
+    m: dict = {"n_seeds": len(bench.seeds), "test_images": int(len(x)), "lowest_snr_db": snrs[0],
+               "clipping_floor_db": floor}
     lost = clean[0][None, None] - acc[0]  # plain network: clean minus noisy, per (α, SNR, seed)
     for r, name in enumerate(RECEIVERS):
         tag = name.replace("+", "_")
@@ -125,7 +127,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     arrays = {"alphas": np.array(alphas), "snrs_db": np.array(snrs), "accuracy": acc, "control_accuracy": ctrl,
               "clean_accuracy": clean, "receivers": np.array(RECEIVERS)}
     notes = bench.notes + [
-        f"Median front end: {config.median_size}×{config.median_size}, edges by nearest value.",
+        f"Median front end: {config.median_size}×{config.median_size}, edges by nearest value. SNR points tested: "
+        f"{', '.join(f'{v:g}' for v in snrs)} dB (clipping floor of these images {floor:.2f} dB).",
         f"Augmentation: {config.augment_share:.0%} of the {n_train:,} training images carry SαS noise with α drawn from "
         f"{tuple(config.augment_alphas)} and Eq. 1 SNR uniform in [{config.augment_snr_low_db:g}, "
         f"{config.augment_snr_high_db:g}] dB (one fixed noisy copy, raised to 0.5 dB above an image's clipping floor "
