@@ -138,7 +138,16 @@ def findings(m: dict) -> list[str]:
     else:
         verdict = "is inconclusive: the seeds disagree on the sign"
     out.append(f"Across the grid, the smaller α has the larger mean drop in {share:.0%} of adjacent-α comparisons. "
-               f"The measurement {verdict}.")
+               f"At the lowest SNR the measurement {verdict}.")
+    higher = sorted({float(k.split("_snr")[1].split("_")[0]) for k in m
+                     if k.startswith(f"gap_a{lo:g}_snr") and k.endswith("_trained_min")} - {snr0})
+    if higher:
+        mixed = [s for s in higher if m[f"gap_{key(lo, s)}_vs_a{hi:g}_trained_min"] < 0
+                 < m[f"gap_{key(lo, s)}_vs_a{hi:g}_trained_max"]]
+        out.append(f"At {', '.join(f'{s:g}' for s in higher)} dB the gaps are "
+                   + ", ".join(f"{m[f'gap_{key(lo, s)}_vs_a{hi:g}']:+.1%}" for s in higher)
+                   + (f"; the seeds disagree on the sign at {', '.join(f'{s:g}' for s in mixed)} dB." if mixed
+                      else "; every seed agrees on the sign."))
     out.append("Share of the added noise energy in the top 5 % of pixels: "
                + ", ".join(f"{m[f'top_share_a{a:g}']:.0%} (α = {a:g})" for a in alphas)
                + ". Smaller α concentrates the energy on fewer pixels"
