@@ -101,7 +101,7 @@ def test_cnn_noise_and_receivers_tiny(real_data_root, results_root):
     m = r.metrics
     # drop = clean accuracy minus noisy accuracy, recomputed independently for the first seed and alpha 2
     bench = common.build_bench(channel_cnn_noise.make_config("ci", **small), torch.device("cpu"))
-    unit = common.stable_unit_noise(bench.images.shape, 2.0, 10_000 + 97 * bench.seeds[0] + 1)
+    unit = common.stable_unit_noise(bench.images.shape, 2.0, 10_000 + 97 * bench.seeds[0] + 1)  # alpha index 1
     noisy = sn.noisy_images_at_snr(bench.images, unit, 0.0)
     net = bench.trained[0]
     x_clean = torch.from_numpy(2 * bench.images[:, None].astype(np.float32) - 1)
@@ -165,3 +165,16 @@ def test_tf_flowers_local_archive(monkeypatch, empty_data_root):
     assert sorted(np.bincount(labels)) == [2] * 5
     # a constant image stays (almost) constant through crop, resize and grey conversion
     assert np.ptp(images[0].astype(int)) <= 1
+
+
+def test_reachable_snrs_leaves_out_points_below_the_floor():
+    rng = np.random.default_rng(4)
+    bright = rng.uniform(0.6, 1.0, (5, 12, 12))  # bright images: high clipping floor
+    kept, floor = common.reachable_snrs(bright, (1.0,), (0,), (-20.0, 0.0, 30.0))
+    unit = common.stable_unit_noise(bright.shape, 1.0, common.noise_seed(0, 0))
+    huge = np.clip(bright + 1e12 * unit, 0, 1)  # independent route: saturate every pixel
+    expected = (10 * np.log10((bright ** 2).sum((1, 2)) / ((huge - bright) ** 2).sum((1, 2)))).max()
+    assert floor == pytest.approx(expected)
+    assert kept == tuple(v for v in (-20.0, 0.0, 30.0) if v >= expected + 0.1)
+    with pytest.raises(ValueError, match="snrs_db"):
+        common.reachable_snrs(bright, (1.0,), (0,), (floor - 5,))

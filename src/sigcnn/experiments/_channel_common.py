@@ -18,7 +18,7 @@ import torch
 from ..models import LeNet5
 from ..runtime import set_seed
 from ..signals import stable_noise as sn
-from ..training import accuracy, train_classifier
+from ..training import accuracy
 from ..data.transforms import pad_images
 from ._base import BaseConfig
 from ._recos_common import TrainingSpec, load_data, trained_lenet
@@ -89,16 +89,16 @@ def build_bench(config: ChannelConfig, device, progress: bool = False) -> Bench:
         spec = spec_for(config, s)
         if data is None:
             data = load_data(spec)
-        model, info = trained_lenet(spec, data, torch.device("cpu"), progress=progress)
-        trained.append(model.eval())
-        notes.append(f"seed {s}: " + ("weights reused from the cache" if info["from_cache"] else "trained now"))
+        run = trained_lenet(spec, data, torch.device("cpu"), progress=progress)
+        trained.append(run.model.eval())
+        notes.append(f"seed {s}: " + ("weights reused from the cache" if run.from_cache else "trained now"))
         set_seed(s)
-        untrained.append(LeNet5(num_classes=data["data"].num_classes).eval())
-    test_u8, labels = data["test_u8"], data["y_test"]
+        untrained.append(LeNet5(num_classes=data.num_classes).eval())
+    test_u8, labels = data.test_u8, data.y_test
     if config.test_limit is not None:
         test_u8, labels = test_u8[:config.test_limit], labels[:config.test_limit]
-    split = data["data"]
-    notes.insert(0, f"{split.split_note} Training: {data['x_train'].shape[0]:,} clean images, {config.epochs} epochs, "
+    split = data.split
+    notes.insert(0, f"{split.split_note} Training: {data.x_train.shape[0]:,} clean images, {config.epochs} epochs, "
                     f"training seeds {seeds}; noisy test set: the first {test_u8.shape[0]:,} test images.")
     return Bench(framed_unit_images(test_u8), labels, trained, untrained, seeds, split.data_source, notes, data)
 
@@ -106,6 +106,34 @@ def build_bench(config: ChannelConfig, device, progress: bool = False) -> Bench:
 def stable_unit_noise(shape, alpha: float, seed: int) -> np.ndarray:
     """Unit-scale SαS noise of ``shape`` from ``seed`` (one draw serves every SNR)."""
     return sn.symmetric_stable(alpha, shape, 1.0, np.random.default_rng(seed))
+
+
+def noise_seed(seed: int, alpha_index: int) -> int:
+    """Seed of the unit SαS draw for training seed ``seed`` and the ``alpha_index``-th α."""
+    return 10_000 + 97 * seed + alpha_index
+
+
+def reachable_snrs(images: np.ndarray, alphas, seeds, snrs, margin_db: float = 0.1) -> tuple[tuple, float]:
+    """The SNR values of ``snrs`` that every image can reach after clipping, and the floor.
+
+    Clipping caps what noise can do to a pixel, so each image has a lowest reachable Eq. 1 SNR
+    (:func:`~sigcnn.signals.stable_noise.minimum_reachable_snr_db`); bright images (Fashion-MNIST,
+    photographs) have higher floors than digits. Points below the highest floor plus ``margin_db``
+    are left out.
+
+    Raises
+    ------
+    ValueError
+        When no SNR of ``snrs`` is reachable (the message names the floor).
+    """
+    floor = max(float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha,
+                                                                           noise_seed(seed, a))).max())
+                for seed in seeds for a, alpha in enumerate(alphas))
+    kept = tuple(float(s) for s in sorted(snrs) if s >= floor + margin_db)
+    if not kept:
+        raise ValueError(f"snrs_db: every value of {tuple(snrs)} is below the clipping floor of these images "
+                         f"({floor:.2f} dB); choose values of at least {floor + margin_db:.2f} dB")
+    return kept, floor
 
 
 def accuracy_on(model, images01: np.ndarray, labels: torch.Tensor) -> float:
@@ -140,20 +168,6 @@ def augmented_training_set(train_u8: torch.Tensor, alphas, snr_low_db: float, sn
         floor = sn.minimum_reachable_snr_db(images[idx], noise)
         images[idx] = sn.noisy_images_at_snr(images[idx], noise, np.maximum(snr[idx], floor + 0.5))
     return network_input(images)
-
-
-def train_augmented(config: ChannelConfig, bench: Bench, seed: int, alphas, snr_low_db: float, snr_high_db: float,
-                    noisy_share: float, progress: bool = False):
-    """LeNet-5 trained (same settings as the clean one, same init seed) on the augmented set."""
-    data = bench.train
-    n = data["x_train"].shape[0]
-    train_u8 = data["data"].train_images[:n]
-    inputs = augmented_training_set(train_u8, alphas, snr_low_db, snr_high_db, noisy_share, seed + 1000)
-    generator = set_seed(seed)
-    model = LeNet5(num_classes=data["data"].num_classes)
-    train_classifier(model, inputs, data["y_train"], epochs=config.epochs, batch_size=config.batch_size,
-                     lr=config.lr, generator=generator, progress=progress, desc="LeNet-5 (augmented)")
-    return model.eval()
 
 
 def mean_min_max(values) -> tuple[float, float, float]:
