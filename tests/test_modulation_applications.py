@@ -213,3 +213,18 @@ def test_torchaudio_agrees_with_librosa_on_fsdd(real_data_root):
         a, b = torchaudio_features(wave, rate), librosa_reference(wave, rate)
         for key in ("stft", "mel", "mfcc"):
             np.testing.assert_allclose(a[key], b[key], rtol=1e-4, atol=1e-4 * np.abs(b[key]).max())
+
+
+def test_paper_networks_have_the_probed_layers():
+    from sigcnn.experiments.modulation_training_spectra import PAPER_ARCHITECTURES, PROBES, build_network
+
+    x = torch.randn(2, 3, 96, 96)
+    for arch in PAPER_ARCHITECTURES:
+        torch.manual_seed(0)
+        model = build_network(arch, 3)
+        monitor = SpectrumFitMonitor(x, PROBES[arch])
+        monitor(-1, model)
+        radii = [int(monitor.as_array(layer)[0, 3]) for layer in PROBES[arch]]
+        assert radii[0] > radii[1] >= 2, (arch, radii)
+    bn = [m for m in build_network("alexnet-bn-tv", 3).features if isinstance(m, torch.nn.BatchNorm2d)]
+    assert len(bn) == 5  # one after each of AlexNet's five convolutions
