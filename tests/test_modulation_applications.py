@@ -228,3 +228,15 @@ def test_paper_networks_have_the_probed_layers():
         assert radii[0] > radii[1] >= 2, (arch, radii)
     bn = [m for m in build_network("alexnet-bn-tv", 3).features if isinstance(m, torch.nn.BatchNorm2d)]
     assert len(bn) == 5  # one after each of AlexNet's five convolutions
+
+
+def test_paper_data_sets_are_registered_and_fail_offline(empty_data_root):
+    from sigcnn.data.paper_sets import imagenette_folder, load_dcase2016, voc2012_root
+    from sigcnn.data.status import dataset_status
+
+    states = {s.name: s.state for s in dataset_status()}
+    assert {states[n] for n in ("imagenette", "voc2012", "dcase2016")} == {"missing"}
+    for loader, words in ((imagenette_folder, "imagenette2-160.tgz"), (voc2012_root, "VOCtrainval_11-May-2012.tar"),
+                          (load_dcase2016, "TUT-acoustic-scenes-2016-development.meta.zip")):
+        with pytest.raises(DatasetUnavailable, match=words):
+            loader()
