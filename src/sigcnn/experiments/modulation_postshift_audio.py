@@ -24,7 +24,11 @@ from scipy import stats
 from ..controls import compare_to_controls, control_metrics
 from ..models.small_nets import FeatureCNN1d
 from ..probes.feature_spectra import layer_outputs
-from ..signals.spectral_summaries import apply_spectral_shift, random_shift_like, spectral_shift_gain
+from ..signals.spectral_summaries import (
+    apply_spectral_shift,
+    random_shift_like,
+    spectral_shift_gain,
+)
 from ..training import accuracy, train_classifier
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
@@ -63,7 +67,7 @@ def _fsdd_domains(config: Config, device):
     # recover the true index from the name order instead: files are sorted as strings ("0_x_10" < "0_x_2").
     true_index = {}
     for (label, spk), n in counts.items():
-        ordered = sorted((str(j) for j in range(n)))
+        ordered = sorted(str(j) for j in range(n))
         for k, j in enumerate(ordered):
             true_index[(label, spk, k)] = int(j)
     idx = np.array([true_index[(lab, spk, index[i])] for i, (lab, spk) in enumerate(zip(fsdd.labels, fsdd.speakers))])
@@ -85,12 +89,9 @@ def _fsdd_domains(config: Config, device):
 
 def _urbansound_to_dcase(config: Config, device):
     """Data-audio-A = UrbanSound8K (all folds), Data-audio-B = DCASE 2016 (seeded 70/30 split), as in the paper."""
-    from ..data.paper_sets import load_dcase2016
+    from ..data.paper_sets import dcase2016_folder, load_dcase2016
     from ..data.six_features import six_features
-    from ..data.urbansound import load_urbansound8k
-
-    from ..data.paper_sets import dcase2016_folder
-    from ..data.urbansound import ensure_urbansound8k
+    from ..data.urbansound import ensure_urbansound8k, load_urbansound8k
 
     ensure_urbansound8k(), dcase2016_folder()  # both checked before any audio is read
     us = load_urbansound8k()
@@ -204,7 +205,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     acc = run_arms(standardise(xtr, xtr), ytr, standardise(xte, xtr), yte, diff, config, ctx.device,
                    lambda pooling: FeatureCNN1d(num_classes=classes[1], pooling=pooling))
     metrics = summarise(acc)
-    metrics.update({"source_recordings": int(len(ys)), "target_train": int(len(ytr)), "target_test": int(len(yte)),
+    metrics.update({"source_recordings": len(ys), "target_train": len(ytr), "target_test": len(yte),
                     "diff_range": float(np.ptp(diff)), "diff_std": float(np.std(diff)), "seeds": config.seeds})
     arrays = {"diff": diff, **{f"acc_{a}_{'pool' if p else 'nopool'}": np.array(v) for (a, p), v in acc.items()}}
     notes = [note, "Features: six time-averaged features, 212 values per recording (STFT, mel, MFCC via torchaudio; "

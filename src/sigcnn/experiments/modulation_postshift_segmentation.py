@@ -23,7 +23,11 @@ from ..data.images import load_image_dataset
 from ..data.mosaics import DEFAULT_CLASSES, make_mosaics, segmentation_scores
 from ..models.small_nets import SkipFCN
 from ..probes.feature_spectra import layer_outputs
-from ..signals.spectral_summaries import apply_spectral_shift, random_shift_like, spectral_shift_gain
+from ..signals.spectral_summaries import (
+    apply_spectral_shift,
+    random_shift_like,
+    spectral_shift_gain,
+)
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from .modulation_postshift_audio import paired_interval
 
@@ -103,8 +107,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         xt, yt = make_mosaics(split.test_images.numpy(), split.test_labels.numpy(), config.n_test, rng, config.size)
         xa, xb, xt = xa[:, None], xb[:, None], xt[:, None]
         k, channels, source = len(DEFAULT_CLASSES) + 1, 1, "synthetic mosaics of Fashion-MNIST items (offline)"
-    t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(ctx.device)  # noqa: E731
-    tl = lambda a: torch.from_numpy(a).to(ctx.device)  # noqa: E731
+    t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(ctx.device)
+    tl = lambda a: torch.from_numpy(a).to(ctx.device)
     # Network-image-4 stand-in on Data-image-A -> DIFF
     torch.manual_seed(config.seed)
     net_a = SkipFCN(k, in_channels=channels).to(ctx.device)

@@ -91,7 +91,7 @@ def _load(config: Config, rng: np.random.Generator):
 
         x_tr, y_tr, _ = load_imagenette(config.train_size // 10, config.size, "train", config.seed)
         x_te, y_te, _ = load_imagenette(config.test_size // 10, config.size, "val", config.seed)
-        f = lambda x: torch.from_numpy((x - 0.45) / 0.25).float()  # noqa: E731
+        f = lambda x: torch.from_numpy((x - 0.45) / 0.25).float()
         return f(x_tr), torch.from_numpy(y_tr), f(x_te), torch.from_numpy(y_te), "Imagenette (160 px)"
     if config.dataset == "cifar10":
         from ..data.cifar import load_cifar10
@@ -107,7 +107,7 @@ def _load(config: Config, rng: np.random.Generator):
         x_te, y_te = split.test_images[:, None], split.test_labels
     tr = rng.permutation(x_tr.shape[0])[:config.train_size]
     te = rng.permutation(x_te.shape[0])[:config.test_size]
-    f = lambda x: (x.float() / 255.0 - 0.5) / 0.25  # noqa: E731
+    f = lambda x: (x.float() / 255.0 - 0.5) / 0.25
     return f(x_tr[tr]), y_tr[tr], f(x_te[te]), y_te[te], split.data_source
 
 
