@@ -12,12 +12,23 @@ from scipy import stats
 
 from sigcnn.data import DatasetUnavailable
 from sigcnn.data.mosaics import make_mosaics, segmentation_scores
-from sigcnn.experiments.modulation_confidence import permutation_p_value, rank_correlation
+from sigcnn.experiments.modulation_confidence import (
+    permutation_p_value,
+    rank_correlation,
+)
 from sigcnn.models.small_nets import SMALL_NETS, FeatureCNN1d, SkipFCN
 from sigcnn.probes.feature_spectra import SpectrumFitMonitor, layer_outputs
-from sigcnn.signals.spectral_summaries import (apply_spectral_shift, average_normalised_spectrum, contour_area_fraction,
-                                               energy_contour_levels, power_law_fit, power_law_noise, radial_average,
-                                               random_shift_like, spectral_shift_gain, total_variation_distance)
+from sigcnn.signals.spectral_summaries import (
+    apply_spectral_shift,
+    average_normalised_spectrum,
+    contour_area_fraction,
+    energy_contour_levels,
+    power_law_fit,
+    power_law_noise,
+    random_shift_like,
+    spectral_shift_gain,
+    total_variation_distance,
+)
 from sigcnn.training import train_classifier
 
 
@@ -190,14 +201,11 @@ def test_small_networks_shapes():
 @pytest.mark.parametrize("name", ["modulation-normalisation", "modulation-training-spectra",
                                   "modulation-postshift-audio", "modulation-postshift-segmentation"])
 def test_full_scale_names_the_paper_data_and_fails_offline(name, empty_data_root):
-    from sigcnn import experiments
-
-    module = experiments.get(name) if hasattr(experiments, "get") else None
     import importlib
 
     module = importlib.import_module("sigcnn.experiments." + name.replace("-", "_"))
     config = module.make_config("full")
-    assert config.dataset in {"imagenette", "cifar10", "urbansound8k", "voc2012"}
+    assert config.dataset in {"imagenette", "urbansound8k", "voc2012"}
     with pytest.raises(DatasetUnavailable):
         module.run(config)
 
@@ -213,3 +221,34 @@ def test_torchaudio_agrees_with_librosa_on_fsdd(real_data_root):
         a, b = torchaudio_features(wave, rate), librosa_reference(wave, rate)
         for key in ("stft", "mel", "mfcc"):
             np.testing.assert_allclose(a[key], b[key], rtol=1e-4, atol=1e-4 * np.abs(b[key]).max())
+
+
+def test_paper_networks_have_the_probed_layers():
+    from sigcnn.experiments.modulation_training_spectra import (
+        PAPER_ARCHITECTURES,
+        PROBES,
+        build_network,
+    )
+
+    x = torch.randn(2, 3, 96, 96)
+    for arch in PAPER_ARCHITECTURES:
+        torch.manual_seed(0)
+        model = build_network(arch, 3)
+        monitor = SpectrumFitMonitor(x, PROBES[arch])
+        monitor(-1, model)
+        radii = [int(monitor.as_array(layer)[0, 3]) for layer in PROBES[arch]]
+        assert radii[0] > radii[1] >= 2, (arch, radii)
+    bn = [m for m in build_network("alexnet-bn-tv", 3).features if isinstance(m, torch.nn.BatchNorm2d)]
+    assert len(bn) == 5  # one after each of AlexNet's five convolutions
+
+
+def test_paper_data_sets_are_registered_and_fail_offline(empty_data_root):
+    from sigcnn.data.paper_sets import imagenette_folder, load_dcase2016, voc2012_root
+    from sigcnn.data.status import dataset_status
+
+    states = {s.name: s.state for s in dataset_status()}
+    assert {states[n] for n in ("imagenette", "voc2012", "dcase2016")} == {"missing"}
+    for loader, words in ((imagenette_folder, "imagenette2-160.tgz"), (voc2012_root, "VOCtrainval_11-May-2012.tar"),
+                          (load_dcase2016, "TUT-acoustic-scenes-2016-development.meta.zip")):
+        with pytest.raises(DatasetUnavailable, match=words):
+            loader()

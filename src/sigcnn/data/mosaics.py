@@ -58,9 +58,12 @@ def make_mosaics(images: np.ndarray, labels: np.ndarray, n: int, rng: np.random.
 def segmentation_scores(pred: np.ndarray, target: np.ndarray, num_classes: int) -> tuple[float, float]:
     """Mean (per-class) pixel accuracy and mean IU, as defined for FCN (Long et al. 2015).
 
-    Classes absent from ``target`` are left out of both means.
+    Classes absent from ``target`` are left out of both means; target pixels outside
+    ``[0, num_classes)`` (VOC's 255 "void" border) are ignored.
     """
     pred, target = np.asarray(pred).ravel(), np.asarray(target).ravel()
+    valid = (target >= 0) & (target < num_classes)
+    pred, target = pred[valid], target[valid]
     conf = np.bincount(num_classes * target + pred, minlength=num_classes ** 2).reshape(num_classes, num_classes)
     present = conf.sum(1) > 0
     tp = np.diag(conf)

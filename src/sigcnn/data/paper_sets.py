@@ -67,3 +67,70 @@ def voc2012_root() -> Path:
 def dcase2016_folder() -> Path:
     """The DCASE 2016 (TUT Acoustic Scenes) folder; raises ``DatasetUnavailable`` offline when absent."""
     return ensure_files(DCASE2016)
+
+
+DCASE_AUDIO_ZIPS = tuple(f"TUT-acoustic-scenes-2016-development.audio.{i}.zip" for i in range(1, 9))
+
+
+def load_dcase2016(sample_rate: int = 8000, max_seconds: float = 10.0):
+    """DCASE 2016 task 1 development clips as mono waveforms at ``sample_rate`` (first ``max_seconds`` s).
+
+    Needs the metadata zip of the registry entry and the eight audio zips of the same Zenodo
+    record beside it (extracted on first use). Labels are the 15 scene classes in sorted order;
+    ``is_test`` marks a seeded 30 % of the clips.
+
+    Raises
+    ------
+    DatasetUnavailable
+        When the metadata or any audio zip is missing (offline, or not placed there).
+    """
+    import zipfile
+    from math import gcd
+
+    import soundfile
+    from scipy.signal import resample_poly
+
+    from .audio import AudioSet
+    from .errors import DatasetUnavailable
+
+    folder = dcase2016_folder()
+    missing = [z for z in DCASE_AUDIO_ZIPS if not (folder / z).is_file()]
+    root = folder / "TUT-acoustic-scenes-2016-development"
+    if missing and not (root / "audio").is_dir():
+        raise DatasetUnavailable(f"dataset 'dcase2016' is missing {', '.join(missing)} in {folder}; download them from "
+                                 f"{DCASE2016.source.split(', ')[-1]} and place them there")
+    if not (root / "meta.txt").is_file() or not (root / "audio").is_dir():
+        for name in (DCASE2016.files[0].path, *DCASE_AUDIO_ZIPS):
+            with zipfile.ZipFile(folder / name) as zf:
+                zf.extractall(folder)
+    rows = [line.split("\t")[:2] for line in (root / "meta.txt").read_text().splitlines() if line.strip()]
+    classes = sorted({scene.strip() for _, scene in rows})
+    waves, labels = [], []
+    for rel, scene in rows:
+        data, rate = soundfile.read(root / rel, dtype="float64", always_2d=True,
+                                    frames=int(max_seconds * 44100) if max_seconds else -1)
+        g = gcd(sample_rate, rate)
+        waves.append(resample_poly(data.mean(axis=1), sample_rate // g, rate // g).astype(np.float32))
+        labels.append(classes.index(scene.strip()))
+    is_test = np.random.default_rng(0).random(len(waves)) < 0.3
+    return AudioSet(waves, np.array(labels), [""] * len(waves), is_test, sample_rate,
+                    f"{DCASE2016.description}; {DCASE2016.source}"), classes
+
+
+def load_voc2012_segmentation(image_set: str, size: int = 128, limit: int | None = None):
+    """VOC 2012 images (float32 RGB in [0, 1], (N, 3, size, size)) and masks (int64; 255 = void), resized.
+
+    Images are resized bilinearly and masks by nearest neighbour, both to ``size x size``.
+    """
+    from PIL import Image
+    from torchvision.datasets import VOCSegmentation
+
+    data = VOCSegmentation(str(voc2012_root()), year="2012", image_set=image_set, download=False)
+    n = len(data) if limit is None else min(limit, len(data))
+    images = np.zeros((n, 3, size, size), np.float32)
+    masks = np.zeros((n, size, size), np.int64)
+    for i in range(n):
+        img, mask = data[i]
+        images[i] = np.asarray(img.resize((size, size), Image.BILINEAR), np.float32).transpose(2, 0, 1) / 255.0
+        masks[i] = np.asarray(mask.resize((size, size), Image.NEAREST), np.int64)
+    return images, masks

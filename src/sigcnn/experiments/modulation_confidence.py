@@ -107,7 +107,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     tr = rng.permutation(split.train_images.shape[0])[:config.train_size]
     te = np.concatenate([rng.permutation(np.flatnonzero(split.test_labels.numpy() == c))[:config.per_class_test]
                          for c in range(10)])
-    f = lambda x: ((x.float() / 255.0 - 0.5) / 0.25)[:, None].to(ctx.device)  # noqa: E731
+    f = lambda x: ((x.float() / 255.0 - 0.5) / 0.25)[:, None].to(ctx.device)
     x_tr, y_tr = f(split.train_images[tr]), split.train_labels[tr].to(ctx.device)
     x_te, y_te = f(split.test_images[te]), split.test_labels[te].to(ctx.device)
     trained, untrained = [], []
@@ -130,7 +130,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["control_fallback_classes"] = int(sum(u["fallbacks"] for u in untrained))
     metrics["trained_fallback_classes"] = int(sum(t["fallbacks"] for t in trained))
     metrics["closer_is_more_confident"] = bool(metrics["rho"] < 0 and metrics["p_value_max"] < 0.05)
-    metrics["test_images"] = int(len(te))
+    metrics["test_images"] = len(te)
     arrays = {"trained_distance": trained[0]["dist"], "trained_probability": trained[0]["prob"],
               "untrained_distance": untrained[0]["dist"], "untrained_probability": untrained[0]["prob"],
               "test_labels": y_te.cpu().numpy()}

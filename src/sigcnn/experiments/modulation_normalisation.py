@@ -18,8 +18,14 @@ import torch
 import torch.nn.functional as F
 
 from ..controls import compare_to_controls, control_metrics
-from ..signals.spectral_summaries import (average_normalised_spectrum, contour_area_fraction, energy_contour_levels,
-                                          mean_pairwise_distance, power_law_noise, total_variation_distance)
+from ..signals.spectral_summaries import (
+    average_normalised_spectrum,
+    contour_area_fraction,
+    energy_contour_levels,
+    mean_pairwise_distance,
+    power_law_noise,
+    total_variation_distance,
+)
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 PHOTOGRAPHS = ("astronaut", "chelsea", "coffee", "rocket", "grass", "brick")

@@ -24,7 +24,11 @@ from scipy import stats
 from ..controls import compare_to_controls, control_metrics
 from ..models.small_nets import FeatureCNN1d
 from ..probes.feature_spectra import layer_outputs
-from ..signals.spectral_summaries import apply_spectral_shift, random_shift_like, spectral_shift_gain
+from ..signals.spectral_summaries import (
+    apply_spectral_shift,
+    random_shift_like,
+    spectral_shift_gain,
+)
 from ..training import accuracy, train_classifier
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
@@ -63,7 +67,7 @@ def _fsdd_domains(config: Config, device):
     # recover the true index from the name order instead: files are sorted as strings ("0_x_10" < "0_x_2").
     true_index = {}
     for (label, spk), n in counts.items():
-        ordered = sorted((str(j) for j in range(n)))
+        ordered = sorted(str(j) for j in range(n))
         for k, j in enumerate(ordered):
             true_index[(label, spk, k)] = int(j)
     idx = np.array([true_index[(lab, spk, index[i])] for i, (lab, spk) in enumerate(zip(fsdd.labels, fsdd.speakers))])
@@ -83,6 +87,25 @@ def _fsdd_domains(config: Config, device):
     return out, fsdd.data_source, note
 
 
+def _urbansound_to_dcase(config: Config, device):
+    """Data-audio-A = UrbanSound8K (all folds), Data-audio-B = DCASE 2016 (seeded 70/30 split), as in the paper."""
+    from ..data.paper_sets import dcase2016_folder, load_dcase2016
+    from ..data.six_features import six_features
+    from ..data.urbansound import ensure_urbansound8k, load_urbansound8k
+
+    ensure_urbansound8k(), dcase2016_folder()  # both checked before any audio is read
+    us = load_urbansound8k()
+    dc, classes = load_dcase2016()
+    xs = six_features(us.waveforms, [f"us8k_{i}_{len(w)}" for i, w in enumerate(us.waveforms)], us.sample_rate, device)
+    xd = six_features(dc.waveforms, [f"dcase16_{i}_{len(w)}" for i, w in enumerate(dc.waveforms)], dc.sample_rate,
+                      device)
+    out = {"source": (xs, us.labels), "train": (xd[~dc.is_test], dc.labels[~dc.is_test]),
+           "test": (xd[dc.is_test], dc.labels[dc.is_test])}
+    note = (f"Data-audio-A: UrbanSound8K, {len(us.labels)} excerpts; Data-audio-B: DCASE 2016 development, "
+            f"{len(dc.labels)} clips (first 10 s), {len(classes)} scenes, seeded 70/30 split.")
+    return out, f"{us.data_source} -> {dc.data_source}", note, (10, len(classes))
+
+
 def standardise(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Per-dimension z-score with the mean and spread of ``reference``."""
     mean, std = reference.mean(0), reference.std(0)
@@ -90,10 +113,10 @@ def standardise(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
 
 
 def estimate_diff(x_source: np.ndarray, y_source: np.ndarray, device, seed: int, epochs: int, lr: float,
-                  batch_size: int) -> np.ndarray:
+                  batch_size: int, num_classes: int = 10) -> np.ndarray:
     """Algorithm 2, lines 1-4: train a network without pooling on the source; DIFF of its encoder output (log, rfft grid)."""
     torch.manual_seed(seed)
-    model = FeatureCNN1d(pooling=False).to(device)
+    model = FeatureCNN1d(num_classes=num_classes, pooling=False).to(device)
     x = torch.from_numpy(x_source[:, None].astype(np.float32)).to(device)
     y = torch.from_numpy(y_source).long().to(device)
     train_classifier(model, x, y, epochs=epochs, batch_size=batch_size, lr=lr,
@@ -169,23 +192,20 @@ def summarise(acc: dict) -> dict:
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     if config.dataset == "urbansound8k":
-        from ..data.paper_sets import dcase2016_folder
-        from ..data.urbansound import ensure_urbansound8k
-
-        ensure_urbansound8k()
-        dcase2016_folder()
-        raise NotImplementedError("the UrbanSound8K -> DCASE2016 pipeline reads the data but its DCASE loader is "
-                                  "not written yet; run with dataset='fsdd'")
-    domains, source, note = _fsdd_domains(config, ctx.device)
+        domains, source, note, classes = _urbansound_to_dcase(config, ctx.device)
+    else:
+        domains, source, note = _fsdd_domains(config, ctx.device)
+        classes = (10, 10)
     xs, ys = domains["source"]
     xtr, ytr = domains["train"]
     xte, yte = domains["test"]
     xs_std = standardise(xs, xs)
-    diff = estimate_diff(xs_std, ys, ctx.device, config.seed, config.epochs, config.lr, config.batch_size)
+    diff = estimate_diff(xs_std, ys, ctx.device, config.seed, config.epochs, config.lr, config.batch_size,
+                         num_classes=classes[0])
     acc = run_arms(standardise(xtr, xtr), ytr, standardise(xte, xtr), yte, diff, config, ctx.device,
-                   lambda pooling: FeatureCNN1d(pooling=pooling))
+                   lambda pooling: FeatureCNN1d(num_classes=classes[1], pooling=pooling))
     metrics = summarise(acc)
-    metrics.update({"source_recordings": int(len(ys)), "target_train": int(len(ytr)), "target_test": int(len(yte)),
+    metrics.update({"source_recordings": len(ys), "target_train": len(ytr), "target_test": len(yte),
                     "diff_range": float(np.ptp(diff)), "diff_std": float(np.std(diff)), "seeds": config.seeds})
     arrays = {"diff": diff, **{f"acc_{a}_{'pool' if p else 'nopool'}": np.array(v) for (a, p), v in acc.items()}}
     notes = [note, "Features: six time-averaged features, 212 values per recording (STFT, mel, MFCC via torchaudio; "

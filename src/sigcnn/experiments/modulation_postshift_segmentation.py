@@ -23,7 +23,11 @@ from ..data.images import load_image_dataset
 from ..data.mosaics import DEFAULT_CLASSES, make_mosaics, segmentation_scores
 from ..models.small_nets import SkipFCN
 from ..probes.feature_spectra import layer_outputs
-from ..signals.spectral_summaries import apply_spectral_shift, random_shift_like, spectral_shift_gain
+from ..signals.spectral_summaries import (
+    apply_spectral_shift,
+    random_shift_like,
+    spectral_shift_gain,
+)
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from .modulation_postshift_audio import paired_interval
 
@@ -48,7 +52,7 @@ def train_segmenter(model: nn.Module, x, y, guide, epochs: int, batch_size: int,
     """Adam on per-pixel cross-entropy; the data order comes from ``seed`` (a CPU generator)."""
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
-    loss_fn = nn.CrossEntropyLoss()
+    loss_fn = nn.CrossEntropyLoss(ignore_index=255)
     for _ in range(epochs):
         model.train()
         order = torch.randperm(x.shape[0], generator=gen).to(x.device)
@@ -84,24 +88,30 @@ def image_diff(model, x: torch.Tensor) -> np.ndarray:
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
-    if config.dataset == "voc2012":
-        from ..data.paper_sets import voc2012_root
-
-        voc2012_root()
-        raise NotImplementedError("VOC 2012 is present but its training loop is not written yet; use dataset='mosaics'")
     rng = np.random.default_rng(config.seed)
-    split = load_image_dataset("fashion-mnist")
-    tr_img, tr_lab = split.train_images.numpy(), split.train_labels.numpy()
-    half = tr_img.shape[0] // 2
-    xa, ya = make_mosaics(tr_img[:half], tr_lab[:half], config.n_a, rng, config.size)
-    xb, yb = make_mosaics(tr_img[half:], tr_lab[half:], config.n_b, rng, config.size)
-    xt, yt = make_mosaics(split.test_images.numpy(), split.test_labels.numpy(), config.n_test, rng, config.size)
-    k = len(DEFAULT_CLASSES) + 1
-    t = lambda a: torch.from_numpy(a[:, None]).to(ctx.device)  # noqa: E731
-    tl = lambda a: torch.from_numpy(a).to(ctx.device)  # noqa: E731
+    if config.dataset == "voc2012":
+        from ..data.paper_sets import load_voc2012_segmentation
+
+        xtr, ytr = load_voc2012_segmentation("train", config.size)
+        xt, yt = load_voc2012_segmentation("val", config.size, limit=config.n_test or None)
+        order = rng.permutation(len(xtr))
+        half = len(order) // 2
+        xa, ya, xb, yb = xtr[order[:half]], ytr[order[:half]], xtr[order[half:]], ytr[order[half:]]
+        k, channels, source = 21, 3, "Pascal VOC 2012 (train split in halves A/B, val as test)"
+    else:
+        split = load_image_dataset("fashion-mnist")
+        tr_img, tr_lab = split.train_images.numpy(), split.train_labels.numpy()
+        half = tr_img.shape[0] // 2
+        xa, ya = make_mosaics(tr_img[:half], tr_lab[:half], config.n_a, rng, config.size)
+        xb, yb = make_mosaics(tr_img[half:], tr_lab[half:], config.n_b, rng, config.size)
+        xt, yt = make_mosaics(split.test_images.numpy(), split.test_labels.numpy(), config.n_test, rng, config.size)
+        xa, xb, xt = xa[:, None], xb[:, None], xt[:, None]
+        k, channels, source = len(DEFAULT_CLASSES) + 1, 1, "synthetic mosaics of Fashion-MNIST items (offline)"
+    t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(ctx.device)
+    tl = lambda a: torch.from_numpy(a).to(ctx.device)
     # Network-image-4 stand-in on Data-image-A -> DIFF
     torch.manual_seed(config.seed)
-    net_a = SkipFCN(k).to(ctx.device)
+    net_a = SkipFCN(k, in_channels=channels).to(ctx.device)
     train_segmenter(net_a, t(xa), tl(ya), t(xa), config.epochs, config.batch_size, config.lr, config.seed)
     diff = image_diff(net_a, t(xa))
     a_acc, a_iu = segmentation_scores(predict_masks(net_a, t(xt), t(xt)), yt, k)
@@ -118,7 +128,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 factor = rms / np.sqrt(np.mean(gb ** 2))
                 gb, gt = (gb * factor).astype(np.float32), (gt * factor).astype(np.float32)
             torch.manual_seed(config.seed * 100 + s)
-            net = SkipFCN(k).to(ctx.device)
+            net = SkipFCN(k, in_channels=channels).to(ctx.device)
             train_segmenter(net, t(xb), tl(yb), t(gb), config.epochs, config.batch_size, config.lr,
                             config.seed * 100 + s)
             scores[arm].append(segmentation_scores(predict_masks(net, t(xt), t(gt)), yt, k))
@@ -135,7 +145,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         m[f"delta_{name}_ci_low"], m[f"delta_{name}_ci_high"] = lo, hi
         m[f"delta_{name}_random"] = float(np.mean(rand))
         m[f"post_shift_improves_{name}"] = bool(lo > 0 and m[f"delta_{name}_outside_controls"] and mean > rand.mean())
-    arrays = {"diff": diff, "example_image": xt[:4], "example_mask": yt[:4],
+    arrays = {"diff": diff, "example_image": xt[:4, 0], "example_mask": yt[:4],
               **{f"scores_{a.replace('-', '_')}": np.array(v) for a, v in scores.items()}}
     notes = [f"Mosaics: {config.size} x {config.size} px, 3 Fashion-MNIST items (trouser, sandal, bag) on 1/f^2 noise; "
              f"Data-image-A {config.n_a} (train images, first half), Data-image-B {config.n_b} (second half), "
@@ -145,7 +155,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
              f"{config.seeds} seeds.",
              "DIFF (ours, Eq. 43 with slope 1): log normalised spectrum of the stem features minus that of the input; "
              "random control: the same values permuted across frequencies."]
-    return Measured(m, arrays, "synthetic mosaics of Fashion-MNIST items (offline)", notes)
+    return Measured(m, arrays, source, notes)
 
 
 def findings(m: dict) -> list[str]:
@@ -168,7 +178,7 @@ EXPERIMENT = Experiment(
     config=Config,
     scales={"ci": dict(n_a=200, n_b=200, n_test=100, epochs=3, seeds=3),
             "laptop": dict(n_a=3000, n_b=3000, n_test=1000, epochs=10, seeds=3),
-            "full": dict(dataset="voc2012", epochs=200, seeds=3)},
+            "full": dict(dataset="voc2012", size=128, n_test=0, epochs=200, batch_size=16, lr=1e-3, seeds=3)},
     measure=measure,
     notebook="notebooks/modulation_postshift_segmentation",
     datasets=("mosaics", "voc2012"),

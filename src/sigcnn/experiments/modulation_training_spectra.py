@@ -26,12 +26,34 @@ from ..training import accuracy, train_classifier
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 ARCHITECTURES = tuple(SMALL_NETS)
-LAYERS = ("block2", "block3")
+PAPER_ARCHITECTURES = ("alexnet-bn-tv", "vgg19-bn", "resnet18")
+PROBES = {**{a: ("block2", "block3") for a in SMALL_NETS}, "alexnet-bn-tv": ("features.6", "features.16"),
+          "vgg19-bn": ("features.38", "features.51"), "resnet18": ("layer2", "layer3")}
+"""Per architecture: the (middle, last) layers whose outputs are fitted."""
+
+
+def build_network(arch: str, in_channels: int, num_classes: int = 10):
+    """A small net of :data:`SMALL_NETS` or one of the paper's torchvision networks (random init)."""
+    if arch in SMALL_NETS:
+        return SMALL_NETS[arch](in_channels=in_channels, num_classes=num_classes)
+    import torchvision
+
+    from ..models.small_nets import alexnet_bn
+
+    if arch == "alexnet-bn-tv":
+        return alexnet_bn(num_classes)
+    if arch == "vgg19-bn":
+        return torchvision.models.vgg19_bn(weights=None, num_classes=num_classes)
+    if arch == "resnet18":
+        return torchvision.models.resnet18(weights=None, num_classes=num_classes)
+    raise ValueError(f"unknown architecture {arch!r}: choose among {sorted(PROBES)}")
 
 
 @dataclass(frozen=True)
 class Config(BaseConfig):
     dataset: str = "fashion-mnist"
+    architectures: tuple = ARCHITECTURES
+    size: int = 160
     train_size: int = 2000
     test_size: int = 1000
     probe_size: int = 200
@@ -64,6 +86,13 @@ def natural_image_mu(size: int = 256) -> tuple[float, int]:
 
 
 def _load(config: Config, rng: np.random.Generator):
+    if config.dataset == "imagenette":
+        from ..data.paper_sets import load_imagenette
+
+        x_tr, y_tr, _ = load_imagenette(config.train_size // 10, config.size, "train", config.seed)
+        x_te, y_te, _ = load_imagenette(config.test_size // 10, config.size, "val", config.seed)
+        f = lambda x: torch.from_numpy((x - 0.45) / 0.25).float()
+        return f(x_tr), torch.from_numpy(y_tr), f(x_te), torch.from_numpy(y_te), "Imagenette (160 px)"
     if config.dataset == "cifar10":
         from ..data.cifar import load_cifar10
 
@@ -78,7 +107,7 @@ def _load(config: Config, rng: np.random.Generator):
         x_te, y_te = split.test_images[:, None], split.test_labels
     tr = rng.permutation(x_tr.shape[0])[:config.train_size]
     te = rng.permutation(x_te.shape[0])[:config.test_size]
-    f = lambda x: (x.float() / 255.0 - 0.5) / 0.25  # noqa: E731
+    f = lambda x: (x.float() / 255.0 - 0.5) / 0.25
     return f(x_tr[tr]), y_tr[tr], f(x_te[te]), y_te[te], split.data_source
 
 
@@ -94,44 +123,48 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["input_mu"], _, metrics["input_radii"] = power_law_fit(average_normalised_spectrum(centred)[0])
     metrics["natural_mu"], metrics["natural_radii"] = natural_image_mu()
     final_mu: dict[str, list] = {}
-    for arch in ARCHITECTURES:
+    for arch in config.architectures:
+        mid, last = PROBES[arch]
         trained_mu, untrained_mu, accs = [], [], []
         for s in range(config.seeds):
             torch.manual_seed(config.seed * 100 + s)
-            model = SMALL_NETS[arch](in_channels=in_channels).to(ctx.device)
-            monitor = SpectrumFitMonitor(probe, LAYERS)
+            model = build_network(arch, in_channels).to(ctx.device)
+            monitor = SpectrumFitMonitor(probe, (mid, last))
             monitor(-1, model)
-            untrained_mu.append(monitor.as_array("block2")[0, 1])
+            untrained_mu.append(monitor.as_array(mid)[0, 1])
             gen = torch.Generator().manual_seed(config.seed * 100 + s)
             train_classifier(model, x_tr, y_tr, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
                              generator=gen, callbacks=(monitor,))
             accs.append(accuracy(model, x_te, y_te))
-            for layer in LAYERS:
-                arrays[f"{arch}_{layer}_seed{s}"] = monitor.as_array(layer)
-            trained_mu.append(monitor.as_array("block2")[-1, 1])
-            metrics[f"{arch}_block2_radii"] = int(monitor.as_array("block2")[0, 3])
-            metrics[f"{arch}_block3_radii"] = int(monitor.as_array("block3")[0, 3])
-            metrics[f"{arch}_block3_mu_final_seed{s}"] = float(monitor.as_array("block3")[-1, 1])
+            for role, layer in (("block2", mid), ("block3", last)):
+                arrays[f"{arch}_{role}_seed{s}"] = monitor.as_array(layer)
+            trained_mu.append(monitor.as_array(mid)[-1, 1])
+            metrics[f"{arch}_block2_radii"] = int(monitor.as_array(mid)[0, 3])
+            metrics[f"{arch}_block3_radii"] = int(monitor.as_array(last)[0, 3])
+            metrics[f"{arch}_block3_mu_final_seed{s}"] = float(monitor.as_array(last)[-1, 1])
         comp = compare_to_controls(trained_mu, untrained_mu, "untrained")
         metrics.update(control_metrics(f"{arch}_mu", comp))
         metrics[f"{arch}_test_accuracy"] = float(np.mean(accs))
         metrics[f"{arch}_mu_untrained_mean"] = float(np.mean(untrained_mu))
         final_mu[arch] = trained_mu
         arrays[f"{arch}_untrained_mu"] = np.array(untrained_mu)
-    init_means = [metrics[f"{a}_mu_untrained_mean"] for a in ARCHITECTURES]
-    final_means = [metrics[f"{a}_mu"] for a in ARCHITECTURES]
+    init_means = [metrics[f"{a}_mu_untrained_mean"] for a in config.architectures]
+    final_means = [metrics[f"{a}_mu"] for a in config.architectures]
     metrics["mu_spread_untrained"] = float(np.ptp(init_means))
     metrics["mu_spread_trained"] = float(np.ptp(final_means))
     metrics["architectures_converge"] = bool(metrics["mu_spread_trained"] < metrics["mu_spread_untrained"])
     metrics["all_move_same_direction"] = bool(len({np.sign(metrics[f"{a}_mu"] - metrics[f"{a}_mu_untrained_mean"])
-                                                   for a in ARCHITECTURES}) == 1)
-    metrics["architectures_outside_controls"] = int(sum(metrics[f"{a}_mu_outside_controls"] for a in ARCHITECTURES))
+                                                   for a in config.architectures}) == 1)
+    metrics["architectures_outside_controls"] = int(sum(metrics[f"{a}_mu_outside_controls"] for a in config.architectures))
+    mid_note = ", ".join(f"{a}: {PROBES[a][0]}, {metrics[f'{a}_block2_radii']} radii" for a in config.architectures)
+    late_note = ", ".join(f"{PROBES[a][1]}: {metrics[f'{a}_block3_radii']} radii" for a in config.architectures)
     notes = [f"{source}; {config.train_size} training and {config.test_size} test images, {config.epochs} epochs, "
              f"Adam lr {config.lr}, {config.seeds} seeds per architecture; untrained controls use the same "
              "initialisation seeds.",
-             f"The fit reads the probe batch ({config.probe_size} test images) at block2 "
-             f"({metrics[f'{ARCHITECTURES[0]}_block2_radii']} radii) and block3 "
-             f"({metrics[f'{ARCHITECTURES[0]}_block3_radii']} radii; few points, so mu there is rough).",
+             f"The fit reads the probe batch ({config.probe_size} test images) at a middle layer ({mid_note}) and a "
+             f"late one ({late_note}; few radii make mu rough there).",
+             "At full scale the paper's networks come from torchvision (random init): AlexNet with a BatchNorm2d "
+             "added after each convolution (torchvision has none; ours), VGG19_bn, ResNet18.",
              "Natural-image mu: scikit-image grey photographs, mean removed, Hann-windowed, 256 px; "
              "Tolhurst et al. (1992) report amplitude spectra ~1/f^1.2, i.e. mu ~ 1.2."]
     return Measured(metrics, arrays, source, notes)
@@ -140,7 +173,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 def findings(m: dict) -> list[str]:
     out = [f"Natural photographs: mu = {m['natural_mu']:.2f} over {m['natural_radii']} radii (Tolhurst et al.: "
            f"about 1.2; Eq. 42's reference: 1). Training inputs: mu = {m['input_mu']:.2f} ({m['input_radii']} radii)."]
-    for a in ARCHITECTURES:
+    for a in [k[:-len("_mu_untrained_mean")] for k in m if k.endswith("_mu_untrained_mean")]:
         out.append(f"{a}: mu at block2 moves from {m[f'{a}_mu_untrained_mean']:.2f} (untrained, "
                    f"{m[f'{a}_mu_control_min']:.2f}-{m[f'{a}_mu_control_max']:.2f}) to {m[f'{a}_mu']:.2f} after training "
                    f"(test accuracy {m[f'{a}_test_accuracy']:.1%}): "
@@ -161,10 +194,11 @@ EXPERIMENT = Experiment(
     config=Config,
     scales={"ci": dict(train_size=1000, test_size=300, probe_size=100, epochs=2, seeds=3),
             "laptop": dict(train_size=10000, test_size=2000, probe_size=300, epochs=8, seeds=3),
-            "full": dict(dataset="cifar10", train_size=50000, test_size=10000, probe_size=500, epochs=30, seeds=3)},
+            "full": dict(dataset="imagenette", architectures=PAPER_ARCHITECTURES, train_size=9000, test_size=3000,
+                         probe_size=200, epochs=30, lr=1e-4, seeds=3)},
     measure=measure,
     notebook="notebooks/modulation_training_spectra",
-    datasets=("fashion-mnist", "cifar10"),
+    datasets=("fashion-mnist", "cifar10", "imagenette"),
     report_rows=(
         ReportRow("Tolhurst et al. (1992) via Wu Eq. 42", "mu of natural photographs (amplitude ~ 1/f^mu)",
                   "natural_mu", 1.2, source="external"),

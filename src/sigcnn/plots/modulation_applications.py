@@ -57,9 +57,11 @@ def alikeness_by_layer(result):
     return fig
 
 
-def mu_trajectories(result, architectures=("alexnet-bn", "vgg-bn", "resnet"), layer="block2"):
+def mu_trajectories(result, architectures=None, layer="block2"):
     """Wu Fig. 21, ours: (mu, nu) per epoch for each architecture and seed (epoch -1 = untrained)."""
     m = result.metrics
+    if architectures is None:
+        architectures = [k[:-len(f"_{layer}_seed0")] for k in result.arrays if k.endswith(f"_{layer}_seed0")]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.5, 3.4))
     for i, arch in enumerate(architectures):
         seed = 0
