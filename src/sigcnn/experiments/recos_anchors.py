@@ -23,18 +23,11 @@ from ..probes.anchors import (
     remove_dc,
     sample_patches,
     spherical_kmeans,
+    translated_sphere_check,
     unit_anchors,
     variance_split,
 )
-from ..signals.sphere import (
-    augment_anchors,
-    augment_inputs,
-    augmented_responses,
-    mean_removed,
-    rectified_correlations,
-    scaled_responses,
-    translated_sphere_responses,
-)
+from ..signals.sphere import translated_sphere_responses
 from ..training import accuracy
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets
@@ -104,16 +97,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 
     # Translated sphere, Eqs. 5-10, on the real patches with the trained anchors of seed 0.
     a = w.reshape(k, -1)
-    eq6 = translated_sphere_responses(patches, a)
-    for label, other in (("direct", rectified_correlations(mean_removed(patches), a)),
-                         ("eq8", augmented_responses(patches, a)),
-                         ("eq10", scaled_responses(augment_inputs(patches), augment_anchors(a)))):
-        metrics[f"eq6_vs_{label}_max_abs_diff"] = float(np.abs(eq6 - other).max())
-    metrics["translated_sphere_max_abs_diff"] = max(metrics[f"eq6_vs_{x}_max_abs_diff"]
-                                                    for x in ("direct", "eq8", "eq10"))
-    metrics["translated_sphere_identity_holds"] = bool(metrics["translated_sphere_max_abs_diff"] < 1e-12)
-    metrics["response_scale"] = float(np.abs(eq6).max())
+    metrics.update(translated_sphere_check(patches, a))
     # The trained unit computes Rec(a^T x + b) = Rec(a^T (x - mu 1) + mu sum(a) + b).
+    eq6 = translated_sphere_responses(patches, a)
     metrics["sign_agreement_trained_vs_eq6"] = float(((patches @ a.T + bias > 0) == (eq6 > 0)).mean())
     metrics.update({f"variance_share_{key}": value for key, value in variance_split(patches, a).items()})
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..probes.anchors import translated_sphere_check
 from ..probes.recos_tables import recos_tables
 from ..signals.patches import extract_patches
-from ..signals.sphere import (augment_anchors, augment_inputs, augmented_responses, geodesic_distance,
-                              mean_removed, mean_removed_correlation, rectified_correlations, scaled_responses,
-                              translated_sphere_responses)
+from ..signals.sphere import (
+    geodesic_distance,
+    mean_removed,
+    mean_removed_correlation,
+)
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 
@@ -55,19 +58,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     patches = extract_patches(cat, 5, stride=config.patch_stride) / 255.0
     rng = np.random.default_rng(config.seed)
     anchors = rng.standard_normal((config.n_anchors, 25))
-    direct = rectified_correlations(mean_removed(patches), anchors)
-    eq6 = translated_sphere_responses(patches, anchors)
-    eq8 = augmented_responses(patches, anchors)
-    eq10 = scaled_responses(augment_inputs(patches), augment_anchors(anchors))
     metrics["patches"] = int(patches.shape[0])
-    metrics["eq6_vs_direct_max_abs_diff"] = float(np.abs(eq6 - direct).max())
-    metrics["eq6_vs_eq8_max_abs_diff"] = float(np.abs(eq6 - eq8).max())
-    metrics["eq6_vs_eq10_max_abs_diff"] = float(np.abs(eq6 - eq10).max())
-    metrics["translated_sphere_max_abs_diff"] = max(metrics["eq6_vs_direct_max_abs_diff"],
-                                                    metrics["eq6_vs_eq8_max_abs_diff"],
-                                                    metrics["eq6_vs_eq10_max_abs_diff"])
-    metrics["translated_sphere_identity_holds"] = bool(metrics["translated_sphere_max_abs_diff"] < 1e-12)
-    metrics["response_scale"] = float(np.abs(eq6).max())
+    metrics.update(translated_sphere_check(patches, anchors))
     tables = recos_tables()
     for label, rows in (("table1", tables["lenet5"]), ("table2", tables["alexnet"])):
         metrics[f"{label}_rows"] = len(rows)

@@ -13,7 +13,17 @@ import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
 from ..signals.patches import extract_patches
-from ..signals.sphere import geodesic_distance, unit_vectors
+from ..signals.sphere import (
+    augment_anchors,
+    augment_inputs,
+    augmented_responses,
+    geodesic_distance,
+    mean_removed,
+    rectified_correlations,
+    scaled_responses,
+    translated_sphere_responses,
+    unit_vectors,
+)
 from ..signals._validate import Array, Choice, Int, accepts
 
 POOLINGS = ("average", "subsample")
@@ -72,6 +82,23 @@ def match_on_angle(anchors, centroids):
 def nearest_angle(anchors, centroids) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
+
+
+def translated_sphere_check(patches, anchors) -> dict[str, float | bool]:
+    """Kuo's Eqs. 6, 8 and 10 against each other and against ``Rec(a^T (x - mu 1))`` on ``patches`` (M, N).
+
+    Returns ``eq6_vs_{direct,eq8,eq10}_max_abs_diff``, their maximum ``translated_sphere_max_abs_diff``,
+    ``translated_sphere_identity_holds`` (below 1e-12) and ``response_scale`` (largest Eq. 6 response).
+    """
+    eq6 = translated_sphere_responses(patches, anchors)
+    out: dict = {f"eq6_vs_{label}_max_abs_diff": float(np.abs(eq6 - other).max()) for label, other in (
+        ("direct", rectified_correlations(mean_removed(patches), anchors)),
+        ("eq8", augmented_responses(patches, anchors)),
+        ("eq10", scaled_responses(augment_inputs(patches), augment_anchors(anchors))))}
+    out["translated_sphere_max_abs_diff"] = max(out.values())
+    out["translated_sphere_identity_holds"] = bool(out["translated_sphere_max_abs_diff"] < 1e-12)
+    out["response_scale"] = float(np.abs(eq6).max())
+    return out
 
 
 def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.ndarray:

@@ -18,7 +18,7 @@ class BackgroundChange:
     @property
     def ratio(self) -> float:
         """Mean layer-2 change over mean layer-1 change (below 1: the background fades)."""
-        return float(self.layer2.mean() / self.layer1.mean())
+        return float(self.layer2.mean()) / float(self.layer1.mean())
 
 
 @torch.no_grad()
