@@ -237,3 +237,19 @@ def test_cifar_lenet_has_the_papers_layer_counts_and_shapes():
     assert CifarLeNet(0.25).features[0].out_channels == 8
     with pytest.raises(ValueError, match="32, 32"):
         model(torch.randn(1, 3, 28, 28))
+
+
+def test_runs_use_the_other_trial_rates_as_reference(shapes):
+    from sigcnn.probes.diagnosis import diagnose_runs
+
+    loss = {"train_loss": np.linspace(2, 1, 20), "val_loss": np.linspace(2, 1.5, 20)}
+    noisy, smooth = {**loss, "gain": shapes["noisy"]}, {**loss, "gain": shapes["converged"]}
+    # a jagged curve alone in its study is judged on its own span (not against itself): too high
+    alone = diagnose_runs(["a"], ["s"], [noisy])
+    assert alone.verdicts == ["lr_too_high"]
+    # beside a smooth trial rate it is still too high; beside an equally jagged one it is not
+    assert diagnose_runs(["a", "b"], ["s", "s"], [noisy, smooth]).verdicts[0] == "lr_too_high"
+    twin = {**loss, "gain": shapes["noisy"] + 0.01}
+    assert diagnose_runs(["a", "b"], ["s", "s"], [noisy, twin]).verdicts[0] != "lr_too_high"
+    # our loss rule on a steadily falling validation loss: still falling over the last third
+    assert alone.loss_verdicts == ["keep_training"] and alone.agreement == 0.0

@@ -169,6 +169,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     last = np.r_[np.array(first.names[1:]) != np.array(first.names[:-1]), True]
     metrics["own_spearman_gain_vs_error_final_epochs"] = spearman(np.array(first.gain_db)[last],
                                                                    np.array(first.error)[last])
+    arrays.update(own_spearman_trained=np.array([p.spearman() for p in own]),
+                  own_spearman_untrained=np.array([p.spearman() for p in untrained]),
+                  own_spearman_shuffled=np.array([p.spearman() for p in shuffled]))
     controls = [p.spearman() for p in untrained] + [p.spearman() for p in shuffled]
     label = "untrained" + (" and shuffled labels" if shuffled else "")
     _controlled(metrics, "own_spearman_gain_vs_error", [p.spearman() for p in own], controls, label)

@@ -84,12 +84,14 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
 
     1. *High variability across all epochs*: every third's median jitter is at least ``high``
        -> learning rate too high.
+    Smoothness is judged against the curve's own level ``smooth = noise_ratio`` x span.
+
     2. *Smooth, flat behaviour followed by high variability*: some epoch ``k`` splits the curve
-       into a part whose jitter is below ``high`` and whose second half is flat (rise under
+       into a part whose jitter is below ``smooth`` and whose second half is flat (rise under
        ``rise_ratio`` x span), and a later part of at least three epochs whose median jitter is
-       at least ``factor`` times the earlier part's and at least ``high / 2`` -> overfitting.
+       at least ``factor`` times the earlier part's and at least ``smooth / 2`` -> overfitting.
     3. *Smooth gradual rise across all epochs*: every third is smooth (median jitter below
-       ``high``) and rises by at least ``rise_ratio / 3`` of the span, and the last third
+       ``smooth``) and rises by at least ``rise_ratio / 3`` of the span, and the last third
        still rises by at least ``rise_ratio`` of the span -> learning rate too low / keep training.
     4. *A rise followed by a smooth flattening*: the first two thirds rise by at least
        ``rise_ratio`` x span, the last third is smooth and its rise is below ``rise_ratio``
@@ -106,7 +108,8 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
     n = g.size
     j = jitter(g)
     span = max(float(np.percentile(g, 90) - np.percentile(g, 10)), floor_db)
-    high = noise_ratio * span
+    smooth_level = noise_ratio * span  # smoothness is judged against the curve's own span
+    high = smooth_level                # "high" for the learning rate also against the trial rates
     if reference_jitter_db is not None:
         high = max(high, factor * max(reference_jitter_db, floor_db))
     j_thirds = tuple(float(np.median(j[s])) if j[s].size else 0.0 for s in _thirds(j.size))
@@ -123,18 +126,18 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
     for k in range(max(4, n // 3), n - 1):  # the smooth, flat part is g[:k], the jagged part from g[k] on
         calm, jagged = float(np.median(j[: k - 2])), float(np.median(j[k - 2:]))
         flat = abs(_rise(g[k // 2: k])) < rise_ratio * span
-        if calm < high and flat and jagged >= max(factor * calm, high / 2):
+        if calm < smooth_level and flat and jagged >= max(factor * calm, smooth_level / 2):
             lb, la = np.log(j[: k - 2] + 1e-12), np.log(j[k - 2:] + 1e-12)  # change point of log jitter
             splits.append(((la.mean() - lb.mean()) * np.sqrt(lb.size * la.size / j.size), k, calm, jagged))
     if splits:
         _, k, calm, jagged = max(splits)
         return result("overfitting", f"smooth and flat up to epoch {k} (jitter {calm:.2f} dB), then "
                                      f"jitter {jagged:.2f} dB (>= {factor:g} x)")
-    smooth = max(j_thirds) < high
+    smooth = max(j_thirds) < smooth_level
     if smooth and min(rises) >= rise_ratio / 3 * span and rises[2] >= rise_ratio * span:
         return result("keep_training", f"smooth and rising in every third ({', '.join(f'{r:+.2f}' for r in rises)} dB), "
                                        f"still rising at the end")
-    if j_thirds[2] < high and _rise(g[: 2 * n // 3]) >= rise_ratio * span and abs(rises[2]) < rise_ratio * span:
+    if j_thirds[2] < smooth_level and _rise(g[: 2 * n // 3]) >= rise_ratio * span and abs(rises[2]) < rise_ratio * span:
         return result("converged", f"rose by {_rise(g[: 2 * n // 3]):+.2f} dB, then smooth and flat "
                                    f"({rises[2]:+.2f} dB over the last third)")
     return result("no_rule", "the curve has none of the four shapes of section IV-C1")
@@ -216,21 +219,23 @@ def diagnose_runs(keys, studies, curves: list[dict], signal: str = "gain") -> Ru
     """Read ``curves[k][signal]`` of every run with the rules and its losses with :func:`diagnose_losses`.
 
     What counts as high variability for a learning-rate verdict is set, as the paper advises, by
-    trialling several rates: the reference is the smoothest finite curve of the same study.
-    A run with non-finite values diverged: both readings say ``"lr_too_high"``.
+    trialling several rates: the reference is the smoothest finite curve among the *other* runs of
+    the same study (none when the study has no other finite curve: the curve is then judged alone).
+    A run with non-finite values diverged: both readings say ``"lr_too_high"``. For a signal other
+    than the gain (weightwatcher's alpha, no unit) the same thresholds apply; "dB" is dropped from the reasons.
     """
     ok = [signal in c and c[signal].size >= MIN_EPOCHS for c in curves]
-    reference: dict = {}
-    for study, c, good in zip(studies, curves, ok):
-        if good and np.all(np.isfinite(c[signal])):
-            reference[study] = min(reference.get(study, np.inf), float(np.median(jitter(c[signal]))))
+    own = [float(np.median(jitter(c[signal]))) if good and np.all(np.isfinite(c[signal])) else None
+           for c, good in zip(curves, ok)]
     out = RunsDiagnosis(signal, [], [], [], [], [])
-    for key, study, c, good in zip(keys, studies, curves, ok):
+    for k, (key, study, c, good) in enumerate(zip(keys, studies, curves, ok)):
         if not good:
             continue
+        others = [j for i, (j, s) in enumerate(zip(own, studies)) if i != k and s == study and j is not None]
         if np.all(np.isfinite(c[signal])) and np.all(np.isfinite(c["val_loss"])):
-            diag = diagnose_max_gain(c[signal], reference_jitter_db=reference.get(study))
+            diag = diagnose_max_gain(c[signal], reference_jitter_db=min(others) if others else None)
             verdict, reason, loss = diag.verdict, diag.reason, diagnose_losses(c["train_loss"], c["val_loss"])
+            reason = reason if signal == "gain" else reason.replace(" dB", "")
         else:
             verdict, reason, loss = "lr_too_high", "non-finite values: training diverged", "lr_too_high"
         for field_, value in zip(("keys", "verdicts", "loss_verdicts", "reasons", "spearman"),
