@@ -73,7 +73,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     x_test = torch.from_numpy(2 * np.pad(pix_test.reshape(-1, 28, 28), ((0, 0), (2, 2), (2, 2)))[:, None] - 1)
     y_train_t, y_test_t = torch.from_numpy(train_y), torch.from_numpy(test_y)
     m: dict = {"n_test": int(len(test_y)), "n_features_scattering": int(feats.shape[1]),
-               "coefficients_from_cache": bool(hit), "bruna_mallat_error_rate": BRUNA_MALLAT_MNIST_ERROR}
+               "coefficients_from_cache": bool(hit), "bruna_mallat_error_rate": BRUNA_MALLAT_MNIST_ERROR,
+               "is_mnist": config.dataset == "mnist"}
     curve = np.zeros((3, len(sizes)))
     for k, n in enumerate(sizes):
         curve[0, k] = logistic_regression(s_train[:n], train_y[:n], s_test, test_y, config.C, config.seed)
@@ -87,6 +88,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             m[f"{name}_accuracy_{n}"] = float(curve[row, k])
     for name, row in (("scattering", 0), ("pixels", 1), ("lenet", 2)):
         m[f"{name}_error_rate_largest"] = float(1 - curve[row, -1])
+    if config.dataset == "mnist":  # the external anchor is an MNIST figure: compared only there
+        m["mnist_scattering_error_rate_largest"] = m["scattering_error_rate_largest"]
     # LeNet-5 at the largest size: trained seeds vs the same seeds untrained
     trained, untrained = [float(curve[2, -1])], []
     for k in range(config.lenet_control_seeds):
@@ -128,8 +131,11 @@ def findings(m: dict) -> list[str]:
            ("Fixed wavelet features beat raw pixels with the same linear classifier at every training size."
             if m["scattering_beats_pixels_everywhere"] else
             "Fixed wavelet features do not beat raw pixels at every training size."),
-           f"Bruna & Mallat's 0.43 % error (external, 60,000 images, Gaussian SVM) is an anchor, not a target: our "
-           f"linear classifier on {n:,} images reaches {100 * m['scattering_error_rate_largest']:.2f} % error."]
+           (f"Bruna & Mallat's 0.43 % error (external, 60,000 images, Gaussian SVM) is an anchor, not a target: our "
+            f"linear classifier on {n:,} images reaches {100 * m['scattering_error_rate_largest']:.2f} % error."
+            if m.get("is_mnist", True) else
+            f"Scattering + logistic regression: {100 * m['scattering_error_rate_largest']:.2f} % error on this data "
+            "set; Bruna & Mallat's 0.43 % is an MNIST figure and does not apply here.")]
     return out
 
 
@@ -148,7 +154,7 @@ EXPERIMENT = Experiment(
     datasets=("mnist", "fashion-mnist"),
     report_rows=(
         ReportRow("Bruna & Mallat (2013)", "MNIST test error, scattering (ours: largest subset, logistic "
-                  "regression; theirs: 60k images, Gaussian SVM)", "scattering_error_rate_largest",
+                  "regression; theirs: 60k images, Gaussian SVM)", "mnist_scattering_error_rate_largest",
                   BRUNA_MALLAT_MNIST_ERROR, source="external", format="percent"),
         ReportRow("ours", "pixels + logistic regression, test error, largest subset", "pixels_error_rate_largest",
                   "no number", source="ours", format="percent"),
