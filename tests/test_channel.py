@@ -178,3 +178,10 @@ def test_reachable_snrs_leaves_out_points_below_the_floor():
     assert kept == tuple(v for v in (-20.0, 0.0, 30.0) if v >= expected + 0.1)
     with pytest.raises(ValueError, match="snrs_db"):
         common.reachable_snrs(bright, (1.0,), (0,), (floor - 5,))
+
+
+def test_bad_grid_rejected_before_training(results_root):
+    with pytest.raises(ValueError, match="alphas"):
+        channel_cnn_noise.run(channel_cnn_noise.make_config("ci", alphas=(0.5, 2.5)))
+    with pytest.raises(ValueError, match="budgets"):
+        channel_concentrated.run(channel_concentrated.make_config("ci", budgets=(0.03, 1.2)))
