@@ -178,3 +178,23 @@ def test_reachable_snrs_leaves_out_points_below_the_floor():
     assert kept == tuple(v for v in (-20.0, 0.0, 30.0) if v >= expected + 0.1)
     with pytest.raises(ValueError, match="snrs_db"):
         common.reachable_snrs(bright, (1.0,), (0,), (floor - 5,))
+
+
+def test_bad_grid_rejected_before_training(results_root):
+    with pytest.raises(ValueError, match="alphas"):
+        channel_cnn_noise.run(channel_cnn_noise.make_config("ci", alphas=(0.5, 2.5)))
+    with pytest.raises(ValueError, match="budgets"):
+        channel_concentrated.run(channel_concentrated.make_config("ci", budgets=(0.03, 1.2)))
+
+
+def test_augmented_training_set_snrs():
+    rng = np.random.default_rng(5)
+    u8 = torch.from_numpy(rng.integers(0, 256, (40, 28, 28)).astype(np.uint8))
+    clean = common.framed_unit_images(u8)
+    aug = common.augmented_training_set(u8, (0.5, 2.0), 3.0, 12.0, 0.5, seed=6)
+    noisy01 = (aug[:, 0].numpy().astype(np.float64) + 1.0) / 2.0
+    changed = [k for k in range(40) if not np.allclose(noisy01[k], clean[k], atol=1e-6)]
+    assert 8 <= len(changed) <= 32  # about half of the images
+    for k in changed:  # Eq. 1 by hand: inside the drawn range (or just above an image's clipping floor)
+        snr = 10 * np.log10((clean[k] ** 2).sum() / ((clean[k] - noisy01[k]) ** 2).sum())
+        assert 3.0 - 0.05 <= snr <= 12.0 + 0.05

@@ -50,6 +50,24 @@ def channel_scales(**extra) -> dict:
     return {scale: {**settings, **extra.get(scale, {})} for scale, settings in base.items()}
 
 
+def check_grid(alphas=(), snrs_db=(), budgets=()) -> None:
+    """Validate an experiment's grid before any training.
+
+    Raises
+    ------
+    ValueError
+        For an α outside (0, 2], a non-finite SNR, or a budget outside (0, 1), naming the setting.
+    """
+    bad = [a for a in alphas if not 0.0 < float(a) <= 2.0]
+    if bad:
+        raise ValueError(f"alphas must lie in (0, 2], got {bad}")
+    if not all(np.isfinite(float(v)) for v in snrs_db):
+        raise ValueError(f"snrs_db must be finite numbers of dB, got {tuple(snrs_db)}")
+    bad = [b for b in budgets if not 0.0 < float(b) < 1.0]
+    if bad:
+        raise ValueError(f"budgets must lie in (0, 1), got {bad}")
+
+
 def spec_for(config: ChannelConfig, seed: int) -> TrainingSpec:
     """The RECOS training spec of training seed ``seed``."""
     return TrainingSpec(dataset=config.dataset, seed=seed, epochs=config.epochs, batch_size=config.batch_size,

@@ -17,7 +17,7 @@ import numpy as np
 from ..controls import compare_to_controls, control_metrics
 from ..signals import stable_noise as sn
 from ._base import Experiment, Measured, ReportRow, RunContext
-from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, build_bench, channel_scales,
+from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, build_bench, channel_scales, check_grid,
                               noise_seed, reachable_snrs, stable_unit_noise)
 
 ALPHAS = (0.5, 0.9, 1.0, 1.5, 2.0)
@@ -57,6 +57,7 @@ def drops_for(model_sets, images, labels, alphas, snrs, seeds) -> list[np.ndarra
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """Drops for every (α, SNR, seed), for trained networks and their untrained twins; concentration."""
+    check_grid(config.alphas, config.snrs_db)
     bench = build_bench(config, ctx.device, ctx.progress)
     alphas = tuple(map(float, config.alphas))
     x, y = bench.images, bench.labels

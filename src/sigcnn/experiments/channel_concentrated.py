@@ -18,7 +18,7 @@ import numpy as np
 from ..controls import compare_to_controls, control_metrics
 from ..signals import stable_noise as sn
 from ._base import Experiment, Measured, ReportRow, RunContext
-from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, build_bench, channel_scales,
+from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, build_bench, channel_scales, check_grid,
                               stable_unit_noise)
 
 IMAGENET_C_AMOUNTS = (0.03, 0.06, 0.09, 0.17, 0.27)
@@ -55,6 +55,7 @@ def patterns_for(config: Config, shape, budget: float, seed: int) -> dict[str, n
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """Accuracy drops per kind and budget at a common SNR; classic salt-and-pepper beside them."""
+    check_grid((config.stable_alpha,), (), config.budgets)
     bench = build_bench(config, ctx.device, ctx.progress)
     x, y = bench.images, bench.labels
     kinds = kind_names(config)

@@ -28,8 +28,8 @@ from ..signals import stable_noise as sn
 from ..training import train_classifier
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, augmented_training_set, build_bench,
-                              channel_scales, median_front_end, network_input, noise_seed, reachable_snrs,
-                              stable_unit_noise)
+                              channel_scales, check_grid, median_front_end, network_input, noise_seed,
+                              reachable_snrs, stable_unit_noise)
 
 RECEIVERS = ("plain", "median", "augmented", "median+augmented")
 
@@ -59,6 +59,7 @@ def train_on(config: Config, inputs: torch.Tensor, labels: torch.Tensor, seed: i
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """Accuracy of each receiver for every (α, SNR, seed); clean accuracy; untrained control."""
+    check_grid(tuple(config.alphas) + tuple(config.augment_alphas), config.snrs_db)
     bench = build_bench(config, ctx.device, ctx.progress)
     x, y = bench.images, bench.labels
     alphas = tuple(map(float, config.alphas))
