@@ -53,6 +53,11 @@ def lenet_scales(**extra: dict) -> dict:
     return {scale: {**base, **extra.get(scale, {})} for scale, base in _LENET_SCALES.items()}
 
 
+def evaluation_scales() -> dict:
+    """:func:`lenet_scales` with ``eval_images`` test images (1,000 at ``ci``, 10,000 otherwise)."""
+    return lenet_scales(ci=dict(eval_images=1000), laptop=dict(eval_images=10000), full=dict(eval_images=10000))
+
+
 @dataclass(frozen=True)
 class TrainingSpec:
     """Everything that determines the trained weights."""

@@ -18,7 +18,7 @@ from ..data.transforms import to_symmetric
 from ..probes.backgrounds import BackgroundChange, background_change, layer_responses
 from ..training import accuracy
 from ._base import Experiment, Measured, ReportRow, RunContext
-from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets, untrained_lenet
+from ._recos_common import DATASETS, LeNetConfig, evaluation_scales, trained_lenets, untrained_lenet
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ EXPERIMENT = Experiment(
     paper="kuo2016recos",
     reproduces="Kuo (2016) §3, Fig. 8",
     config=Config,
-    scales=lenet_scales(ci=dict(eval_images=1000), laptop=dict(eval_images=10000), full=dict(eval_images=10000)),
+    scales=evaluation_scales(),
     measure=measure,
     notebook="notebooks/recos_cascade",
     datasets=DATASETS,

@@ -24,7 +24,7 @@ from ..probes.anchors import (
 )
 from ..training import accuracy
 from ._base import Experiment, Measured, ReportRow, RunContext
-from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets
+from ._recos_common import DATASETS, LeNetConfig, evaluation_scales, trained_lenets
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ EXPERIMENT = Experiment(
     paper="kuo2016recos",
     reproduces="Kuo (2016) §3, Eqs. 11-23 and Figs. 6-7",
     config=Config,
-    scales=lenet_scales(ci=dict(eval_images=1000), laptop=dict(eval_images=10000), full=dict(eval_images=10000)),
+    scales=evaluation_scales(),
     measure=measure,
     notebook="notebooks/recos_cascade",
     datasets=DATASETS,
