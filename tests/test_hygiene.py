@@ -18,10 +18,6 @@ TESTS = Path(__file__).resolve().parent
 # Files owned by the chapter engineers that still break a rule; listed so the suite stays green
 # while they are rewritten. The lead empties this table (issue 8, item 8).
 KNOWN = {
-    "test_max_gain_experiments.py": "os.environ set in a fixture; from conftest import",
-    "test_recos_experiments.py": "hand-saved os.environ; from conftest import",
-    "test_recos_negative.py": "os.environ set in a fixture; from conftest import",
-    "test_signals_modulation.py": "module-global rng",
 }
 RANDOM_FACTORIES = {"default_rng", "RandomState", "Generator", "seed", "manual_seed"}
 

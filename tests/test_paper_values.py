@@ -81,7 +81,7 @@ def row_problems(description, paper_text: str | None, keys: set[str]) -> list[st
             elif re.search(r"\d", REFERENCE.sub("", str(value))):
                 problems.append(f"{label}: paper value {value!r} holds a number in words (make it a number)")
         elif row.source == "external":
-            text = f"{row.reproduces} {row.quantity}"
+            text = f"{row.reproduces} {row.quantity} {getattr(row, 'cite', None) or ''}"
             if not any(key in text for key in keys):
                 problems.append(f"{label}: an external value must name its reference (a key of references.bib)")
     return problems

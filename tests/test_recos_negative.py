@@ -12,13 +12,11 @@ TINY = dict(epochs=1, train_limit=600, seeds=2, activations=("identity",), remed
 
 
 @pytest.fixture(scope="module")
-def tiny_result(tmp_path_factory):
-    from conftest import CONFIGURED_DATA_ROOT
-
-    if CONFIGURED_DATA_ROOT is None:
+def tiny_result(tmp_path_factory, configured_data_root):
+    if configured_data_root is None:
         pytest.skip("no data root with the offline data sets")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SIGCNN_DATA", str(CONFIGURED_DATA_ROOT))
+        mp.setenv("SIGCNN_DATA", str(configured_data_root))
         yield recos_negative.run(recos_negative.make_config("ci", **TINY))
 
 

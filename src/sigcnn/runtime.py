@@ -112,6 +112,8 @@ def thread_settings() -> dict[str, object]:
         ``threads`` (``torch.get_num_threads()``), ``omp_wait_policy`` (the variable, or
         ``None``) and ``torch_imported_first`` (bool).
     """
+    import torch
+
     import sigcnn
 
     return {

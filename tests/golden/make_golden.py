@@ -97,7 +97,7 @@ def diagnosis_curves() -> dict[str, np.ndarray]:
 
 GAIN_CURVES = ("noisy_gain", "overfit_gain", "rising_gain", "converged_gain")
 LOSS_CASES = ("val_loss_overfit", "val_loss_falling", "val_loss_flat")
-DIAGNOSIS_FIELDS = ("threshold_db", "early_jitter_db", "late_jitter_db", "span_db", "late_rise_db")
+DIAGNOSIS_FIELDS = ("span_db", "high_jitter_db")
 
 
 # --- outputs --------------------------------------------------------------------------------------
@@ -137,7 +137,8 @@ def diagnosis_outputs(curves: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     for name in GAIN_CURVES:
         d = diagnosis.diagnose_max_gain(curves[name])
         out[f"{name}_verdict"] = np.array(d.verdict)
-        out[f"{name}_numbers"] = np.array([getattr(d, f) for f in DIAGNOSIS_FIELDS])
+        out[f"{name}_numbers"] = np.array([getattr(d, f) for f in DIAGNOSIS_FIELDS]
+                                          + list(d.thirds_jitter_db) + list(d.thirds_rise_db))
     for name in LOSS_CASES:
         out[f"{name}_verdict"] = np.array(diagnosis.diagnose_losses(curves["train_loss"], curves[name]))
     return out

@@ -64,6 +64,7 @@ class ReportRow:
     control : description of the control (``"untrained, 3 seeds"``) when the metric has one;
         the result then holds ``{metric}_control_min`` and ``{metric}_control_max``.
     figure : a MyST label of the figure showing it (for ``{numref}``), if any.
+    cite : the key of ``book/references.bib`` an ``external`` value comes from.
     """
 
     reproduces: str
@@ -74,6 +75,7 @@ class ReportRow:
     format: str = "number"
     control: str | None = None
     figure: str | None = None
+    cite: str | None = None
 
     def __post_init__(self):
         if self.source not in SOURCES:

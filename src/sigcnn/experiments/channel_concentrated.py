@@ -178,7 +178,8 @@ EXPERIMENT = Experiment(
         ReportRow("Ge Fig. 4", "share of (shape, budget) cases where the shape drops more than points",
                   "shapes_hurt_more_than_points_share", 1.0, source="derived", format="percent"),
         ReportRow("Hendrycks & Dietterich 2019", "Eq. 1 SNR of ImageNet-C impulse noise at severity 5 (amount 0.27)",
-                  "saltpepper_snr_db_p0.27", "amount 0.27", source="external", format="db"),
+                  "saltpepper_snr_db_p0.27", "no SNR given (severity 5 is amount 0.27)", source="external",
+                  format="db", cite="hendrycks2019benchmarking"),
     ),
     findings=findings,
 )

@@ -201,7 +201,7 @@ EXPERIMENT = Experiment(
     datasets=("fashion-mnist", "cifar10", "imagenette"),
     report_rows=(
         ReportRow("Tolhurst et al. (1992) via Wu Eq. 42", "mu of natural photographs (amplitude ~ 1/f^mu)",
-                  "natural_mu", 1.2, source="external"),
+                  "natural_mu", 1.2, source="external", cite="tolhurst1992amplitude"),
         ReportRow("Wu Eq. 42", "mu of the training inputs (Fashion-MNIST at ci)", "input_mu", 1.0, source="derived"),
         ReportRow("Wu Fig. 21", "AlexNet-like (BN): mu at block2 after training", "alexnet-bn_mu",
                   "moves (no number)", source="derived", control="untrained, 3 seeds"),

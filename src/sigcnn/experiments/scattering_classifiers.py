@@ -142,7 +142,7 @@ def findings(m: dict) -> list[str]:
 EXPERIMENT = Experiment(
     name="scattering-classifiers",
     title="Scattering + logistic regression vs pixels + logistic regression vs LeNet-5 (learning curve)",
-    paper="bruna2013invariant",
+    paper="koushik2016scattering",
     reproduces="Bruna & Mallat (2013) MNIST; Koushik (2016) §4",
     config=Config,
     scales={"ci": {},
@@ -155,7 +155,7 @@ EXPERIMENT = Experiment(
     report_rows=(
         ReportRow("Bruna & Mallat (2013)", "MNIST test error, scattering (ours: largest subset, logistic "
                   "regression; theirs: 60k images, Gaussian SVM)", "mnist_scattering_error_rate_largest",
-                  BRUNA_MALLAT_MNIST_ERROR, source="external", format="percent"),
+                  BRUNA_MALLAT_MNIST_ERROR, source="external", format="percent", cite="bruna2013invariant"),
         ReportRow("ours", "pixels + logistic regression, test error, largest subset", "pixels_error_rate_largest",
                   "no number", source="ours", format="percent"),
         ReportRow("ours", "LeNet-5 test accuracy, largest subset", "lenet_accuracy_largest", "no number",

@@ -127,7 +127,8 @@ EXPERIMENT = Experiment(
     datasets=None,
     report_rows=(
         ReportRow("Koushik Theorem 1", "uncertainty product σ_t·σ_f of a Gaussian window, in units of 1/(4π) "
-                  "(the standard bound, attained by Gaussians)", "gaussian_over_bound", 1.0, source="external"),
+                  "(the standard bound, attained by Gaussians)", "gaussian_over_bound", 1.0, source="external",
+                  cite="gabor1946theory"),
         ReportRow("Koushik Theorem 1", "uncertainty product of a Hann window, in units of 1/(4π) (≥ 1)",
                   "hann_over_bound", "≥ 1", source="derived"),
         ReportRow("Koushik §2 (ours)", "Fourier-modulus change under a 5 % dilation, 2 kHz atom / 62.5 Hz atom",

@@ -246,7 +246,7 @@ EXPERIMENT = Experiment(
         _row("Wu §4 (Fig. 17), shape only", "correlation of ACDIFF and AADIFF, unit-energy spectra (ours)",
              "acdiff_aadiff_correlation_shape", "opposite directions (negative; no number)"),
         _row("Wu §4 (Fig. 17)", "amplitude ratio norm(AADIFF) / norm(ACDIFF)", "aadiff_acdiff_amplitude_ratio",
-             "close amplitudes (about 1; no number)"),
+             "close amplitudes (no number given)"),
         _row("Wu §4 (Eq. 36)", "lambda in AADIFF = -lambda ACDIFF (least squares)", "lambda_eq36", "no number"),
         _row("Wu §4 (Fig. 16)", "(layer, frequency) bins where CDIFF and ADIFF have opposite signs (fraction)",
              "cdiff_adiff_opposite_fraction", "opposite directions (no number)"),
