@@ -9,7 +9,8 @@ sums its share of the batch, then the all-reduce adds the two partial gradients,
 process reduces the whole batch at once) and DDP's bucketed all-reduce. In float32 that is a
 relative rounding of about 1e-7 per gradient entry and step; over the few steps here (Adam,
 which divides by the gradient's running RMS, can amplify it somewhat) the weights stay within
-``ATOL`` = 1e-5 (measured: 2e-8 with SGD, 6e-8 with Adam, 3 epochs of 6 steps). A bug in the sharding, the loss scaling or the gradient
+``ATOL`` = 1e-5 (measured: 2e-8 with SGD, 6e-8 with Adam; 3 epochs of 6
+steps). A bug in the sharding, the loss scaling or the gradient
 average (a rank training on the wrong rows, the mean of means on the uneven last batch, a missing
 all-reduce of the log) changes the weights by 1e-3 or more.
 """
