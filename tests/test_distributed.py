@@ -32,7 +32,7 @@ from torch import nn
 ATOL = 1e-5
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import json, sys
     import torch
     from torch import nn
@@ -55,7 +55,7 @@ SCRIPT = textwrap.dedent('''
     if distributed.is_main():
         json.dump(out, open(sys.argv[1], "w"))
     distributed.shutdown()
-''')
+""")
 
 
 def _free_port() -> int:
@@ -71,12 +71,10 @@ def _gloo_available() -> bool:
 
 
 def _run(args: list[str], tmp_path: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               OMP_NUM_THREADS="1")
+    env = dict(os.environ, PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""), OMP_NUM_THREADS="1")
     for name in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"):
         env.pop(name, None)
-    done = subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=240)
+    done = subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
 
 
@@ -85,14 +83,28 @@ def test_two_gloo_ranks_match_one_process(tmp_path):
     script = tmp_path / "train.py"
     script.write_text(SCRIPT)
     _run([str(script), str(tmp_path / "single.json")], tmp_path)
-    _run(["-m", "torch.distributed.run", "--nproc_per_node=2", "--master_addr=127.0.0.1",
-          f"--master_port={_free_port()}", str(script), str(tmp_path / "ddp.json")], tmp_path)
+    _run(
+        [
+            "-m",
+            "torch.distributed.run",
+            "--nproc_per_node=2",
+            "--master_addr=127.0.0.1",
+            f"--master_port={_free_port()}",
+            str(script),
+            str(tmp_path / "ddp.json"),
+        ],
+        tmp_path,
+    )
     single = json.loads((tmp_path / "single.json").read_text())
     ddp = json.loads((tmp_path / "ddp.json").read_text())
     assert single["world"] == 1 and ddp["world"] == 2
     torch.manual_seed(1)
-    start = torch.cat([p.detach().flatten() for p in
-                       nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 36, 3)).parameters()])
+    start = torch.cat(
+        [
+            p.detach().flatten()
+            for p in nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 36, 3)).parameters()
+        ]
+    )
     for optimizer in ("sgd", "adam"):
         w1, w2 = torch.tensor(single[optimizer]["weights"]), torch.tensor(ddp[optimizer]["weights"])
         assert float((w1 - start).abs().max()) > 1e-3  # training moved the weights (well above ATOL)
