@@ -14,9 +14,8 @@ import time
 
 import torch
 
-from sigcnn.experiments.spectral_shift import layer_names
 from sigcnn.models import AudioVGG11
-from sigcnn.probes.spectra import SpectrumRecorder
+from sigcnn.probes.spectra import SpectrumRecorder, layer_names
 
 
 def _best_of(repeats: int, fn) -> float:

@@ -32,6 +32,23 @@ def test_train_seeded_is_set_seed_then_factory_then_train_classifier():
         train_seeded(lambda: nn.Linear(3, 2), x, y, seed=-1, epochs=1, batch_size=8, lr=0.05)
 
 
+def test_initial_model_is_the_weights_train_seeded_starts_from():
+    from sigcnn.training import initial_model
+
+    x, y = _data()
+    seen = []
+    train_seeded(lambda: nn.Linear(3, 2), x, y, seed=9, epochs=1, batch_size=8, lr=0.05,
+                 before_training=lambda m: seen.append(m.weight.detach().clone()))
+    init = initial_model(lambda: nn.Linear(3, 2), seed=9)
+    assert torch.equal(init.weight, seen[0]) and not init.training
+    torch.manual_seed(10)  # independent route: torch's own seeding, another seed
+    expected = nn.Linear(3, 2).weight.detach().clone()
+    other = initial_model(lambda: nn.Linear(3, 2), seed=10, device="cpu")
+    assert torch.equal(other.weight, expected) and not torch.equal(other.weight, seen[0])
+    with pytest.raises(ValueError, match="seed"):
+        initial_model(lambda: nn.Linear(3, 2), seed=-2)
+
+
 def test_limit_training_set_keeps_the_first_images_and_says_so():
     imgs = torch.arange(10, dtype=torch.uint8).reshape(10, 1, 1).expand(10, 2, 2).contiguous()
     split = ImageSplit("toy", imgs, torch.arange(10), imgs[:3], torch.arange(3), "src", "Split note.", True)

@@ -130,7 +130,8 @@ def _cmd_run(args) -> int:
 
     out = results_dir() if args.out is None else args.out
     seed = parse_seed(args.seed) if args.seed is not None else None
-    created = check_output_folder(out)  # before any import of torch or of the experiments
+    # before any import of torch or of the experiments; under torchrun only rank 0 writes (and checks)
+    created = check_output_folder(out) if os.environ.get("RANK", "0") == "0" else []
     try:
         from . import experiments
         from .runtime import resolve_device, resolve_scale
@@ -150,13 +151,22 @@ def _cmd_run(args) -> int:
     except BaseException:
         remove_created(created)
         raise
+    from . import distributed
     from .results import save_result
 
-    result = module.run(config, progress=not args.quiet)
-    path = save_result(result, out)
-    print(result.summary())
-    print(f"wrote {path}")
-    return 0
+    # Under torchrun (WORLD_SIZE > 1) every process runs the same experiment and trains its share
+    # of each batch (see sigcnn.distributed); only rank 0 shows progress, writes and prints.
+    distributed.init_from_environment(args.device)
+    try:
+        result = module.run(config, progress=not args.quiet and distributed.is_main())
+        if not distributed.is_main():
+            return 0
+        path = save_result(result, out)
+        print(result.summary())
+        print(f"wrote {path}")
+        return 0
+    finally:
+        distributed.shutdown()
 
 
 def _cmd_data_status() -> int:

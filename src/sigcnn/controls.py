@@ -8,7 +8,7 @@ labels. Otherwise the property already holds at initialisation (or by chance).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,3 +79,63 @@ def control_metrics(metric: str, comparison: ControlComparison) -> dict[str, flo
         f"{metric}_control_max": comparison.control_max,
         f"{metric}_outside_controls": comparison.outside,
     }
+
+
+def controlled_means(trained: Sequence[Mapping[str, float]], untrained: Sequence[Mapping[str, float]],
+                     shuffled: Sequence[Mapping[str, float]], keys: Iterable[str]) -> dict[str, float | bool]:
+    """Per key, the mean over training seeds beside the untrained spread (and the shuffled-label spread).
+
+    Each element of ``trained``/``untrained``/``shuffled`` holds one seed's metrics. For every ``key``
+    this writes :func:`control_metrics` under ``{key}_mean`` (untrained control) and, when
+    ``shuffled`` is not empty, ``{key}_mean_shuffled_min/_max`` and ``{key}_mean_outside_shuffled``.
+
+    Raises
+    ------
+    ValueError
+        When ``trained`` or ``untrained`` is empty (see :func:`compare_to_controls`).
+    """
+    out: dict[str, float | bool] = {}
+    for key in keys:
+        comparison = compare_to_controls([m[key] for m in trained], [m[key] for m in untrained], "untrained")
+        out.update(control_metrics(f"{key}_mean", comparison))
+        if shuffled:
+            values = [m[key] for m in shuffled]
+            out[f"{key}_mean_shuffled_min"], out[f"{key}_mean_shuffled_max"] = min(values), max(values)
+            out[f"{key}_mean_outside_shuffled"] = not min(values) <= out[f"{key}_mean"] <= max(values)
+    return out
+
+
+def directional_verdict(metrics: Mapping[str, float], metric: str, holds: Callable[[float], bool],
+                        side: int) -> str:
+    """Words for a directional claim about training, from the metrics :func:`controlled_means` writes.
+
+    ``holds(value)`` says whether the trained mean ``metrics[metric]`` has the property claimed;
+    ``side`` is where training would have put it relative to the untrained spread (-1 below, +1
+    above). Four outcomes: the property fails; it holds and the mean is outside the spread on
+    ``side`` (training made the difference); it holds inside the spread (it holds at
+    initialisation too); it holds but the mean is outside on the other side (stronger at
+    initialisation).
+
+    Raises
+    ------
+    ValueError
+        When ``side`` is not -1 or +1.
+    """
+    if side not in (-1, 1):
+        raise ValueError(f"side must be -1 (below the controls) or +1 (above), got {side!r}")
+    m = metric
+    value, low, high = metrics[m], metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]
+    text = (f"{value:+.3f} (training seeds {metrics[m + '_trained_min']:+.3f} to {metrics[m + '_trained_max']:+.3f}; "
+            f"untrained {low:+.3f} to {high:+.3f}")
+    if f"{m}_shuffled_min" in metrics:
+        text += f"; shuffled labels {metrics[m + '_shuffled_min']:+.3f} to {metrics[m + '_shuffled_max']:+.3f}"
+    text += ") -> "
+    if not holds(value):
+        return text + "does NOT support the paper."
+    if (side < 0 and value < low) or (side > 0 and value > high):
+        return text + "supports the paper, and training made the difference (outside the untrained spread)."
+    if low <= value <= high:
+        return text + ("the paper's property holds, but it holds at initialisation too (inside the untrained "
+                       "spread): not an effect of training.")
+    return text + ("the paper's property holds, but more strongly at initialisation (training moved the value "
+                   "towards the other side): not an effect of training.")

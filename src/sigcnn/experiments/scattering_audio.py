@@ -62,9 +62,9 @@ def logistic_regression_accuracy(train_x, train_y, test_x, test_y, C: float, see
 
 
 def _network_audio_1(config: Config, audio, train_idx, test_idx, device) -> tuple[dict, list[str]]:
-    from ..training import accuracy
+    from ..data.audio_features import AudioSplit
+    from ..training import accuracy, initial_model
     from . import spectral_shift
-    from .spectral_shift import AudioVGG11
 
     cnn = spectral_shift.make_config(config.cnn_scale, dataset="fsdd", seed=config.seed)
     x = fixed_length_waveforms([audio.waveforms[i] for i in np.r_[train_idx, test_idx]], cnn.length,
@@ -72,12 +72,11 @@ def _network_audio_1(config: Config, audio, train_idx, test_idx, device) -> tupl
     y = torch.as_tensor(audio.labels[np.r_[train_idx, test_idx]], dtype=torch.long, device=device)
     n = len(train_idx)
     trained, untrained = [], []
+    split = AudioSplit(x[:n], y[:n], x[n:], y[n:], "FSDD", 8000 / cnn.decimate)
     for k in range(config.cnn_seeds):
-        model, _ = spectral_shift.train_network(cnn, x[:n], y[:n], device, False, seed_offset=k)
+        model, _ = spectral_shift.train_network(cnn, split, cnn.seed + k)
         trained.append(accuracy(model, x[n:], y[n:]))
-        torch.manual_seed(cnn.seed + k)
-        fresh = AudioVGG11(num_classes=10, activation=cnn.activation, batch_norm=cnn.batch_norm,
-                           width=cnn.width, pool_size=cnn.pool_size).to(device)
+        fresh = initial_model(spectral_shift.network_factory(cnn, 10), cnn.seed + k, device)
         untrained.append(accuracy(fresh, x[n:], y[n:]))
     metrics = control_metrics("cnn_accuracy", compare_to_controls(trained, untrained, "untrained"))
     note = (f"Network-audio-1 (spectral-shift '{config.cnn_scale}' settings: {cnn.length} samples at "

@@ -11,6 +11,7 @@ split the book already uses); at most 4,000 training images are used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -19,8 +20,7 @@ from ..controls import compare_to_controls, control_metrics
 from ..data import load_image_dataset
 from ..models import LeNet5
 from ..models import scattering as sc
-from ..runtime import set_seed
-from ..training import accuracy, train_classifier
+from ..training import accuracy, initial_model, train_seeded
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 BRUNA_MALLAT_MNIST_ERROR = 0.0043
@@ -76,13 +76,12 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                "coefficients_from_cache": bool(hit), "bruna_mallat_error_rate": BRUNA_MALLAT_MNIST_ERROR,
                "is_mnist": config.dataset == "mnist"}
     curve = np.zeros((3, len(sizes)))
+    lenet = partial(LeNet5, num_classes=10)  # the model factory of every seeded run
     for k, n in enumerate(sizes):
         curve[0, k] = logistic_regression(s_train[:n], train_y[:n], s_test, test_y, config.C, config.seed)
         curve[1, k] = logistic_regression(pix_train[:n], train_y[:n], pix_test, test_y, config.C, config.seed)
-        gen = set_seed(config.seed)
-        net = LeNet5(num_classes=10)
-        train_classifier(net, x_train[:n], y_train_t[:n], epochs=config.lenet_epochs, batch_size=64, lr=2e-3,
-                         generator=gen)
+        net = train_seeded(lenet, x_train[:n], y_train_t[:n], seed=config.seed, epochs=config.lenet_epochs,
+                           batch_size=64, lr=2e-3).model
         curve[2, k] = accuracy(net, x_test, y_test_t)
         for name, row in (("scattering", 0), ("pixels", 1), ("lenet", 2)):
             m[f"{name}_accuracy_{n}"] = float(curve[row, k])
@@ -93,13 +92,10 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     # LeNet-5 at the largest size: trained seeds vs the same seeds untrained
     trained, untrained = [float(curve[2, -1])], []
     for k in range(config.lenet_control_seeds):
-        set_seed(config.seed + k)
-        untrained.append(accuracy(LeNet5(num_classes=10), x_test, y_test_t))
+        untrained.append(accuracy(initial_model(lenet, config.seed + k), x_test, y_test_t))
         if k > 0:
-            gen = set_seed(config.seed + k)
-            net = LeNet5(num_classes=10)
-            train_classifier(net, x_train, y_train_t, epochs=config.lenet_epochs, batch_size=64, lr=2e-3,
-                             generator=gen)
+            net = train_seeded(lenet, x_train, y_train_t, seed=config.seed + k, epochs=config.lenet_epochs,
+                               batch_size=64, lr=2e-3).model
             trained.append(accuracy(net, x_test, y_test_t))
     m.update(control_metrics("lenet_accuracy_largest", compare_to_controls(trained, untrained, "untrained")))
     m["scattering_beats_pixels_everywhere"] = bool((curve[0] > curve[1]).all())

@@ -24,9 +24,8 @@ from ..controls import compare_to_controls, control_metrics
 from ..data import load_image_dataset
 from ..models import LeNet5
 from ..models import scattering as sc
-from ..runtime import set_seed
 from ..signals import deformation as dfm
-from ..training import accuracy, train_classifier
+from ..training import accuracy, initial_model, train_seeded
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 JS = (1, 2, 3)
@@ -85,12 +84,9 @@ def _trained_lenets(config: Config, data, device) -> tuple[list, list, list]:
     trained, untrained, accs = [], [], []
     for k in range(config.lenet_seeds):
         seed = config.seed + k
-        set_seed(seed)
-        untrained.append(LeNet5().eval())
-        gen = set_seed(seed)
-        model = LeNet5()
-        train_classifier(model, x, y, epochs=config.lenet_epochs, batch_size=64, lr=2e-3, generator=gen)
-        trained.append(model.eval())
+        untrained.append(initial_model(LeNet5, seed))
+        model = train_seeded(LeNet5, x, y, seed=seed, epochs=config.lenet_epochs, batch_size=64, lr=2e-3).model
+        trained.append(model)
         accs.append(accuracy(model, x_test, data.test_labels))
     return trained, untrained, accs
 

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..controls import compare_to_controls, control_metrics
+from ..controls import controlled_means, directional_verdict
 from ..data.audio_features import AUDIO_DATASETS as DATASETS
 from ..data.audio_features import AudioSplit, load_audio_split, pick_analysed
 from ..models import AudioVGG11
-from ..probes.spectra import analyse_network, layer_names  # noqa: F401  (layer_names: benchmarks)
-from ..runtime import set_seed
-from ..training import accuracy, train_classifier
+from ..probes.spectra import analyse_network
+from ..training import accuracy, initial_model, train_seeded
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 SAMPLE_RATE = 8000
@@ -82,45 +81,32 @@ def load_audio(config: Config) -> AudioSplit:
                             SAMPLE_RATE)
 
 
-def network(config: Config, classes: int, seed: int, activation: str | None = None,
-            batch_norm: bool | None = None) -> tuple[AudioVGG11, torch.Generator]:
-    """Network-audio-1 initialised with ``seed`` (and the seeded shuffling generator for training it)."""
-    generator = set_seed(seed)
-    model = AudioVGG11(num_classes=classes, activation=activation or config.activation,
-                       batch_norm=config.batch_norm if batch_norm is None else batch_norm,
-                       width=config.width, pool_size=config.pool_size)
-    return model, generator
+def network_factory(config: Config, classes: int, activation: str | None = None,
+                    batch_norm: bool | None = None) -> Callable[[], AudioVGG11]:
+    """A builder of Network-audio-1 with the configuration's settings (no seeding: see ``train_seeded``)."""
+    def build() -> AudioVGG11:
+        return AudioVGG11(num_classes=classes, activation=activation or config.activation,
+                          batch_norm=config.batch_norm if batch_norm is None else batch_norm,
+                          width=config.width, pool_size=config.pool_size)
+    return build
 
 
-def train_network(config: Config, data: AudioSplit, seed: int, device, progress: bool = False,
+def train_network(config: Config, data: AudioSplit, seed: int, progress: bool = False,
                   activation: str | None = None, batch_norm: bool | None = None,
                   shuffle_labels: bool = False) -> tuple[AudioVGG11, np.ndarray]:
-    """Network-audio-1 trained from the initialisation of :func:`network` ``(seed)``; ``(model, loss per epoch)``.
+    """Network-audio-1 trained by :func:`~sigcnn.training.train_seeded` with ``seed``; ``(model, loss per epoch)``.
 
-    Local stand-in for ``sigcnn.training.train_seeded`` (to be unified).
+    ``shuffle_labels`` permutes the training labels (generator seeded with ``seed + 7``): the
+    shuffled-label control.
     """
-    model, generator = network(config, data.classes, seed, activation, batch_norm)
     labels = data.y_train
     if shuffle_labels:
         labels = labels[torch.randperm(labels.shape[0], generator=torch.Generator().manual_seed(seed + 7))
                         .to(labels.device)]
-    log = train_classifier(model.to(device), data.x_train, labels, epochs=config.epochs,
-                           batch_size=config.batch_size, lr=config.lr, generator=generator, progress=progress,
-                           desc=f"Network-audio-1 ({model.activation_name}, seed {seed})")
-    return model, np.array(log.loss)
-
-
-def controlled(trained: list[dict], untrained: list[dict], shuffled: list[dict], keys) -> dict:
-    """``{key}_mean`` over training seeds with the untrained spread (and the shuffled-label spread, if any)."""
-    out = {}
-    for key in keys:
-        comparison = compare_to_controls([m[key] for m in trained], [m[key] for m in untrained], "untrained")
-        out.update(control_metrics(f"{key}_mean", comparison))
-        if shuffled:
-            values = [m[key] for m in shuffled]
-            out[f"{key}_mean_shuffled_min"], out[f"{key}_mean_shuffled_max"] = min(values), max(values)
-            out[f"{key}_mean_outside_shuffled"] = not min(values) <= out[f"{key}_mean"] <= max(values)
-    return out
+    run = train_seeded(network_factory(config, data.classes, activation, batch_norm), data.x_train, labels,
+                       seed=seed, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
+                       progress=progress, desc=f"Network-audio-1 ({activation or config.activation}, seed {seed})")
+    return run.model, np.array(run.log.loss)
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
@@ -131,11 +117,11 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     args = (data.sample_rate, config.low_band, config.grid_points)
     trained, untrained, shuffled, accuracies = [], [], [], []
     for k, seed in enumerate(seeds):
-        model, loss = train_network(config, data, seed, ctx.device, ctx.progress)
+        model, loss = train_network(config, data, seed, ctx.progress)
         accuracies.append(accuracy(model, data.x_test, data.y_test))
         found = analyse_network(model, analysed, *args, pooling_alternatives=k == 0)
-        control = analyse_network(network(config, data.classes, seed)[0].to(ctx.device), analysed, *args,
-                                  pooling_alternatives=False)
+        control = analyse_network(initial_model(network_factory(config, data.classes), seed, ctx.device),
+                                  analysed, *args, pooling_alternatives=False)
         if k == 0:  # the first seed's network: every per-layer number and the figures
             first = found
             first.metrics.update(test_accuracy=accuracies[0],
@@ -145,13 +131,13 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         trained.append(found.metrics)
         untrained.append(control.metrics)
     for k in range(config.shuffled_seeds):
-        model, _ = train_network(config, data, seeds[k % len(seeds)], ctx.device, ctx.progress, shuffle_labels=True)
+        model, _ = train_network(config, data, seeds[k % len(seeds)], ctx.progress, shuffle_labels=True)
         shuffled.append(analyse_network(model, analysed, *args, pooling_alternatives=False).metrics)
     metrics = dict(first.metrics, train_recordings=int(data.x_train.shape[0]),
                    test_recordings=int(data.x_test.shape[0]), test_accuracy_mean=float(np.mean(accuracies)),
                    test_accuracy_min=min(accuracies), test_accuracy_max=max(accuracies),
                    training_seeds=len(seeds), control_seeds=len(untrained), shuffled_seeds=len(shuffled))
-    metrics.update(controlled(trained, untrained, shuffled, CLAIMS))
+    metrics.update(controlled_means(trained, untrained, shuffled, CLAIMS))
     first.arrays["input_sample_rate"] = np.array(data.sample_rate)
     notes = [f"Recordings centre-cropped or zero-padded to {config.length} samples at {data.sample_rate:g} Hz "
              f"(decimated by {config.decimate}); {metrics['train_recordings']} training recordings, "
@@ -168,24 +154,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 
 
 def claim_verdict(metrics: dict, key: str) -> str:
-    """Words for one controlled claim: the trained mean, both spreads and what they say."""
-    m = f"{key}_mean"
-    predicate, side = CLAIMS[key]
-    value, low, high = metrics[m], metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]
-    text = (f"{value:+.3f} (training seeds {metrics[m + '_trained_min']:+.3f} to {metrics[m + '_trained_max']:+.3f}; "
-            f"untrained {low:+.3f} to {high:+.3f}")
-    if f"{m}_shuffled_min" in metrics:
-        text += f"; shuffled labels {metrics[m + '_shuffled_min']:+.3f} to {metrics[m + '_shuffled_max']:+.3f}"
-    text += ") -> "
-    if not predicate(value):
-        return text + "does NOT support the paper."
-    if (side < 0 and value < low) or (side > 0 and value > high):
-        return text + "supports the paper, and training made the difference (outside the untrained spread)."
-    if low <= value <= high:
-        return text + ("the paper's property holds, but it holds at initialisation too (inside the untrained "
-                       "spread): not an effect of training.")
-    return text + ("the paper's property holds, but more strongly at initialisation (training moved the value "
-                   "towards the other side): not an effect of training.")
+    """Words for one claim of :data:`CLAIMS` (see :func:`~sigcnn.controls.directional_verdict`)."""
+    return directional_verdict(metrics, f"{key}_mean", *CLAIMS[key])
 
 
 def findings(metrics: dict) -> list[str]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..training import accuracy
+from ..controls import controlled_means
+from ..training import accuracy, initial_model
 from . import spectral_shift as base
 from ._base import Experiment, Measured, ReportRow, RunContext
 
@@ -58,11 +59,11 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         trained, untrained, accuracies = [], [], []
         for s in range(config.training_seeds):
             seed = config.seed + k + 1000 * s
-            model, loss = base.train_network(config, data, seed, ctx.device, ctx.progress, **kind)
+            model, loss = base.train_network(config, data, seed, ctx.progress, **kind)
             accuracies.append(accuracy(model, data.x_test, data.y_test))
             found = base.analyse_network(model, analysed, *args, pooling_alternatives=False)
-            control = base.analyse_network(base.network(config, data.classes, seed, **kind)[0].to(ctx.device),
-                                           analysed, *args, pooling_alternatives=False)
+            control = base.analyse_network(initial_model(base.network_factory(config, data.classes, **kind), seed,
+                                                         ctx.device), analysed, *args, pooling_alternatives=False)
             trained.append(found.metrics)
             untrained.append(control.metrics)
             if s == 0:  # the first seed's network: the figures and the per-variant details
@@ -74,7 +75,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 arrays[f"{variant}_loss"], arrays["grid"] = loss, found.arrays["grid"]
         metrics[f"{variant}_test_accuracy_mean"] = float(np.mean(accuracies))
         metrics.update({f"{variant}_{key}": value
-                        for key, value in base.controlled(trained, untrained, [], CLAIMS).items()})
+                        for key, value in controlled_means(trained, untrained, [], CLAIMS).items()})
     corr = [metrics[f"{v}_acdiff_aadiff_correlation_mean"] for v in config.variants]
     metrics["variants_opposite_fraction"] = float(np.mean(np.array(corr) < 0))
     notes = [f"Each variant trained on {metrics['train_recordings']} recordings for {config.epochs} epochs with "
@@ -82,8 +83,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
              f"{metrics['test_recordings']} test recordings. Control: each network untrained, same initialisation "
              "seeds; no shuffled-label control in this experiment.",
              "Convolutions of the sigmoid/tanh/sine/ELU variants are "
-             + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised."),
-             "Local seeded-training wrapper (spectral_shift.train_network); to be replaced by training.train_seeded."]
+             + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised.")]
     return Measured(metrics, arrays, data.data_source, notes)
 
 

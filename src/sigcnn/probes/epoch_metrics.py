@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import nn
+
 from ..signals._validate import Array, Int, accepts
 
 
@@ -133,37 +135,37 @@ def load_split(name, device, allow_test_split=False, train_limit=None, val_limit
                  to_symmetric(data.test_images[:val_limit]).to(device), data.test_labels[:val_limit].to(device), data)
 
 
-def train_with_curves(model_seed: int, build, split: Split, *, epochs, lr, batch_size=100, optimizer="sgd",
-                      shuffle_labels=False, alpha=False, progress=False, desc="training") -> dict:
-    """Build a network under ``torch.manual_seed(model_seed)``, train it (same seed for the data order)
-    and return its per-epoch curves: Maximum Gain (dB) of the impulse image, training and validation
-    loss and error, and weightwatcher's mean alpha when ``alpha``.
+def train_with_curves(model_seed: int, build: Callable[[], nn.Module], split: Split, *, epochs: int, lr: float,
+                      batch_size: int = 100, optimizer: str = "sgd", shuffle_labels: bool = False,
+                      alpha: bool = False, progress: bool = False, desc: str = "training") -> dict:
+    """Train a network seeded with ``model_seed`` and return its per-epoch curves: Maximum Gain (dB)
+    of the impulse image, training and validation loss and error, and weightwatcher's mean alpha
+    when ``alpha``.
 
     ``epochs=0`` returns the untrained network's Maximum Gain and validation error (one value each).
     ``shuffle_labels`` permutes the training labels (seeded by ``model_seed``): the shuffled-label control.
-    A local stand-in for the ``sigcnn.training.train_seeded`` being unified.
+    The network and the data order come from :func:`~sigcnn.training.train_seeded` with ``model_seed``
+    (its untrained control from :func:`~sigcnn.training.initial_model`); this function only adds
+    the per-epoch recorders.
     """
     import numpy as np
 
-    from ..runtime import set_seed
-    from ..training import train_classifier
     from ..data.transforms import to_symmetric
+    from ..training import initial_model, train_seeded
     from .max_gain import MaxGainMonitor, impulse_image
 
-    torch.manual_seed(model_seed)
-    model = build().to(split.x_train.device)
     monitor = MaxGainMonitor(to_symmetric(impulse_image(32, channels=split.x_train.shape[1]).unsqueeze(0)))
     held_out = HeldOutRecorder(split.x_val, split.y_val)
     if epochs == 0:
+        model = initial_model(build, model_seed, split.x_train.device)
         return {"gain": np.array([float(monitor.measure(model).mean())]),
                 "val_error": np.array([held_out.measure(model)[1]])}
-    generator = set_seed(model_seed)
     y = split.y_train
     if shuffle_labels:
         y = y[torch.randperm(y.numel(), generator=torch.Generator().manual_seed(model_seed)).to(y.device)]
     callbacks = [monitor, held_out] + ([AlphaRecorder()] if alpha else [])
-    log = train_classifier(model, split.x_train, y, epochs=epochs, batch_size=batch_size, lr=lr,
-                           generator=generator, optimizer=optimizer, progress=progress, desc=desc, callbacks=callbacks)
+    log = train_seeded(build, split.x_train, y, seed=model_seed, epochs=epochs, batch_size=batch_size, lr=lr,
+                       optimizer=optimizer, progress=progress, desc=desc, callbacks=callbacks).log
     curves = {"gain": np.array(monitor.gains), "train_loss": np.array(log.loss),
               "train_error": 1.0 - np.array(log.accuracy), "val_loss": np.array(held_out.loss),
               "val_error": np.array(held_out.error)}
