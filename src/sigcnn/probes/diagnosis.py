@@ -84,6 +84,7 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
 
     1. *High variability across all epochs*: every third's median jitter is at least ``high``
        -> learning rate too high.
+
     Smoothness is judged against the curve's own level ``smooth = noise_ratio`` x span.
 
     2. *Smooth, flat behaviour followed by high variability*: some epoch ``k`` splits the curve

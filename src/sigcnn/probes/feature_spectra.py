@@ -56,8 +56,8 @@ class SpectrumFitMonitor:
     inputs : a fixed probe batch (same device as the model).
     layers : names of submodules whose outputs are fitted.
 
-    After each call, ``history[layer]`` holds one ``(epoch, mu, nu, n_radii)`` row more.
-    Call it once with ``epoch=-1`` before training to record the untrained network.
+    After each call, the ``history`` entry of each layer holds one more row: epoch, mu, nu and
+    the number of radii. Call it once with epoch -1 before training to record the untrained network.
     """
 
     inputs: torch.Tensor

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 GAUSSIAN_UNCERTAINTY = 1.0 / (4.0 * np.pi)
-"""σ_t·σ_f of a Gaussian (spreads of |w|² and |W|² as probability densities, f in cycles per unit time):
+"""σ_t·σ_f of a Gaussian (spreads of the squared magnitudes of w and of its Fourier transform W as
+probability densities, f in cycles per unit time):
 the lower bound of the Heisenberg-Gabor inequality, attained only by Gaussians."""
 
 
