@@ -34,8 +34,10 @@ def main() -> None:
     parser.add_argument("--main-only", action="store_true")
     args = parser.parse_args()
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads, cuda={torch.cuda.is_available()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads, cuda={torch.cuda.is_available()}"
+    )
     print(f"{'experiment':<24} {'scale':<7} {'device':<6} {'wall s':>8}  note")
     for name in args.only or experiments.names():
         module = experiments.get(name)

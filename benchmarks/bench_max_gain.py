@@ -13,12 +13,12 @@ import time
 
 import torch
 
+from sigcnn.data.transforms import to_symmetric
 from sigcnn.experiments import max_gain_training
 from sigcnn.models import WideLeNet
 from sigcnn.probes.max_gain import MaxGainMonitor, impulse_image
 from sigcnn.runtime import set_seed
 from sigcnn.training import train_classifier
-from sigcnn.data.transforms import to_symmetric
 
 
 def main(repeats: int = 5) -> None:
@@ -38,8 +38,17 @@ def main(repeats: int = 5) -> None:
 
     def epoch(callbacks):
         start = time.perf_counter()
-        train_classifier(model, x, y, epochs=1, batch_size=config.batch_size, lr=config.mnist_lr,
-                         generator=set_seed(0), optimizer=config.optimizer, callbacks=callbacks)
+        train_classifier(
+            model,
+            x,
+            y,
+            epochs=1,
+            batch_size=config.batch_size,
+            lr=config.mnist_lr,
+            generator=set_seed(0),
+            optimizer=config.optimizer,
+            callbacks=callbacks,
+        )
         return time.perf_counter() - start
 
     epoch([])  # warm-up
@@ -57,7 +66,10 @@ def main(repeats: int = 5) -> None:
     print(f"one monitor call      : {1000 * t_call:8.2f} ms")
     direct = 100 * t_call / t_plain
     best = 100 * min(calls) / min(plain)
-    print(f"overhead (monitor call / epoch, medians): {direct:.2f} %  (target < 2 %: {'met' if direct < 2 else 'NOT met'})")
+    print(
+        f"overhead (monitor call / epoch, medians): {direct:.2f} %  "
+        f"(target < 2 %: {'met' if direct < 2 else 'NOT met'})"
+    )
     print(f"overhead (monitor call / epoch, fastest of each; least disturbed by other load): {best:.2f} %")
     print(f"overhead (difference of medians, noisy): {100 * (t_mon - t_plain) / t_plain:+.2f} %")
 

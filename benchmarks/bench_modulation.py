@@ -30,8 +30,10 @@ def _best_of(repeats: int, fn) -> float:
 @torch.no_grad()
 def main(samples: int = 300, batch: int = 100, repeats: int = 3) -> None:
     torch.manual_seed(0)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {samples} recordings per pass, "
-          f"batches of {batch}, best of {repeats}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads; {samples} recordings per pass, "
+        f"batches of {batch}, best of {repeats}"
+    )
     for width, pool, length in ((0.125, 4, 2048), (0.5, 4, 2048), (0.25, 2, 4096)):
         model = AudioVGG11(width=width, pool_size=pool).eval()
         x = torch.randn(samples, 1, length)
@@ -40,7 +42,7 @@ def main(samples: int = 300, batch: int = 100, repeats: int = 3) -> None:
 
         def plain():
             for start in range(0, samples, batch):
-                model(x[start:start + batch])
+                model(x[start : start + batch])
 
         def hooked():
             with SpectrumRecorder(model, layers) as recorder:
@@ -49,9 +51,11 @@ def main(samples: int = 300, batch: int = 100, repeats: int = 3) -> None:
 
         plain()  # warm-up
         t_plain, t_hooked = _best_of(repeats, plain), _best_of(repeats, hooked)
-        print(f"width {width:<5} pool {pool} length {length}: forward {t_plain:.3f} s, with spectra of "
-              f"{len(layers)} layers {t_hooked:.3f} s -> spectra cost {t_hooked / t_plain - 1:.2f} x the forward "
-              f"pass (total ratio {t_hooked / t_plain:.2f})")
+        print(
+            f"width {width:<5} pool {pool} length {length}: forward {t_plain:.3f} s, with spectra of "
+            f"{len(layers)} layers {t_hooked:.3f} s -> spectra cost {t_hooked / t_plain - 1:.2f} x the forward "
+            f"pass (total ratio {t_hooked / t_plain:.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -31,17 +31,29 @@ def bench_kernels():
     rng = np.random.default_rng(0)
     x, a = rng.standard_normal((100_000, 25)), rng.standard_normal((6, 25))
     t_geo = best_of(lambda: geodesic_distance(x, a))
-    t_acos = best_of(lambda: np.arccos(np.clip(correlations(x / np.linalg.norm(x, axis=1, keepdims=True),
-                                                            a / np.linalg.norm(a, axis=1, keepdims=True)), -1, 1)))
+    t_acos = best_of(
+        lambda: np.arccos(
+            np.clip(
+                correlations(
+                    x / np.linalg.norm(x, axis=1, keepdims=True), a / np.linalg.norm(a, axis=1, keepdims=True)
+                ),
+                -1,
+                1,
+            )
+        )
+    )
     t_eq6 = best_of(lambda: translated_sphere_responses(x, a))
-    print(f"geodesic_distance, 100k x 6 (arccos + atan2 at ends): {1e3 * t_geo:8.1f} ms "
-          f"(plain arccos: {1e3 * t_acos:.1f} ms, ratio {t_geo / t_acos:.1f})")
+    print(
+        f"geodesic_distance, 100k x 6 (arccos + atan2 at ends): {1e3 * t_geo:8.1f} ms "
+        f"(plain arccos: {1e3 * t_acos:.1f} ms, ratio {t_geo / t_acos:.1f})"
+    )
     print(f"translated_sphere_responses, 100k x 6:          {1e3 * t_eq6:8.1f} ms")
     w1, w3 = torch.randn(6, 1, 5, 5, dtype=torch.float64), torch.randn(16, 6, 5, 5, dtype=torch.float64)
     t_conv = best_of(lambda: compound_anchors(w1, w3))
     t_mat = best_of(lambda: first_layer_matrix(w1) @ second_layer_matrix(w3))
-    print(f"compound_anchors (transposed conv):             {1e3 * t_conv:8.2f} ms "
-          f"(explicit A @ B: {1e3 * t_mat:.2f} ms)")
+    print(
+        f"compound_anchors (transposed conv):             {1e3 * t_conv:8.2f} ms (explicit A @ B: {1e3 * t_mat:.2f} ms)"
+    )
 
 
 def bench_experiments(scale: str):

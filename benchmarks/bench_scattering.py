@@ -34,22 +34,35 @@ def main() -> None:
 
     rng = np.random.default_rng(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} torch threads")
-    cases = [("Scattering1D J=8 Q=12, 64 x 8192", S1n(J=8, shape=8192, Q=12), S1t(J=8, shape=8192, Q=12),
-              rng.standard_normal((64, 8192)).astype(np.float32)),
-             ("Scattering2D J=2 L=8, 500 x 28x28", S2n(J=2, shape=(28, 28)), S2t(J=2, shape=(28, 28)),
-              rng.random((500, 28, 28)).astype(np.float32))]
+    cases = [
+        (
+            "Scattering1D J=8 Q=12, 64 x 8192",
+            S1n(J=8, shape=8192, Q=12),
+            S1t(J=8, shape=8192, Q=12),
+            rng.standard_normal((64, 8192)).astype(np.float32),
+        ),
+        (
+            "Scattering2D J=2 L=8, 500 x 28x28",
+            S2n(J=2, shape=(28, 28)),
+            S2t(J=2, shape=(28, 28)),
+            rng.random((500, 28, 28)).astype(np.float32),
+        ),
+    ]
     for label, numpy_op, torch_op, x in cases:
         xt = torch.from_numpy(x)
         numpy_op(x[:2]), torch_op(xt[:2])  # warm-up
         wn, cn = _best_of(3, lambda: numpy_op(x))
         with torch.no_grad():
             wt, ct = _best_of(3, lambda: torch_op(xt))
-        print(f"{label}: numpy {wn:.2f} s wall / {cn:.2f} s CPU; torch {wt:.2f} s wall / {ct:.2f} s CPU; "
-              f"torch / numpy = {wt / wn:.1f}x wall, {ct / cn:.1f}x CPU")
+        print(
+            f"{label}: numpy {wn:.2f} s wall / {cn:.2f} s CPU; torch {wt:.2f} s wall / {ct:.2f} s CPU; "
+            f"torch / numpy = {wt / wn:.1f}x wall, {ct / cn:.1f}x CPU"
+        )
         if torch.cuda.is_available():
             op = torch_op.cuda()
             xc = xt.cuda()
-            op(xc[:2]); torch.cuda.synchronize()
+            op(xc[:2])
+            torch.cuda.synchronize()
 
             def run():
                 op(xc)

@@ -10,14 +10,23 @@ import torch
 
 from sigcnn.data import DatasetUnavailable, registry
 from sigcnn.data.flowers import load_tf_flowers, read_flower_archive
-from sigcnn.experiments import channel_ber, channel_cnn_noise, channel_concentrated, channel_receivers
 from sigcnn.experiments import _channel_common as common
+from sigcnn.experiments import channel_ber, channel_cnn_noise, channel_concentrated, channel_receivers
 from sigcnn.signals import stable_noise as sn
 
 
-@pytest.mark.parametrize("shape,size,pixels", [("square", 3, 9), ("square", 5, 25), ("triangle", 3, 9),
-                                               ("triangle", 5, 25), ("rhombus", 2, 5), ("rhombus", 3, 13),
-                                               ("points", 1, 1)])
+@pytest.mark.parametrize(
+    "shape,size,pixels",
+    [
+        ("square", 3, 9),
+        ("square", 5, 25),
+        ("triangle", 3, 9),
+        ("triangle", 5, 25),
+        ("rhombus", 2, 5),
+        ("rhombus", 3, 13),
+        ("points", 1, 1),
+    ],
+)
 def test_stamp_pixel_counts(shape, size, pixels):
     # closed forms: k^2 for squares and triangles of k rows (1 + 3 + ... + 2k-1), 2r^2 + 2r + 1 for rhombi
     assert int(sn.shape_stamp(shape, size).sum()) == pixels
@@ -114,12 +123,14 @@ def test_cnn_noise_and_receivers_tiny(real_data_root, results_root):
     rc = channel_receivers.run(channel_receivers.make_config("ci", alphas=(0.5,), snrs_db=(0.0,), **small))
     # the plain receiver is the clean-trained network itself: same drop as channel-cnn-noise
     assert rc.metrics["clean_accuracy_plain"] - rc.metrics["accuracy_plain_a0.5_snr0"] == pytest.approx(
-        m["drop_a0.5_snr0"], abs=1e-6)
+        m["drop_a0.5_snr0"], abs=1e-6
+    )
 
 
 def test_concentrated_tiny(real_data_root, results_root):
-    cfg = channel_concentrated.make_config("ci", n_seeds=1, epochs=1, train_limit=300, test_limit=40,
-                                           budgets=(0.09,), shapes=(("square", 3),))
+    cfg = channel_concentrated.make_config(
+        "ci", n_seeds=1, epochs=1, train_limit=300, test_limit=40, budgets=(0.09,), shapes=(("square", 3),)
+    )
     m = channel_concentrated.run(cfg).metrics
     assert {"drop_points_p0.09", "drop_square3_p0.09", "drop_stable0.9_p0.09"} <= set(m)
     # classic salt-and-pepper at 9 % on digits is below the equal-SNR target (it saturates every impulse)
@@ -173,7 +184,7 @@ def test_reachable_snrs_leaves_out_points_below_the_floor():
     kept, floor = common.reachable_snrs(bright, (1.0,), (0,), (-20.0, 0.0, 30.0))
     unit = common.stable_unit_noise(bright.shape, 1.0, common.noise_seed(0, 0))
     huge = np.clip(bright + 1e12 * unit, 0, 1)  # independent route: saturate every pixel
-    expected = (10 * np.log10((bright ** 2).sum((1, 2)) / ((huge - bright) ** 2).sum((1, 2)))).max()
+    expected = (10 * np.log10((bright**2).sum((1, 2)) / ((huge - bright) ** 2).sum((1, 2)))).max()
     assert floor == pytest.approx(expected)
     assert kept == tuple(v for v in (-20.0, 0.0, 30.0) if v >= expected + 0.1)
     with pytest.raises(ValueError, match="snrs_db"):

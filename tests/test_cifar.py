@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from sigcnn.data import DatasetUnavailable, load_cifar10, registry
-from sigcnn.experiments import max_gain_training
 from sigcnn.data.transforms import to_symmetric
+from sigcnn.experiments import max_gain_training
 
 
 def test_offline_missing_archive_is_named(empty_data_root):
@@ -62,8 +62,9 @@ def test_loader_reads_the_archive(fake_cifar_root):
 
 
 def test_max_gain_training_on_colour_images(fake_cifar_root):
-    config = max_gain_training.make_config("ci", studies=("hard_lr",), hard_factors=(1.0,), hard_epochs=2,
-                                           train_limit=100, val_limit=40)
+    config = max_gain_training.make_config(
+        "ci", studies=("hard_lr",), hard_factors=(1.0,), hard_epochs=2, train_limit=100, val_limit=40
+    )
     result = max_gain_training.run(config)
     assert result.metrics["hard_is_cifar10"]
     assert any("CifarLeNet" in note for note in result.provenance["notes"])
@@ -73,8 +74,9 @@ def test_max_gain_training_on_colour_images(fake_cifar_root):
 
 def test_fallback_is_recorded(empty_data_root, real_data_root, monkeypatch):
     monkeypatch.setenv("SIGCNN_DATA", str(real_data_root))
-    config = max_gain_training.make_config("ci", studies=("hard_lr",), hard_factors=(1.0,), hard_epochs=1,
-                                           train_limit=100, val_limit=40)
+    config = max_gain_training.make_config(
+        "ci", studies=("hard_lr",), hard_factors=(1.0,), hard_epochs=1, train_limit=100, val_limit=40
+    )
     result = max_gain_training.run(config)
     assert not result.metrics["hard_is_cifar10"]
     assert any("stands in" in note and "cifar10" in note for note in result.provenance["notes"])

@@ -9,15 +9,18 @@ from sigcnn import cli
 from sigcnn.experiments import recos_negative
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["run", "nope"], "unknown experiment"),
-    (["run", "recos-negative", "--scale", "huge"], "unknown scale"),
-    (["run", "recos-negative", "--device", "tpu"], "unknown device"),
-    (["run", "recos-negative", "--dataset", "cifar"], "does not take dataset"),
-    (["run", "recos-negative", "--seed", "-3"], "seed"),
-    (["frobnicate"], "invalid choice"),
-    ([], "required"),
-])
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["run", "nope"], "unknown experiment"),
+        (["run", "recos-negative", "--scale", "huge"], "unknown scale"),
+        (["run", "recos-negative", "--device", "tpu"], "unknown device"),
+        (["run", "recos-negative", "--dataset", "cifar"], "does not take dataset"),
+        (["run", "recos-negative", "--seed", "-3"], "seed"),
+        (["frobnicate"], "invalid choice"),
+        ([], "required"),
+    ],
+)
 def test_bad_arguments_one_line_exit_2(capsys, argv, needle):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
@@ -33,8 +36,11 @@ def test_missing_data_one_line_exit_1(capsys, empty_data_root, tmp_path):
 
 
 def test_console_script_no_traceback(empty_data_root, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "sigcnn.cli", "run", "recos-negative", "--out", str(tmp_path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sigcnn.cli", "run", "recos-negative", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 

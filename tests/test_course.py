@@ -23,8 +23,10 @@ def _code(text):
 
 
 def test_strip_solutions_removes_nested_fences_and_keeps_the_rest():
-    text = ("intro\n:::{exercise}\n:label: e1\nDo it.\n:::\n\n::::{solution} e1\n:class: dropdown\n\n"
-            "```python\nsecret = 42\n```\nThe answer is 42.\n::::\nafter")
+    text = (
+        "intro\n:::{exercise}\n:label: e1\nDo it.\n:::\n\n::::{solution} e1\n:class: dropdown\n\n"
+        "```python\nsecret = 42\n```\nThe answer is 42.\n::::\nafter"
+    )
     out = course.strip_solutions(text)
     assert "secret" not in out and "answer is 42" not in out
     assert out.startswith("intro\n:::{exercise}\n:label: e1\nDo it.\n:::") and out.endswith("after")
@@ -32,11 +34,18 @@ def test_strip_solutions_removes_nested_fences_and_keeps_the_rest():
 
 
 def test_executed_solution_becomes_a_scaffold():
-    nb = {"cells": [_md("## Exercises\n\n:::{exercise}\n:label: ex-a\nCompute.\n:::"),
-                    _md(":::{solution-start} ex-a\n:class: dropdown\n:::\nWe compute it:"),
-                    _code("value = 6 * 7\nprint(value)"),
-                    _md(":::{solution-end}\n:::"),
-                    _code("print('after')")], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            _md("## Exercises\n\n:::{exercise}\n:label: ex-a\nCompute.\n:::"),
+            _md(":::{solution-start} ex-a\n:class: dropdown\n:::\nWe compute it:"),
+            _code("value = 6 * 7\nprint(value)"),
+            _md(":::{solution-end}\n:::"),
+            _code("print('after')"),
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     before = json.dumps(nb)
     student = course.student_notebook(nb)
     text = json.dumps(student)
@@ -55,6 +64,7 @@ def test_unclosed_solution_is_an_error():
 def test_student_copy_of_each_notebook_has_no_solution_text(path, tmp_path):
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     course.write_student_copies(path.parent, tmp_path)
+
     def all_sources(nb):
         return "\n".join("".join(c["source"]) for c in nb["cells"])
 
@@ -65,13 +75,17 @@ def test_student_copy_of_each_notebook_has_no_solution_text(path, tmp_path):
     for line in {ln.strip() for ln in solutions.splitlines() if len(ln.strip()) > 25}:
         # a solution line may also be quoted outside the solution: every copy inside solutions must go
         inside = solutions.count(line)
-        assert teacher_text.count(line) - student.count(line) >= inside, f"{path.name}: solution line survives: {line!r}"
+        assert teacher_text.count(line) - student.count(line) >= inside, (
+            f"{path.name}: solution line survives: {line!r}"
+        )
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
 
 def test_page_info_reads_objectives_and_time(tmp_path):
-    (tmp_path / "p.md").write_text("# A page\n\n:::{admonition} Learning objectives\n:class: tip\n1. one\n2. two\n:::\n\n"
-                                   "**Time:** 20 minutes of reading, 1.5 hours for the notebook.\n")
+    (tmp_path / "p.md").write_text(
+        "# A page\n\n:::{admonition} Learning objectives\n:class: tip\n1. one\n2. two\n:::\n\n"
+        "**Time:** 20 minutes of reading, 1.5 hours for the notebook.\n"
+    )
     info = course.page_info("p", tmp_path)
     assert (info.title, info.objectives, info.minutes) == ("A page", ["one", "two"], 110)
 

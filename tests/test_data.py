@@ -10,8 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sigcnn.data import DatasetUnavailable, dataset_status, load_fsdd, load_image_dataset
-from sigcnn.data import registry, store
+from sigcnn.data import DatasetUnavailable, dataset_status, load_fsdd, load_image_dataset, registry, store
 from sigcnn.data.idx import read_idx
 
 
@@ -101,8 +100,10 @@ def test_download_verifies_checksum_from_local_urls(monkeypatch, empty_data_root
     monkeypatch.setenv("SIGCNN_OFFLINE", "0")
     monkeypatch.setenv("SIGCNN_DATA", str(empty_data_root))
     src = real_data_root / "FashionMNIST"
-    files = tuple(replace(f, urls=("file:///nonexistent/" + f.path, (src / f.path).as_uri()))
-                  for f in registry.FASHION_MNIST.files)
+    files = tuple(
+        replace(f, urls=("file:///nonexistent/" + f.path, (src / f.path).as_uri()))
+        for f in registry.FASHION_MNIST.files
+    )
     spec = replace(registry.FASHION_MNIST, files=files)
     folder = store.ensure_files(spec)
     assert store.missing_files(spec) == []

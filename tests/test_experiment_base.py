@@ -22,17 +22,37 @@ class _Config(BaseConfig):
 
 def _measure(config: _Config, ctx: RunContext) -> Measured:
     draw = float(np.random.rand())  # seeded by the runner
-    return Measured({"width": config.width, "draw": draw, "value": 0.5, "value_control_min": 0.1,
-                     "value_control_max": 0.2, "value_outside_controls": True}, {"x": np.arange(3)},
-                    "unit test data", ["a note"])
+    return Measured(
+        {
+            "width": config.width,
+            "draw": draw,
+            "value": 0.5,
+            "value_control_min": 0.1,
+            "value_control_max": 0.2,
+            "value_outside_controls": True,
+        },
+        {"x": np.arange(3)},
+        "unit test data",
+        ["a note"],
+    )
 
 
-_EXP = Experiment(name="toy", title="t", paper="p", reproduces="r", config=_Config,
-                  scales={"ci": {"width": 1}, "laptop": {"width": 2}, "full": {"width": 3}}, measure=_measure,
-                  datasets=("mnist", "fashion-mnist"), choices={"mode": ("a", "b")},
-                  report_rows=(ReportRow("Fig. 1", "value", "value", 0.4, control="untrained, 3 seeds"),
-                               ReportRow("Fig. 2", "width", "width", None, source="ours", format="int")),
-                  findings=lambda m: [f"width is {m['width']}"])
+_EXP = Experiment(
+    name="toy",
+    title="t",
+    paper="p",
+    reproduces="r",
+    config=_Config,
+    scales={"ci": {"width": 1}, "laptop": {"width": 2}, "full": {"width": 3}},
+    measure=_measure,
+    datasets=("mnist", "fashion-mnist"),
+    choices={"mode": ("a", "b")},
+    report_rows=(
+        ReportRow("Fig. 1", "value", "value", 0.4, control="untrained, 3 seeds"),
+        ReportRow("Fig. 2", "width", "width", None, source="ours", format="int"),
+    ),
+    findings=lambda m: [f"width is {m['width']}"],
+)
 
 
 def test_make_config_reads_the_scale_table_and_overrides():
@@ -45,14 +65,17 @@ def test_dataset_names_are_case_and_underscore_insensitive(name):
     assert _EXP.make_config("ci", dataset=name).dataset == "fashion-mnist"
 
 
-@pytest.mark.parametrize("overrides, words", [
-    ({"dataset": "cifar10"}, "does not take dataset 'cifar10'"),
-    ({"widht": 3}, "no setting 'widht'"),
-    ({"mode": "c"}, "unknown mode 'c'"),
-    ({"seed": -1}, "seed must be"),
-    ({"seed": 2**64}, "seed must be"),
-    ({"seed": True}, "seed must be"),
-])
+@pytest.mark.parametrize(
+    "overrides, words",
+    [
+        ({"dataset": "cifar10"}, "does not take dataset 'cifar10'"),
+        ({"widht": 3}, "no setting 'widht'"),
+        ({"mode": "c"}, "unknown mode 'c'"),
+        ({"seed": -1}, "seed must be"),
+        ({"seed": 2**64}, "seed must be"),
+        ({"seed": True}, "seed must be"),
+    ],
+)
 def test_bad_overrides_are_named(overrides, words):
     with pytest.raises(ValueError, match=words):
         _EXP.make_config("ci", **overrides)
@@ -60,8 +83,7 @@ def test_bad_overrides_are_named(overrides, words):
 
 def test_an_incomplete_scale_table_is_refused():
     with pytest.raises(ValueError, match="lacks"):
-        Experiment(name="x", title="t", paper="p", reproduces="r", config=_Config, scales={"ci": {}},
-                   measure=_measure)
+        Experiment(name="x", title="t", paper="p", reproduces="r", config=_Config, scales={"ci": {}}, measure=_measure)
 
 
 def test_run_seeds_and_records_provenance():
@@ -73,9 +95,15 @@ def test_run_seeds_and_records_provenance():
 
 
 def test_run_refuses_text_metrics():
-    exp = Experiment(name="bad", title="t", paper="p", reproduces="r", config=_Config,
-                     scales={"ci": {}, "laptop": {}, "full": {}},
-                     measure=lambda c, ctx: Measured({"shown": "1.0 dB"}))
+    exp = Experiment(
+        name="bad",
+        title="t",
+        paper="p",
+        reproduces="r",
+        config=_Config,
+        scales={"ci": {}, "laptop": {}, "full": {}},
+        measure=lambda c, ctx: Measured({"shown": "1.0 dB"}),
+    )
     with pytest.raises(TypeError, match="metrics must be numbers"):
         exp.run(exp.make_config("ci"))
 
@@ -132,8 +160,13 @@ def test_reference_column_and_stale_detector(tmp_path, monkeypatch):
     config = exp.make_config("laptop")
     for seed, value in ((0, -1.0), (1, -0.5)):
         cfg = replace(config, seed=seed)
-        result = Result("recos-sphere", "laptop", {"cat_correlation": value}, {},
-                        make_provenance(cfg, torch.device("cpu"), "test", 1.0))
+        result = Result(
+            "recos-sphere",
+            "laptop",
+            {"cat_correlation": value},
+            {},
+            make_provenance(cfg, torch.device("cpu"), "test", 1.0),
+        )
         save_result(result, tmp_path / f"seed-{seed}")
     row = exp.report_rows[0]
     ref = reference.reference_value("recos-sphere", row.metric)

@@ -45,8 +45,14 @@ CASES = [(label, fn, arg) for label, fn in PUBLIC for arg in getattr(fn, "__acce
 
 def test_discovery_finds_the_public_api():
     labels = {label for label, _ in PUBLIC}
-    assert {"sphere.unit_vectors", "spectra.energy_spectrum", "max_gain.maximum_gain",
-            "anchors.spherical_kmeans", "max_gain.MaxGainMonitor", "modulation.dtft"} <= labels
+    assert {
+        "sphere.unit_vectors",
+        "spectra.energy_spectrum",
+        "max_gain.maximum_gain",
+        "anchors.spherical_kmeans",
+        "max_gain.MaxGainMonitor",
+        "modulation.dtft",
+    } <= labels
     assert len(PUBLIC) > 60
 
 
@@ -54,11 +60,30 @@ def test_discovery_finds_the_public_api():
 def test_every_public_function_declares_its_arguments(label, fn):
     assert hasattr(fn, "__accepts__"), f"{label} has no @accepts declaration"
     params = inspect.signature(fn).parameters
-    for name, spec in fn.__accepts__.items():
+    for name in fn.__accepts__:
         assert name in params
     # an argument named like an array or a size must be declared (a model or a callback need not be)
-    arrayish = {"x", "y", "images", "image", "inputs", "spectrum", "freqs", "weight", "anchors", "kernel",
-                "derivative", "vectors", "size", "n_samples", "k", "height", "width", "keep", "batch_size"}
+    arrayish = {
+        "x",
+        "y",
+        "images",
+        "image",
+        "inputs",
+        "spectrum",
+        "freqs",
+        "weight",
+        "anchors",
+        "kernel",
+        "derivative",
+        "vectors",
+        "size",
+        "n_samples",
+        "k",
+        "height",
+        "width",
+        "keep",
+        "batch_size",
+    }
     undeclared = (arrayish & set(params)) - set(fn.__accepts__)
     assert not undeclared, f"{label}: {sorted(undeclared)} not declared"
 
@@ -89,15 +114,18 @@ def test_bad_input_catalogue(label, fn, arg):
         assert arg in str(info.value), f"{label}({arg}={what}): message does not name {arg}: {info.value}"
 
 
-ARRAY_CASES = [(label, fn, arg) for label, fn, arg in CASES
-               if isinstance(fn.__accepts__[arg], Array) and "self" not in inspect.signature(fn).parameters]
+ARRAY_CASES = [
+    (label, fn, arg)
+    for label, fn, arg in CASES
+    if isinstance(fn.__accepts__[arg], Array) and "self" not in inspect.signature(fn).parameters
+]
 
 
 @pytest.mark.parametrize("label, fn, arg", ARRAY_CASES, ids=[f"{label}-{arg}" for label, fn, arg in ARRAY_CASES])
 def test_array_likes_are_accepted(label, fn, arg):
     spec = fn.__accepts__[arg]
     example = spec.example()
-    as_list = (example.tolist() if isinstance(example, np.ndarray) else example.numpy().tolist())
+    as_list = example.tolist() if isinstance(example, np.ndarray) else example.numpy().tolist()
     checked = fn.__check__(**{**_valid_call(fn), arg: as_list})[arg]
     expected_type = torch.Tensor if spec.kind == "torch" else np.ndarray
     assert isinstance(checked, expected_type)
@@ -118,27 +146,33 @@ ANCHORS = np.eye(3)[:2]
 
 
 @pytest.mark.parametrize("bad", [NAN_X, INF_X], ids=["nan", "inf"])
-@pytest.mark.parametrize("call", [
-    lambda x: sphere.correlations(x, ANCHORS),
-    lambda x: sphere.unit_vectors(x),
-    lambda x: sphere.geodesic_distance(x, ANCHORS),
-    lambda x: sphere.geodesic_distance(ANCHORS, x),
-    lambda x: sphere.mean_removed_correlation(x, np.ones((2, 3))),
-    lambda x: sphere.scaled_responses(x, ANCHORS),
-    lambda x: sphere.rectified_correlations(x, ANCHORS),
-    lambda x: anchors.unit_anchors(x),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: sphere.correlations(x, ANCHORS),
+        lambda x: sphere.unit_vectors(x),
+        lambda x: sphere.geodesic_distance(x, ANCHORS),
+        lambda x: sphere.geodesic_distance(ANCHORS, x),
+        lambda x: sphere.mean_removed_correlation(x, np.ones((2, 3))),
+        lambda x: sphere.scaled_responses(x, ANCHORS),
+        lambda x: sphere.rectified_correlations(x, ANCHORS),
+        lambda x: anchors.unit_anchors(x),
+    ],
+)
 def test_sphere_functions_reject_non_finite(call, bad):
     """Before: NaN came back silently."""
     with pytest.raises(ValueError, match="non-finite"):
         call(bad)
 
 
-@pytest.mark.parametrize("call, arg", [
-    (lambda z: sphere.unit_vectors(z), "x"),
-    (lambda z: spectra.spectral_centroid(np.abs(z) ** 2 + 0j), "spectrum"),
-    (lambda z: transfer.frequency_response_db(np.stack([z, z])), "derivative"),
-])
+@pytest.mark.parametrize(
+    "call, arg",
+    [
+        (lambda z: sphere.unit_vectors(z), "x"),
+        (lambda z: spectra.spectral_centroid(np.abs(z) ** 2 + 0j), "spectrum"),
+        (lambda z: transfer.frequency_response_db(np.stack([z, z])), "derivative"),
+    ],
+)
 def test_complex_input_is_rejected_where_not_supported(call, arg):
     """Before: the imaginary part was dropped with only a ComplexWarning (a wrong spectrum)."""
     z = np.exp(2j * np.pi * np.arange(8) / 8)
@@ -160,14 +194,17 @@ def test_array_likes_in_spectra():
     np.testing.assert_allclose(total.numpy(), [0.0, 0.0, 16.0, 0.0])
 
 
-@pytest.mark.parametrize("call, arg", [
-    (lambda: patches.extract_patches(np.ones((8, 8)), 2.5), "size"),
-    (lambda: max_gain.impulse_image(32.0), "size"),
-    (lambda: max_gain.impulse_image((0,)), "size"),
-    (lambda: anchors.spherical_kmeans(np.eye(4), k=2.5), "k"),
-    (lambda: transfer.gaussian_kernel(7, float("nan")), "sigma"),
-    (lambda: transfer.hann_window_2d(2.5, 3), "height"),
-])
+@pytest.mark.parametrize(
+    "call, arg",
+    [
+        (lambda: patches.extract_patches(np.ones((8, 8)), 2.5), "size"),
+        (lambda: max_gain.impulse_image(32.0), "size"),
+        (lambda: max_gain.impulse_image((0,)), "size"),
+        (lambda: anchors.spherical_kmeans(np.eye(4), k=2.5), "k"),
+        (lambda: transfer.gaussian_kernel(7, float("nan")), "sigma"),
+        (lambda: transfer.hann_window_2d(2.5, 3), "height"),
+    ],
+)
 def test_sizes_must_be_integers(call, arg):
     """Before: failures deep inside numpy/sklearn, a NaN kernel, or a 3x3 window for height 2.5."""
     with pytest.raises(ValueError, match=arg):

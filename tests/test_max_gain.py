@@ -4,13 +4,18 @@ import numpy as np
 import pytest
 import torch
 
-from sigcnn.probes.diagnosis import diagnose_losses, diagnose_max_gain, jitter
+from sigcnn.data.transforms import to_symmetric
 from sigcnn.models import NIN, LeNet5, WideLeNet
-from sigcnn.probes.max_gain import (MaxGainMonitor, classifier_data_derivative, impulse_image, maximum_gain,
-                                    winning_class_projection)
+from sigcnn.probes.diagnosis import diagnose_losses, diagnose_max_gain, jitter
+from sigcnn.probes.max_gain import (
+    MaxGainMonitor,
+    classifier_data_derivative,
+    impulse_image,
+    maximum_gain,
+    winning_class_projection,
+)
 from sigcnn.runtime import set_seed
 from sigcnn.training import train_classifier
-from sigcnn.data.transforms import to_symmetric
 
 
 def test_impulse_image():
@@ -92,8 +97,17 @@ def _train(with_monitor):
     x = torch.randn(300, 1, 32, 32)
     y = torch.randint(0, 10, (300,), generator=torch.Generator().manual_seed(1))
     monitor = MaxGainMonitor(to_symmetric(impulse_image(32)))
-    train_classifier(model, x, y, epochs=2, batch_size=50, lr=0.01, generator=generator, optimizer="sgd",
-                     callbacks=[monitor] if with_monitor else [])
+    train_classifier(
+        model,
+        x,
+        y,
+        epochs=2,
+        batch_size=50,
+        lr=0.01,
+        generator=generator,
+        optimizer="sgd",
+        callbacks=[monitor] if with_monitor else [],
+    )
     return model, monitor
 
 
@@ -152,21 +166,28 @@ def shapes(rng):
     converged = -30 + 20 * (1 - np.exp(-T / 3)) + small
     flat = -20 + small
     return {
-        "converged": converged,                                   # rise followed by smooth flattening
-        "rising": -30 + 1.0 * T + small,                          # smooth gradual rise across all epochs
-        "noisy": -20 + 3.0 * noise,                               # high variability across all epochs
+        "converged": converged,  # rise followed by smooth flattening
+        "rising": -30 + 1.0 * T + small,  # smooth gradual rise across all epochs
+        "noisy": -20 + 3.0 * noise,  # high variability across all epochs
         "overfit": np.r_[flat[:12], flat[12:] + 2.0 * noise[12:]],  # smooth, flat, then high variability
         # shapes that must NOT get the verdicts above:
-        "falling": -10 - 1.0 * T + small,                         # smooth fall: none of the four
+        "falling": -10 - 1.0 * T + small,  # smooth fall: none of the four
         "flat_then_rise": np.r_[flat[:13], -20 + 2.0 * (T[13:] - 12)] + small,  # rises only late
         "noisy_then_smooth": np.r_[-20 + 3.0 * noise[:10], np.full(10, -20.0) + small[10:]],
         "flat_then_smooth_rise": np.r_[flat[:10], -20 + 0.5 * (T[10:] - 9)] + small,
     }
 
 
-@pytest.mark.parametrize("shape, verdict", [("converged", "converged"), ("rising", "keep_training"),
-                                            ("noisy", "lr_too_high"), ("overfit", "overfitting"),
-                                            ("falling", "no_rule")])
+@pytest.mark.parametrize(
+    "shape, verdict",
+    [
+        ("converged", "converged"),
+        ("rising", "keep_training"),
+        ("noisy", "lr_too_high"),
+        ("overfit", "overfitting"),
+        ("falling", "no_rule"),
+    ],
+)
 def test_each_rule_matches_its_shape(shapes, shape, verdict):
     assert diagnose_max_gain(shapes[shape]).verdict == verdict
 
@@ -225,7 +246,13 @@ def test_cifar_lenet_has_the_papers_layer_counts_and_shapes():
     model = CifarLeNet()
     counts = Counter(type(m).__name__ for m in model.modules())
     # section IV-B: four conv, two average pool, two max pool, four ReLU, one fully connected
-    assert (counts["Conv2d"], counts["AvgPool2d"], counts["MaxPool2d"], counts["ReLU"], counts["Linear"]) == (4, 2, 2, 4, 1)
+    assert (counts["Conv2d"], counts["AvgPool2d"], counts["MaxPool2d"], counts["ReLU"], counts["Linear"]) == (
+        4,
+        2,
+        2,
+        4,
+        1,
+    )
     x = torch.randn(2, 3, 32, 32)
     sizes = []
     for layer in model.features:

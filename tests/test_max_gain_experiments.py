@@ -12,8 +12,15 @@ from sigcnn.experiments import max_gain_training, pretrained_max_gain
 from sigcnn.models import WideLeNet
 from sigcnn.results import load_result, save_result
 
-TINY = dict(studies=("mnist_lr",), mnist_factors=(1.0, 4.0), mnist_epochs=6, train_limit=200, val_limit=200,
-            shuffled_control=True, weightwatcher=False)
+TINY = dict(
+    studies=("mnist_lr",),
+    mnist_factors=(1.0, 4.0),
+    mnist_epochs=6,
+    train_limit=200,
+    val_limit=200,
+    shuffled_control=True,
+    weightwatcher=False,
+)
 
 
 def _data_root():
@@ -65,7 +72,7 @@ def test_training_curves_and_verdicts(tiny_training, results_root):
     assert r.metrics["diagnosis_agreement"] == pytest.approx(sum(agree) / 2)
     assert r.metrics["mnist_lr__x1__agrees_with_loss"] == agree[0]
     # Spearman correlation recomputed as the Pearson correlation of loop ranks
-    for k, key in enumerate(("mnist_lr__x1", "mnist_lr__x4")):
+    for key in ("mnist_lr__x1", "mnist_lr__x4"):
         g, v = r.arrays[f"{key}__gain"], r.arrays[f"{key}__val_loss"]
         if np.all(np.isfinite(g)) and np.all(np.isfinite(v)):
             rho = np.corrcoef(ranks(g), ranks(v))[0, 1]
@@ -162,8 +169,15 @@ def test_missing_weights_are_not_downloaded(monkeypatch, tmp_path, real_data_roo
         raise AssertionError("tried to download weights offline")
 
     monkeypatch.setattr(torch.hub, "load_state_dict_from_url", no_download)
-    config = pretrained_max_gain.make_config("ci", models=("resnet18", "alexnet"), own_models=("lenet_w1-4",),
-                                             own_epochs=1, control_seeds=1, train_limit=200, test_limit=100)
+    config = pretrained_max_gain.make_config(
+        "ci",
+        models=("resnet18", "alexnet"),
+        own_models=("lenet_w1-4",),
+        own_epochs=1,
+        control_seeds=1,
+        train_limit=200,
+        test_limit=100,
+    )
     r = pretrained_max_gain.run(config)
     assert r.metrics["imagenet_models_measured"] == 0 and r.metrics["imagenet_models_missing"] == 2
     assert list(r.arrays["imagenet_missing"]) == ["resnet18", "alexnet"]
@@ -179,8 +193,9 @@ def test_present_weights_are_measured(monkeypatch, real_data_root):
     monkeypatch.setattr(pretrained_max_gain, "weights_status", lambda models, w: {n: True for n in models})
     real_get = torchvision.models.get_model
     monkeypatch.setattr(torchvision.models, "get_model", lambda name, weights=None: real_get(name, weights=None))
-    config = pretrained_max_gain.make_config("ci", models=names, own_models=("lenet_w1-4",), own_epochs=1, control_seeds=1,
-                                             train_limit=200, test_limit=100)
+    config = pretrained_max_gain.make_config(
+        "ci", models=names, own_models=("lenet_w1-4",), own_epochs=1, control_seeds=1, train_limit=200, test_limit=100
+    )
     r = pretrained_max_gain.run(config)
     assert r.metrics["imagenet_models_measured"] == 3
     assert r.arrays["imagenet_gain_db"].shape == (3, 3) and np.isfinite(r.arrays["imagenet_gain_db"]).all()
@@ -188,9 +203,15 @@ def test_present_weights_are_measured(monkeypatch, real_data_root):
 
 
 def test_architecture_and_width_studies_run(real_data_root):
-    config = max_gain_training.make_config("ci", studies=("architecture", "width"), arch_epochs=1,
-                                           widths=(0.25, 4.0), nin_channels=(4, 4, 4), train_limit=100,
-                                           val_limit=50)
+    config = max_gain_training.make_config(
+        "ci",
+        studies=("architecture", "width"),
+        arch_epochs=1,
+        widths=(0.25, 4.0),
+        nin_channels=(4, 4, 4),
+        train_limit=100,
+        val_limit=50,
+    )
     r = max_gain_training.run(config)
     assert list(r.arrays["run_keys"]) == ["architecture__lenet", "architecture__nin", "width__w1-4", "width__w4"]
     assert r.metrics["diagnosed_runs"] == 0 and np.isnan(r.metrics["diagnosis_agreement"])
@@ -210,8 +231,9 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
         raise socket.gaierror(-3, "Temporary failure in name resolution")
 
     monkeypatch.setattr(torchvision.models, "get_model", unreachable)
-    config = pretrained_max_gain.make_config("ci", models=("resnet18",), own_models=("lenet5",), own_epochs=1,
-                                             control_seeds=1)
+    config = pretrained_max_gain.make_config(
+        "ci", models=("resnet18",), own_models=("lenet5",), own_epochs=1, control_seeds=1
+    )
     result = pretrained_max_gain.run(config)
     assert result.metrics["imagenet_models_measured"] == 0
     assert result.metrics["imagenet_models_missing"] == 1

@@ -131,8 +131,16 @@ def test_monitor_does_not_change_the_training_run():
         monitor = SpectrumFitMonitor(x[:16], ("block2", "block3"))
         if with_monitor:
             monitor(-1, model)
-        train_classifier(model, x, y, epochs=2, batch_size=16, lr=1e-3, generator=torch.Generator().manual_seed(2),
-                         callbacks=(monitor,) if with_monitor else ())
+        train_classifier(
+            model,
+            x,
+            y,
+            epochs=2,
+            batch_size=16,
+            lr=1e-3,
+            generator=torch.Generator().manual_seed(2),
+            callbacks=(monitor,) if with_monitor else (),
+        )
         weights.append({k: v.clone() for k, v in model.state_dict().items()})
     assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
     rows = monitor.as_array("block3")
@@ -198,8 +206,15 @@ def test_small_networks_shapes():
     assert SkipFCN(4)(torch.randn(2, 1, 48, 48)).shape == (2, 4, 48, 48)
 
 
-@pytest.mark.parametrize("name", ["modulation-normalisation", "modulation-training-spectra",
-                                  "modulation-postshift-audio", "modulation-postshift-segmentation"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "modulation-normalisation",
+        "modulation-training-spectra",
+        "modulation-postshift-audio",
+        "modulation-postshift-segmentation",
+    ],
+)
 def test_full_scale_names_the_paper_data_and_fails_offline(name, empty_data_root):
     import importlib
 
@@ -248,7 +263,10 @@ def test_paper_data_sets_are_registered_and_fail_offline(empty_data_root):
 
     states = {s.name: s.state for s in dataset_status()}
     assert {states[n] for n in ("imagenette", "voc2012", "dcase2016")} == {"missing"}
-    for loader, words in ((imagenette_folder, "imagenette2-160.tgz"), (voc2012_root, "VOCtrainval_11-May-2012.tar"),
-                          (load_dcase2016, "TUT-acoustic-scenes-2016-development.meta.zip")):
+    for loader, words in (
+        (imagenette_folder, "imagenette2-160.tgz"),
+        (voc2012_root, "VOCtrainval_11-May-2012.tar"),
+        (load_dcase2016, "TUT-acoustic-scenes-2016-development.meta.zip"),
+    ):
         with pytest.raises(DatasetUnavailable, match=words):
             loader()

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from sigcnn.models import ACTIVATIONS, LeNet5, negate_first_layer
 from sigcnn.data.transforms import pad_images, reverse_greyscale, to_symmetric
+from sigcnn.models import ACTIVATIONS, LeNet5, negate_first_layer
 
 
 def test_reversal_is_exact_negation_for_every_grey_level():

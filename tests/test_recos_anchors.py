@@ -67,7 +67,7 @@ def test_cascade_real_output_is_the_network(net):
     with torch.no_grad():
         real = net.act3(net.c3(net.s2(net.act1(net.c1(x)))))
     assert np.abs(out["z_real"] - real.numpy()).max() < 1e-12
-    assert (out["z_rect"].shape == out["z"].shape == (3, 16, 10, 10))
+    assert out["z_rect"].shape == out["z"].shape == (3, 16, 10, 10)
 
 
 def test_coverage_of_the_13x13_field():
@@ -113,8 +113,8 @@ def test_scenes_are_offline_photographs_and_compositing_keeps_the_digit():
     digits[:, 10:18, 12:16] = 255
     out = put_on_backgrounds(digits, bg, torch.tensor([-1, 0, 5]))
     assert out.shape == (3, 32, 32)
-    assert (out[:, 12:20, 14:18] == 255).all()            # strokes stay white
-    assert out[0].sum() == 255 * 32                       # blank: only the digit
+    assert (out[:, 12:20, 14:18] == 255).all()  # strokes stay white
+    assert out[0].sum() == 255 * 32  # blank: only the digit
     assert torch.equal(out[1, :2], torch.as_tensor(bg[0, :2]))
     imgs, which = mnist_with_scenes(digits, bg, torch.Generator().manual_seed(0))
     assert imgs.shape == (3, 32, 32) and which.min() >= -1
@@ -134,7 +134,7 @@ def test_c3_reads_a_10x10_block_of_c1_gradient_probe(net):
     net.c3(F.avg_pool2d(y, 2))[0, 5, i, j].backward()
     rows, cols = np.nonzero(y.grad[0].abs().sum(0).numpy())
     assert (rows.min(), rows.max(), cols.min(), cols.max()) == (2 * i, 2 * i + side - 1, 2 * j, 2 * j + side - 1)
-    assert rows.size == side * side                        # every entry of the block, nothing else
+    assert rows.size == side * side  # every entry of the block, nothing else
 
 
 def test_count_in_c3_fields_against_a_loop():
@@ -146,12 +146,12 @@ def test_count_in_c3_fields_against_a_loop():
     for n in range(2):
         for i in range(10):
             for j in range(10):
-                assert counts[n, 0, i, j] == m[n, :, 2 * i:2 * i + 10, 2 * j:2 * j + 10].sum()
+                assert counts[n, 0, i, j] == m[n, :, 2 * i : 2 * i + 10, 2 * j : 2 * j + 10].sum()
 
 
 def test_variance_split_adds_up_and_matches_numpy_cov():
     rng = np.random.default_rng(1)
-    x = rng.standard_normal((400, 25)) + rng.standard_normal((400, 1))      # patches with a varying mean
+    x = rng.standard_normal((400, 25)) + rng.standard_normal((400, 1))  # patches with a varying mean
     a = rng.standard_normal((3, 25)) + 0.3
     shares = variance_split(x, a)
     assert abs(sum(shares.values()) - 1.0) < 1e-12

@@ -25,8 +25,11 @@ def data_env(tmp_path_factory, configured_data_root):
 
 @pytest.fixture(scope="module")
 def anchors_result(data_env):
-    return recos_anchors.run(recos_anchors.make_config("ci", n_patches=3000, random_draws=30, seeds=2,
-                                                       n_centroids_large=12, kmeans_init=1, **TINY))
+    return recos_anchors.run(
+        recos_anchors.make_config(
+            "ci", n_patches=3000, random_draws=30, seeds=2, n_centroids_large=12, kmeans_init=1, **TINY
+        )
+    )
 
 
 def test_all_recos_experiments_are_registered():
@@ -64,8 +67,9 @@ def test_anchor_controls_are_the_untrained_networks(anchors_result):
 
 
 def test_anchor_findings_follow_the_controls(anchors_result):
-    m = dict(anchors_result.metrics, dc_removed_matched_angle_mean_deg=10.0,
-             dc_removed_random_matched_angle_p05_deg=50.0)
+    m = dict(
+        anchors_result.metrics, dc_removed_matched_angle_mean_deg=10.0, dc_removed_random_matched_angle_p05_deg=50.0
+    )
     text = lambda **kw: " ".join(recos_anchors.findings(dict(m, **kw)))  # noqa: E731
     assert "supports Kuo's picture" in text(dc_removed_matched_angle_mean_deg_outside_controls=True)
     assert "holds at initialisation" in text(dc_removed_matched_angle_mean_deg_outside_controls=False)
@@ -81,8 +85,11 @@ def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
     assert key(spec) == key(_recos_common.training_spec(recos_cascade.make_config("ci", **TINY)))
     for change in (dict(seed=1), dict(epochs=2), dict(lr=1e-3), dict(train_limit=601), dict(scenes_contrast=0.5)):
         assert key(replace(spec, **change)) != key(spec)
-    again = recos_anchors.run(recos_anchors.make_config("ci", n_patches=3000, random_draws=30, seeds=2,
-                                                        n_centroids_large=12, kmeans_init=1, **TINY))
+    again = recos_anchors.run(
+        recos_anchors.make_config(
+            "ci", n_patches=3000, random_draws=30, seeds=2, n_centroids_large=12, kmeans_init=1, **TINY
+        )
+    )
     assert "reused" in " ".join(again.provenance["notes"])
     assert again.metrics == anchors_result.metrics
 
@@ -93,8 +100,12 @@ def test_cascade_counts_against_a_loop_over_the_10x10_blocks(data_env):
     _, (net,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"))
     with torch.no_grad():
         neg = (net.model.cpu().c1(_recos_common.load_data(_recos_common.training_spec(config)).x_test[:20]) < 0).numpy()
-    counts = np.array([[[neg[n, :, 2 * i:2 * i + 10, 2 * j:2 * j + 10].sum() for j in range(10)] for i in range(10)]
-                       for n in range(20)])
+    counts = np.array(
+        [
+            [[neg[n, :, 2 * i : 2 * i + 10, 2 * j : 2 * j + 10].sum() for j in range(10)] for i in range(10)]
+            for n in range(20)
+        ]
+    )
     assert m["units_without_rectified_inputs"] == pytest.approx((counts == 0).mean(), abs=1e-12)
     assert m["rectified_inputs_per_unit_mean"] == pytest.approx(counts.mean() / 600, abs=1e-12)
     assert m["ab_product_vs_conv_max_abs_diff"] < 1e-12
@@ -114,8 +125,9 @@ def test_backgrounds_change_against_numpy(data_env):
     with torch.no_grad():
         y = torch.relu(net.model.c1(x)).numpy()
     assert direct == pytest.approx(np.linalg.norm(y[1] - y[0]) / np.linalg.norm(y[0]), rel=1e-6)
-    assert m["seed0_fade_ratio"] == pytest.approx(arrays["per_image_change_layer2"].mean()
-                                                  / arrays["per_image_change_layer1"].mean(), rel=1e-12)
+    assert m["seed0_fade_ratio"] == pytest.approx(
+        arrays["per_image_change_layer2"].mean() / arrays["per_image_change_layer1"].mean(), rel=1e-12
+    )
     assert m["fade_ratio_trained_min"] <= m["seed0_fade_ratio"] <= m["fade_ratio_trained_max"]
     # the plain-digit model is the cascade's network (no scenes), not a scenes model
     _, (plain,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=None)

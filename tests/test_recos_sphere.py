@@ -3,13 +3,22 @@
 import numpy as np
 import pytest
 
+from sigcnn.experiments import recos_sphere
 from sigcnn.probes.recos_tables import recos_tables, recos_units, table_markdown
 from sigcnn.signals.patches import extract_patches
-from sigcnn.signals.sphere import (augment_anchors, augment_inputs, augmented_responses, correlations,
-                                   geodesic_distance, mean_removed, mean_removed_correlation,
-                                   rectified_correlations, scaled_responses, translated_sphere_responses,
-                                   unit_vectors)
-from sigcnn.experiments import recos_sphere
+from sigcnn.signals.sphere import (
+    augment_anchors,
+    augment_inputs,
+    augmented_responses,
+    correlations,
+    geodesic_distance,
+    mean_removed,
+    mean_removed_correlation,
+    rectified_correlations,
+    scaled_responses,
+    translated_sphere_responses,
+    unit_vectors,
+)
 
 
 def test_unit_circle_example_of_fig3():
@@ -23,7 +32,7 @@ def test_unit_circle_example_of_fig3():
 def test_geodesic_distance_is_exactly_pi_for_opposite_vectors():
     x = np.random.default_rng(0).standard_normal(50)
     assert geodesic_distance(x, -x[None])[0] == np.pi
-    assert geodesic_distance(x, 3 * x[None])[0] < 1e-15   # parallel: zero up to rounding of the norms
+    assert geodesic_distance(x, 3 * x[None])[0] < 1e-15  # parallel: zero up to rounding of the norms
     tiny = 1e-9  # arccos(cos(1e-9)) would return ~2e-8: the stable branch must give 1e-9
     d = geodesic_distance([1.0, 0.0], [[np.cos(tiny), np.sin(tiny)], [-np.cos(tiny), np.sin(tiny)]])
     assert abs(d[0] - tiny) < 1e-20 and abs(d[1] - (np.pi - tiny)) < 1e-15
@@ -34,9 +43,9 @@ def test_negative_cat_is_the_antipode():
     neg = recos_sphere.negative_image(cat)
     assert cat.ndim == 2 and cat.shape == (300, 451)
     corr = mean_removed_correlation(cat, neg)
-    assert abs(corr + 1.0) < 1e-12, corr            # max abs diff from -1: below 1e-12
+    assert abs(corr + 1.0) < 1e-12, corr  # max abs diff from -1: below 1e-12
     dist = geodesic_distance(mean_removed(cat.ravel()), mean_removed(neg.ravel())[None])[0]
-    assert abs(dist - np.pi) < 1e-6, dist           # stable formula: far below 1e-6
+    assert abs(dist - np.pi) < 1e-6, dist  # stable formula: far below 1e-6
     # Without mean removal the two images are positively correlated (both mostly mid-grey).
     assert cat.ravel() @ neg.ravel() > 0
 
@@ -53,7 +62,7 @@ def test_translated_sphere_forms_agree_on_real_patches(real_patches):
     eq6 = translated_sphere_responses(real_patches, anchors)
     eq8 = augmented_responses(real_patches, anchors)
     eq10 = scaled_responses(augment_inputs(real_patches), augment_anchors(anchors))
-    assert np.abs(eq6).max() > 0.1                      # the check is not vacuous
+    assert np.abs(eq6).max() > 0.1  # the check is not vacuous
     assert (eq6 > 0).mean() > 0.1 and (eq6 == 0).mean() > 0.1
     assert np.abs(eq6 - direct).max() < 1e-12
     assert np.abs(eq6 - eq8).max() < 1e-12
@@ -99,8 +108,16 @@ def test_recos_tables_from_modules():
     assert [(r["N"], r["K"]) for r in lenet] == [(25, 6), (150, 16), (400, 120), (120, 84), (84, 10)]
     assert all(r["bias"] for r in lenet)
     alex = t["alexnet"]
-    assert [(r["N"], r["K"]) for r in alex] == [(363, 64), (1600, 192), (1728, 384), (3456, 256),
-                                                (2304, 256), (9216, 4096), (4096, 4096), (4096, 1000)]
+    assert [(r["N"], r["K"]) for r in alex] == [
+        (363, 64),
+        (1600, 192),
+        (1728, 384),
+        (3456, 256),
+        (2304, 256),
+        (9216, 4096),
+        (4096, 4096),
+        (4096, 1000),
+    ]
     assert [r["unit"] for r in alex] == [f"S^{i}" for i in range(1, 9)]
     md = table_markdown(alex)
     assert md.count("**no**") == 6 and md.count("| yes |") == 2

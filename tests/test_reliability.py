@@ -35,8 +35,9 @@ def _cli(*argv, env=None, timeout=60):
     """Run ``python -m sigcnn.cli`` in a fresh process; return (rc, stderr, seconds)."""
     full_env = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "sigcnn.cli", *argv], capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sigcnn.cli", *argv], capture_output=True, text=True, env=full_env, timeout=timeout
+    )
     return proc.returncode, proc.stderr, time.perf_counter() - start
 
 
@@ -52,8 +53,7 @@ def _one_line(err: str) -> bool:
 def out_cases(tmp_path):
     a_file = tmp_path / "afile"
     a_file.write_text("x")
-    return {"regular file": str(a_file), "under a file": str(a_file / "sub"),
-            "/proc": "/proc/sigcnn-out", "empty": ""}
+    return {"regular file": str(a_file), "under a file": str(a_file / "sub"), "/proc": "/proc/sigcnn-out", "empty": ""}
 
 
 @pytest.mark.parametrize("case", ["regular file", "under a file", "/proc", "empty"])
@@ -68,6 +68,7 @@ def test_bad_out_fails_fast_with_exit_2(out_cases, case):
 
 def test_unwritable_out_fails_before_the_run(monkeypatch, capsys, tmp_path):
     """A folder without write permission (or a read-only mount): the probe file cannot be made."""
+
     def denied(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
@@ -103,8 +104,10 @@ def test_bad_experiment_leaves_no_out_folder(capsys, tmp_path):
 
 
 def _unreachable_spec():
-    files = tuple(replace(f, urls=(f"https://mirror-a.invalid/{f.path}", f"http://mirror-b.invalid/{f.path}"))
-                  for f in registry.MNIST.files)
+    files = tuple(
+        replace(f, urls=(f"https://mirror-a.invalid/{f.path}", f"http://mirror-b.invalid/{f.path}"))
+        for f in registry.MNIST.files
+    )
     return replace(registry.MNIST, files=files)
 
 
@@ -342,13 +345,16 @@ def test_files_respect_umask(monkeypatch, tmp_path, empty_data_root, real_data_r
 # 7. argument edge cases
 
 
-@pytest.mark.parametrize("seed, needle", [
-    ("18446744073709551616", "too large"),
-    ("9223372036854775808", "too large"),
-    ("²", "digits 0-9"),
-    ("٣", "digits 0-9"),
-    ("1.5", "whole number"),
-])
+@pytest.mark.parametrize(
+    "seed, needle",
+    [
+        ("18446744073709551616", "too large"),
+        ("9223372036854775808", "too large"),
+        ("²", "digits 0-9"),
+        ("٣", "digits 0-9"),
+        ("1.5", "whole number"),
+    ],
+)
 def test_bad_seeds_exit_2(capsys, tmp_path, seed, needle):
     """Before: 'Overflow when unpacking long long' at run time; Python's int() message for '²'."""
     assert cli.main(["run", "recos-negative", "--seed", seed, "--out", str(tmp_path)]) == 2
@@ -371,6 +377,7 @@ def test_largest_seed_is_accepted(monkeypatch, capsys, tmp_path):
 @pytest.mark.parametrize("spelling", ["fashion_mnist", "FASHION-MNIST", "Fashion_MNIST"])
 def test_dataset_names_are_case_and_underscore_insensitive(monkeypatch, capsys, tmp_path, spelling):
     """Before: '--dataset fashion_mnist' and 'FASHION-MNIST' were rejected."""
+
     class Stop(Exception):
         pass
 
@@ -402,8 +409,9 @@ def test_data_functions_accept_any_spelling(real_data_root):
 
 def test_cli_module_imports_no_heavy_modules():
     code = "import sys, sigcnn.cli; print(sorted(m for m in ('torch', 'numpy', 'sigcnn.data') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(SRC)}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(SRC)}
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -418,16 +426,23 @@ def test_ctrl_c_while_torch_imports_is_one_line():
         "    return real(name, *a, **k)\n"
         "builtins.__import__ = imp\n"
         "from sigcnn.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n")
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
     for argv in (["list"], ["run", "recos-negative", "--out", tempfile.mkdtemp()], ["data", "status"]):
-        proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(SRC)})
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *argv],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+        )
         assert proc.returncode == 130, proc.stderr
         assert proc.stderr == "sigcnn: interrupted\n"
 
 
-@pytest.mark.parametrize("value, traceback_shown", [
-    ("", False), ("0", False), ("false", False), ("no", False), ("1", True), ("true", True), ("YES", True)])
+@pytest.mark.parametrize(
+    "value, traceback_shown",
+    [("", False), ("0", False), ("false", False), ("no", False), ("1", True), ("true", True), ("YES", True)],
+)
 def test_sigcnn_debug_values(monkeypatch, capsys, empty_data_root, tmp_path, value, traceback_shown):
     """Before: SIGCNN_DEBUG=0 turned tracebacks on; SIGCNN_DEBUG=1 showed none for data errors."""
     monkeypatch.setenv("SIGCNN_DEBUG", value)
@@ -441,8 +456,11 @@ def test_sigcnn_debug_values(monkeypatch, capsys, empty_data_root, tmp_path, val
 
 def test_disk_full_names_the_path(monkeypatch, capsys, tmp_path):
     """Before: 'OSError: [Errno 28] No space left on device' without the path."""
-    monkeypatch.setattr(Experiment, "run", lambda self, config, progress=False: Result(
-        "recos-sphere", config.scale, {"a": 1.0}, {"x": np.zeros(3)}, {}))
+    monkeypatch.setattr(
+        Experiment,
+        "run",
+        lambda self, config, progress=False: Result("recos-sphere", config.scale, {"a": 1.0}, {"x": np.zeros(3)}, {}),
+    )
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")

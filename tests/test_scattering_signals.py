@@ -11,7 +11,8 @@ from sigcnn.signals import wavelets as wv
 
 @pytest.mark.parametrize("sigma", [4.0, 16.0, 40.0])
 def test_gaussian_attains_one_over_four_pi(sigma):
-    # Closed form: |w|^2 ~ exp(-t^2/s^2) -> sigma_t = s/sqrt2; |W|^2 ~ exp(-4 pi^2 s^2 f^2) -> sigma_f = 1/(2 sqrt2 pi s)
+    # Closed form: |w|^2 ~ exp(-t^2/s^2) -> sigma_t = s/sqrt2;
+    # |W|^2 ~ exp(-4 pi^2 s^2 f^2) -> sigma_f = 1/(2 sqrt2 pi s)
     w = wv.gaussian_window(int(16 * sigma), sigma)
     sigma_t, sigma_f = wv.time_frequency_spread(w, sample_rate=1.0)
     assert sigma_t == pytest.approx(sigma / np.sqrt(2), rel=1e-6)
@@ -32,7 +33,7 @@ def test_boxcar_product_grows_with_its_sample_count():
     products = []
     for n in (16, 64, 256):
         st, sf = wv.time_frequency_spread(np.ones(n))
-        assert st == pytest.approx(np.sqrt((n ** 2 - 1) / 12), rel=1e-12)
+        assert st == pytest.approx(np.sqrt((n**2 - 1) / 12), rel=1e-12)
         products.append(st * sf)
     assert products[1] / products[0] == pytest.approx(2.0, rel=0.1)
     assert products[2] / products[1] == pytest.approx(2.0, rel=0.1)
@@ -108,7 +109,7 @@ def test_linear_field_jacobian_and_sizes():
     u = np.mgrid[0:16, 0:16].astype(float)
     field = np.einsum("ik,khw->ihw", a, u)
     assert dfm.max_jacobian_norm(field) == pytest.approx(np.linalg.norm(a, 2), rel=1e-12)
-    sup = np.sqrt((field ** 2).sum(0)).max()
+    sup = np.sqrt((field**2).sum(0)).max()
     assert dfm.deformation_size(field, 2) == pytest.approx(sup / 4 + np.linalg.norm(a, 2), rel=1e-12)
 
 

@@ -6,8 +6,14 @@ import torch
 import torch.nn.functional as F
 
 from sigcnn.signals import modulation as mod
-from sigcnn.signals.spectra import (accumulate_on_grid, energy_spectrum, energy_spectrum_2d, frequency_axis,
-                                    low_band_fraction, spectral_centroid)
+from sigcnn.signals.spectra import (
+    accumulate_on_grid,
+    energy_spectrum,
+    energy_spectrum_2d,
+    frequency_axis,
+    low_band_fraction,
+    spectral_centroid,
+)
 
 TOL = 1e-6
 
@@ -26,7 +32,7 @@ def test_energy_spectrum_closed_form_and_conventions(rng):
     expected = np.where(np.isclose(np.abs(f), 5 / n), (n / 2) ** 2, 0.0)
     assert np.abs(e - expected).max() < 1e-9
     y = rng.standard_normal((3, 50))
-    assert np.abs(energy_spectrum(y).sum(-1) - 50 * (y ** 2).sum(-1)).max() < 1e-9  # Parseval
+    assert np.abs(energy_spectrum(y).sum(-1) - 50 * (y**2).sum(-1)).max() < 1e-9  # Parseval
     t = torch.tensor(y)
     assert isinstance(energy_spectrum(t), torch.Tensor)
     assert np.abs(energy_spectrum(t).numpy() - energy_spectrum(y)).max() < 1e-9
@@ -53,7 +59,7 @@ def test_centroid_and_low_band_of_a_pure_tone():
 def test_accumulate_on_grid_adds_resampled_spectra():
     grid = np.linspace(-0.5, 0.5, 11)
     f8, f16 = frequency_axis(8), frequency_axis(16)
-    total = accumulate_on_grid([(f8, f8 ** 2), (f16, np.ones(16))], grid)
+    total = accumulate_on_grid([(f8, f8**2), (f16, np.ones(16))], grid)
     assert total[5] == pytest.approx(1.0)  # f = 0: 0 + 1
     with pytest.raises(ValueError):
         accumulate_on_grid([(f8, np.ones(9))], grid)
@@ -91,8 +97,9 @@ def test_multicarrier_fdm_eq7_exact_when_bands_are_disjoint(rng):
     assert np.abs(lhs - rhs).max() < TOL
     # overlapping carriers break Eq. 6 and the sum of energy spectra is no longer exact
     close = np.array([10, 11, 12]) / n
-    gap = np.abs(energy_spectrum(mod.multi_carrier(streams, close))
-                 - mod.multi_carrier_energy_spectrum(streams, close, freqs)).max()
+    gap = np.abs(
+        energy_spectrum(mod.multi_carrier(streams, close)) - mod.multi_carrier_energy_spectrum(streams, close, freqs)
+    ).max()
     assert gap > 1e-3
 
 
@@ -102,8 +109,16 @@ def test_mimo_eq11_and_eq12(rng):
     fpk = np.array([[10, 30, 50], [70, 90, 110]]) / n  # all I*K bands disjoint
     h = rng.standard_normal((o_m, i_m))
     r = mod.mimo(streams, fpk, h)
-    direct = np.stack([sum(h[q, p] * streams[p, k] * np.cos(2 * np.pi * fpk[p, k] * np.arange(n))
-                           for p in range(i_m) for k in range(k_m)) for q in range(o_m)])
+    direct = np.stack(
+        [
+            sum(
+                h[q, p] * streams[p, k] * np.cos(2 * np.pi * fpk[p, k] * np.arange(n))
+                for p in range(i_m)
+                for k in range(k_m)
+            )
+            for q in range(o_m)
+        ]
+    )
     assert np.abs(r - direct).max() < 1e-12
     assert np.abs(energy_spectrum(r) - mod.mimo_energy_spectrum(streams, fpk, h, frequency_axis(n))).max() < TOL
 
@@ -155,8 +170,10 @@ def test_table2_correspondence_counts_what_torch_and_the_mimo_construction_hold(
     weight = conv.weight.detach().numpy()
     channel, carriers = mod.conv_weights_as_mimo(weight)
     received = mod.conv1d_as_mimo(x[0].numpy(), weight)
-    rows = {name: (conv_value, mimo_value) for name, conv_value, _, mimo_value
-            in mod.table2_correspondence(n, i_c, o_c, k_c, n_signals=s_c)}
+    rows = {
+        name: (conv_value, mimo_value)
+        for name, conv_value, _, mimo_value in mod.table2_correspondence(n, i_c, o_c, k_c, n_signals=s_c)
+    }
     assert rows["data samples S_C"] == (x.shape[0], x.shape[0])
     assert rows["input feature maps I_C"] == (conv.in_channels, channel.shape[1])
     assert rows["output feature maps O_C"] == (conv.out_channels, received.shape[0])
@@ -211,16 +228,23 @@ def test_spectral_pooling_of_cosines_has_a_closed_form_eqs28_30(n, keep):
     """A sum of cosines below keep/2 bins survives, one above is removed; h is the Dirichlet kernel."""
     t = np.arange(n)
     k_low, k_high = keep // 2 - 2, keep // 2 + 3
-    x = 1.5 * np.cos(2 * np.pi * k_low * t / n + 0.4) + 0.7 * np.cos(2 * np.pi * 3 * t / n) \
+    x = (
+        1.5 * np.cos(2 * np.pi * k_low * t / n + 0.4)
+        + 0.7 * np.cos(2 * np.pi * 3 * t / n)
         + np.sin(2 * np.pi * k_high * t / n)
+    )
     kept = 1.5 * np.cos(2 * np.pi * k_low * t / n + 0.4) + 0.7 * np.cos(2 * np.pi * 3 * t / n)
     assert np.abs(mod.spectral_lowpass(x, keep) - kept).max() < 1e-9  # Eq. 28: the box keeps |k| < keep/2
     m = np.arange(keep)  # Eq. 28 then crop: the same cosines, now on keep samples
     pooled = 1.5 * np.cos(2 * np.pi * k_low * m / keep + 0.4) + 0.7 * np.cos(2 * np.pi * 3 * m / keep)
     assert np.abs(mod.spectral_pool(x, keep) - pooled).max() < 1e-9
     # Eq. 30: h[j] = (1/N) sum over kept bins of exp(2 pi i k j / N), summed in a loop
-    h = np.array([sum(mod.spectral_box(n, keep)[b] * np.exp(2j * np.pi * (b - n // 2) * j / n)
-                      for b in range(n)).real / n for j in range(n)])
+    h = np.array(
+        [
+            sum(mod.spectral_box(n, keep)[b] * np.exp(2j * np.pi * (b - n // 2) * j / n) for b in range(n)).real / n
+            for j in range(n)
+        ]
+    )
     assert np.abs(mod.spectral_box_kernel(n, keep) - h).max() < 1e-12
     if keep % 2:  # odd keep: the closed-form Dirichlet kernel sin(pi keep j / N) / (N sin(pi j / N))
         j = np.arange(1, n)
@@ -236,29 +260,35 @@ def test_band_limited_generators_have_no_energy_outside_their_band(rng):
     assert np.abs(y).max() == pytest.approx(1.0)
     spec = energy_spectrum(y)
     assert spec[np.abs(frequency_axis(128)) > 0.05].max() < 1e-20 * spec.max()
-    for bad in (lambda: mod.baseband_signal(0), lambda: mod.baseband_signal(16, bandwidth=0.7),
-                lambda: mod.band_limited_signal(8, 4, rng)):
+    for bad in (
+        lambda: mod.baseband_signal(0),
+        lambda: mod.baseband_signal(16, bandwidth=0.7),
+        lambda: mod.band_limited_signal(8, 4, rng),
+    ):
         with pytest.raises(ValueError):
             bad()
 
 
-@pytest.mark.parametrize("call", [
-    lambda: mod.dsb_sc(np.ones((2, 2, 2)), 0.1),
-    lambda: mod.dsb_sc(np.array([1.0, np.nan]), 0.1),
-    lambda: mod.dsb_sc(np.ones(4), np.inf),
-    lambda: mod.shifted_copies(np.ones(3), 5),
-    lambda: mod.conv1d_as_multicarrier(np.ones(3), np.ones(4)),
-    lambda: mod.conv1d_as_mimo(np.ones((2, 10)), np.ones((3, 4, 3))),
-    lambda: mod.multi_carrier(np.ones((3, 10)), [0.1, 0.2]),
-    lambda: mod.mimo(np.ones((2, 3, 10)), np.ones((2, 3)), np.ones((4, 3))),
-    lambda: mod.ofdm_subcarriers(10, 16),
-    lambda: mod.spectral_pool(np.ones(8), 9),
-    lambda: mod.kernel_energy_response(np.ones(9), 8),
-    lambda: energy_spectrum(np.array([np.inf, 1.0])),
-    lambda: energy_spectrum_2d(np.ones(4)),
-    lambda: low_band_fraction(np.ones(4), -1.0),
-    lambda: spectral_centroid(-np.ones(4)),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: mod.dsb_sc(np.ones((2, 2, 2)), 0.1),
+        lambda: mod.dsb_sc(np.array([1.0, np.nan]), 0.1),
+        lambda: mod.dsb_sc(np.ones(4), np.inf),
+        lambda: mod.shifted_copies(np.ones(3), 5),
+        lambda: mod.conv1d_as_multicarrier(np.ones(3), np.ones(4)),
+        lambda: mod.conv1d_as_mimo(np.ones((2, 10)), np.ones((3, 4, 3))),
+        lambda: mod.multi_carrier(np.ones((3, 10)), [0.1, 0.2]),
+        lambda: mod.mimo(np.ones((2, 3, 10)), np.ones((2, 3)), np.ones((4, 3))),
+        lambda: mod.ofdm_subcarriers(10, 16),
+        lambda: mod.spectral_pool(np.ones(8), 9),
+        lambda: mod.kernel_energy_response(np.ones(9), 8),
+        lambda: energy_spectrum(np.array([np.inf, 1.0])),
+        lambda: energy_spectrum_2d(np.ones(4)),
+        lambda: low_band_fraction(np.ones(4), -1.0),
+        lambda: spectral_centroid(-np.ones(4)),
+    ],
+)
 def test_bad_input_raises_value_error(call):
     with pytest.raises(ValueError):
         call()

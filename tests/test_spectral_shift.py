@@ -8,8 +8,15 @@ from torch import nn
 from sigcnn.data import DatasetUnavailable
 from sigcnn.data.audio_features import fixed_length_waveforms
 from sigcnn.models import AUDIO_ACTIVATIONS, AudioVGG11
-from sigcnn.probes.spectra import (LayerSpectra, SpectrumRecorder, accumulated_differences, analyse_network,
-                                   difference_metrics, layer_metrics, record_spectra)
+from sigcnn.probes.spectra import (
+    LayerSpectra,
+    SpectrumRecorder,
+    accumulated_differences,
+    analyse_network,
+    difference_metrics,
+    layer_metrics,
+    record_spectra,
+)
 from sigcnn.signals.modulation import spectral_pool
 from sigcnn.signals.spectra import energy_spectrum
 
@@ -159,17 +166,24 @@ def _reference(conv, act, grid, shape_only):
     acdiff = [sum(col) for col in zip(*cdiff)]
     aadiff = [sum(col) for col in zip(*adiff)]
     opposite = sum(1 for c, a in zip(cdiff, adiff) for x, y in zip(c, a) if (x > 0 > y) or (x < 0 < y))
-    return dict(cdiff=cdiff, adiff=adiff, acdiff=acdiff, aadiff=aadiff,
-                correlation=_pearson(acdiff, aadiff),
-                ratio=sum(a * a for a in aadiff) ** 0.5 / sum(c * c for c in acdiff) ** 0.5,
-                lam=-sum(a * c for a, c in zip(aadiff, acdiff)) / sum(c * c for c in acdiff),
-                opposite=opposite / (len(cdiff) * len(grid)),
-                pairs=sum(_pearson(c, a) < 0 for c, a in zip(cdiff, adiff)) / len(cdiff))
+    return dict(
+        cdiff=cdiff,
+        adiff=adiff,
+        acdiff=acdiff,
+        aadiff=aadiff,
+        correlation=_pearson(acdiff, aadiff),
+        ratio=sum(a * a for a in aadiff) ** 0.5 / sum(c * c for c in acdiff) ** 0.5,
+        lam=-sum(a * c for a, c in zip(aadiff, acdiff)) / sum(c * c for c in acdiff),
+        opposite=opposite / (len(cdiff) * len(grid)),
+        pairs=sum(_pearson(c, a) < 0 for c, a in zip(cdiff, adiff)) / len(cdiff),
+    )
 
 
 def _random_layers(rng, lengths):
-    return [LayerSpectra(f"l{i}", rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, n), 1, 1, 1)
-            for i, n in enumerate(lengths)]
+    return [
+        LayerSpectra(f"l{i}", rng.uniform(0.1, 2.0, n), rng.uniform(0.1, 2.0, n), 1, 1, 1)
+        for i, n in enumerate(lengths)
+    ]
 
 
 @pytest.mark.parametrize("shape_only, suffix", [(False, ""), (True, "_shape")])
@@ -234,8 +248,10 @@ def test_network_analysis_agrees_with_the_loop_implementation_on_recorded_spectr
     x = torch.tensor(rng.standard_normal((6, 1, 128)), dtype=torch.float32)
     found = analyse_network(model, x, 4000.0, 0.125, 65)
     a, m = found.arrays, found.metrics
-    layers = lambda kind: [LayerSpectra(n, a[f"{n}_psi_in"], a[f"{n}_psi_out"], 1, 1, 1)  # noqa: E731
-                           for n in a[f"{kind}_layers"]]
+
+    def layers(kind):
+        return [LayerSpectra(n, a[f"{n}_psi_in"], a[f"{n}_psi_out"], 1, 1, 1) for n in a[f"{kind}_layers"]]
+
     ref = _reference(layers("conv"), layers("act"), list(a["grid"]), shape_only=False)
     assert m["acdiff_aadiff_correlation"] == pytest.approx(ref["correlation"], rel=1e-9)
     assert m["lambda_eq36"] == pytest.approx(ref["lam"], rel=1e-9)
@@ -251,8 +267,13 @@ def test_claim_verdict_reads_the_paper_direction_from_claims():
     from sigcnn.experiments import spectral_shift as ss
 
     # lambda_eq36: holds for 0 < v < 1, training would push it above the untrained spread (+1)
-    out = {"lambda_eq36_mean": 0.4, "lambda_eq36_mean_trained_min": 0.2, "lambda_eq36_mean_trained_max": 0.6,
-           "lambda_eq36_mean_control_min": 0.1, "lambda_eq36_mean_control_max": 0.2}
+    out = {
+        "lambda_eq36_mean": 0.4,
+        "lambda_eq36_mean_trained_min": 0.2,
+        "lambda_eq36_mean_trained_max": 0.6,
+        "lambda_eq36_mean_control_min": 0.1,
+        "lambda_eq36_mean_control_max": 0.2,
+    }
     assert "training made the difference" in ss.claim_verdict(out, "lambda_eq36")
     # conv2_centroid_shift: holds below 0, training would push it below the spread (-1): same numbers
     # shifted below zero, but above the spread, so the property is stronger at initialisation
@@ -283,16 +304,16 @@ def test_untrained_control_network_is_the_training_initialisation(real_data_root
     trained, _ = ss.train_network(config, data, seed=5)
     control = initial_model(ss.network_factory(config, data.classes), seed=5)
     other = initial_model(ss.network_factory(config, data.classes), seed=6)
-    for a, b, c in zip(trained.parameters(), control.parameters(), other.parameters()):
+    for a, b, _ in zip(trained.parameters(), control.parameters(), other.parameters()):
         assert torch.equal(a, b)
     assert not all(torch.equal(a, c) for a, c in zip(control.parameters(), other.parameters()))
 
 
 def test_spectral_shift_tiny_run_has_every_report_metric(real_data_root, results_root):
-    from sigcnn.experiments import load_or_run, spectral_shift as ss
+    from sigcnn.experiments import load_or_run
+    from sigcnn.experiments import spectral_shift as ss
 
-    result = load_or_run(ss.NAME, "ci", out_dir=results_root, epochs=1, train_limit=60, analysed=20,
-                         training_seeds=2)
+    result = load_or_run(ss.NAME, "ci", out_dir=results_root, epochs=1, train_limit=60, analysed=20, training_seeds=2)
     assert result.metrics["test_recordings"] == 300 and result.metrics["train_recordings"] == 60
     for row in ss.EXPERIMENT.report_rows:
         assert np.isfinite(result.metrics[row.metric]), row.metric
@@ -308,8 +329,9 @@ def test_activation_variants_config_and_a_tiny_run(real_data_root):
     with pytest.raises(ValueError, match="unknown variant"):
         ssa.make_config("ci", variants=("swish",))
     assert ssa.make_config("full").variant_batch_norm is False
-    config = ssa.make_config("ci", variants=("sigmoid", "relu_bn"), epochs=0, train_limit=40, analysed=10,
-                             training_seeds=2)
+    config = ssa.make_config(
+        "ci", variants=("sigmoid", "relu_bn"), epochs=0, train_limit=40, analysed=10, training_seeds=2
+    )
     result = ssa.run(config)
     assert result.metrics["train_recordings"] == 40
     for row in ssa.EXPERIMENT.report_rows:

@@ -8,9 +8,15 @@ import torch
 
 from sigcnn.experiments import spectral_toy
 from sigcnn.probes.max_gain import data_derivative
-from sigcnn.signals.transfer import (continuous_gaussian_transfer_db, dirichlet_db, frequency_grid,
-                                     frequency_response_db, gaussian_kernel, gaussian_transfer_db, hann_window_2d,
-                                     maximum_gain_db)
+from sigcnn.signals.transfer import (
+    continuous_gaussian_transfer_db,
+    dirichlet_db,
+    frequency_response_db,
+    gaussian_kernel,
+    gaussian_transfer_db,
+    hann_window_2d,
+    maximum_gain_db,
+)
 
 
 @pytest.fixture
@@ -34,7 +40,9 @@ def brute_dtft_db(kernel: np.ndarray, fy, fx) -> np.ndarray:
     """|DTFT| (dB) of a kernel centred at the origin, at arbitrary frequencies, by summing its taps."""
     r = kernel.shape[0] // 2
     taps = np.arange(-r, r + 1)
-    phase = np.exp(-2j * np.pi * (np.multiply.outer(fy, taps)[..., :, None] + np.multiply.outer(fx, taps)[..., None, :]))
+    phase = np.exp(
+        -2j * np.pi * (np.multiply.outer(fy, taps)[..., :, None] + np.multiply.outer(fx, taps)[..., None, :])
+    )
     return 20 * np.log10(np.abs((phase * kernel).sum(axis=(-2, -1))))
 
 
@@ -78,7 +86,7 @@ def test_continuous_gaussian_is_its_fourier_transform():
     sigma, f = 1.5, (0.1, 0.2)
     t = np.linspace(-12, 12, 961)
     xx, yy = np.meshgrid(t, t, indexing="ij")
-    g = np.exp(-(xx ** 2 + yy ** 2) / (2 * sigma ** 2)) / (2 * np.pi * sigma ** 2)
+    g = np.exp(-(xx**2 + yy**2) / (2 * sigma**2)) / (2 * np.pi * sigma**2)
     ft = np.sum(g * np.cos(2 * np.pi * (f[0] * xx + f[1] * yy))) * (t[1] - t[0]) ** 2
     assert continuous_gaussian_transfer_db(*f, sigma) == pytest.approx(20 * np.log10(ft), abs=1e-6)
 
@@ -157,7 +165,7 @@ def test_toy_derivative_is_the_kernel_at_the_probe(toy):
     m, a = toy.metrics, toy.arrays
     r, c = m["probe_nonzero_row"], m["probe_nonzero_col"]
     expected = np.zeros_like(a["derivative_nonzero"], dtype=np.float64)
-    expected[r - 3: r + 4, c - 3: c + 4] = a["kernel"][::-1, ::-1]
+    expected[r - 3 : r + 4, c - 3 : c + 4] = a["kernel"][::-1, ::-1]
     assert np.max(np.abs(a["derivative_nonzero"] - expected)) < 1e-7
     assert m["gaussian_match_max_abs_db"] < 1e-9
     assert abs(m["max_gain_nonzero_db"]) < 1e-9  # the kernel sums to one: 0 dB at DC

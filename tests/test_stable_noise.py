@@ -16,7 +16,7 @@ def test_alpha_two_is_gaussian_with_variance_two_gamma_squared():
     # closed form: N(0, 2 gamma^2)
     assert stats.kstest(x, "norm", args=(0, np.sqrt(2) * gamma)).pvalue > 1e-3
     var = x.var()
-    assert abs(var - 2 * gamma ** 2) < 4 * np.sqrt(2 / x.size) * 2 * gamma ** 2
+    assert abs(var - 2 * gamma**2) < 4 * np.sqrt(2 / x.size) * 2 * gamma**2
 
 
 def test_alpha_one_is_cauchy_with_scale_gamma():
@@ -34,7 +34,7 @@ def test_empirical_characteristic_function(alpha):
     x = sn.symmetric_stable(alpha, n, gamma, rng=3)
     for t in (0.2, 0.7, 1.5, 3.0):
         c = np.cos(t * x)  # the sine part vanishes by symmetry
-        expected = np.exp(-abs(gamma * t) ** alpha)
+        expected = np.exp(-(abs(gamma * t) ** alpha))
         assert abs(c.mean() - expected) < 4 * c.std() / np.sqrt(n) + 1e-4, (alpha, t)
 
 
@@ -49,7 +49,7 @@ def test_dispersion_snr_is_the_usual_snr_at_alpha_two():
     snr_db = 7.0
     gamma = sn.dispersion_for_snr(snr_db, amplitude=2.0)
     noise = sn.symmetric_stable(2.0, 400_000, gamma, rng=4)
-    measured = 10 * np.log10(2.0 ** 2 / noise.var())
+    measured = 10 * np.log10(2.0**2 / noise.var())
     assert abs(measured - snr_db) < 0.03
     assert abs(sn.dispersion_snr_db(2.0, gamma) - snr_db) < 1e-12
 
@@ -60,11 +60,11 @@ def test_scale_blocks_to_snr_loop():
     noise = sn.symmetric_stable(0.9, 600, 1.0, rng)
     scaled = sn.scale_blocks_to_snr(signal, noise, 3.0, 200)
     for b in range(3):
-        s, n = signal[200 * b:200 * (b + 1)], scaled[200 * b:200 * (b + 1)]
+        s, n = signal[200 * b : 200 * (b + 1)], scaled[200 * b : 200 * (b + 1)]
         snr = 10 * np.log10(sum(v * v for v in s) / sum(v * v for v in n))
         assert abs(snr - 3.0) < 1e-9
         # the shape of the noise is kept: scaled = positive constant times the original
-        ratio = n / noise[200 * b:200 * (b + 1)]
+        ratio = n / noise[200 * b : 200 * (b + 1)]
         assert np.allclose(ratio, ratio[0]) and ratio[0] > 0
 
 
@@ -73,7 +73,7 @@ def _images(n=12, seed=6):
     img = np.zeros((n, 16, 16))
     for i in range(n):  # a bright blob on a dark background, MNIST-like
         r, c = rng.integers(3, 10, 2)
-        img[i, r:r + 5, c:c + 4] = rng.uniform(0.5, 1.0, (5, 4))
+        img[i, r : r + 5, c : c + 4] = rng.uniform(0.5, 1.0, (5, 4))
     return img
 
 
@@ -95,7 +95,7 @@ def test_clipping_floor_raises_with_the_minimum():
     noise = sn.symmetric_stable(0.9, img.shape, 1.0, rng=8)
     # independent route to the floor: an enormous scale saturates every noisy pixel
     huge = np.clip(img + 1e12 * noise, 0, 1)
-    floor = (10 * np.log10((img ** 2).sum((1, 2)) / ((huge - img) ** 2).sum((1, 2)))).max()
+    floor = (10 * np.log10((img**2).sum((1, 2)) / ((huge - img) ** 2).sum((1, 2)))).max()
     assert abs(sn.minimum_reachable_snr_db(img, noise).max() - floor) < 1e-9
     with pytest.raises(ValueError, match=f"minimum reachable SNR is {floor:.3f} dB"):
         sn.noisy_images_at_snr(img, noise, floor - 0.5)
@@ -113,7 +113,8 @@ def test_top_energy_share_gaussian_closed_form():
     expected = 2 * (z * stats.norm.pdf(z) + stats.norm.sf(z))
     assert abs(sn.top_energy_share(x, 0.05).mean() - expected) < 0.005
     # a single impulse carries everything
-    spike = np.zeros((1, 100)); spike[0, 17] = 5.0
+    spike = np.zeros((1, 100))
+    spike[0, 17] = 5.0
     assert sn.top_energy_share(spike, 0.05)[0] == 1.0
 
 
@@ -147,8 +148,9 @@ def test_empirical_definition_gaussian_closed_form():
     # blocks make the counts slightly non-binomial; they are negatively correlated within a block
     assert np.all(_within_3_sigma(errors, n, exact)), (errors / n, exact)
     # for long blocks the per-block scaling hardly matters: Q(sqrt(snr))
-    assert np.allclose(sn.bpsk_ber_empirical_gaussian(snr, 100_000), 0.5 * erfc(np.sqrt(10 ** (snr / 10) / 2)),
-                       rtol=2e-3, atol=1e-9)
+    assert np.allclose(
+        sn.bpsk_ber_empirical_gaussian(snr, 100_000), 0.5 * erfc(np.sqrt(10 ** (snr / 10) / 2)), rtol=2e-3, atol=1e-9
+    )
 
 
 def test_simulate_bpsk_bad_definition():

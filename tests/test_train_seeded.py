@@ -24,8 +24,16 @@ def test_train_seeded_is_set_seed_then_factory_then_train_classifier():
     other = train_seeded(lambda: nn.Linear(3, 2), x, y, seed=5, epochs=2, batch_size=8, lr=0.05)
     assert not torch.equal(other.model.weight, run.model.weight)
     seen = []
-    train_seeded(lambda: nn.Linear(3, 2), x, y, seed=4, epochs=0, batch_size=8, lr=0.05,
-                 before_training=lambda m: seen.append(m.weight.detach().clone()))
+    train_seeded(
+        lambda: nn.Linear(3, 2),
+        x,
+        y,
+        seed=4,
+        epochs=0,
+        batch_size=8,
+        lr=0.05,
+        before_training=lambda m: seen.append(m.weight.detach().clone()),
+    )
     torch.manual_seed(4)
     assert torch.equal(seen[0], nn.Linear(3, 2).weight)
     with pytest.raises(ValueError, match="seed"):
@@ -37,8 +45,16 @@ def test_initial_model_is_the_weights_train_seeded_starts_from():
 
     x, y = _data()
     seen = []
-    train_seeded(lambda: nn.Linear(3, 2), x, y, seed=9, epochs=1, batch_size=8, lr=0.05,
-                 before_training=lambda m: seen.append(m.weight.detach().clone()))
+    train_seeded(
+        lambda: nn.Linear(3, 2),
+        x,
+        y,
+        seed=9,
+        epochs=1,
+        batch_size=8,
+        lr=0.05,
+        before_training=lambda m: seen.append(m.weight.detach().clone()),
+    )
     init = initial_model(lambda: nn.Linear(3, 2), seed=9)
     assert torch.equal(init.weight, seen[0]) and not init.training
     torch.manual_seed(10)  # independent route: torch's own seeding, another seed

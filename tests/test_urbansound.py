@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from sigcnn.data import DatasetUnavailable, dataset_status, load_urbansound8k
-from sigcnn.data import urbansound
+from sigcnn.data import DatasetUnavailable, dataset_status, load_urbansound8k, urbansound
 
 
 def test_offline_missing_names_folder(empty_data_root):
@@ -38,8 +37,9 @@ def _fake_archive(tmp_path):
 def test_download_unpacks_and_loads(monkeypatch, tmp_path, empty_data_root):
     archive = _fake_archive(tmp_path)
     monkeypatch.setenv("SIGCNN_OFFLINE", "0")
-    monkeypatch.setattr(urbansound, "URBANSOUND8K",
-                        replace(urbansound.URBANSOUND8K, manifest_count=3, archive_url=archive.as_uri()))
+    monkeypatch.setattr(
+        urbansound, "URBANSOUND8K", replace(urbansound.URBANSOUND8K, manifest_count=3, archive_url=archive.as_uri())
+    )
     audio = load_urbansound8k(sample_rate=8000)
     assert len(audio.waveforms) == 3 and audio.sample_rate == 8000
     assert audio.waveforms[0].shape == (800,)  # 0.1 s at 8 kHz
@@ -50,8 +50,9 @@ def test_download_unpacks_and_loads(monkeypatch, tmp_path, empty_data_root):
 def test_incomplete_archive_is_rejected(monkeypatch, tmp_path, empty_data_root):
     archive = _fake_archive(tmp_path)
     monkeypatch.setenv("SIGCNN_OFFLINE", "0")
-    monkeypatch.setattr(urbansound, "URBANSOUND8K",
-                        replace(urbansound.URBANSOUND8K, manifest_count=4, archive_url=archive.as_uri()))
+    monkeypatch.setattr(
+        urbansound, "URBANSOUND8K", replace(urbansound.URBANSOUND8K, manifest_count=4, archive_url=archive.as_uri())
+    )
     with pytest.raises(DatasetUnavailable, match="lacks"):
         load_urbansound8k()
     assert not (empty_data_root / "UrbanSound8K").exists()

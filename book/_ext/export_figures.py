@@ -21,8 +21,11 @@ def export_notebook_figures(notebook: Path, out_dir: Path) -> list[Path]:
         images = [o["data"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         for i, data in enumerate(images):
             count += 1
-            stem = f"{notebook.stem}--{name}" + (f"-{i + 1}" if name and len(images) > 1 else "") \
-                if name else f"{notebook.stem}--fig{count:02d}"
+            stem = (
+                f"{notebook.stem}--{name}" + (f"-{i + 1}" if name and len(images) > 1 else "")
+                if name
+                else f"{notebook.stem}--fig{count:02d}"
+            )
             png = out_dir / f"{stem}.png"
             png.write_bytes(base64.b64decode(data["image/png"]))
             written.append(png)

@@ -71,7 +71,7 @@ def raw_tex(page) -> list[str]:
     for marker in RAW_TEX_MARKERS:
         at = text.find(marker)
         if at >= 0:
-            problems.append(f"unrendered TeX {marker!r}: …{text[max(0, at - 40):at + 40]!r}…")
+            problems.append(f"unrendered TeX {marker!r}: …{text[max(0, at - 40) : at + 40]!r}…")
     return problems
 
 
@@ -96,7 +96,8 @@ def error_outputs(page) -> list[str]:
     """Output cells that show an error or a traceback."""
     texts = page.eval_on_selector_all(
         ".cell_output .traceback, .cell_output .error, .output.traceback, .output.error, .cell_output .stderr",
-        "els => els.map(e => e.textContent.slice(0, 200))")
+        "els => els.map(e => e.textContent.slice(0, 200))",
+    )
     problems = [f"error output: {t!r}" for t in texts]
     body = page.inner_text("body")
     if "Traceback (most recent call last)" in body and not problems:

@@ -39,7 +39,8 @@ def test_page_fits_a_phone(name, offline_page, book_url):
     problems = horizontal_overflow(p.page)
     too_wide = p.page.evaluate(
         "() => Array.from(document.querySelectorAll('main img')).filter(i => i.getBoundingClientRect().right"
-        " > window.innerWidth + 1).map(i => i.getAttribute('src'))")
+        " > window.innerWidth + 1).map(i => i.getAttribute('src'))"
+    )
     problems += [f"figure wider than the screen: {s}" for s in too_wide]
     assert problems == [], f"{name} at 390 px:\n" + "\n".join(problems)
 
@@ -71,8 +72,7 @@ def test_report_table_has_every_row_with_a_value(offline_page, book_url):
     table = p.page.locator("table").first
     headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     ours = headers.index("ours")
-    cells = table.locator("tbody tr").evaluate_all(
-        f"rows => rows.map(r => r.children[{ours}].textContent.trim())")
+    cells = table.locator("tbody tr").evaluate_all(f"rows => rows.map(r => r.children[{ours}].textContent.trim())")
     assert len(cells) == expected
     empty = [i for i, c in enumerate(cells) if not re.search(r"\d|yes|no", c)]
     assert empty == [], f"report rows without a value in 'ours': {empty}"
@@ -88,5 +88,6 @@ def test_page_offers_its_source_for_download(name, html_root):
     html = (html_root / f"{name}.html").read_text()
     source = "ipynb" if (REPO / f"{name}.ipynb").exists() else "md"
     stem = name.split("/")[-1]
-    assert re.search(rf'href="[^"]*_sources/[^"]*{re.escape(stem)}\.{source}"', html), \
+    assert re.search(rf'href="[^"]*_sources/[^"]*{re.escape(stem)}\.{source}"', html), (
         f"{name}: no download link to its .{source} source"
+    )

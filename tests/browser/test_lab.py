@@ -31,21 +31,36 @@ def library_widgets() -> list[tuple[str, str]]:
     found = []
     for info in pkgutil.iter_modules(pkg.__path__):
         module = import_module(f"sigcnn.widgets.{info.name}")
-        found += [(info.name, name) for name, fn in inspect.getmembers(module, inspect.isfunction)
-                  if name.endswith("_widget") and fn.__module__ == module.__name__]
+        found += [
+            (info.name, name)
+            for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if name.endswith("_widget") and fn.__module__ == module.__name__
+        ]
     return sorted(found)
 
 
 def _fixture_notebook(widgets) -> dict:
     modules = sorted({m for m, _ in widgets})
-    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-              "source": "%matplotlib inline\nfrom IPython.display import display\n"
-                        f"from sigcnn.widgets import {', '.join(modules)}"}]
-    cells += [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-               "source": f"display({m}.{f}())"} for m, f in widgets]
-    return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                        "language": "python"}},
-            "nbformat": 4, "nbformat_minor": 5}
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": "%matplotlib inline\nfrom IPython.display import display\n"
+            f"from sigcnn.widgets import {', '.join(modules)}",
+        }
+    ]
+    cells += [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": f"display({m}.{f}())"}
+        for m, f in widgets
+    ]
+    return {
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
 def _free_port() -> int:
@@ -60,9 +75,19 @@ def lab(tmp_path):
     (tmp_path / "widgets.ipynb").write_text(json.dumps(_fixture_notebook(widgets)))
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
-           "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={tmp_path}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     try:
         import jupyterlab  # noqa: F401
     except ImportError:
@@ -95,8 +120,10 @@ def test_every_widget_redraws_when_its_control_moves(lab, offline_page):
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     boxes = page.locator(".jp-OutputArea-output .widget-vbox")
-    page.wait_for_function(f"() => document.querySelectorAll('.jp-OutputArea-output .widget-vbox').length >= "
-                           f"{len(widgets)}", timeout=180000)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.jp-OutputArea-output .widget-vbox').length >= {len(widgets)}",
+        timeout=180000,
+    )
     unchanged = []
     for i, (module, name) in enumerate(widgets):
         box = boxes.nth(i)
@@ -112,7 +139,9 @@ def test_every_widget_redraws_when_its_control_moves(lab, offline_page):
             old = images[-1] if images else ""
             page.wait_for_function(
                 "([el, old]) => { const im = el.querySelector('img'); return im && im.src !== old; }",
-                arg=[box.element_handle(), old], timeout=90000)
+                arg=[box.element_handle(), old],
+                timeout=90000,
+            )
             images.append(box.locator("img").first.get_attribute("src"))
         if images[0] == images[1]:
             unchanged.append(f"{module}.{name}")

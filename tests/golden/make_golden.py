@@ -137,8 +137,9 @@ def diagnosis_outputs(curves: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     for name in GAIN_CURVES:
         d = diagnosis.diagnose_max_gain(curves[name])
         out[f"{name}_verdict"] = np.array(d.verdict)
-        out[f"{name}_numbers"] = np.array([getattr(d, f) for f in DIAGNOSIS_FIELDS]
-                                          + list(d.thirds_jitter_db) + list(d.thirds_rise_db))
+        out[f"{name}_numbers"] = np.array(
+            [getattr(d, f) for f in DIAGNOSIS_FIELDS] + list(d.thirds_jitter_db) + list(d.thirds_rise_db)
+        )
     for name in LOSS_CASES:
         out[f"{name}_verdict"] = np.array(diagnosis.diagnose_losses(curves["train_loss"], curves[name]))
     return out
