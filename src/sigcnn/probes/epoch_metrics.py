@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from ..signals._validate import Array, Int, accepts
+from ..signals._validate import Array, Choice, Int, Real, accepts
 
 
 class HeldOutRecorder:
@@ -50,6 +50,7 @@ class HeldOutRecorder:
         self.error.append(error)
 
 
+@accepts()
 def weightwatcher_available() -> bool:
     """``True`` when the optional ``weightwatcher`` package (extra ``[weightwatcher]``) imports."""
     try:
@@ -73,6 +74,7 @@ class AlphaRecorder:
         When weightwatcher is not installed (``pip install sigcnn[weightwatcher]``).
     """
 
+    @accepts()
     def __init__(self):
         import logging
 
@@ -123,6 +125,7 @@ class Split:
     source: object  # the ImageSplit (name, split_note, data_source)
 
 
+@accepts(train_limit=Int(optional=True), val_limit=Int(optional=True))
 def load_split(name, device, allow_test_split=False, train_limit=None, val_limit=None) -> Split:
     """The data set ``name``; its official test images serve as validation set (as in Stamatescu & McDonnell)."""
     from ..data import load_cifar10, load_image_dataset
@@ -133,6 +136,7 @@ def load_split(name, device, allow_test_split=False, train_limit=None, val_limit
                  to_symmetric(data.test_images[:val_limit]).to(device), data.test_labels[:val_limit].to(device), data)
 
 
+@accepts(model_seed=Int(min=0), epochs=Int(min=0), lr=Real(positive=True), batch_size=Int(), optimizer=Choice(("sgd", "adam")))
 def train_with_curves(model_seed: int, build, split: Split, *, epochs, lr, batch_size=100, optimizer="sgd",
                       shuffle_labels=False, alpha=False, progress=False, desc="training") -> dict:
     """Build a network under ``torch.manual_seed(model_seed)``, train it (same seed for the data order)
