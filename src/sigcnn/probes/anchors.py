@@ -62,7 +62,10 @@ def spherical_kmeans(vectors, k: int, seed: int = 0, n_init: int = 4) -> np.ndar
     return unit_vectors(km.cluster_centers_)
 
 
-@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
+@accepts(
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
 def match_on_angle(anchors, centroids):
     """Hungarian assignment of anchors to centroids minimising the total angle.
 
@@ -78,13 +81,19 @@ def match_on_angle(anchors, centroids):
     return rows, cols, angles[rows, cols]
 
 
-@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
+@accepts(
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
 def nearest_angle(anchors, centroids) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
 
 
-@accepts(patches=Array(ndim=2, what="patches (M, N), one per row"), anchors=Array(ndim=2, what="anchors (K, N), one per row"))
+@accepts(
+    patches=Array(ndim=2, what="patches (M, N), one per row"),
+    anchors=Array(ndim=2, what="anchors (K, N), one per row"),
+)
 def translated_sphere_check(patches, anchors) -> dict[str, float | bool]:
     """Kuo's Eqs. 6, 8 and 10 against each other and against ``Rec(a^T (x - mu 1))`` on ``patches`` (M, N).
 
@@ -102,7 +111,12 @@ def translated_sphere_check(patches, anchors) -> dict[str, float | bool]:
     return out
 
 
-@accepts(images=Array(ndim=(2, 3), what="images (M, H, W) or one image (H, W)"), n=Int(), min_std=Real(), seed=Int(min=0))
+@accepts(
+    images=Array(ndim=(2, 3), what="images (M, H, W) or one image (H, W)"),
+    n=Int(),
+    min_std=Real(),
+    seed=Int(min=0),
+)
 def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.ndarray:
     """``n`` random 5x5 patches (rows of 25) of images (M, H, W) whose pixel std exceeds ``min_std``
     (plain background patches are all alike and would form a cluster of their own)."""
@@ -112,7 +126,10 @@ def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.
     return patches[take].astype(np.float64)
 
 
-@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
+@accepts(
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
 def mean_matched_angle_deg(anchors, centroids) -> float:
     """Mean angle (degrees) of the Hungarian matching of ``anchors`` to ``centroids``."""
     return float(np.degrees(match_on_angle(anchors, centroids)[2].mean()))
@@ -143,7 +160,10 @@ def dc_matched_directions(reference, rng: np.random.Generator) -> np.ndarray:
     return d[:, None] * e + np.sqrt(np.clip(1.0 - d ** 2, 0.0, None))[:, None] * u
 
 
-@accepts(patches=Array(ndim=2, what="patches (M, N), one per row"), anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
+@accepts(
+    patches=Array(ndim=2, what="patches (M, N), one per row"),
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
 def variance_split(patches, anchors) -> dict[str, float]:
     """Shares of the variance of ``a^T x`` over patches, averaged over anchors; they add up to 1.
 

@@ -78,7 +78,14 @@ def _rise(segment: np.ndarray) -> float:
     return float(np.polyfit(np.arange(segment.size), segment, 1)[0] * (segment.size - 1))
 
 
-@accepts(gains=Array(ndim=1, what="a 1-D curve, one value per epoch"), factor=Real(positive=True), noise_ratio=Real(positive=True), rise_ratio=Real(nonnegative=True), floor_db=Real(nonnegative=True), reference_jitter_db=Real(nonnegative=True, optional=True))
+@accepts(
+    gains=Array(ndim=1, what="a 1-D curve, one value per epoch"),
+    factor=Real(positive=True),
+    noise_ratio=Real(positive=True),
+    rise_ratio=Real(nonnegative=True),
+    floor_db=Real(nonnegative=True),
+    reference_jitter_db=Real(nonnegative=True, optional=True),
+)
 def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, rise_ratio: float = 0.15,
                       floor_db: float = 0.05, reference_jitter_db: float | None = None) -> Diagnosis:
     """Apply the four rules of section IV-C1 to a Maximum Gain curve (dB, one value per epoch).
@@ -147,7 +154,13 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
     return result("no_rule", "the curve has none of the four shapes of section IV-C1")
 
 
-@accepts(train_loss=Array(ndim=1, what="a 1-D curve, one value per epoch"), val_loss=Array(ndim=1, what="a 1-D curve, one value per epoch"), divergence=Real(nonnegative=True), overfit=Real(nonnegative=True), still_falling=Real(nonnegative=True))
+@accepts(
+    train_loss=Array(ndim=1, what="a 1-D curve, one value per epoch"),
+    val_loss=Array(ndim=1, what="a 1-D curve, one value per epoch"),
+    divergence=Real(nonnegative=True),
+    overfit=Real(nonnegative=True),
+    still_falling=Real(nonnegative=True),
+)
 def diagnose_losses(train_loss, val_loss, divergence: float = 0.1, overfit: float = 0.05,
                     still_falling: float = 0.15) -> str:
     """Our own verdict from the loss curves, the reference the gain rules are compared with.

@@ -136,7 +136,13 @@ def load_split(name, device, allow_test_split=False, train_limit=None, val_limit
                  to_symmetric(data.test_images[:val_limit]).to(device), data.test_labels[:val_limit].to(device), data)
 
 
-@accepts(model_seed=Int(min=0), epochs=Int(min=0), lr=Real(positive=True), batch_size=Int(), optimizer=Choice(("sgd", "adam")))
+@accepts(
+    model_seed=Int(min=0),
+    epochs=Int(min=0),
+    lr=Real(positive=True),
+    batch_size=Int(),
+    optimizer=Choice(("sgd", "adam")),
+)
 def train_with_curves(model_seed: int, build, split: Split, *, epochs, lr, batch_size=100, optimizer="sgd",
                       shuffle_labels=False, alpha=False, progress=False, desc="training") -> dict:
     """Build a network under ``torch.manual_seed(model_seed)``, train it (same seed for the data order)

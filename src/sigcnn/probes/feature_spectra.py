@@ -13,8 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..signals.spectral_summaries import average_normalised_spectrum, power_law_fit
 from ..signals._validate import Array, Int, accepts
+from ..signals.spectral_summaries import average_normalised_spectrum, power_law_fit
 
 
 @torch.no_grad()

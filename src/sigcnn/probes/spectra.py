@@ -262,7 +262,12 @@ def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -
             f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0))}
 
 
-@accepts(inputs=Array(min_ndim=2, kind="torch"), sample_rate=Real(positive=True), low_band=Real(positive=True), grid_points=Int(min=2))
+@accepts(
+    inputs=Array(min_ndim=2, kind="torch"),
+    sample_rate=Real(positive=True),
+    low_band=Real(positive=True),
+    grid_points=Int(min=2),
+)
 def analyse_network(model: nn.Module, inputs: torch.Tensor, sample_rate: float, low_band: float,
                     grid_points: int, pooling_alternatives: bool = True) -> ShiftAnalysis:
     """Average spectra of every layer and the numbers that test Wu's claims (see the module docstring)."""

@@ -85,7 +85,10 @@ def deformation_size(field, J: int) -> float:
     return 2.0 ** (-int(J)) * max_displacement(field) + max_jacobian_norm(field)
 
 
-@accepts(image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"), field=Array(ndim=3, what="a displacement field (2, H, W)"))
+@accepts(
+    image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"),
+    field=Array(ndim=3, what="a displacement field (2, H, W)"),
+)
 def warp(image, field) -> np.ndarray:
     """``x(u - τ(u))``: the image deformed by the field (bilinear, zeros outside).
 
@@ -107,7 +110,10 @@ def warp(image, field) -> np.ndarray:
     return out.reshape(image.shape)
 
 
-@accepts(image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"), shift=Array(ndim=1, what="a shift (rows, columns) in pixels"))
+@accepts(
+    image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"),
+    shift=Array(ndim=1, what="a shift (rows, columns) in pixels"),
+)
 def translate(image, shift: tuple[int, int]) -> np.ndarray:
     """Translation by ``shift`` pixels with zeros entering: :func:`warp` with :func:`shift_field`."""
     image = np.asarray(image)

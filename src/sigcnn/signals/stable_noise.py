@@ -37,7 +37,11 @@ def _check_alpha(alpha: float) -> float:
     return alpha
 
 
-@accepts(alpha=Real(positive=True), size=Array(ndim=(0, 1), dtype="integer", what="an output shape: an integer or a tuple of integers"), scale=Real(positive=True))
+@accepts(
+    alpha=Real(positive=True),
+    size=Array(ndim=(0, 1), dtype="integer", what="an output shape: an integer or a tuple of integers"),
+    scale=Real(positive=True),
+)
 def symmetric_stable(alpha: float, size, scale: float = 1.0, rng=None) -> np.ndarray:
     """SαS samples (β = 0, location 0) of ``scale`` γ: characteristic function ``exp(-|γ t|^α)``.
 
@@ -131,7 +135,14 @@ def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0)
     return 10.0 * np.log10(np.sum(x ** 2, 1) / _saturated_error_energy(x, n, low, high))
 
 
-@accepts(images=Array(min_ndim=2, what="images (N, ...)"), noise=Array(min_ndim=2, what="noise (N, ...) of the images' shape"), snr_db=Array(ndim=(0, 1)), low=Real(), high=Real(), tolerance_db=Real(positive=True))
+@accepts(
+    images=Array(min_ndim=2, what="images (N, ...)"),
+    noise=Array(min_ndim=2, what="noise (N, ...) of the images' shape"),
+    snr_db=Array(ndim=(0, 1)),
+    low=Real(),
+    high=Real(),
+    tolerance_db=Real(positive=True),
+)
 def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: float = 1.0,
                         tolerance_db: float = 1e-2, return_scale: bool = False):
     """``clip(x + c n, low, high)`` with ``c`` per image chosen so Eq. 1's SNR after clipping is ``snr_db``.
@@ -272,7 +283,14 @@ def bpsk_ber_empirical_gaussian(snr_db, block: int) -> np.ndarray:
     return np.where(t < 1.0, 0.5 * betainc((block - 1) / 2.0, 0.5, np.clip(1.0 - t, 0.0, 1.0)), 0.0)
 
 
-@accepts(alpha=Real(positive=True), snr_db=Array(ndim=(0, 1)), n_bits=Int(), definition=Choice(SNR_DEFINITIONS), block=Int(), amplitude=Real(positive=True))
+@accepts(
+    alpha=Real(positive=True),
+    snr_db=Array(ndim=(0, 1)),
+    n_bits=Int(),
+    definition=Choice(SNR_DEFINITIONS),
+    block=Int(),
+    amplitude=Real(positive=True),
+)
 def simulate_bpsk(alpha: float, snr_db, n_bits: int, definition: str = "dispersion", block: int = 100,
                   rng=None, amplitude: float = 1.0) -> np.ndarray:
     """Monte Carlo error counts of BPSK (±A) in SαS noise with a sign detector, one per SNR.
@@ -329,7 +347,12 @@ def shape_stamp(shape: str, size: int) -> np.ndarray:
     raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
 
 
-@accepts(image_shape=Array(ndim=1, dtype="integer", what="an image shape (N, H, W)"), budget=Real(positive=True), shape=Choice(SHAPES), size=Int())
+@accepts(
+    image_shape=Array(ndim=1, dtype="integer", what="an image shape (N, H, W)"),
+    budget=Real(positive=True),
+    shape=Choice(SHAPES),
+    size=Int(),
+)
 def impulse_pattern(image_shape, budget: float, shape: str = "points", size: int = 1, rng=None) -> np.ndarray:
     """A ±1 impulse pattern (0 elsewhere) covering about ``budget`` of the pixels with blobs of ``shape``.
 

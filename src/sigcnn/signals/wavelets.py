@@ -37,7 +37,12 @@ def time_axis(n_samples: int, sample_rate: float) -> np.ndarray:
     return np.arange(int(n_samples)) / _positive(sample_rate, "sample_rate")
 
 
-@accepts(duration=Real(positive=True), sample_rate=Real(positive=True), f_start=Real(nonnegative=True), f_end=Real(nonnegative=True))
+@accepts(
+    duration=Real(positive=True),
+    sample_rate=Real(positive=True),
+    f_start=Real(nonnegative=True),
+    f_end=Real(nonnegative=True),
+)
 def linear_chirp(duration: float, sample_rate: float, f_start: float, f_end: float) -> np.ndarray:
     """``cos(2π(f_start t + (f_end - f_start) t² / (2 duration)))``: instantaneous frequency sweeps linearly (Hz)."""
     duration, sample_rate = _positive(duration, "duration"), _positive(sample_rate, "sample_rate")
@@ -48,7 +53,12 @@ def linear_chirp(duration: float, sample_rate: float, f_start: float, f_end: flo
     return np.cos(2 * np.pi * (f_start * t + (f_end - f_start) * t ** 2 / (2 * duration)))
 
 
-@accepts(duration=Real(positive=True), sample_rate=Real(positive=True), period=Real(positive=True), first=Real(nonnegative=True))
+@accepts(
+    duration=Real(positive=True),
+    sample_rate=Real(positive=True),
+    period=Real(positive=True),
+    first=Real(nonnegative=True),
+)
 def click_train(duration: float, sample_rate: float, period: float, first: float = 0.0) -> np.ndarray:
     """Unit impulses every ``period`` seconds starting at ``first``: broadband in frequency, sharp in time."""
     duration, sample_rate = _positive(duration, "duration"), _positive(sample_rate, "sample_rate")
@@ -67,7 +77,11 @@ def gaussian_window(n_samples: int, sigma: float) -> np.ndarray:
     return np.exp(-t ** 2 / (2 * sigma ** 2))
 
 
-@accepts(window=Array(ndim=1, min_size=2, what="a window (N,) with N >= 2"), sample_rate=Real(positive=True), n_fft=Int(optional=True))
+@accepts(
+    window=Array(ndim=1, min_size=2, what="a window (N,) with N >= 2"),
+    sample_rate=Real(positive=True),
+    n_fft=Int(optional=True),
+)
 def time_frequency_spread(window, sample_rate: float = 1.0, n_fft: int | None = None) -> tuple[float, float]:
     """``(σ_t, σ_f)``: standard deviations of ``|w(t)|²`` in seconds and of ``|W(f)|²`` in Hz.
 
@@ -93,14 +107,24 @@ def time_frequency_spread(window, sample_rate: float = 1.0, n_fft: int | None = 
     return float(sigma_t), float(sigma_f)
 
 
-@accepts(window=Array(ndim=1, min_size=2, what="a window (N,) with N >= 2"), sample_rate=Real(positive=True), n_fft=Int(optional=True))
+@accepts(
+    window=Array(ndim=1, min_size=2, what="a window (N,) with N >= 2"),
+    sample_rate=Real(positive=True),
+    n_fft=Int(optional=True),
+)
 def uncertainty_product(window, sample_rate: float = 1.0, n_fft: int | None = None) -> float:
     """σ_t · σ_f of :func:`time_frequency_spread` (dimensionless; 1/(4π) ≈ 0.0796 for a Gaussian)."""
     sigma_t, sigma_f = time_frequency_spread(window, sample_rate, n_fft)
     return sigma_t * sigma_f
 
 
-@accepts(x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"), window_length=Int(min=2), sample_rate=Real(positive=True), hop=Int(optional=True), window=Choice(("hann", "boxcar")))
+@accepts(
+    x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"),
+    window_length=Int(min=2),
+    sample_rate=Real(positive=True),
+    hop=Int(optional=True),
+    window=Choice(("hann", "boxcar")),
+)
 def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = None,
                    window: str = "hann") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Windowed Fourier transform modulus ``|Sx(t, f)|`` (Koushik Eq. 9): ``(times s, freqs Hz, |S|)``.
@@ -130,7 +154,12 @@ def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = 
     return times, freqs, spectrum
 
 
-@accepts(n_samples=Int(), centre_frequency=Real(positive=True), sample_rate=Real(positive=True), n_cycles=Real(positive=True))
+@accepts(
+    n_samples=Int(),
+    centre_frequency=Real(positive=True),
+    sample_rate=Real(positive=True),
+    n_cycles=Real(positive=True),
+)
 def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, n_cycles: float = 6.0) -> np.ndarray:
     """Complex Morlet (Gabor) wavelet at ``centre_frequency`` Hz, unit L1 norm, centred on the middle sample.
 
@@ -150,7 +179,12 @@ def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, 
     return psi / np.sum(np.abs(psi))
 
 
-@accepts(x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"), frequencies=Array(ndim=(0, 1)), sample_rate=Real(positive=True), n_cycles=Real(positive=True))
+@accepts(
+    x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"),
+    frequencies=Array(ndim=(0, 1)),
+    sample_rate=Real(positive=True),
+    n_cycles=Real(positive=True),
+)
 def cwt_magnitude(x, frequencies, sample_rate: float, n_cycles: float = 6.0) -> np.ndarray:
     """``|x ∗ ψ_f|`` for Morlet wavelets at ``frequencies`` Hz (Koushik Eqs. 10-11): shape (frequencies, samples).
 
