@@ -62,10 +62,7 @@ def spherical_kmeans(vectors, k: int, seed: int = 0, n_init: int = 4) -> np.ndar
     return unit_vectors(km.cluster_centers_)
 
 
-@accepts(
-    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
-    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
-)
+@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
 def match_on_angle(anchors, centroids):
     """Hungarian assignment of anchors to centroids minimising the total angle.
 
@@ -81,10 +78,7 @@ def match_on_angle(anchors, centroids):
     return rows, cols, angles[rows, cols]
 
 
-@accepts(
-    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
-    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
-)
+@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
 def nearest_angle(anchors, centroids) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
