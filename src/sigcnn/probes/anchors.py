@@ -24,7 +24,7 @@ from ..signals.sphere import (
     translated_sphere_responses,
     unit_vectors,
 )
-from ..signals._validate import Array, Choice, Int, accepts
+from ..signals._validate import Array, Choice, Int, Real, accepts
 
 POOLINGS = ("average", "subsample")
 """Linear stand-ins for LeNet-5's 2x2 max pooling in the cascade analysis: ``"average"`` (2x2 mean,
@@ -84,6 +84,10 @@ def nearest_angle(anchors, centroids) -> np.ndarray:
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
 
 
+@accepts(
+    patches=Array(ndim=2, what="patches (M, N), one per row"),
+    anchors=Array(ndim=2, what="anchors (K, N), one per row"),
+)
 def translated_sphere_check(patches, anchors) -> dict[str, float | bool]:
     """Kuo's Eqs. 6, 8 and 10 against each other and against ``Rec(a^T (x - mu 1))`` on ``patches`` (M, N).
 
@@ -101,6 +105,12 @@ def translated_sphere_check(patches, anchors) -> dict[str, float | bool]:
     return out
 
 
+@accepts(
+    images=Array(ndim=(2, 3), what="images (M, H, W) or one image (H, W)"),
+    n=Int(),
+    min_std=Real(),
+    seed=Int(min=0),
+)
 def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.ndarray:
     """``n`` random 5x5 patches (rows of 25) of images (M, H, W) whose pixel std exceeds ``min_std``
     (plain background patches are all alike and would form a cluster of their own)."""
@@ -110,11 +120,16 @@ def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.
     return patches[take].astype(np.float64)
 
 
+@accepts(
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
 def mean_matched_angle_deg(anchors, centroids) -> float:
     """Mean angle (degrees) of the Hungarian matching of ``anchors`` to ``centroids``."""
     return float(np.degrees(match_on_angle(anchors, centroids)[2].mean()))
 
 
+@accepts(vectors=Array(min_ndim=2, what="rows (M, N) or conv filters (K, C, h, w)"))
 def remove_dc(vectors) -> np.ndarray:
     """Rows (or conv filters, flattened) minus their own mean: the component orthogonal to ``1``."""
     v = _weights(vectors)
@@ -122,6 +137,7 @@ def remove_dc(vectors) -> np.ndarray:
     return v - v.mean(axis=1, keepdims=True)
 
 
+@accepts(reference=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
 def dc_matched_directions(reference, rng: np.random.Generator) -> np.ndarray:
     """Random unit directions with the same DC component as each row of ``reference``.
 
@@ -138,6 +154,10 @@ def dc_matched_directions(reference, rng: np.random.Generator) -> np.ndarray:
     return d[:, None] * e + np.sqrt(np.clip(1.0 - d ** 2, 0.0, None))[:, None] * u
 
 
+@accepts(
+    patches=Array(ndim=2, what="patches (M, N), one per row"),
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
 def variance_split(patches, anchors) -> dict[str, float]:
     """Shares of the variance of ``a^T x`` over patches, averaged over anchors; they add up to 1.
 
@@ -160,6 +180,7 @@ def variance_split(patches, anchors) -> dict[str, float]:
             "cross_term": float(np.mean(2 * cov / var))}
 
 
+@accepts(kernel=Int(), pool=Int())
 def c3_field_on_c1(kernel: int = 5, pool: int = 2) -> int:
     """Side of the block of C1 outputs that one C3 unit reads: ``(kernel - 1) * pool + pool`` (10 for LeNet-5).
 
@@ -169,6 +190,7 @@ def c3_field_on_c1(kernel: int = 5, pool: int = 2) -> int:
     return (kernel - 1) * pool + pool
 
 
+@accepts(c1_mask=Array(ndim=4, kind="torch", what="a 0/1 mask (M, K, H, W) of C1 outputs"), kernel=Int(), pool=Int())
 def count_in_c3_fields(c1_mask: torch.Tensor, kernel: int = 5, pool: int = 2) -> torch.Tensor:
     """For each C3 unit, how many entries of ``c1_mask`` (M, K, 28, 28; 0/1) lie in the C1 block it reads.
 
@@ -292,6 +314,7 @@ def cascade_responses(model, x: torch.Tensor, pooling: str = "average") -> dict:
     return {"z": z.numpy(), "z_rect": z_rect.numpy(), "z_real_pre": pre.numpy(), "z_real": F.relu(pre).numpy()}
 
 
+@accepts(real=Array(ndim=4, what="correlations (images, channels, H, W)"), quantile=Real(nonnegative=True))
 def strong_mask(real: np.ndarray, quantile: float) -> np.ndarray:
     """Units (image, channel, position) whose real correlation is positive and in the top
     ``1 - quantile`` of its channel over all images and positions."""
@@ -299,6 +322,7 @@ def strong_mask(real: np.ndarray, quantile: float) -> np.ndarray:
     return (real >= thresholds) & (real > 0)
 
 
+@accepts(model_values=Array(), real=Array())
 def agreement(model_values: np.ndarray, real: np.ndarray) -> tuple[float, float]:
     """Pearson correlation and relative RMS error ``|m - r| / |r|`` of two sets of values."""
     m, r = model_values.ravel(), real.ravel()

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..signals._validate import Array, Choice, Real, accepts
+
 VERDICTS = ("lr_too_high", "keep_training", "converged", "overfitting", "no_rule")
 VERDICT_TEXT = {
     "lr_too_high": "learning rate too high",
@@ -57,6 +59,7 @@ def _curve(values, name: str) -> np.ndarray:
     return arr
 
 
+@accepts(curve=Array(ndim=1, what="a 1-D curve, one value per epoch"))
 def jitter(curve) -> np.ndarray:
     """Absolute second differences ``|g[t+1] - 2 g[t] + g[t-1]|`` (length ``T - 2``)."""
     g = np.asarray(curve, dtype=np.float64)
@@ -75,6 +78,14 @@ def _rise(segment: np.ndarray) -> float:
     return float(np.polyfit(np.arange(segment.size), segment, 1)[0] * (segment.size - 1))
 
 
+@accepts(
+    gains=Array(ndim=1, what="a 1-D curve, one value per epoch"),
+    factor=Real(positive=True),
+    noise_ratio=Real(positive=True),
+    rise_ratio=Real(nonnegative=True),
+    floor_db=Real(nonnegative=True),
+    reference_jitter_db=Real(nonnegative=True, optional=True),
+)
 def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, rise_ratio: float = 0.15,
                       floor_db: float = 0.05, reference_jitter_db: float | None = None) -> Diagnosis:
     """Apply the four rules of section IV-C1 to a Maximum Gain curve (dB, one value per epoch).
@@ -144,6 +155,13 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
     return result("no_rule", "the curve has none of the four shapes of section IV-C1")
 
 
+@accepts(
+    train_loss=Array(ndim=1, what="a 1-D curve, one value per epoch"),
+    val_loss=Array(ndim=1, what="a 1-D curve, one value per epoch"),
+    divergence=Real(nonnegative=True),
+    overfit=Real(nonnegative=True),
+    still_falling=Real(nonnegative=True),
+)
 def diagnose_losses(train_loss, val_loss, divergence: float = 0.1, overfit: float = 0.05,
                     still_falling: float = 0.15) -> str:
     """Our own verdict from the loss curves, the reference the gain rules are compared with.
@@ -172,6 +190,7 @@ def diagnose_losses(train_loss, val_loss, divergence: float = 0.1, overfit: floa
     return "converged"
 
 
+@accepts(x=Array(ndim=(0, 1), min_size=0, finite=False), y=Array(ndim=(0, 1), min_size=0, finite=False))
 def spearman(x, y) -> float:
     """Spearman rank correlation; NaN for fewer than 3 points, a non-finite value or a constant input."""
     from scipy.stats import spearmanr
@@ -216,6 +235,7 @@ class RunsDiagnosis:
                 "verdict_loss": np.array(self.loss_verdicts)}
 
 
+@accepts(signal=Choice(("gain", "alpha")))
 def diagnose_runs(keys, studies, curves: list[dict], signal: str = "gain") -> RunsDiagnosis:
     """Read ``curves[k][signal]`` of every run with the rules and its losses with :func:`diagnose_losses`.
 
@@ -245,6 +265,7 @@ def diagnose_runs(keys, studies, curves: list[dict], signal: str = "gain") -> Ru
     return out
 
 
+@accepts(signal=Choice(("gain", "alpha")))
 def agreement_rows(arrays: dict, signal: str = "gain") -> list[dict]:
     """Rows for the agreement table of a result's ``arrays``: run, both verdicts, agreement, Spearman, reason."""
     if f"verdict_{signal}" not in arrays:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..signals._validate import Array, Int, accepts
+from ..signals._validate import Array, Choice, Int, Real, accepts
 
 
 class HeldOutRecorder:
@@ -52,6 +52,7 @@ class HeldOutRecorder:
         self.error.append(error)
 
 
+@accepts()
 def weightwatcher_available() -> bool:
     """``True`` when the optional ``weightwatcher`` package (extra ``[weightwatcher]``) imports."""
     try:
@@ -75,6 +76,7 @@ class AlphaRecorder:
         When weightwatcher is not installed (``pip install sigcnn[weightwatcher]``).
     """
 
+    @accepts()
     def __init__(self):
         import logging
 
@@ -125,6 +127,7 @@ class Split:
     source: object  # the ImageSplit (name, split_note, data_source)
 
 
+@accepts(train_limit=Int(optional=True), val_limit=Int(optional=True))
 def load_split(name, device, allow_test_split=False, train_limit=None, val_limit=None) -> Split:
     """The data set ``name``; its official test images serve as validation set (as in Stamatescu & McDonnell)."""
     from ..data import load_cifar10, load_image_dataset
@@ -135,6 +138,13 @@ def load_split(name, device, allow_test_split=False, train_limit=None, val_limit
                  to_symmetric(data.test_images[:val_limit]).to(device), data.test_labels[:val_limit].to(device), data)
 
 
+@accepts(
+    model_seed=Int(min=0),
+    epochs=Int(min=0),
+    lr=Real(positive=True),
+    batch_size=Int(),
+    optimizer=Choice(("sgd", "adam")),
+)
 def train_with_curves(model_seed: int, build: Callable[[], nn.Module], split: Split, *, epochs: int, lr: float,
                       batch_size: int = 100, optimizer: str = "sgd", shuffle_labels: bool = False,
                       alpha: bool = False, progress: bool = False, desc: str = "training") -> dict:

@@ -13,10 +13,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..signals._validate import Array, Int, accepts
 from ..signals.spectral_summaries import average_normalised_spectrum, power_law_fit
 
 
 @torch.no_grad()
+@accepts(inputs=Array(min_ndim=2, kind="torch"), batch_size=Int())
 def layer_outputs(model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 64,
                   train_mode: bool = False) -> dict[str, np.ndarray]:
     """Outputs of the named submodules for ``inputs`` (float64 NumPy, on the CPU).

@@ -235,6 +235,7 @@ class MaxGainMonitor:
 # torchvision's pretrained ImageNet classifiers (section III-D): their weights, errors and impulse image
 
 
+@accepts()
 def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1"):
     """The torchvision weights enum member of ``model_name`` (e.g. ``ResNet50_Weights.IMAGENET1K_V1``)."""
     import torchvision
@@ -245,21 +246,25 @@ def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1"):
         raise ValueError(f"torchvision has no {weights_name} weights for {model_name!r}") from exc
 
 
+@accepts()
 def cached_weights_path(weights) -> Path:
     """Where ``torch.hub`` keeps the file of ``weights`` (whether or not it is there)."""
     return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(weights.url).path).name
 
 
+@accepts()
 def published_top5_error(weights) -> float:
     """Top-5 error (%) on the ImageNet-1K validation set as published in the weights' metadata."""
     return 100.0 - float(weights.meta["_metrics"]["ImageNet-1K"]["acc@5"])
 
 
+@accepts()
 def weights_status(model_names, weights_name: str = "IMAGENET1K_V1") -> dict[str, bool]:
     """``{model: weights file present in the torch hub cache}``, without downloading anything."""
     return {name: cached_weights_path(weights_of(name, weights_name)).exists() for name in model_names}
 
 
+@accepts()
 def imagenet_impulse(weights, device) -> tuple[torch.Tensor, np.ndarray]:
     """The impulse image (255 in every channel at the centre) in the weights' input normalisation.
 

@@ -26,7 +26,7 @@ from ..provenance import Stopwatch
 from ..signals.modulation import spectral_pool
 from ..signals.spectra import (accumulate_on_grid, centroid_shift, frequency_axis, low_band_fraction,
                                spectral_centroid, summed_energy_spectrum)
-from ..signals._validate import Array, Int, accepts
+from ..signals._validate import Array, Int, Real, accepts
 
 
 @dataclass
@@ -198,6 +198,7 @@ class ShiftAnalysis:
     arrays: dict
 
 
+@accepts()
 def layer_names(model: nn.Module) -> dict[str, list[str]]:
     """Names (without the ``features.`` prefix) of the convolution, activation and pooling layers."""
     names = [name for name, _ in model.features.named_children()]
@@ -212,6 +213,7 @@ def _spectral_pool_torch(pool_size: int):
     return pool
 
 
+@accepts(rate_in=Real(positive=True), low_band=Real(positive=True))
 def layer_metrics(name: str, s: LayerSpectra, rate_in: float, low_band: float) -> dict[str, float]:
     """Centroids and low-band fractions of one layer, and their shifts in cycles per input sample and in Hz.
 
@@ -232,6 +234,7 @@ def layer_metrics(name: str, s: LayerSpectra, rate_in: float, low_band: float) -
     return out
 
 
+@accepts(grid=Array(ndim=1))
 def accumulated_differences(spectra: dict[str, LayerSpectra], kinds: dict[str, list[str]], grid: np.ndarray,
                             shape_only: bool) -> tuple[np.ndarray, np.ndarray]:
     """CDIFF and ADIFF of every layer on ``grid`` (Eqs. 31-32), shape (layers, grid points).
@@ -247,6 +250,7 @@ def accumulated_differences(spectra: dict[str, LayerSpectra], kinds: dict[str, l
             np.stack([diff(spectra[n]) for n in kinds["act"]]))
 
 
+@accepts(cdiff=Array(ndim=2), adiff=Array(ndim=2))
 def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -> dict[str, float]:
     """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions."""
     acdiff, aadiff = cdiff.sum(axis=0), adiff.sum(axis=0)
@@ -258,6 +262,12 @@ def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -
             f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0))}
 
 
+@accepts(
+    inputs=Array(min_ndim=2, kind="torch"),
+    sample_rate=Real(positive=True),
+    low_band=Real(positive=True),
+    grid_points=Int(min=2),
+)
 def analyse_network(model: nn.Module, inputs: torch.Tensor, sample_rate: float, low_band: float,
                     grid_points: int, pooling_alternatives: bool = True) -> ShiftAnalysis:
     """Average spectra of every layer and the numbers that test Wu's claims (see the module docstring)."""

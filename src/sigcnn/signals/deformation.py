@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import gaussian_filter, map_coordinates
 
+from ._validate import Array, Int, IntPair, Real, accepts
+
 
 def _field(field, shape=None) -> np.ndarray:
     field = np.asarray(field, dtype=np.float64)
@@ -23,6 +25,7 @@ def _field(field, shape=None) -> np.ndarray:
     return field
 
 
+@accepts(shape=IntPair(), shift=Array(ndim=1, what="a shift (rows, columns) in pixels"))
 def shift_field(shape: tuple[int, int], shift: tuple[float, float]) -> np.ndarray:
     """The constant field τ(u) = ``shift`` (rows, columns): warping with it translates by ``shift`` pixels."""
     h, w = (int(s) for s in shape)
@@ -32,6 +35,7 @@ def shift_field(shape: tuple[int, int], shift: tuple[float, float]) -> np.ndarra
     return np.stack([np.full((h, w), dy), np.full((h, w), dx)])
 
 
+@accepts(shape=IntPair(), max_gradient=Real(nonnegative=True), smoothness=Real(positive=True), seed=Int(min=0))
 def smooth_displacement_field(shape: tuple[int, int], max_gradient: float, smoothness: float = 3.0,
                               seed: int = 0) -> np.ndarray:
     """A random smooth field τ with ``sup_u ‖∇τ(u)‖ = max_gradient`` (spectral norm of the 2×2 Jacobian).
@@ -51,6 +55,7 @@ def smooth_displacement_field(shape: tuple[int, int], max_gradient: float, smoot
     return raw * (max_gradient / grad) if max_gradient > 0 else np.zeros_like(raw)
 
 
+@accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"))
 def jacobian(field) -> np.ndarray:
     """∇τ at every pixel, shape (H, W, 2, 2): ``J[..., i, k] = ∂τ_i/∂u_k`` (central differences)."""
     field = _field(field)
@@ -59,17 +64,20 @@ def jacobian(field) -> np.ndarray:
     return np.stack([rows, cols], axis=-2)
 
 
+@accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"))
 def max_jacobian_norm(field) -> float:
     """``sup_u ‖∇τ(u)‖``: the largest spectral norm of the Jacobian over the image."""
     return float(np.linalg.norm(jacobian(field), ord=2, axis=(-2, -1)).max())
 
 
+@accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"))
 def max_displacement(field) -> float:
     """``sup_u |τ(u)|`` in pixels (Euclidean length of the displacement)."""
     field = _field(field)
     return float(np.sqrt((field ** 2).sum(axis=0)).max())
 
 
+@accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"), J=Int(min=0))
 def deformation_size(field, J: int) -> float:
     """Theorem 3's ``|g| = 2^{-J} sup|τ| + sup|∇τ|`` for the field τ and averaging scale ``2^J``."""
     if isinstance(J, bool) or int(J) != J or J < 0:
@@ -77,6 +85,10 @@ def deformation_size(field, J: int) -> float:
     return 2.0 ** (-int(J)) * max_displacement(field) + max_jacobian_norm(field)
 
 
+@accepts(
+    image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"),
+    field=Array(ndim=3, what="a displacement field (2, H, W)"),
+)
 def warp(image, field) -> np.ndarray:
     """``x(u - τ(u))``: the image deformed by the field (bilinear, zeros outside).
 
@@ -98,6 +110,10 @@ def warp(image, field) -> np.ndarray:
     return out.reshape(image.shape)
 
 
+@accepts(
+    image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"),
+    shift=Array(ndim=1, what="a shift (rows, columns) in pixels"),
+)
 def translate(image, shift: tuple[int, int]) -> np.ndarray:
     """Translation by ``shift`` pixels with zeros entering: :func:`warp` with :func:`shift_field`."""
     image = np.asarray(image)

@@ -37,6 +37,7 @@ def _positive_int(value, name: str) -> int:
 # test messages
 
 
+@accepts(n_samples=Int(), bandwidth=Real(positive=True), seed=Int(min=0))
 def baseband_signal(n_samples: int = 256, bandwidth: float = 0.03, seed: int = 0) -> np.ndarray:
     """A smooth random message whose energy lies at ``|f| <= bandwidth`` cycles/sample, peak 1.
 
@@ -53,6 +54,7 @@ def baseband_signal(n_samples: int = 256, bandwidth: float = 0.03, seed: int = 0
     return x / np.abs(x).max()
 
 
+@accepts(n_samples=Int(), half_width=Int(min=0))
 def band_limited_signal(n_samples: int, half_width: int, rng: np.random.Generator) -> np.ndarray:
     """A real signal whose DFT is zero outside the bins ``|k| <= half_width`` (random complex
     Gaussian coefficients drawn from ``rng``; bin 0 real)."""

@@ -106,6 +106,7 @@ def spectral_centroid(spectrum, freqs=None, exclude_dc: bool = False):
         return (spectrum * weight).sum(axis=-1) / total
 
 
+@accepts(psi_in=Array(min_ndim=1), psi_out=Array(min_ndim=1))
 def centroid_shift(psi_in, psi_out, exclude_dc: bool = False) -> float:
     """Change of the spectral centroid from ``psi_in`` to ``psi_out``, in cycles per *input* sample.
 

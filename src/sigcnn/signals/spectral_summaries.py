@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import Array, Int, IntPair, Real, accepts
+
 
 def _check_maps(maps, name: str = "maps") -> np.ndarray:
     maps = np.asarray(maps, dtype=np.float64)
@@ -33,6 +35,7 @@ def _check_maps(maps, name: str = "maps") -> np.ndarray:
     return maps
 
 
+@accepts(maps=Array(ndim=(3, 4), what="maps (N, C, H, W) or (N, H, W)"))
 def average_normalised_spectrum(maps, remove_dc: bool = False) -> tuple[np.ndarray, int]:
     """Algorithm 1, lines 1-7: the mean of per-channel energy spectra, each normalised to sum 1.
 
@@ -70,6 +73,7 @@ def average_normalised_spectrum(maps, remove_dc: bool = False) -> tuple[np.ndarr
     return np.fft.fftshift(normalised.mean(axis=0)), int((~alive).sum())
 
 
+@accepts(spectrum=Array(ndim=2), fractions=Array(ndim=1))
 def energy_contour_levels(spectrum, fractions=(0.6, 0.8, 0.9)) -> dict[float, float]:
     """Algorithm 1, lines 8-12: the spectrum value whose upper level set holds each energy fraction.
 
@@ -94,6 +98,7 @@ def energy_contour_levels(spectrum, fractions=(0.6, 0.8, 0.9)) -> dict[float, fl
     return out
 
 
+@accepts(spectrum=Array(ndim=2), fraction=Real(positive=True))
 def contour_area_fraction(spectrum, fraction: float = 0.8) -> float:
     """Share of the frequency plane inside the ``fraction`` energy contour (small = concentrated)."""
     level = energy_contour_levels(spectrum, (fraction,))[float(fraction)]
@@ -101,6 +106,7 @@ def contour_area_fraction(spectrum, fraction: float = 0.8) -> float:
     return float((spec >= level).mean())
 
 
+@accepts(p=Array(min_ndim=1), q=Array(min_ndim=1))
 def total_variation_distance(p, q) -> float:
     """``0.5 * sum |p - q|`` of two spectra normalised to sum 1 (0: identical, 1: disjoint)."""
     p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
@@ -109,6 +115,7 @@ def total_variation_distance(p, q) -> float:
     return float(0.5 * np.abs(p / p.sum() - q / q.sum()).sum())
 
 
+@accepts(spectra=Array(min_ndim=2, what="a stack (or list) of equal-shape spectra"))
 def mean_pairwise_distance(spectra) -> float:
     """Mean total-variation distance over all pairs of ``spectra`` (a list of equal-shape arrays)."""
     spectra = list(spectra)
@@ -119,6 +126,7 @@ def mean_pairwise_distance(spectra) -> float:
     return float(np.mean(d))
 
 
+@accepts(spectrum=Array(ndim=2))
 def radial_average(spectrum) -> tuple[np.ndarray, np.ndarray]:
     """Mean of an ``fftshift``-ed 2-D spectrum over rings of integer radius ``rho = 1 .. min(H, W)//2``.
 
@@ -142,6 +150,7 @@ def radial_average(spectrum) -> tuple[np.ndarray, np.ndarray]:
     return radii.astype(float), means
 
 
+@accepts(spectrum=Array(ndim=2))
 def power_law_fit(spectrum) -> tuple[float, float, int]:
     """Least-squares fit ``log AE(rho) = mu * log(1 / rho^2) + nu`` (Eqs. 41-42) on the radial average.
 
@@ -169,6 +178,7 @@ def power_law_fit(spectrum) -> tuple[float, float, int]:
     return float(mu), float(nu), int(keep.sum())
 
 
+@accepts(shape=IntPair(min=2), exponent=Real(), n=Int())
 def power_law_noise(shape: tuple[int, int], exponent: float, rng: np.random.Generator, n: int = 1) -> np.ndarray:
     """``n`` Gaussian noise images whose *amplitude* spectrum falls as ``1/f^exponent`` (0: white).
 
@@ -189,6 +199,7 @@ def power_law_noise(shape: tuple[int, int], exponent: float, rng: np.random.Gene
 
 # --- post-shift (Eq. 43, Algorithm 2) ----------------------------------------------------------
 
+@accepts(input_spectrum=Array(min_ndim=1), feature_spectrum=Array(min_ndim=1), floor=Real(positive=True))
 def spectral_shift_gain(input_spectrum, feature_spectrum, floor: float = 1e-12) -> np.ndarray:
     """DIFF of Eq. 43 in the log domain: ``log FEATURE(f) - log INPUT(f)`` of normalised spectra.
 
@@ -207,6 +218,7 @@ def spectral_shift_gain(input_spectrum, feature_spectrum, floor: float = 1e-12) 
     return np.log(np.maximum(f, floor)) - np.log(np.maximum(i, floor))
 
 
+@accepts(x=Array(min_ndim=1), log_gain=Array(ndim=(1, 2)), axes=Int(min=1, max=2))
 def apply_spectral_shift(x, log_gain, axes: int = 1) -> np.ndarray:
     """Multiply the amplitude spectrum of ``x`` by ``exp(log_gain / 2)``, keeping its phase (Alg. 2, lines 6-7).
 
@@ -228,6 +240,7 @@ def apply_spectral_shift(x, log_gain, axes: int = 1) -> np.ndarray:
     raise ValueError(f"axes must be 1 or 2, got {axes}")
 
 
+@accepts(log_gain=Array(min_ndim=1))
 def random_shift_like(log_gain, rng: np.random.Generator) -> np.ndarray:
     """A random DIFF "of the same size": the values of ``log_gain`` permuted across frequencies.
 

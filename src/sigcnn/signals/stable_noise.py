@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import Array, Choice, Int, Real, accepts
+
 __all__ = ["symmetric_stable", "dispersion_for_snr", "dispersion_snr_db", "empirical_snr_db",
            "scale_blocks_to_snr", "clipped_error_energy", "minimum_reachable_snr_db",
            "noisy_images_at_snr", "top_energy_share", "bpsk_ber_dispersion", "bpsk_ber_closed_form",
@@ -35,6 +37,11 @@ def _check_alpha(alpha: float) -> float:
     return alpha
 
 
+@accepts(
+    alpha=Real(positive=True),
+    size=Array(ndim=(0, 1), dtype="integer", what="an output shape: an integer or a tuple of integers"),
+    scale=Real(positive=True),
+)
 def symmetric_stable(alpha: float, size, scale: float = 1.0, rng=None) -> np.ndarray:
     """SαS samples (β = 0, location 0) of ``scale`` γ: characteristic function ``exp(-|γ t|^α)``.
 
@@ -58,16 +65,19 @@ def symmetric_stable(alpha: float, size, scale: float = 1.0, rng=None) -> np.nda
                       dtype=np.float64)
 
 
+@accepts(snr_db=Array(), amplitude=Real(positive=True))
 def dispersion_for_snr(snr_db, amplitude: float = 1.0):
     """Scale γ giving dispersion SNR ``10 log10(A² / (2 γ²)) = snr_db`` for amplitude ``A``."""
     return amplitude / np.sqrt(2.0 * 10.0 ** (np.asarray(snr_db, dtype=np.float64) / 10.0))
 
 
+@accepts(amplitude=Real(positive=True), scale=Array())
 def dispersion_snr_db(amplitude: float, scale) -> np.ndarray:
     """Dispersion SNR ``10 log10(A² / (2 γ²))`` in dB."""
     return 10.0 * np.log10(amplitude ** 2 / (2.0 * np.asarray(scale, dtype=np.float64) ** 2))
 
 
+@accepts(clean=Array(), received=Array())
 def empirical_snr_db(clean, received, axis=None) -> np.ndarray:
     """Ge et al.'s Eq. 1: ``10 log10(Σ x² / Σ (x - x̃)²)`` in dB, summed over ``axis``.
 
@@ -80,6 +90,7 @@ def empirical_snr_db(clean, received, axis=None) -> np.ndarray:
     return 10.0 * np.log10(np.sum(clean ** 2, axis=axis) / np.sum((clean - received) ** 2, axis=axis))
 
 
+@accepts(signal=Array(ndim=1), noise=Array(ndim=1), snr_db=Real(), block=Int())
 def scale_blocks_to_snr(signal, noise, snr_db: float, block: int) -> np.ndarray:
     """Scale ``noise`` block by block so that every block of ``block`` samples has Eq. 1's SNR ``snr_db``.
 
@@ -98,6 +109,7 @@ def scale_blocks_to_snr(signal, noise, snr_db: float, block: int) -> np.ndarray:
     return (n * factor[:, None]).ravel()
 
 
+@accepts(images=Array(min_ndim=1), noise=Array(min_ndim=1), scale=Array(ndim=(0, 1)), low=Real(), high=Real())
 def clipped_error_energy(images, noise, scale, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """``Σ (clip(x + c n) - x)²`` per image (rows of the flattened arrays), for scales ``c`` per image."""
     x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
@@ -111,6 +123,7 @@ def _saturated_error_energy(x, n, low, high):
     return np.sum(np.where(n > 0, (high - x) ** 2, np.where(n < 0, (x - low) ** 2, 0.0)), axis=1)
 
 
+@accepts(images=Array(min_ndim=1), noise=Array(min_ndim=1), low=Real(), high=Real())
 def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """Per image, the lowest Eq. 1 SNR that noise of this *shape* can reach after clipping to [low, high].
 
@@ -122,6 +135,14 @@ def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0)
     return 10.0 * np.log10(np.sum(x ** 2, 1) / _saturated_error_energy(x, n, low, high))
 
 
+@accepts(
+    images=Array(min_ndim=2, what="images (N, ...)"),
+    noise=Array(min_ndim=2, what="noise (N, ...) of the images' shape"),
+    snr_db=Array(ndim=(0, 1)),
+    low=Real(),
+    high=Real(),
+    tolerance_db=Real(positive=True),
+)
 def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: float = 1.0,
                         tolerance_db: float = 1e-2, return_scale: bool = False):
     """``clip(x + c n, low, high)`` with ``c`` per image chosen so Eq. 1's SNR after clipping is ``snr_db``.
@@ -196,6 +217,7 @@ def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: fl
     return (out, c) if return_scale else out
 
 
+@accepts(noise=Array(min_ndim=1), fraction=Real(positive=True))
 def top_energy_share(noise, fraction: float = 0.05, axis: int | tuple = -1) -> np.ndarray:
     """Share of the noise energy Σ n² carried by the largest ``fraction`` of samples, per block.
 
@@ -214,6 +236,7 @@ def top_energy_share(noise, fraction: float = 0.05, axis: int | tuple = -1) -> n
 # --- BPSK over an additive SαS channel with a sign detector -----------------------------------
 
 
+@accepts(alpha=Real(positive=True), snr_db=Array())
 def bpsk_ber_dispersion(alpha: float, snr_db) -> np.ndarray:
     """Exact bit-error rate of BPSK (±A) in SαS noise with a sign detector, dispersion SNR in dB.
 
@@ -227,6 +250,7 @@ def bpsk_ber_dispersion(alpha: float, snr_db) -> np.ndarray:
     return np.asarray(levy_stable.sf(ratio, alpha, 0.0), dtype=np.float64)
 
 
+@accepts(alpha=Real(positive=True), snr_db=Array())
 def bpsk_ber_closed_form(alpha: float, snr_db) -> np.ndarray:
     """Closed forms of :func:`bpsk_ber_dispersion` at α = 2 (``Q(sqrt(snr))``) and α = 1 (Cauchy).
 
@@ -243,6 +267,7 @@ def bpsk_ber_closed_form(alpha: float, snr_db) -> np.ndarray:
     raise ValueError(f"closed forms exist for alpha 1 and 2 only, got {alpha}")
 
 
+@accepts(snr_db=Array(), block=Int(min=2))
 def bpsk_ber_empirical_gaussian(snr_db, block: int) -> np.ndarray:
     """Exact BER at α = 2 when Gaussian noise is scaled per block of ``block`` samples to Eq. 1's SNR.
 
@@ -258,6 +283,14 @@ def bpsk_ber_empirical_gaussian(snr_db, block: int) -> np.ndarray:
     return np.where(t < 1.0, 0.5 * betainc((block - 1) / 2.0, 0.5, np.clip(1.0 - t, 0.0, 1.0)), 0.0)
 
 
+@accepts(
+    alpha=Real(positive=True),
+    snr_db=Array(ndim=(0, 1)),
+    n_bits=Int(),
+    definition=Choice(SNR_DEFINITIONS),
+    block=Int(),
+    amplitude=Real(positive=True),
+)
 def simulate_bpsk(alpha: float, snr_db, n_bits: int, definition: str = "dispersion", block: int = 100,
                   rng=None, amplitude: float = 1.0) -> np.ndarray:
     """Monte Carlo error counts of BPSK (±A) in SαS noise with a sign detector, one per SNR.
@@ -295,6 +328,7 @@ def simulate_bpsk(alpha: float, snr_db, n_bits: int, definition: str = "dispersi
 SHAPES = ("points", "square", "triangle", "rhombus")
 
 
+@accepts(shape=Choice(SHAPES), size=Int())
 def shape_stamp(shape: str, size: int) -> np.ndarray:
     """Boolean stamp of a noise blob: ``square`` size×size, ``triangle`` isosceles with ``size`` rows
     (row i covers 2i + 1 pixels), ``rhombus`` ``|i| + |j| <= size - 1``; ``points`` a single pixel."""
@@ -313,6 +347,12 @@ def shape_stamp(shape: str, size: int) -> np.ndarray:
     raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
 
 
+@accepts(
+    image_shape=Array(ndim=1, dtype="integer", what="an image shape (N, H, W)"),
+    budget=Real(positive=True),
+    shape=Choice(SHAPES),
+    size=Int(),
+)
 def impulse_pattern(image_shape, budget: float, shape: str = "points", size: int = 1, rng=None) -> np.ndarray:
     """A ±1 impulse pattern (0 elsewhere) covering about ``budget`` of the pixels with blobs of ``shape``.
 
@@ -345,6 +385,7 @@ def impulse_pattern(image_shape, budget: float, shape: str = "points", size: int
     return out
 
 
+@accepts(images=Array(ndim=3, what="images (N, H, W)"), amount=Real(positive=True), low=Real(), high=Real())
 def salt_and_pepper(images, amount: float, rng=None, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """Classic salt-and-pepper noise (as ImageNet-C's impulse noise): ``amount`` of the pixels,
     chosen at random, set to ``low`` or ``high`` with equal probability."""

@@ -144,6 +144,7 @@ def continuous_gaussian_transfer_db(fy, fx, sigma: float = 1.0) -> np.ndarray:
     return 20.0 * (-2.0 * np.pi ** 2 * sigma ** 2 * f2) / np.log(10.0)
 
 
+@accepts(f=Array(), n=Int())
 def dirichlet_db(f, n: int) -> np.ndarray:
     """``|sum_{k=0}^{n-1} exp(-2 pi i f k)|`` in dB: the magnitude response of an ``n``-tap box of ones.
 

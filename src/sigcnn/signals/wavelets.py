@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validate import Array, Choice, Int, Real, accepts
+
 GAUSSIAN_UNCERTAINTY = 1.0 / (4.0 * np.pi)
 """σ_t·σ_f of a Gaussian (spreads of the squared magnitudes of w and of its Fourier transform W as
 probability densities, f in cycles per unit time):
@@ -30,11 +32,18 @@ def _positive(value, name: str) -> float:
     return float(value)
 
 
+@accepts(n_samples=Int(), sample_rate=Real(positive=True))
 def time_axis(n_samples: int, sample_rate: float) -> np.ndarray:
     """Sample times in seconds."""
     return np.arange(int(n_samples)) / _positive(sample_rate, "sample_rate")
 
 
+@accepts(
+    duration=Real(positive=True),
+    sample_rate=Real(positive=True),
+    f_start=Real(nonnegative=True),
+    f_end=Real(nonnegative=True),
+)
 def linear_chirp(duration: float, sample_rate: float, f_start: float, f_end: float) -> np.ndarray:
     """``cos(2π(f_start t + (f_end - f_start) t² / (2 duration)))``: instantaneous frequency sweeps linearly (Hz)."""
     duration, sample_rate = _positive(duration, "duration"), _positive(sample_rate, "sample_rate")
@@ -45,6 +54,12 @@ def linear_chirp(duration: float, sample_rate: float, f_start: float, f_end: flo
     return np.cos(2 * np.pi * (f_start * t + (f_end - f_start) * t ** 2 / (2 * duration)))
 
 
+@accepts(
+    duration=Real(positive=True),
+    sample_rate=Real(positive=True),
+    period=Real(positive=True),
+    first=Real(nonnegative=True),
+)
 def click_train(duration: float, sample_rate: float, period: float, first: float = 0.0) -> np.ndarray:
     """Unit impulses every ``period`` seconds starting at ``first``: broadband in frequency, sharp in time."""
     duration, sample_rate = _positive(duration, "duration"), _positive(sample_rate, "sample_rate")
@@ -55,6 +70,7 @@ def click_train(duration: float, sample_rate: float, period: float, first: float
     return x
 
 
+@accepts(n_samples=Int(), sigma=Real(positive=True))
 def gaussian_window(n_samples: int, sigma: float) -> np.ndarray:
     """``exp(-t²/(2σ²))`` on ``n_samples`` points centred on the middle (σ in samples)."""
     sigma = _positive(sigma, "sigma")
@@ -62,6 +78,11 @@ def gaussian_window(n_samples: int, sigma: float) -> np.ndarray:
     return np.exp(-t ** 2 / (2 * sigma ** 2))
 
 
+@accepts(
+    window=Array(ndim=1, min_size=2, what="a window (N,) with N >= 2"),
+    sample_rate=Real(positive=True),
+    n_fft=Int(optional=True),
+)
 def time_frequency_spread(window, sample_rate: float = 1.0, n_fft: int | None = None) -> tuple[float, float]:
     """``(σ_t, σ_f)``: standard deviations of ``|w(t)|²`` in seconds and of ``|W(f)|²`` in Hz.
 
@@ -87,12 +108,24 @@ def time_frequency_spread(window, sample_rate: float = 1.0, n_fft: int | None = 
     return float(sigma_t), float(sigma_f)
 
 
+@accepts(
+    window=Array(ndim=1, min_size=2, what="a window (N,) with N >= 2"),
+    sample_rate=Real(positive=True),
+    n_fft=Int(optional=True),
+)
 def uncertainty_product(window, sample_rate: float = 1.0, n_fft: int | None = None) -> float:
     """σ_t · σ_f of :func:`time_frequency_spread` (dimensionless; 1/(4π) ≈ 0.0796 for a Gaussian)."""
     sigma_t, sigma_f = time_frequency_spread(window, sample_rate, n_fft)
     return sigma_t * sigma_f
 
 
+@accepts(
+    x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"),
+    window_length=Int(min=2),
+    sample_rate=Real(positive=True),
+    hop=Int(optional=True),
+    window=Choice(("hann", "boxcar")),
+)
 def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = None,
                    window: str = "hann") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Windowed Fourier transform modulus ``|Sx(t, f)|`` (Koushik Eq. 9): ``(times s, freqs Hz, |S|)``.
@@ -122,6 +155,12 @@ def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = 
     return times, freqs, spectrum
 
 
+@accepts(
+    n_samples=Int(),
+    centre_frequency=Real(positive=True),
+    sample_rate=Real(positive=True),
+    n_cycles=Real(positive=True),
+)
 def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, n_cycles: float = 6.0) -> np.ndarray:
     """Complex Morlet (Gabor) wavelet at ``centre_frequency`` Hz, unit L1 norm, centred on the middle sample.
 
@@ -141,6 +180,12 @@ def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, 
     return psi / np.sum(np.abs(psi))
 
 
+@accepts(
+    x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"),
+    frequencies=Array(ndim=(0, 1)),
+    sample_rate=Real(positive=True),
+    n_cycles=Real(positive=True),
+)
 def cwt_magnitude(x, frequencies, sample_rate: float, n_cycles: float = 6.0) -> np.ndarray:
     """``|x ∗ ψ_f|`` for Morlet wavelets at ``frequencies`` Hz (Koushik Eqs. 10-11): shape (frequencies, samples).
 
@@ -159,6 +204,7 @@ def cwt_magnitude(x, frequencies, sample_rate: float, n_cycles: float = 6.0) -> 
     return out
 
 
+@accepts(x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"), factor=Real(positive=True))
 def dilate(x, factor: float) -> np.ndarray:
     """``x(t / factor)`` by linear interpolation on the same grid, about the centre sample (zero outside).
 
@@ -171,6 +217,7 @@ def dilate(x, factor: float) -> np.ndarray:
     return np.interp(centre + (u - centre) / factor, u, x, left=0.0, right=0.0)
 
 
+@accepts(a=Array(), b=Array())
 def relative_change(a, b) -> float:
     """``‖a - b‖ / ‖a‖`` (Euclidean norms over all entries)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
