@@ -55,7 +55,7 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self._start
 
 
-def make_provenance(config, device: torch.device, data_source: str, wall_time_s: float,
+def make_provenance(config: object, device: torch.device, data_source: str, wall_time_s: float,
                     notes: list[str] | None = None) -> dict:
     """The provenance block of a result file."""
     cfg = asdict(config) if is_dataclass(config) else dict(config)
