@@ -18,7 +18,12 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 BASELINE = {
     "sigcnn/book.py": 0,
-    "sigcnn/data/audio_features.py": 1,
+    "sigcnn/data/audio_features.py": 0,
+    "sigcnn/data/flowers.py": 0,
+    "sigcnn/data/mosaics.py": 0,
+    "sigcnn/data/paper_sets.py": 0,
+    "sigcnn/data/scenes.py": 0,
+    "sigcnn/data/six_features.py": 0,
     "sigcnn/diagnosis.py": 3,
     "sigcnn/experiments/__init__.py": 0,
     "sigcnn/experiments/_base.py": 0,
