@@ -7,8 +7,9 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..runtime import resolve_scale
+from ._base import BaseConfig
 
-ConfigT = TypeVar("ConfigT")
+ConfigT = TypeVar("ConfigT", bound=BaseConfig)
 
 
 def scale_and_overrides(scale: str | None, overrides: dict) -> tuple[str, dict]:

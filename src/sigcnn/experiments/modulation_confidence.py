@@ -14,6 +14,7 @@ images of the class when fewer than 10 are correct, which the notes count).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -77,7 +78,7 @@ def permutation_p_value(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, 
 
 
 def analyse(model: torch.nn.Module, x_tr: torch.Tensor, y_tr: torch.Tensor, x_te: torch.Tensor, y_te: torch.Tensor,
-            top: int, rng: np.random.Generator, permutations: int) -> dict[str, float | np.ndarray]:
+            top: int, rng: np.random.Generator, permutations: int) -> dict[str, Any]:
     """Distance-to-optimal vs class probability for one network (see the module docstring)."""
     model.eval()
     with torch.no_grad():

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
 from ..signals.spectra import energy_spectrum, frequency_axis
 
@@ -106,7 +106,7 @@ def ofdm_figure(carriers: np.ndarray, title: str = "") -> Figure:
     return fig
 
 
-def _layer_axes(ax, arrays: dict, name: str, label_in: str, label_out: str, db: bool = True):
+def _layer_axes(ax: Axes, arrays: Mapping[str, np.ndarray], name: str, label_in: str, label_out: str, db: bool = True):
     psi_in, psi_out = arrays[f"{name}_psi_in"], arrays[f"{name}_psi_out"]
     rate_in, rate_out = float(arrays[f"{name}_rate_in"]), float(arrays[f"{name}_rate_out"])
     f_in, f_out = frequency_axis(len(psi_in), rate_in), frequency_axis(len(psi_out), rate_out)
@@ -188,7 +188,7 @@ def difference_curves(grid: npt.ArrayLike, cdiff: Sequence[npt.ArrayLike], adiff
 
 def accumulated_differences(grid: npt.ArrayLike, acdiff: npt.ArrayLike, aadiff: npt.ArrayLike, title: str = "",
                             ax: Axes | None = None,
-                            untrained: tuple[npt.ArrayLike, npt.ArrayLike] | None = None) -> Figure:
+                            untrained: tuple[npt.ArrayLike, npt.ArrayLike] | None = None) -> Figure | SubFigure:
     """Wu Figs. 17 / 18: ACDIFF(f) and AADIFF(f) (Eqs. 33-34) on one axis; ``untrained`` =
     ``(acdiff, aadiff)`` of the untrained control, drawn dashed."""
     own = ax is None

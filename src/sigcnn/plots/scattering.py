@@ -53,7 +53,7 @@ def time_frequency_figure(x: npt.ArrayLike, sample_rate: float, title: str, wind
     return fig
 
 
-def uncertainty_figure(boxcar_lengths: npt.ArrayLike, boxcar_spreads: npt.ArrayLike, fft_lengths: npt.ArrayLike,
+def uncertainty_figure(boxcar_lengths: npt.ArrayLike, boxcar_spreads: np.ndarray, fft_lengths: npt.ArrayLike,
                        sigma_f_vs_fft: npt.ArrayLike, sample_rate: float, gaussian_product: float,
                        hann_product: float) -> Figure:
     """Uncertainty products (Koushik Theorem 1): the Gaussian at 1/(4π), Hann above, boxcars growing with N;
