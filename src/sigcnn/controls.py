@@ -8,6 +8,7 @@ labels. Otherwise the property already holds at initialisation (or by chance).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np

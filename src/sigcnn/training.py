@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -21,7 +21,7 @@ class TrainingLog:
 def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor, *,
                      epochs: int, batch_size: int, lr: float, generator: torch.Generator,
                      optimizer: str = "adam", progress: bool = False, desc: str = "training",
-                     callbacks: Iterable[Callable[[int, nn.Module], object]] = ()) -> TrainingLog:
+                     callbacks=()) -> TrainingLog:
     """Train ``model`` with cross-entropy on in-memory ``inputs``/``labels`` (same device).
 
     Shuffling uses ``generator`` (a CPU generator), so the data order is the same on every
@@ -69,8 +69,7 @@ class SeededTraining:
 
 def train_seeded(model_factory: Callable[[], nn.Module], inputs: torch.Tensor, labels: torch.Tensor, *,
                  seed: int, epochs: int, batch_size: int, lr: float, optimizer: str = "adam",
-                 progress: bool = False, desc: str = "training",
-                 callbacks: Iterable[Callable[[int, nn.Module], object]] = (),
+                 progress: bool = False, desc: str = "training", callbacks=(),
                  before_training: Callable[[nn.Module], None] | None = None) -> SeededTraining:
     """Seed everything with ``seed``, build a model with ``model_factory()``, train it, return it.
 

@@ -12,7 +12,7 @@ initialisation seeds too (and, where the scale allows, on networks trained on sh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +92,7 @@ def network(config: Config, classes: int, seed: int, activation: str | None = No
     return model, generator
 
 
-def train_network(config: Config, data: AudioSplit, seed: int, device: torch.device | str, progress: bool = False,
+def train_network(config: Config, data: AudioSplit, seed: int, device, progress: bool = False,
                   activation: str | None = None, batch_norm: bool | None = None,
                   shuffle_labels: bool = False) -> tuple[AudioVGG11, np.ndarray]:
     """Network-audio-1 trained from the initialisation of :func:`network` ``(seed)``; ``(model, loss per epoch)``.
@@ -110,7 +110,7 @@ def train_network(config: Config, data: AudioSplit, seed: int, device: torch.dev
     return model, np.array(log.loss)
 
 
-def controlled(trained: list[dict], untrained: list[dict], shuffled: list[dict], keys: Iterable[str]) -> dict:
+def controlled(trained: list[dict], untrained: list[dict], shuffled: list[dict], keys) -> dict:
     """``{key}_mean`` over training seeds with the untrained spread (and the shuffled-label spread, if any)."""
     out = {}
     for key in keys:
