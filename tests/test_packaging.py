@@ -64,6 +64,8 @@ def _imports(path: Path) -> list[tuple[str, bool]]:
     tree = ast.parse(path.read_text())
     module_level = {id(node) for node in tree.body}
     for node in tree.body:  # imports under a module-level if/try also run at import time
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            continue  # type-only imports never run: they count as imports on use
         if isinstance(node, ast.If | ast.Try):
             module_level.update(id(child) for child in ast.walk(node))
     found = []

@@ -118,7 +118,8 @@ def markdown_table(rows: Sequence[Mapping], columns: Mapping[str, str] | Sequenc
     return out
 
 
-def table(rows: Sequence[Mapping], columns, formats=None) -> None:
+def table(rows: Sequence[Mapping], columns: Mapping[str, str] | Sequence[str],
+          formats: Mapping[str, str | Callable] | None = None) -> None:
     """Display :func:`markdown_table`."""
     _display(markdown_table(rows, columns, formats))
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class ControlComparison:
         return f"holds at initialisation too (inside the {self.control} spread): not an effect of training"
 
 
-def compare_to_controls(trained: Sequence[float], controls: Sequence[float], control: str = "untrained") -> ControlComparison:
+def compare_to_controls(trained: npt.ArrayLike, controls: npt.ArrayLike,
+                        control: str = "untrained") -> ControlComparison:
     """Compare trained values (one per seed) with control values (one per control seed).
 
     Raises

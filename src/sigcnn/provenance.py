@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -55,7 +56,7 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self._start
 
 
-def make_provenance(config, device: torch.device, data_source: str, wall_time_s: float,
+def make_provenance(config: Any, device: torch.device, data_source: str, wall_time_s: float,
                     notes: list[str] | None = None) -> dict:
     """The provenance block of a result file."""
     cfg = asdict(config) if is_dataclass(config) else dict(config)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from . import experiments
-from .experiments._base import ReportRow
+from .experiments._base import Experiment, ReportRow
+
+if TYPE_CHECKING:
+    from .experiments import _LegacyDescription
+    from .results import Result
 
 SOURCE_MARKS = {"paper": "", "derived": " ᵈ", "external": " ᵉ", "ours": " ⁿ"}
 """Markers after a reference value: derived from the paper's words, from another source, or none (our measurement only)."""
@@ -31,7 +39,7 @@ class ReportLine:
     reference: str = ""
 
 
-def format_value(value, fmt: str = "number") -> str:
+def format_value(value: float | str | None, fmt: str = "number") -> str:
     """Show ``value`` in format ``fmt`` (see :data:`sigcnn.experiments._base.FORMATS`).
 
     ``percent`` shows a fraction as a percentage, ``db``/``deg``/``rad`` add the unit,
@@ -55,7 +63,7 @@ def format_value(value, fmt: str = "number") -> str:
     return f"{value}{unit}"
 
 
-def row_format(spec) -> str:
+def row_format(spec: ReportRow | Mapping[str, Any]) -> str:
     """A row's format (a :class:`ReportRow`, or the older dict form)."""
     if isinstance(spec, ReportRow):
         return spec.format
@@ -79,7 +87,7 @@ def _control_cells(row: ReportRow, metrics: dict) -> tuple[str, str]:
     return spread, verdict
 
 
-def reference_cell(name: str, row: ReportRow, root=None) -> str:
+def reference_cell(name: str, row: ReportRow, root: Path | None = None) -> str:
     """The stored larger-scale value of a row: mean (min … max over seeds), scale, device, date, commit."""
     from .reference import reference_value
 
@@ -96,7 +104,8 @@ def reference_cell(name: str, row: ReportRow, root=None) -> str:
     return f"{shown} [{ref.scale}, {ref.device.split(' (')[0]}, {ref.date}, {ref.commit}]{stale}"
 
 
-def rows_for(result, experiment=None, reference_root=None) -> list[ReportLine]:
+def rows_for(result: Result, experiment: Experiment | _LegacyDescription | ModuleType | None = None,
+             reference_root: Path | None = None) -> list[ReportLine]:
     """Report lines of one experiment, from its report rows and its result."""
     experiment = experiment if experiment is not None else experiments.describe(result.name)
     if not hasattr(experiment, "report_rows"):  # a module object
@@ -112,7 +121,8 @@ def rows_for(result, experiment=None, reference_root=None) -> list[ReportLine]:
     return lines
 
 
-def build_report(scale: str | None = None, out_dir=None, names=None) -> list[ReportLine]:
+def build_report(scale: str | None = None, out_dir: Path | str | None = None,
+                 names: Iterable[str] | None = None) -> list[ReportLine]:
     """Lines of every experiment: reuse each result file when current, else run the experiment."""
     lines = []
     for name in names or experiments.names():

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import torch
 from scipy.signal import resample_poly
 
 
-def fixed_length_waveforms(waveforms, length: int, normalize: str | None = "rms",
+def fixed_length_waveforms(waveforms: Sequence[npt.ArrayLike], length: int, normalize: str | None = "rms",
                            decimate: int = 1) -> torch.Tensor:
     """Centre-crop or zero-pad every recording to ``length`` samples; shape (N, 1, length), float32.
 
@@ -67,7 +69,7 @@ class AudioSplit:
     data_source: str
     sample_rate: float
 
-    def to(self, device) -> AudioSplit:
+    def to(self, device: torch.device | str) -> AudioSplit:
         return AudioSplit(*(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
                           self.data_source, self.sample_rate)
 

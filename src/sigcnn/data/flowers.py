@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -31,7 +32,7 @@ def _square(image, size: int, grey: bool) -> np.ndarray:
     return array if grey else array.transpose(2, 0, 1)
 
 
-def read_flower_archive(path, size: int = 32, grey: bool = True) -> tuple[np.ndarray, np.ndarray, tuple]:
+def read_flower_archive(path: Path | str, size: int = 32, grey: bool = True) -> tuple[np.ndarray, np.ndarray, tuple]:
     """Images (uint8), labels (int64) and class names from a ``flower_photos.tgz``-style archive."""
     from PIL import Image
 

@@ -9,6 +9,8 @@ later items cover earlier ones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..signals.spectral_summaries import power_law_noise
@@ -18,7 +20,7 @@ DEFAULT_CLASSES = (1, 5, 8)
 
 
 def make_mosaics(images: np.ndarray, labels: np.ndarray, n: int, rng: np.random.Generator, size: int = 48,
-                 items: int = 3, classes=DEFAULT_CLASSES, threshold: int = 40,
+                 items: int = 3, classes: Sequence[int] = DEFAULT_CLASSES, threshold: int = 40,
                  background: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     """``n`` mosaics (float32 in [0, 1], shape (n, size, size)) and masks (int64, same shape).
 

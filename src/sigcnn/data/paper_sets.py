@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import tarfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .registry import DCASE2016, IMAGENETTE, VOC2012
 from .store import ensure_files
+
+if TYPE_CHECKING:
+    from .audio import AudioSet
 
 IMAGENETTE_CLASSES = {"n01440764": "tench", "n02102040": "English springer", "n02979186": "cassette player",
                       "n03000684": "chain saw", "n03028079": "church", "n03394916": "French horn",
@@ -34,7 +38,8 @@ def imagenette_folder() -> Path:
     return root
 
 
-def load_imagenette(per_class: int, size: int = 112, split: str = "train", seed: int = 0):
+def load_imagenette(per_class: int, size: int = 112, split: str = "train",
+                    seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """``per_class`` centre-cropped RGB images of each Imagenette class, float32 in [0, 1].
 
     Returns ``(images (N, 3, size, size), labels (N,), class_names)``.
@@ -72,7 +77,7 @@ def dcase2016_folder() -> Path:
 DCASE_AUDIO_ZIPS = tuple(f"TUT-acoustic-scenes-2016-development.audio.{i}.zip" for i in range(1, 9))
 
 
-def load_dcase2016(sample_rate: int = 8000, max_seconds: float = 10.0):
+def load_dcase2016(sample_rate: int = 8000, max_seconds: float = 10.0) -> tuple[AudioSet, list[str]]:
     """DCASE 2016 task 1 development clips as mono waveforms at ``sample_rate`` (first ``max_seconds`` s).
 
     Needs the metadata zip of the registry entry and the eight audio zips of the same Zenodo
@@ -117,7 +122,8 @@ def load_dcase2016(sample_rate: int = 8000, max_seconds: float = 10.0):
                     f"{DCASE2016.description}; {DCASE2016.source}"), classes
 
 
-def load_voc2012_segmentation(image_set: str, size: int = 128, limit: int | None = None):
+def load_voc2012_segmentation(image_set: str, size: int = 128,
+                              limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """VOC 2012 images (float32 RGB in [0, 1], (N, 3, size, size)) and masks (int64; 255 = void), resized.
 
     Images are resized bilinearly and masks by nearest neighbour, both to ``size x size``.

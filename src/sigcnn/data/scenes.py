@@ -8,7 +8,10 @@ stays brighter than the scene where its strokes are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from .transforms import pad_images
@@ -17,7 +20,7 @@ SCENE_NAMES = ("brick", "grass", "gravel", "camera", "coins", "moon", "text", "p
 """The ten ``skimage.data`` photographs used as backgrounds (all ship with scikit-image)."""
 
 
-def scene_backgrounds(size: int = 32, contrast: float = 0.6, names=SCENE_NAMES) -> np.ndarray:
+def scene_backgrounds(size: int = 32, contrast: float = 0.6, names: Sequence[str] = SCENE_NAMES) -> np.ndarray:
     """The background scenes as uint8 images (B, size, size) in ``[0, contrast * 255]``.
 
     Each photograph is converted to grey, cropped to its central square, resized with
@@ -45,7 +48,8 @@ def scene_backgrounds(size: int = 32, contrast: float = 0.6, names=SCENE_NAMES) 
     return np.stack(out).astype(np.uint8)
 
 
-def put_on_backgrounds(digits: torch.Tensor, backgrounds: np.ndarray, which) -> torch.Tensor:
+def put_on_backgrounds(digits: torch.Tensor, backgrounds: np.ndarray,
+                       which: torch.Tensor | npt.ArrayLike) -> torch.Tensor:
     """Composite white digits over backgrounds: ``u + (1 - u/255) s``, rounded to uint8.
 
     Parameters
@@ -73,7 +77,7 @@ def put_on_backgrounds(digits: torch.Tensor, backgrounds: np.ndarray, which) -> 
 
 
 def mnist_with_scenes(digits: torch.Tensor, backgrounds: np.ndarray, generator: torch.Generator,
-                      include_blank: bool = True):
+                      include_blank: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """Each digit on a background drawn at random (blank included when ``include_blank``).
 
     Returns the composited uint8 images (N, 32, 32) and the background index of each (-1 = blank).

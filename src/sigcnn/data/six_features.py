@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from ..runtime import user_cache_dir
+
+if TYPE_CHECKING:
+    from torchaudio.transforms import MFCC, MelSpectrogram, Spectrogram
 
 N_FFT, HOP, N_MELS, N_MFCC, N_BANDS = 256, 64, 40, 20, 4
 FEATURES = {"stft": N_FFT // 2 + 1, "mfcc": N_MFCC, "chroma": 12, "mel": N_MELS, "contrast": N_BANDS + 1,
@@ -44,7 +50,8 @@ def _transforms(sample_rate: int, device):
     return spec, mel, mfcc
 
 
-def torchaudio_features(wave: np.ndarray, sample_rate: int, device="cpu", transforms=None,
+def torchaudio_features(wave: np.ndarray, sample_rate: int, device: torch.device | str = "cpu",
+                        transforms: tuple[Spectrogram, MelSpectrogram, MFCC] | None = None,
                         keep_magnitude: bool = False) -> dict[str, np.ndarray]:
     """Time-averaged STFT magnitude, mel power spectrogram and MFCC with ``torchaudio``.
 
@@ -88,7 +95,8 @@ def librosa_only_features(magnitude: np.ndarray, sample_rate: int) -> dict[str, 
     return {"chroma": chroma.mean(-1), "contrast": contrast.mean(-1), "tonnetz": tonnetz.mean(-1)}
 
 
-def six_features(waves, names, sample_rate: int, device="cpu") -> np.ndarray:
+def six_features(waves: Sequence[npt.ArrayLike], names: Sequence[str], sample_rate: int,
+                 device: torch.device | str = "cpu") -> np.ndarray:
     """The 212-value feature vector of each recording, shape (N, 212), read from or written to the cache.
 
     Parameters

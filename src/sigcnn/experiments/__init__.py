@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from ..results import Result, load_result, result_path, results_dir, save_result
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
@@ -75,7 +76,7 @@ class _LegacyDescription:
         return list(self.module.findings(metrics)) if hasattr(self.module, "findings") else []
 
 
-def describe(name: str):
+def describe(name: str) -> Experiment | _LegacyDescription:
     """The description of experiment ``name``: its :class:`Experiment` (or a shim with the same fields)."""
     module = get(name)
     exp = getattr(module, "EXPERIMENT", None)
@@ -101,7 +102,7 @@ def get(name: str) -> ModuleType:
     return import_module(modules[name])
 
 
-def make_config(name: str, scale: str | None = None, **overrides):
+def make_config(name: str, scale: str | None = None, **overrides: Any) -> BaseConfig:
     """The configuration of experiment ``name`` at ``scale`` (``None`` overrides are ignored)."""
     return describe(name).make_config(scale, **overrides)
 
@@ -112,7 +113,7 @@ def run_experiment(name: str, scale: str | None = None, progress: bool = False, 
     return exp.run(exp.make_config(scale, **overrides), progress=progress)
 
 
-def load_or_run(name: str, scale: str | None = None, out_dir=None, **overrides) -> Result:
+def load_or_run(name: str, scale: str | None = None, out_dir: Path | str | None = None, **overrides: Any) -> Result:
     """Reuse the result file of ``name`` if it was made by this code with this configuration,
     else run the experiment and save its result file. Used by the reproduction report.
     """

@@ -27,11 +27,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from ..runtime import resolve_device, resolve_scale, set_seed
+
+if TYPE_CHECKING:
+    from ..results import Result
 
 SOURCES = ("paper", "derived", "external", "ours")
 """Where a report row's reference value comes from: a number printed in the paper, a value
@@ -166,7 +170,7 @@ class Experiment:
     def NAME(self) -> str:  # noqa: N802
         return self.name
 
-    def make_config(self, scale: str | None = None, **overrides):
+    def make_config(self, scale: str | None = None, **overrides: Any) -> BaseConfig:
         """The configuration at ``scale`` (default ``$SIGCNN_SCALE`` or ``ci``) with ``overrides``.
 
         ``None`` overrides are ignored (unset CLI options).
@@ -198,7 +202,7 @@ class Experiment:
                                  f"{', '.join(map(str, allowed))}")
         return dataclasses.replace(self.config(scale=scale, **self.scales[scale]), **overrides)
 
-    def run(self, config, progress: bool = False):
+    def run(self, config: BaseConfig, progress: bool = False) -> Result:
         """Run ``measure`` on ``config``: device, seed, stopwatch, provenance, :class:`Result`."""
         from ..provenance import Stopwatch, make_provenance
         from ..results import Result
@@ -224,7 +228,7 @@ class Experiment:
         return list(self.findings(metrics)) if self.findings else []
 
 
-def legacy_experiment(module) -> Experiment | None:
+def legacy_experiment(module: ModuleType) -> Experiment | None:
     """``module.EXPERIMENT`` if it declares one, else ``None`` (an older module with NAME/run)."""
     exp = getattr(module, "EXPERIMENT", None)
     return exp if isinstance(exp, Experiment) else None

@@ -10,10 +10,13 @@ SNR after clipping equal to the target). The network input is then ``2u - 1``, a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import torch
+from torch import nn
 
 from ..models import LeNet5
 from ..runtime import set_seed
@@ -50,7 +53,7 @@ def channel_scales(**extra) -> dict:
     return {scale: {**settings, **extra.get(scale, {})} for scale, settings in base.items()}
 
 
-def check_grid(alphas=(), snrs_db=(), budgets=()) -> None:
+def check_grid(alphas: Iterable[float] = (), snrs_db: Sequence[float] = (), budgets: Iterable[float] = ()) -> None:
     """Validate an experiment's grid before any training.
 
     Raises
@@ -98,7 +101,7 @@ class Bench:
     train: dict
 
 
-def build_bench(config: ChannelConfig, device, progress: bool = False) -> Bench:
+def build_bench(config: ChannelConfig, device: torch.device, progress: bool = False) -> Bench:
     """Train (or reuse) ``n_seeds`` LeNet-5s on clean images; the untrained control uses the same init seeds."""
     seeds = [config.seed + i for i in range(config.n_seeds)]
     trained, untrained, notes = [], [], []
@@ -121,7 +124,7 @@ def build_bench(config: ChannelConfig, device, progress: bool = False) -> Bench:
     return Bench(framed_unit_images(test_u8), labels, trained, untrained, seeds, split.data_source, notes, data)
 
 
-def stable_unit_noise(shape, alpha: float, seed: int) -> np.ndarray:
+def stable_unit_noise(shape: tuple[int, ...], alpha: float, seed: int) -> np.ndarray:
     """Unit-scale SαS noise of ``shape`` from ``seed`` (one draw serves every SNR)."""
     return sn.symmetric_stable(alpha, shape, 1.0, np.random.default_rng(seed))
 
@@ -131,7 +134,8 @@ def noise_seed(seed: int, alpha_index: int) -> int:
     return 10_000 + 97 * seed + alpha_index
 
 
-def reachable_snrs(images: np.ndarray, alphas, seeds, snrs, margin_db: float = 0.1) -> tuple[tuple, float]:
+def reachable_snrs(images: np.ndarray, alphas: Sequence[float], seeds: Iterable[int], snrs: Sequence[float],
+                   margin_db: float = 0.1) -> tuple[tuple[float, ...], float]:
     """The SNR values of ``snrs`` that every image can reach after clipping, and the floor.
 
     Clipping caps what noise can do to a pixel, so each image has a lowest reachable Eq. 1 SNR
@@ -154,7 +158,7 @@ def reachable_snrs(images: np.ndarray, alphas, seeds, snrs, margin_db: float = 0
     return kept, floor
 
 
-def accuracy_on(model, images01: np.ndarray, labels: torch.Tensor) -> float:
+def accuracy_on(model: nn.Module, images01: np.ndarray, labels: torch.Tensor) -> float:
     """Accuracy of ``model`` on images in [0, 1]."""
     return accuracy(model, network_input(images01), labels)
 
@@ -166,7 +170,7 @@ def median_front_end(images01: np.ndarray, size: int = 3) -> np.ndarray:
     return median_filter(np.asarray(images01), size=(1, size, size), mode="nearest")
 
 
-def augmented_training_set(train_u8: torch.Tensor, alphas, snr_low_db: float, snr_high_db: float,
+def augmented_training_set(train_u8: torch.Tensor, alphas: Sequence[float], snr_low_db: float, snr_high_db: float,
                            noisy_share: float, seed: int) -> torch.Tensor:
     """Training inputs where a share of the images carries SαS noise of random α and Eq. 1 SNR.
 
@@ -188,7 +192,7 @@ def augmented_training_set(train_u8: torch.Tensor, alphas, snr_low_db: float, sn
     return network_input(images)
 
 
-def mean_min_max(values) -> tuple[float, float, float]:
+def mean_min_max(values: npt.ArrayLike) -> tuple[float, float, float]:
     """Mean, min and max of a list of numbers."""
     v = np.asarray(values, dtype=float)
     return float(v.mean()), float(v.min()), float(v.max())

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from ..runtime import resolve_scale
+from ._base import BaseConfig
+
+ConfigT = TypeVar("ConfigT", bound=BaseConfig)
 
 
 def scale_and_overrides(scale: str | None, overrides: dict) -> tuple[str, dict]:
@@ -18,6 +23,7 @@ def scale_and_overrides(scale: str | None, overrides: dict) -> tuple[str, dict]:
     return resolve_scale(scale), {k: v for k, v in overrides.items() if v is not None}
 
 
-def scaled_config(config_class, scales: dict, scale: str, overrides: dict):
+def scaled_config(config_class: type[ConfigT], scales: Mapping[str, Mapping[str, Any]], scale: str,
+                  overrides: Mapping[str, Any]) -> ConfigT:
     """``config_class`` with the settings of ``scales[scale]``, then ``overrides``, applied."""
     return replace(config_class(scale=scale, **scales[scale]), **overrides)

@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -73,7 +74,7 @@ class TrainingSpec:
     scenes_seed: int | None = None  # seed of the background draw (None: seed + 7)
 
 
-def training_spec(config, **changes) -> TrainingSpec:
+def training_spec(config: BaseConfig, **changes: Any) -> TrainingSpec:
     """The :class:`TrainingSpec` of an experiment config (fields of the same names), with ``changes``."""
     fields = TrainingSpec.__dataclass_fields__
     return replace(TrainingSpec(**{k: getattr(config, k) for k in fields if hasattr(config, k)}), **changes)
@@ -155,7 +156,7 @@ def cache_key(spec: TrainingSpec, data_source: str, device: torch.device, num_cl
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def untrained_lenet(seed: int, num_classes: int, device) -> LeNet5:
+def untrained_lenet(seed: int, num_classes: int, device: torch.device | str) -> LeNet5:
     """LeNet-5 with the initial weights that :func:`trained_lenet` starts from for ``seed`` (eval mode)."""
     from ..runtime import set_seed
 
@@ -187,7 +188,8 @@ def trained_lenet(spec: TrainingSpec, data: LeNetData, device: torch.device, pro
     return TrainedLeNet(run.model, loss, init_c1, str(path), False)
 
 
-def trained_lenets(config, seeds: int, device, progress: bool = False, **spec_changes):
+def trained_lenets(config: BaseConfig, seeds: int, device: torch.device, progress: bool = False,
+                   **spec_changes: Any) -> tuple[LeNetData, list[TrainedLeNet]]:
     """The data and ``seeds`` trained LeNet-5s (seeds ``config.seed``, ``+1``, ...) for ``config``.
 
     All of them train on the same images (the scenes are drawn with ``config.seed + 7``).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ..signals import stable_noise as sn
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
@@ -39,7 +40,7 @@ def snr_grid(config: Config) -> np.ndarray:
     return np.arange(config.snr_min_db, config.snr_max_db + 1e-9, config.snr_step_db)
 
 
-def ordering_share(ber: np.ndarray, alphas, snr: np.ndarray, mask: np.ndarray) -> float:
+def ordering_share(ber: np.ndarray, alphas: npt.ArrayLike, snr: np.ndarray, mask: np.ndarray) -> float:
     """Share of (adjacent α pair, SNR in ``mask``) where the smaller α has the *higher* BER.
 
     ``ber`` is (α, SNR) with α in the order of ``alphas`` (sorted ascending here). Pairs where both

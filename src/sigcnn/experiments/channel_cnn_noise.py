@@ -10,9 +10,12 @@ is: the share of its energy in the top 5 % of pixels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
+from torch import nn
 
 from ..controls import compare_to_controls, control_metrics
 from ..signals import stable_noise as sn
@@ -38,7 +41,8 @@ def key(alpha: float, snr: float) -> str:
     return f"a{alpha:g}_snr{snr:g}"
 
 
-def drops_for(model_sets, images, labels, alphas, snrs, seeds) -> list[np.ndarray]:
+def drops_for(model_sets: Sequence[Sequence[nn.Module]], images: np.ndarray, labels: torch.Tensor,
+              alphas: Sequence[float], snrs: Sequence[float], seeds: Sequence[int]) -> list[np.ndarray]:
     """Accuracy drops (clean minus noisy), one array (α, SNR, seed) per list of models in ``model_sets``.
 
     Model ``i`` of every set sees noise seed ``seeds[i]``: the noisy images are made once and shared.

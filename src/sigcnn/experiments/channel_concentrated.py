@@ -43,7 +43,7 @@ def kind_names(config: Config) -> list[str]:
     return [f"stable{config.stable_alpha:g}", "points"] + [f"{s}{k}" for s, k in config.shapes]
 
 
-def patterns_for(config: Config, shape, budget: float, seed: int) -> dict[str, np.ndarray]:
+def patterns_for(config: Config, shape: tuple[int, ...], budget: float, seed: int) -> dict[str, np.ndarray]:
     """Unit noise patterns of every kind for images of ``shape`` (N, H, W)."""
     rng = np.random.default_rng(seed)
     out = {f"stable{config.stable_alpha:g}": stable_unit_noise(shape, config.stable_alpha, seed),

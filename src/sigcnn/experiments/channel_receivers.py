@@ -48,7 +48,7 @@ class Config(ChannelConfig):
     min_loss: float = 0.02
 
 
-def train_on(config: Config, inputs: torch.Tensor, labels: torch.Tensor, seed: int, n_classes: int):
+def train_on(config: Config, inputs: torch.Tensor, labels: torch.Tensor, seed: int, n_classes: int) -> LeNet5:
     """LeNet-5 with init seed ``seed`` trained on ``inputs`` with the clean network's settings."""
     generator = set_seed(seed)
     model = LeNet5(num_classes=n_classes)

@@ -14,6 +14,7 @@ images of the class when fewer than 10 are correct, which the notes count).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -76,7 +77,8 @@ def permutation_p_value(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, 
     return observed, (count + 1) / (n + 1)
 
 
-def analyse(model, x_tr, y_tr, x_te, y_te, top: int, rng, permutations: int) -> dict:
+def analyse(model: torch.nn.Module, x_tr: torch.Tensor, y_tr: torch.Tensor, x_te: torch.Tensor, y_te: torch.Tensor,
+            top: int, rng: np.random.Generator, permutations: int) -> dict[str, Any]:
     """Distance-to-optimal vs class probability for one network (see the module docstring)."""
     model.eval()
     with torch.no_grad():

@@ -15,9 +15,11 @@ t confidence interval.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import torch
 from scipy import stats
 
@@ -112,8 +114,8 @@ def standardise(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return (x - mean) / np.where(std > 0, std, 1.0)
 
 
-def estimate_diff(x_source: np.ndarray, y_source: np.ndarray, device, seed: int, epochs: int, lr: float,
-                  batch_size: int, num_classes: int = 10) -> np.ndarray:
+def estimate_diff(x_source: np.ndarray, y_source: np.ndarray, device: torch.device | str, seed: int, epochs: int,
+                  lr: float, batch_size: int, num_classes: int = 10) -> np.ndarray:
     """Algorithm 2, lines 1-4: train a network without pooling on the source; DIFF of its encoder output (log, rfft grid)."""
     torch.manual_seed(seed)
     model = FeatureCNN1d(num_classes=num_classes, pooling=False).to(device)
@@ -131,7 +133,7 @@ def estimate_diff(x_source: np.ndarray, y_source: np.ndarray, device, seed: int,
     return spectral_shift_gain(inp, out)
 
 
-def paired_interval(diffs, level: float = 0.95) -> tuple[float, float, float]:
+def paired_interval(diffs: npt.ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
     """Mean of paired differences and its Student-t confidence interval."""
     d = np.asarray(diffs, dtype=float)
     if d.size < 2:
@@ -140,7 +142,9 @@ def paired_interval(diffs, level: float = 0.95) -> tuple[float, float, float]:
     return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
 
 
-def run_arms(x_train, y_train, x_test, y_test, diff, config: Config, device, make_model) -> dict:
+def run_arms(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, diff: np.ndarray,
+             config: Config, device: torch.device | str,
+             make_model: Callable[[bool], torch.nn.Module]) -> dict[tuple[str, bool], list[float]]:
     """Accuracy of each arm x pooling x seed (Algorithm 2, lines 5-8)."""
     rms = float(np.sqrt(np.mean(x_train ** 2)))
     acc: dict = {}

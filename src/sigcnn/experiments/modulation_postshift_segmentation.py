@@ -48,7 +48,8 @@ class Config(BaseConfig):
     seeds: int = 3
 
 
-def train_segmenter(model: nn.Module, x, y, guide, epochs: int, batch_size: int, lr: float, seed: int) -> nn.Module:
+def train_segmenter(model: nn.Module, x: torch.Tensor, y: torch.Tensor, guide: torch.Tensor, epochs: int,
+                    batch_size: int, lr: float, seed: int) -> nn.Module:
     """Adam on per-pixel cross-entropy; the data order comes from ``seed`` (a CPU generator)."""
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
@@ -66,13 +67,13 @@ def train_segmenter(model: nn.Module, x, y, guide, epochs: int, batch_size: int,
 
 
 @torch.no_grad()
-def predict_masks(model, x, guide, batch_size: int = 100) -> np.ndarray:
+def predict_masks(model: nn.Module, x: torch.Tensor, guide: torch.Tensor, batch_size: int = 100) -> np.ndarray:
     model.eval()
     return torch.cat([model(x[i:i + batch_size], guide[i:i + batch_size]).argmax(1)
                       for i in range(0, x.shape[0], batch_size)]).cpu().numpy()
 
 
-def image_diff(model, x: torch.Tensor) -> np.ndarray:
+def image_diff(model: nn.Module, x: torch.Tensor) -> np.ndarray:
     """DIFF on the ``rfft2`` grid: log mean normalised energy of the stem features minus that of the input."""
     feats = layer_outputs(model, x, ("stem",))["stem"]
     inp = x.double().cpu().numpy()

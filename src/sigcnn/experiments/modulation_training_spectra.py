@@ -32,7 +32,7 @@ PROBES = {**{a: ("block2", "block3") for a in SMALL_NETS}, "alexnet-bn-tv": ("fe
 """Per architecture: the (middle, last) layers whose outputs are fitted."""
 
 
-def build_network(arch: str, in_channels: int, num_classes: int = 10):
+def build_network(arch: str, in_channels: int, num_classes: int = 10) -> torch.nn.Module:
     """A small net of :data:`SMALL_NETS` or one of the paper's torchvision networks (random init)."""
     if arch in SMALL_NETS:
         return SMALL_NETS[arch](in_channels=in_channels, num_classes=num_classes)

@@ -43,7 +43,8 @@ class Config(BaseConfig):
     use_cache: bool = True
 
 
-def scattering_features(waveforms: np.ndarray, config: Config, device) -> tuple[np.ndarray, bool, np.ndarray]:
+def scattering_features(waveforms: np.ndarray, config: Config,
+                        device: torch.device | str) -> tuple[np.ndarray, bool, np.ndarray]:
     """log-scattering averaged over time, order 0 dropped: ``(features (N, C), from_cache, orders)``."""
     coef, hit = sc.scatter_signals(waveforms, config.J, config.Q, device=device, use_cache=config.use_cache)
     orders = np.array(sc.scattering_1d(config.length, config.J, config.Q).meta()["order"])
@@ -51,7 +52,8 @@ def scattering_features(waveforms: np.ndarray, config: Config, device) -> tuple[
     return feats, hit, orders[orders > 0]
 
 
-def logistic_regression_accuracy(train_x, train_y, test_x, test_y, C: float, seed: int) -> float:
+def logistic_regression_accuracy(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray,
+                                 C: float, seed: int) -> float:
     """Standardise on the training set, fit multinomial logistic regression (lbfgs), test accuracy."""
     from sklearn.linear_model import LogisticRegression
 

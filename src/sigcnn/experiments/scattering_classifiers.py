@@ -42,7 +42,8 @@ class Config(BaseConfig):
     use_cache: bool = True
 
 
-def logistic_regression(train_x, train_y, test_x, test_y, C: float, seed: int) -> float:
+def logistic_regression(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray, C: float,
+                        seed: int) -> float:
     """Standardised features, multinomial logistic regression (lbfgs); test accuracy."""
     from sklearn.linear_model import LogisticRegression
 

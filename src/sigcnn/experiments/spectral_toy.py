@@ -9,6 +9,7 @@ No training, so no control is needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +52,7 @@ def red_channel(name: str = "chelsea") -> np.ndarray:
     return red - red.mean()
 
 
-def toy_cnn(kernel: np.ndarray):
+def toy_cnn(kernel: np.ndarray) -> Callable[[torch.Tensor], torch.Tensor]:
     """The toy CNN ``z = relu(w * x)`` ('same' size output) as a function of a (1, 1, H, W) tensor."""
     w = torch.from_numpy(np.ascontiguousarray(kernel[::-1, ::-1]))[None, None]  # conv2d correlates
 

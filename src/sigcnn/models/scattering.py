@@ -15,13 +15,22 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import torch
+    from kymatio.numpy import Scattering1D as NumPyScattering1D
+    from kymatio.numpy import Scattering2D as NumPyScattering2D
+    from kymatio.torch import Scattering1D as TorchScattering1D
+    from kymatio.torch import Scattering2D as TorchScattering2D
 
 CACHE_VERSION = 1
 
 
-def check_images(images, J: int, L: int = 8) -> np.ndarray:
+def check_images(images: npt.ArrayLike, J: int, L: int = 8) -> np.ndarray:
     """``images`` as float32 (N, H, W) after checking them for a 2-D scattering at scale ``2^J``.
 
     Raises
@@ -49,7 +58,7 @@ def check_images(images, J: int, L: int = 8) -> np.ndarray:
     return x
 
 
-def check_signals(signals, J: int, Q: int = 8) -> np.ndarray:
+def check_signals(signals: npt.ArrayLike, J: int, Q: int = 8) -> np.ndarray:
     """``signals`` as float32 (N, T) after checking them for a 1-D scattering at scale ``2^J``.
 
     Raises
@@ -73,12 +82,13 @@ def check_signals(signals, J: int, Q: int = 8) -> np.ndarray:
     return x
 
 
-def frontend_for(device) -> str:
+def frontend_for(device: torch.device | str) -> str:
     """``"torch"`` on a CUDA device, ``"numpy"`` otherwise (measured faster on CPU: benchmarks/NOTES.md)."""
     return "torch" if str(device).startswith("cuda") else "numpy"
 
 
-def scattering_2d(shape: tuple[int, int], J: int, L: int = 8, frontend: str = "numpy", device="cpu"):
+def scattering_2d(shape: tuple[int, int], J: int, L: int = 8, frontend: str = "numpy",
+                  device: torch.device | str = "cpu") -> NumPyScattering2D | TorchScattering2D:
     """kymatio's ``Scattering2D`` (max order 2) for images of ``shape``."""
     check_images(np.zeros(shape, dtype=np.float32), J, L)
     if frontend == "numpy":
@@ -90,7 +100,8 @@ def scattering_2d(shape: tuple[int, int], J: int, L: int = 8, frontend: str = "n
     raise ValueError(f"frontend must be 'numpy' or 'torch', got {frontend!r}")
 
 
-def scattering_1d(length: int, J: int, Q: int = 8, T: int | None = None, frontend: str = "numpy", device="cpu"):
+def scattering_1d(length: int, J: int, Q: int = 8, T: int | None = None, frontend: str = "numpy",
+                  device: torch.device | str = "cpu") -> NumPyScattering1D | TorchScattering1D:
     """kymatio's ``Scattering1D`` (max order 2) for signals of ``length`` samples; ``T`` the averaging size."""
     check_signals(np.zeros(int(length), dtype=np.float32), J, Q)
     kwargs = dict(J=int(J), shape=int(length), Q=int(Q))
@@ -152,8 +163,8 @@ def _cached(kind: str, settings: dict, x: np.ndarray, compute, use_cache: bool) 
     return out, False
 
 
-def scatter_images(images, J: int, L: int = 8, *, device="cpu", batch_size: int = 256,
-                   use_cache: bool = True) -> tuple[np.ndarray, bool]:
+def scatter_images(images: npt.ArrayLike, J: int, L: int = 8, *, device: torch.device | str = "cpu",
+                   batch_size: int = 256, use_cache: bool = True) -> tuple[np.ndarray, bool]:
     """2-D scattering coefficients S_J x of images (N, H, W): ``(coefficients (N, C, H/2^J, W/2^J), from_cache)``.
 
     The frontend follows :func:`frontend_for`; the cache key holds J, L and the data, not the
@@ -168,7 +179,8 @@ def scatter_images(images, J: int, L: int = 8, *, device="cpu", batch_size: int 
     return _cached("s2d", {"J": int(J), "L": int(L)}, x, compute, use_cache)
 
 
-def scatter_signals(signals, J: int, Q: int = 8, T: int | None = None, *, device="cpu", batch_size: int = 64,
+def scatter_signals(signals: npt.ArrayLike, J: int, Q: int = 8, T: int | None = None, *,
+                    device: torch.device | str = "cpu", batch_size: int = 64,
                     use_cache: bool = True) -> tuple[np.ndarray, bool]:
     """1-D scattering coefficients of signals (N, T): ``(coefficients (N, C, frames), from_cache)``."""
     x = check_signals(signals, J, Q)
@@ -217,7 +229,8 @@ def channels_1d(J: int, Q: int = 8, sample_rate: float = 1.0, length: int | None
     return rows
 
 
-def energy_per_order(x, coefficients: np.ndarray, orders, J: int, dims: int = 2) -> dict[int, float]:
+def energy_per_order(x: npt.ArrayLike, coefficients: np.ndarray, orders: npt.ArrayLike, J: int,
+                     dims: int = 2) -> dict[int, float]:
     """``‖S_m x‖² / ‖x‖²`` per order m, corrected for kymatio's subsampling.
 
     kymatio returns S_J x sampled every ``2^J`` samples along each of ``dims`` axes; each kept

@@ -109,7 +109,7 @@ class FeatureCNN1d(nn.Module):
             nn.Conv1d(2 * width, 2 * width, 3, padding=1), nn.BatchNorm1d(2 * width), nn.ReLU())
         self.head = nn.Sequential(nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Linear(2 * width, num_classes))
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.encoder(x))
 
 
@@ -132,7 +132,7 @@ class SkipFCN(nn.Module):
                                 *_conv_bn(2 * width, width))
         self.classify = nn.Conv2d(2 * width + in_channels, num_classes, 3, padding=1)
 
-    def forward(self, x, guide=None):
+    def forward(self, x: torch.Tensor, guide: torch.Tensor | None = None) -> torch.Tensor:
         stem = self.stem(x)
         dec = self.up(self.down(stem))
         guide = x if guide is None else guide

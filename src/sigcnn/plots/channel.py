@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from . import _bare
 
 
-def ber_curves(arrays: dict, n_bits: int):
+def ber_curves(arrays: Mapping[str, np.ndarray], n_bits: int) -> Figure:
     """Ge Fig. 1, two ways: BER vs SNR per α, dispersion SNR (exact + Monte Carlo) and empirical SNR (Monte Carlo)."""
     snr, alphas = arrays["snr_db"], arrays["alphas"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
@@ -39,7 +45,8 @@ def ber_curves(arrays: dict, n_bits: int):
     return fig
 
 
-def accuracy_drop_curves(arrays: dict, title: str = "LeNet-5 under SαS noise (cf. Ge Fig. 3)"):
+def accuracy_drop_curves(arrays: Mapping[str, np.ndarray],
+                         title: str = "LeNet-5 under SαS noise (cf. Ge Fig. 3)") -> Figure:
     """Accuracy drop vs Eq. 1 SNR per α: mean over seeds, bars from min to max; untrained control dashed."""
     snr, alphas, drop = arrays["snrs_db"], arrays["alphas"], arrays["drop"]
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -59,7 +66,8 @@ def accuracy_drop_curves(arrays: dict, title: str = "LeNet-5 under SαS noise (c
     return fig
 
 
-def noisy_examples(arrays: dict, snr_db: float, prefix: str = "example_a", images_key: str = "example_images"):
+def noisy_examples(arrays: Mapping[str, np.ndarray], snr_db: float, prefix: str = "example_a",
+                   images_key: str = "example_images") -> Figure:
     """One row per noise: the same digits with SαS noise of each α at ``snr_db``."""
     keys = [k for k in arrays if k.startswith(prefix)]
     clean = arrays[images_key]
@@ -78,7 +86,7 @@ def noisy_examples(arrays: dict, snr_db: float, prefix: str = "example_a", image
     return fig
 
 
-def concentration_bars(arrays: dict):
+def concentration_bars(arrays: Mapping[str, np.ndarray]) -> Figure:
     """Share of the noise energy in the top 5 % of pixels per α, before and after clipping."""
     alphas = arrays["alphas"]
     fig, ax = plt.subplots(figsize=(5, 3.2))
@@ -93,7 +101,7 @@ def concentration_bars(arrays: dict):
     return fig
 
 
-def concentrated_drops(arrays: dict):
+def concentrated_drops(arrays: Mapping[str, np.ndarray]) -> Figure:
     """Ge Fig. 4: accuracy drop per noise kind and budget at equal SNR, bars from min to max over seeds."""
     kinds, budgets, drop = list(arrays["kinds"]), arrays["budgets"], arrays["drop"]
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -112,7 +120,7 @@ def concentrated_drops(arrays: dict):
     return fig
 
 
-def concentrated_examples(arrays: dict, kinds):
+def concentrated_examples(arrays: Mapping[str, np.ndarray], kinds: Sequence[str]) -> Figure:
     """The same digit under each noise kind at one equal SNR."""
     fig, axes = plt.subplots(1, len(kinds), figsize=(1.6 * len(kinds), 1.9))
     for ax, kind in zip(axes, kinds):
@@ -124,7 +132,7 @@ def concentrated_examples(arrays: dict, kinds):
     return fig
 
 
-def receiver_accuracy(arrays: dict):
+def receiver_accuracy(arrays: Mapping[str, np.ndarray]) -> Figure:
     """Accuracy of each receiver vs SNR, one panel per α (mean over seeds, bars min–max)."""
     alphas, snr, acc = arrays["alphas"], arrays["snrs_db"], arrays["accuracy"]
     receivers = list(arrays["receivers"])

@@ -5,8 +5,16 @@ The functions take arrays (signals, spectra, result arrays) and only draw.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
 
 from ..signals.spectra import energy_spectrum, frequency_axis
 
@@ -19,7 +27,8 @@ def _db(values) -> np.ndarray:
     return 10 * np.log10(np.maximum(values, floor))
 
 
-def modulation_figure(n, x, m, freqs, ex, em, carrier_frequency: float, title: str = ""):
+def modulation_figure(n: npt.ArrayLike, x: npt.ArrayLike, m: npt.ArrayLike, freqs: npt.ArrayLike,
+                      ex: npt.ArrayLike, em: npt.ArrayLike, carrier_frequency: float, title: str = "") -> Figure:
     """Wu Fig. 1: a modulating signal and its DSB-SC modulated version, in time and in frequency."""
     fig, (ax_t, ax_f) = plt.subplots(1, 2, figsize=(9, 3.2))
     ax_t.plot(n, x, color=_IN, label="x[n] (modulating)")
@@ -40,7 +49,8 @@ def modulation_figure(n, x, m, freqs, ex, em, carrier_frequency: float, title: s
     return fig
 
 
-def multicarrier_figure(freqs, stream_spectra, total_spectrum, carrier_frequencies, title: str = ""):
+def multicarrier_figure(freqs: npt.ArrayLike, stream_spectra: Iterable[npt.ArrayLike], total_spectrum: npt.ArrayLike,
+                        carrier_frequencies: Iterable[float], title: str = "") -> Figure:
     """Wu Figs. 2-3: energy spectra of the streams (baseband) and of the FDM multi-carrier signal."""
     fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(9, 3.2), sharex=True)
     for k, spec in enumerate(stream_spectra):
@@ -60,7 +70,8 @@ def multicarrier_figure(freqs, stream_spectra, total_spectrum, carrier_frequenci
     return fig
 
 
-def conv_as_multicarrier_figure(streams, kernel, output, title: str = ""):
+def conv_as_multicarrier_figure(streams: np.ndarray, kernel: np.ndarray, output: npt.ArrayLike,
+                                title: str = "") -> Figure:
     """Wu Fig. 6: the K shifted copies ``x[n+k]``, their "carriers" ``w[k]``, and the summed output
     that equals ``conv1d``."""
     k_taps = streams.shape[0]
@@ -77,7 +88,7 @@ def conv_as_multicarrier_figure(streams, kernel, output, title: str = ""):
     return fig
 
 
-def ofdm_figure(carriers, title: str = ""):
+def ofdm_figure(carriers: np.ndarray, title: str = "") -> Figure:
     """Wu Fig. 8: OFDM sub-carriers in time and their energy spectra."""
     fig, (ax_t, ax_f) = plt.subplots(1, 2, figsize=(9, 3.0))
     n = np.arange(carriers.shape[1])
@@ -95,7 +106,7 @@ def ofdm_figure(carriers, title: str = ""):
     return fig
 
 
-def _layer_axes(ax, arrays: dict, name: str, label_in: str, label_out: str, db: bool = True):
+def _layer_axes(ax: Axes, arrays: Mapping[str, np.ndarray], name: str, label_in: str, label_out: str, db: bool = True):
     psi_in, psi_out = arrays[f"{name}_psi_in"], arrays[f"{name}_psi_out"]
     rate_in, rate_out = float(arrays[f"{name}_rate_in"]), float(arrays[f"{name}_rate_out"])
     f_in, f_out = frequency_axis(len(psi_in), rate_in), frequency_axis(len(psi_out), rate_out)
@@ -106,8 +117,8 @@ def _layer_axes(ax, arrays: dict, name: str, label_in: str, label_out: str, db: 
     ax.set_ylabel("energy (dB)" if db else "energy")
 
 
-def layer_spectra(arrays: dict, name: str, title: str, label_in: str = "ψˣ(f), input",
-                  label_out: str = "ψʸ(f), output", db: bool = True):
+def layer_spectra(arrays: Mapping[str, np.ndarray], name: str, title: str, label_in: str = "ψˣ(f), input",
+                  label_out: str = "ψʸ(f), output", db: bool = True) -> Figure:
     """Wu Figs. 9 / 11: average energy spectra of one layer's input (red) and output (blue)."""
     fig, ax = plt.subplots(figsize=(7, 3.4))
     _layer_axes(ax, arrays, name, label_in, label_out, db)
@@ -117,7 +128,8 @@ def layer_spectra(arrays: dict, name: str, title: str, label_in: str = "ψˣ(f),
     return fig
 
 
-def all_layer_spectra(arrays: dict, names, title: str, label_in: str, label_out: str, ncols: int = 4):
+def all_layer_spectra(arrays: Mapping[str, np.ndarray], names: Iterable[str], title: str, label_in: str,
+                      label_out: str, ncols: int = 4) -> Figure:
     """Wu Figs. 10 / 12: average energy spectra before and after every layer of one kind."""
     names = list(names)
     nrows = int(np.ceil(len(names) / ncols))
@@ -136,7 +148,8 @@ def all_layer_spectra(arrays: dict, names, title: str, label_in: str, label_out:
     return fig
 
 
-def centroid_shifts(metrics: dict, conv_layers, act_layers, no_dc: bool = False, title: str = ""):
+def centroid_shifts(metrics: Mapping[str, float], conv_layers: Iterable[str], act_layers: Iterable[str],
+                    no_dc: bool = False, title: str = "") -> Figure:
     """Our measured claim for Figs. 10 and 12: the change of spectral centroid across each layer."""
     stem = "centroid_no_dc_shift" if no_dc else "centroid_shift"
     conv = [metrics[f"{n}_{stem}"] for n in conv_layers]
@@ -156,7 +169,8 @@ def centroid_shifts(metrics: dict, conv_layers, act_layers, no_dc: bool = False,
     return fig
 
 
-def difference_curves(grid, cdiff, adiff, title: str = ""):
+def difference_curves(grid: npt.ArrayLike, cdiff: Sequence[npt.ArrayLike], adiff: Sequence[npt.ArrayLike],
+                      title: str = "") -> Figure:
     """Wu Fig. 16: CDIFF(f) of every convolution and ADIFF(f) of every activation (Eqs. 31-32)."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
     for ax, rows, label in ((axes[0], cdiff, "CDIFF"), (axes[1], adiff, "ADIFF")):
@@ -172,7 +186,9 @@ def difference_curves(grid, cdiff, adiff, title: str = ""):
     return fig
 
 
-def accumulated_differences(grid, acdiff, aadiff, title: str = "", ax=None, untrained=None):
+def accumulated_differences(grid: npt.ArrayLike, acdiff: npt.ArrayLike, aadiff: npt.ArrayLike, title: str = "",
+                            ax: Axes | None = None,
+                            untrained: tuple[npt.ArrayLike, npt.ArrayLike] | None = None) -> Figure | SubFigure:
     """Wu Figs. 17 / 18: ACDIFF(f) and AADIFF(f) (Eqs. 33-34) on one axis; ``untrained`` =
     ``(acdiff, aadiff)`` of the untrained control, drawn dashed."""
     own = ax is None
@@ -194,7 +210,7 @@ def accumulated_differences(grid, acdiff, aadiff, title: str = "", ax=None, untr
     return ax.figure
 
 
-def pooling_spectra(arrays: dict, pools, title: str = ""):
+def pooling_spectra(arrays: Mapping[str, np.ndarray], pools: Iterable[str], title: str = "") -> Figure:
     """Wu §3.3 / Fig. 14: energy spectra before a pooling layer and after max, average and spectral pooling
     of the same input (each on its own output frequency axis, in Hz)."""
     pools = list(pools)
@@ -217,7 +233,8 @@ def pooling_spectra(arrays: dict, pools, title: str = ""):
     return fig
 
 
-def activation_variants(arrays: dict, variants, labels: dict, title: str = ""):
+def activation_variants(arrays: Mapping[str, np.ndarray], variants: Iterable[str], labels: Mapping[str, str],
+                        title: str = "") -> Figure:
     """Wu Fig. 13: average spectra before and after the second activation, one panel per activation."""
     variants = list(variants)
     fig, axes = plt.subplots(1, len(variants), figsize=(2.7 * len(variants), 2.9), squeeze=False)
@@ -236,7 +253,8 @@ def activation_variants(arrays: dict, variants, labels: dict, title: str = ""):
     return fig
 
 
-def variant_accumulated_differences(arrays: dict, variants, labels: dict, title: str = ""):
+def variant_accumulated_differences(arrays: Mapping[str, np.ndarray], variants: Iterable[str],
+                                    labels: Mapping[str, str], title: str = "") -> Figure:
     """Wu Fig. 18: ACDIFF and AADIFF of each retrained variant."""
     variants = list(variants)
     fig, axes = plt.subplots(1, len(variants), figsize=(2.9 * len(variants), 3.0), squeeze=False)
@@ -252,7 +270,8 @@ def variant_accumulated_differences(arrays: dict, variants, labels: dict, title:
     return fig
 
 
-def relu_carrier_figure(y, carrier, rectified, title: str = ""):
+def relu_carrier_figure(y: np.ndarray, carrier: npt.ArrayLike, rectified: npt.ArrayLike,
+                        title: str = "") -> Figure:
     """Wu Eq. 22: a signal, its Heaviside carrier ``H(y)`` and the product ``y H(y) = ReLU(y)``,
     with the energy spectra of the signal and of the product."""
     n = np.arange(len(y))
@@ -275,7 +294,7 @@ def relu_carrier_figure(y, carrier, rectified, title: str = ""):
     return fig
 
 
-def spectral_pooling_figure(box, kernel, title: str = ""):
+def spectral_pooling_figure(box: np.ndarray, kernel: npt.ArrayLike, title: str = "") -> Figure:
     """Wu Eqs. 29-30: the box H(f) of spectral pooling and its inverse DFT h[n], the convolution kernel."""
     n = len(box)
     fig, (ax_f, ax_t) = plt.subplots(1, 2, figsize=(9, 3.0))
@@ -293,7 +312,7 @@ def spectral_pooling_figure(box, kernel, title: str = ""):
     return fig
 
 
-def control_spreads(metrics: dict, claims: dict, title: str = ""):
+def control_spreads(metrics: Mapping[str, float], claims: Mapping[str, str], title: str = "") -> Figure:
     """Each claim about training beside its control: the untrained spread (grey bar), the spread over
     training seeds (blue bar) and their mean (dot). ``claims`` maps a metric stem (``{stem}_mean``
     and the control keys of :func:`sigcnn.controls.control_metrics`) to its label."""
@@ -316,7 +335,7 @@ def control_spreads(metrics: dict, claims: dict, title: str = ""):
     return fig
 
 
-def mimo_received_figure(freqs, received, title: str = ""):
+def mimo_received_figure(freqs: npt.ArrayLike, received: Iterable[npt.ArrayLike], title: str = "") -> Figure:
     """Wu Fig. 4 / Eq. 12: the energy spectrum heard by each receive antenna."""
     fig, ax = plt.subplots(figsize=(7, 3))
     for q, r in enumerate(received):

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..results import Result
 
 from . import _bare
 
 LAYERS = ("relu", "layer1", "layer2", "layer3", "layer4")
 
 
-def spectra_with_contours(result, layers=("input", "layer2", "layer4")):
+def spectra_with_contours(result: Result, layers: Sequence[str] = ("input", "layer2", "layer4")) -> Figure:
     """Wu Table 4 (ours): class-average normalised spectra (log scale) with the 60/80/90 % contours."""
     a = result.arrays
     names = [str(n) for n in a["class_names"]]
@@ -34,7 +42,7 @@ def spectra_with_contours(result, layers=("input", "layer2", "layer4")):
     return fig
 
 
-def alikeness_by_layer(result):
+def alikeness_by_layer(result: Result) -> Figure:
     """Wu Table 4 as one number per layer: mean pairwise TV distance of class spectra, with controls."""
     m = result.metrics
     x = np.arange(len(LAYERS) + 1)
@@ -57,7 +65,7 @@ def alikeness_by_layer(result):
     return fig
 
 
-def mu_trajectories(result, architectures=None, layer="block2"):
+def mu_trajectories(result: Result, architectures: Sequence[str] | None = None, layer: str = "block2") -> Figure:
     """Wu Fig. 21, ours: (mu, nu) per epoch for each architecture and seed (epoch -1 = untrained)."""
     m = result.metrics
     if architectures is None:
@@ -86,7 +94,7 @@ def mu_trajectories(result, architectures=None, layer="block2"):
     return fig
 
 
-def confidence_scatter(result):
+def confidence_scatter(result: Result) -> Figure:
     """Wu Table 5, ours: distance to the class's optimal spectrum against the class probability."""
     a = result.arrays
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=False)
@@ -100,7 +108,8 @@ def confidence_scatter(result):
     return fig
 
 
-def arm_scores(result, keys: dict, ylabel: str, title: str, paper: dict | None = None):
+def arm_scores(result: Result, keys: Mapping[str, str], ylabel: str, title: str,
+               paper: Mapping[str, float] | None = None) -> Figure:
     """Bar chart of per-arm scores with the per-seed values as dots (Wu Fig. 25 / Table 6, ours)."""
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     for i, (label, key) in enumerate(keys.items()):
@@ -116,7 +125,7 @@ def arm_scores(result, keys: dict, ylabel: str, title: str, paper: dict | None =
     return fig
 
 
-def mosaic_examples(result):
+def mosaic_examples(result: Result) -> Figure:
     """The synthetic segmentation set (our stand-in for VOC 2012): images and masks."""
     a = result.arrays
     n = a["example_image"].shape[0]
@@ -132,7 +141,7 @@ def mosaic_examples(result):
     return fig
 
 
-def diff_curve(result, title: str):
+def diff_curve(result: Result, title: str) -> Figure:
     """The learned DIFF(f) of Eq. 43 (log energy ratio) against its rfft bin."""
     d = np.asarray(result.arrays["diff"])
     fig, ax = plt.subplots(figsize=(6.4, 3))
@@ -151,7 +160,7 @@ def diff_curve(result, title: str):
     return fig
 
 
-def segmentation_scores_figure(result):
+def segmentation_scores_figure(result: Result) -> Figure:
     """Wu Table 6, ours: mean accuracy and mean IU per arm (bars: mean over seeds; dots: seeds; red: paper)."""
     paper = {"original": (0.4737, 0.3621), "post-shift": (0.5169, 0.4017)}
     arms = ("original", "post-shift", "random-shift")

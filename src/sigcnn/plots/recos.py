@@ -5,8 +5,16 @@ Functions take arrays and results; no network is run here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 def _clean(ax):
@@ -22,7 +30,7 @@ def _signed(ax, img, title=None, fontsize=7):
         ax.set_title(title, fontsize=fontsize)
 
 
-def unit_circle_state(x_deg: float, anchors_deg, ax=None):
+def unit_circle_state(x_deg: float, anchors_deg: npt.ArrayLike, ax: Axes | None = None) -> Figure:
     """Kuo Fig. 3: an input and anchor vectors on the unit circle, with their correlations.
 
     Draws the circle with ``x`` (black) and the anchors (coloured), and beside it a bar chart of
@@ -66,7 +74,7 @@ def unit_circle_state(x_deg: float, anchors_deg, ax=None):
     return fig
 
 
-def correlation_vs_distance():
+def correlation_vs_distance() -> Figure:
     """Correlation and rectified correlation as functions of the angle: where each is a good distance signal."""
     theta = np.linspace(0, np.pi, 181)
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
@@ -81,7 +89,7 @@ def correlation_vs_distance():
     return fig
 
 
-def negative_cat(cat: np.ndarray, correlation: float, distance: float):
+def negative_cat(cat: np.ndarray, correlation: float, distance: float) -> Figure:
     """Kuo Fig. 4: a grey cat and its negative, with their correlation and distance after mean removal."""
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.3))
     for ax, img, title in ((axes[0], cat, "grey cat u"), (axes[1], 255 - cat, "negative 255 − u")):
@@ -94,7 +102,8 @@ def negative_cat(cat: np.ndarray, correlation: float, distance: float):
     return fig
 
 
-def anchors_and_centroids(filters, centroids, match_filter, match_centroid, angles_deg):
+def anchors_and_centroids(filters: npt.ArrayLike, centroids: npt.ArrayLike, match_filter: Sequence[int],
+                          match_centroid: Sequence[int], angles_deg: Sequence[float]) -> Figure:
     """Trained C1 anchors (top) beside their matched k-means centroids (bottom), angle in each title."""
     filters, centroids = np.asarray(filters), np.asarray(centroids)
     k = len(match_filter)
@@ -110,8 +119,8 @@ def anchors_and_centroids(filters, centroids, match_filter, match_centroid, angl
     return fig
 
 
-def matched_angle_histogram(random_means_deg, trained_deg: float, control_deg: tuple[float, float],
-                            dc_means_deg=None):
+def matched_angle_histogram(random_means_deg: npt.ArrayLike, trained_deg: float, control_deg: tuple[float, float],
+                            dc_means_deg: npt.ArrayLike | None = None) -> Figure:
     """Mean matched angle of random directions (histogram; optionally a second one with a matched DC)
     against the trained C1 (mean over seeds) and the untrained control's min-max spread."""
     fig, ax = plt.subplots(figsize=(5.8, 3.3))
@@ -128,7 +137,7 @@ def matched_angle_histogram(random_means_deg, trained_deg: float, control_deg: t
     return fig
 
 
-def compound_anchor_grid(compound, title: str, ncols: int = 8):
+def compound_anchor_grid(compound: npt.ArrayLike, title: str, ncols: int = 8) -> Figure:
     """The 16 compound anchors ``c_l`` (columns of C or C') as pixel-space images (Eqs. 21, 23)."""
     compound = np.asarray(compound)
     n = compound.shape[0]
@@ -144,7 +153,7 @@ def compound_anchor_grid(compound, title: str, ncols: int = 8):
     return fig
 
 
-def anchor_position_vectors(alpha_centre, alpha_corner, coverage):
+def anchor_position_vectors(alpha_centre: np.ndarray, alpha_corner: np.ndarray, coverage: np.ndarray) -> Figure:
     """Kuo Figs. 6-7: coverage of the 13x13 field and the anchor-position vectors of two pixels."""
     k = alpha_centre.shape[0]
     fig, axes = plt.subplots(3, k, figsize=(1.3 * k, 4.3), squeeze=False)
@@ -165,7 +174,7 @@ def anchor_position_vectors(alpha_centre, alpha_corner, coverage):
     return fig
 
 
-def cascade_scatter(scatter, title: str):
+def cascade_scatter(scatter: np.ndarray, title: str) -> Figure:
     """z (linear cascade) and z' (rectified C') against the real network's z'', one point per unit."""
     real, z, zr, strong = scatter[:, 0], scatter[:, 1], scatter[:, 2], scatter[:, 3].astype(bool)
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), sharex=True)
@@ -182,7 +191,9 @@ def cascade_scatter(scatter, title: str):
     return fig
 
 
-def background_fig8(gallery, inputs, layer1, layer2, labels=("blank", "scene", "scene")):
+def background_fig8(gallery: Sequence[np.ndarray] | np.ndarray, inputs: Sequence[np.ndarray] | np.ndarray,
+                    layer1: np.ndarray, layer2: np.ndarray,
+                    labels: Sequence[str] = ("blank", "scene", "scene")) -> Figure:
     """Kuo Fig. 8: ten scenes (top), then three inputs with their 6 C1 and 16 C3 channel images."""
     fig = plt.figure(figsize=(12, 7.2))
     outer = fig.add_gridspec(2, 1, height_ratios=[1, 2.4], hspace=0.25)
@@ -213,7 +224,7 @@ def background_fig8(gallery, inputs, layer1, layer2, labels=("blank", "scene", "
     return fig
 
 
-def background_change_bars(metrics: dict):
+def background_change_bars(metrics: Mapping[str, float]) -> Figure:
     """Relative change of the layer-1 and layer-2 responses when a scene replaces the blank background."""
     groups = [("trained on scenes", ""), ("trained on plain digits", "plain_"), ("untrained", "untrained_")]
     groups = [(label, p) for label, p in groups if f"{p}change_layer1" in metrics]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from . import _bare
 
 
-def show_original_and_reversed(images: np.ndarray, labels=None, title: str = ""):
+def show_original_and_reversed(images: np.ndarray, labels: np.ndarray | Sequence[int] | None = None,
+                               title: str = "") -> Figure:
     """Kuo Fig. 5: original digits (top) and their grey-scale reversal (bottom)."""
     images = np.asarray(images)
     n = images.shape[0]
@@ -27,7 +34,7 @@ def show_original_and_reversed(images: np.ndarray, labels=None, title: str = "")
     return fig
 
 
-def accuracy_pairs(metrics: dict, rows: list[tuple[str, str]], title: str):
+def accuracy_pairs(metrics: Mapping[str, float], rows: list[tuple[str, str]], title: str) -> Figure:
     """Grouped bars of test accuracy on original vs reversed images, one group per network.
 
     ``rows`` holds ``(label, metric_prefix)``: ``prefix + "accuracy_original"`` and
@@ -52,7 +59,7 @@ def accuracy_pairs(metrics: dict, rows: list[tuple[str, str]], title: str):
     return fig
 
 
-def show_filters(weights: np.ndarray, title: str, ncols: int | None = None):
+def show_filters(weights: np.ndarray, title: str, ncols: int | None = None) -> Figure:
     """First-layer filters (anchor vectors) as images, each with its own symmetric colour scale."""
     weights = np.asarray(weights)
     if weights.ndim != 4:

@@ -5,8 +5,15 @@ Only drawing happens here; the time-frequency transforms come from :mod:`sigcnn.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from ..signals import wavelets as wv
 from . import _bare
@@ -16,8 +23,8 @@ LABELS = {"pixels": "pixels", "fourier": "Fourier modulus |x̂|", "scattering_J1
           "lenet_c5": "LeNet-5 C5 (trained)", "lenet_f6": "LeNet-5 F6 (trained)"}
 
 
-def time_frequency_figure(x, sample_rate: float, title: str, window_ms: float = 32.0, n_cycles: float = 6.0,
-                          n_frequencies: int = 48):
+def time_frequency_figure(x: npt.ArrayLike, sample_rate: float, title: str, window_ms: float = 32.0,
+                          n_cycles: float = 6.0, n_frequencies: int = 48) -> Figure:
     """Three views of one signal: Fourier modulus, windowed Fourier (STFT) and Morlet wavelet transform.
 
     Illustrates Koushik §§2-3 (Eqs. 8, 9 and 11): Fourier loses time, the windowed Fourier transform
@@ -46,8 +53,9 @@ def time_frequency_figure(x, sample_rate: float, title: str, window_ms: float = 
     return fig
 
 
-def uncertainty_figure(boxcar_lengths, boxcar_spreads, fft_lengths, sigma_f_vs_fft, sample_rate: float,
-                       gaussian_product: float, hann_product: float):
+def uncertainty_figure(boxcar_lengths: npt.ArrayLike, boxcar_spreads: np.ndarray, fft_lengths: npt.ArrayLike,
+                       sigma_f_vs_fft: npt.ArrayLike, sample_rate: float, gaussian_product: float,
+                       hann_product: float) -> Figure:
     """Uncertainty products (Koushik Theorem 1): the Gaussian at 1/(4π), Hann above, boxcars growing with N;
     and the boxcar's σ_f against the FFT length (zero-padding)."""
     fig, (ax_p, ax_f) = plt.subplots(1, 2, figsize=(10, 3.3))
@@ -64,7 +72,8 @@ def uncertainty_figure(boxcar_lengths, boxcar_spreads, fft_lengths, sigma_f_vs_f
     return fig
 
 
-def dilation_figure(atom_frequencies, fourier_change, scattering_change, dilation: float):
+def dilation_figure(atom_frequencies: npt.ArrayLike, fourier_change: npt.ArrayLike, scattering_change: npt.ArrayLike,
+                    dilation: float) -> Figure:
     """Fourier modulus vs first-order scattering under a small dilation (ours, not in the paper)."""
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.semilogx(atom_frequencies, 100 * np.asarray(fourier_change), "o-", label="Fourier modulus")
@@ -76,7 +85,9 @@ def dilation_figure(atom_frequencies, fourier_change, scattering_change, dilatio
     return fig
 
 
-def relative_change_figure(x_values, table, names, xlabel: str, title: str, controls=None):
+def relative_change_figure(x_values: npt.ArrayLike, table: Sequence[npt.ArrayLike] | np.ndarray, names: Iterable[str],
+                           xlabel: str, title: str,
+                           controls: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None) -> Figure:
     """Relative change of each representation against a shift or a deformation size (Theorems 2-3).
 
     ``controls`` maps a representation name to ``(low, high)`` arrays: the untrained spread, shaded.
@@ -95,7 +106,7 @@ def relative_change_figure(x_values, table, names, xlabel: str, title: str, cont
     return fig
 
 
-def deformation_example_figure(image, deformed, field):
+def deformation_example_figure(image: np.ndarray, deformed: npt.ArrayLike, field: np.ndarray) -> Figure:
     """A digit, the same digit deformed, and the displacement field τ (arrows, pixels)."""
     fig, axes = plt.subplots(1, 3, figsize=(8, 2.9))
     axes[0].imshow(image, cmap="gray_r")
@@ -114,7 +125,8 @@ def deformation_example_figure(image, deformed, field):
     return fig
 
 
-def filter_bank_figure(psi, phi, title: str = "kymatio Morlet filter bank (real parts), 32×32 pixels"):
+def filter_bank_figure(psi: np.ndarray, phi: np.ndarray,
+                       title: str = "kymatio Morlet filter bank (real parts), 32×32 pixels") -> Figure:
     """The 2-D wavelets ψ_{j,θ} (rows: scale j, columns: angle θ) and the low-pass φ_J (Koushik Eq. 15, Fig. 2)."""
     J, L = psi.shape[:2]
     fig, axes = plt.subplots(J, L + 1, figsize=(1.2 * (L + 1), 1.3 * J))
@@ -136,7 +148,7 @@ def filter_bank_figure(psi, phi, title: str = "kymatio Morlet filter bank (real 
     return fig
 
 
-def energy_figure(energy: dict, Js=(1, 2, 3)):
+def energy_figure(energy: Mapping[tuple[int, int], float], Js: Sequence[int] = (1, 2, 3)) -> Figure:
     """‖S_m x‖² / ‖x‖² per order m, kymatio's subsampling corrected (×4^J); stacked bars per J."""
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     bottom = np.zeros(len(Js))
@@ -150,7 +162,8 @@ def energy_figure(energy: dict, Js=(1, 2, 3)):
     return fig
 
 
-def learning_curve_figure(sizes, curve, labels, anchor_error: float | None = None, dataset: str = "MNIST"):
+def learning_curve_figure(sizes: npt.ArrayLike, curve: Iterable[npt.ArrayLike], labels: Iterable[str],
+                          anchor_error: float | None = None, dataset: str = "MNIST") -> Figure:
     """Test error against the number of training images (log-log), one line per classifier."""
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     for row, label in zip(curve, labels):
@@ -163,7 +176,7 @@ def learning_curve_figure(sizes, curve, labels, anchor_error: float | None = Non
     return fig
 
 
-def scattering_1d_channels_figure(rows, sample_rate: float):
+def scattering_1d_channels_figure(rows: Sequence[Mapping[str, float]], sample_rate: float) -> Figure:
     """Centre frequency (Hz) of every first-order channel and of every second-order channel's two wavelets."""
     first = [(r["channel"], r["frequency"]) for r in rows if r["order"] == 1]
     second = [(r["frequency"], r["modulation_frequency"]) for r in rows if r["order"] == 2]

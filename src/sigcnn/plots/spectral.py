@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.image import AxesImage
 
 DEAD_DB = -1000.0
 """Gains below this are the floor of an all-zero derivative (see ``signals.transfer.DB_FLOOR``)."""
@@ -28,7 +37,7 @@ def _image(ax, img, title, cmap="gray", symmetric=False, colorbar=True, extent=N
     return im
 
 
-def show_response(ax, response_db, title, floor_db=None):
+def show_response(ax: Axes, response_db: np.ndarray, title: str, floor_db: float | None = None) -> AxesImage:
     """A centred (fftshifted) amplitude spectrum in dB with axes in cycles per pixel."""
     h, w = response_db.shape
     extent = (-0.5, 0.5 - 1.0 / w, 0.5 - 1.0 / h, -0.5)
@@ -39,7 +48,7 @@ def show_response(ax, response_db, title, floor_db=None):
     return im
 
 
-def toy_setup(arrays: dict):
+def toy_setup(arrays: Mapping[str, np.ndarray]) -> Figure:
     """Figs. 1-2: the photograph, the 7x7 Gaussian filter, and the toy CNN's forward pass."""
     fig, axes = plt.subplots(1, 5, figsize=(16, 3.2), gridspec_kw=dict(width_ratios=[1.5, 0.8, 1.5, 1.5, 1.5]))
     axes[0].imshow(arrays["rgb"])
@@ -55,7 +64,7 @@ def toy_setup(arrays: dict):
     return fig
 
 
-def toy_derivatives(arrays: dict, metrics: dict, crop: int = 12):
+def toy_derivatives(arrays: Mapping[str, np.ndarray], metrics: Mapping[str, float], crop: int = 12) -> Figure:
     """Fig. 3: data derivative and frequency response for p one-hot (non-zero output) and p all ones."""
     r, c = metrics["probe_nonzero_row"], metrics["probe_nonzero_col"]
     fig, axes = plt.subplots(2, 2, figsize=(9, 7.5))
@@ -71,7 +80,7 @@ def toy_derivatives(arrays: dict, metrics: dict, crop: int = 12):
     return fig
 
 
-def toy_impulse(arrays: dict):
+def toy_impulse(arrays: Mapping[str, np.ndarray]) -> Figure:
     """Fig. 4: the toy CNN on the impulse image: output, data derivative (p all ones), windowed response."""
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     n = arrays["impulse_output"].shape[0]
@@ -85,7 +94,7 @@ def toy_impulse(arrays: dict):
     return fig
 
 
-def response_profile(arrays: dict):
+def response_profile(arrays: Mapping[str, np.ndarray]) -> Figure:
     """A cut through f_y = 0 of the measured toy response beside the closed-form Gaussian transfer function."""
     measured = arrays["response_nonzero_db"]
     closed = arrays["response_closed_form_db"]
@@ -105,7 +114,7 @@ def response_profile(arrays: dict):
     return fig
 
 
-def training_curves(arrays: dict, study: str, title: str):
+def training_curves(arrays: Mapping[str, np.ndarray], study: str, title: str) -> Figure:
     """Figs. 8-13: Maximum Gain, loss and error per epoch for every run of one study.
 
     Training curves are solid, validation curves dashed, one colour per run (as in the paper).
@@ -153,8 +162,9 @@ def training_curves(arrays: dict, study: str, title: str):
     return fig
 
 
-def gain_vs_error(gains_db, errors, labels, title: str, xlabel: str = "Maximum Gain (dB per pixel unit)",
-                  ylabel: str = "error (%)", annotate=None):
+def gain_vs_error(gains_db: npt.ArrayLike, errors: npt.ArrayLike, labels: npt.ArrayLike, title: str,
+                  xlabel: str = "Maximum Gain (dB per pixel unit)", ylabel: str = "error (%)",
+                  annotate: Iterable[object] | None = None) -> Figure:
     """Fig. 7: Maximum Gain against error, one colour per model (or per family of checkpoints)."""
     gains_db, errors, labels = np.asarray(gains_db, float), np.asarray(errors, float), np.asarray(labels)
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -172,7 +182,7 @@ def gain_vs_error(gains_db, errors, labels, title: str, xlabel: str = "Maximum G
     return fig
 
 
-def alpha_curves(arrays: dict, study: str, title: str):
+def alpha_curves(arrays: Mapping[str, np.ndarray], study: str, title: str) -> Figure:
     """weightwatcher's mean power-law exponent alpha per epoch beside Maximum Gain, one colour per run."""
     runs = [(str(label), str(key)) for label, key, s in
             zip(arrays["run_labels"], arrays["run_keys"], arrays["run_studies"]) if s == study]
@@ -193,7 +203,7 @@ def alpha_curves(arrays: dict, study: str, title: str):
     return fig
 
 
-def control_curves(arrays: dict, title: str):
+def control_curves(arrays: Mapping[str, np.ndarray], title: str) -> Figure:
     """The base run's Maximum Gain over seeds beside its controls: untrained (epoch 0) and shuffled labels."""
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     trained = np.asarray(arrays["base_trained_gain"], dtype=float)

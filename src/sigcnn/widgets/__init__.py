@@ -3,10 +3,16 @@ still shows a figure; one module per chapter."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 
+if TYPE_CHECKING:
+    import ipywidgets
 
-def slider_view(draw, sliders: dict):
+
+def slider_view(draw: Callable[..., object], sliders: Mapping[str, ipywidgets.ValueWidget]) -> ipywidgets.VBox:
     """Sliders above an output area that ``draw(**values)`` redraws when a slider moves.
 
     Nothing is drawn when the view is built (the static figure drawn just before it shows the

@@ -4,6 +4,8 @@ taps as carriers. Each ``*_figure`` function draws the default state (for the st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -12,10 +14,14 @@ from ..signals.modulation import baseband_signal, circular_correlate, dsb_sc, ke
 from ..signals.spectra import energy_spectrum, frequency_axis
 from . import slider_view
 
+if TYPE_CHECKING:
+    import ipywidgets
+    from matplotlib.figure import Figure
+
 N_SAMPLES = 256
 
 
-def dsb_sc_figure(carrier_frequency: float = 0.2, bandwidth: float = 0.03):
+def dsb_sc_figure(carrier_frequency: float = 0.2, bandwidth: float = 0.03) -> Figure:
     """DSB-SC of a baseband signal at ``carrier_frequency`` (Wu Fig. 1, Eq. 3)."""
     x = baseband_signal(N_SAMPLES, bandwidth=bandwidth)
     m = dsb_sc(x, carrier_frequency)
@@ -24,7 +30,7 @@ def dsb_sc_figure(carrier_frequency: float = 0.2, bandwidth: float = 0.03):
                              carrier_frequency)
 
 
-def dsb_sc_widget():
+def dsb_sc_widget() -> ipywidgets.VBox:
     """Slider for the carrier frequency: the spectrum follows the carrier to ±f_c."""
     import ipywidgets as widgets
 
@@ -35,7 +41,7 @@ def dsb_sc_widget():
                                          continuous_update=False)})
 
 
-def kernel_carriers_figure(w0: float = 0.25, w1: float = 0.5, w2: float = 0.25, seed: int = 1):
+def kernel_carriers_figure(w0: float = 0.25, w1: float = 0.5, w2: float = 0.25, seed: int = 1) -> Figure:
     """A 3-tap kernel's taps are the "carriers" of a 3-carrier modulator (Fig. 6); what it does to the
     energy spectrum is to multiply it by ``|W(f)|^2`` (white-noise input shown)."""
     kernel = np.array([w0, w1, w2])
@@ -60,7 +66,7 @@ def kernel_carriers_figure(w0: float = 0.25, w1: float = 0.5, w2: float = 0.25, 
     return fig
 
 
-def kernel_carriers_widget():
+def kernel_carriers_widget() -> ipywidgets.VBox:
     """Sliders for the three taps: a smoothing kernel moves energy down, a differencing one up."""
     import ipywidgets as widgets
 

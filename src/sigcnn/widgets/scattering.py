@@ -4,11 +4,17 @@ default state for the static book; the ``*_widget`` function adds a slider in a 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ..signals import wavelets as wv
 from . import slider_view
+
+if TYPE_CHECKING:
+    import ipywidgets
+    from matplotlib.figure import Figure
 
 SAMPLE_RATE = 8000.0
 
@@ -22,7 +28,7 @@ def test_signal() -> np.ndarray:
     return tones * (t < 0.25) + clicks
 
 
-def window_tradeoff_figure(window_ms: float = 16.0):
+def window_tradeoff_figure(window_ms: float = 16.0) -> Figure:
     """STFT of :func:`test_signal` with a Hann window of ``window_ms`` ms and its σ_t, σ_f."""
     x = test_signal()
     win = max(8, int(round(window_ms * 1e-3 * SAMPLE_RATE)))
@@ -39,7 +45,7 @@ def window_tradeoff_figure(window_ms: float = 16.0):
     return fig
 
 
-def window_tradeoff_widget():
+def window_tradeoff_widget() -> ipywidgets.VBox | None:
     """Slider for the window length (ms); returns ``None`` without ipywidgets."""
     try:
         import ipywidgets as widgets
