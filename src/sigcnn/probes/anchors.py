@@ -8,6 +8,7 @@ cascade of LeNet-5 in pixel space (Eqs. 11-23).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
@@ -38,7 +39,7 @@ def _weights(weight) -> np.ndarray:
 
 
 @accepts(weight=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
-def unit_anchors(weight) -> np.ndarray:
+def unit_anchors(weight: npt.ArrayLike | torch.Tensor) -> np.ndarray:
     """Filters as unit anchor vectors, one per row: a conv weight (K, C, h, w) or a matrix (K, N)."""
     w = _weights(weight)
     if w.ndim not in (2, 4):
@@ -47,7 +48,7 @@ def unit_anchors(weight) -> np.ndarray:
 
 
 @accepts(vectors=Array(ndim=2), k=Int(), seed=Int(min=0), n_init=Int())
-def spherical_kmeans(vectors, k: int, seed: int = 0, n_init: int = 4) -> np.ndarray:
+def spherical_kmeans(vectors: npt.ArrayLike, k: int, seed: int = 0, n_init: int = 4) -> np.ndarray:
     """``k`` centroids of unit vectors, themselves on the unit sphere (K, N).
 
     K-means (scikit-learn, ``random_state=seed``) on the unit-normalised rows; for unit vectors
@@ -63,7 +64,7 @@ def spherical_kmeans(vectors, k: int, seed: int = 0, n_init: int = 4) -> np.ndar
 
 
 @accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
-def match_on_angle(anchors, centroids):
+def match_on_angle(anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hungarian assignment of anchors to centroids minimising the total angle.
 
     Returns ``(anchor_index, centroid_index, angle)`` arrays, angles in radians, one row per
@@ -79,7 +80,7 @@ def match_on_angle(anchors, centroids):
 
 
 @accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
-def nearest_angle(anchors, centroids) -> np.ndarray:
+def nearest_angle(anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLike) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
 
@@ -88,7 +89,7 @@ def nearest_angle(anchors, centroids) -> np.ndarray:
     patches=Array(ndim=2, what="patches (M, N), one per row"),
     anchors=Array(ndim=2, what="anchors (K, N), one per row"),
 )
-def translated_sphere_check(patches, anchors) -> dict[str, float | bool]:
+def translated_sphere_check(patches: npt.ArrayLike, anchors: npt.ArrayLike) -> dict[str, float | bool]:
     """Kuo's Eqs. 6, 8 and 10 against each other and against ``Rec(a^T (x - mu 1))`` on ``patches`` (M, N).
 
     Returns ``eq6_vs_{direct,eq8,eq10}_max_abs_diff``, their maximum ``translated_sphere_max_abs_diff``,
@@ -124,13 +125,13 @@ def sample_patches(images: np.ndarray, n: int, min_std: float, seed: int) -> np.
     anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
     centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
 )
-def mean_matched_angle_deg(anchors, centroids) -> float:
+def mean_matched_angle_deg(anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLike) -> float:
     """Mean angle (degrees) of the Hungarian matching of ``anchors`` to ``centroids``."""
     return float(np.degrees(match_on_angle(anchors, centroids)[2].mean()))
 
 
 @accepts(vectors=Array(min_ndim=2, what="rows (M, N) or conv filters (K, C, h, w)"))
-def remove_dc(vectors) -> np.ndarray:
+def remove_dc(vectors: npt.ArrayLike | torch.Tensor) -> np.ndarray:
     """Rows (or conv filters, flattened) minus their own mean: the component orthogonal to ``1``."""
     v = _weights(vectors)
     v = v.reshape(v.shape[0], -1)
@@ -138,7 +139,7 @@ def remove_dc(vectors) -> np.ndarray:
 
 
 @accepts(reference=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
-def dc_matched_directions(reference, rng: np.random.Generator) -> np.ndarray:
+def dc_matched_directions(reference: npt.ArrayLike | torch.Tensor, rng: np.random.Generator) -> np.ndarray:
     """Random unit directions with the same DC component as each row of ``reference``.
 
     Row ``k`` is ``d_k e + sqrt(1 - d_k^2) u_k`` with ``e = 1/sqrt(N)`` the unit constant vector,
@@ -158,7 +159,7 @@ def dc_matched_directions(reference, rng: np.random.Generator) -> np.ndarray:
     patches=Array(ndim=2, what="patches (M, N), one per row"),
     anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
 )
-def variance_split(patches, anchors) -> dict[str, float]:
+def variance_split(patches: npt.ArrayLike, anchors: npt.ArrayLike | torch.Tensor) -> dict[str, float]:
     """Shares of the variance of ``a^T x`` over patches, averaged over anchors; they add up to 1.
 
     ``a^T x = a^T (x - mu 1) + mu sum(a)`` (Kuo Eq. 6 before rectification), so
@@ -222,7 +223,7 @@ def pooling_spread(b: torch.Tensor, pooling: str) -> torch.Tensor:
 
 
 @accepts(c1_weight=Array(ndim=4), c3_weight=Array(ndim=4), pooling=Choice(POOLINGS))
-def compound_anchors(c1_weight, c3_weight, pooling: str = "average") -> np.ndarray:
+def compound_anchors(c1_weight: npt.ArrayLike | torch.Tensor, c3_weight: npt.ArrayLike | torch.Tensor, pooling: str = "average") -> np.ndarray:
     """Compound anchors ``C = A B`` of the C1 -> C3 cascade in pixel space (Eqs. 12, 21).
 
     Parameters
@@ -251,7 +252,7 @@ def compound_anchors(c1_weight, c3_weight, pooling: str = "average") -> np.ndarr
 
 
 @accepts(c1_bias=Array(ndim=1), c3_weight=Array(ndim=4), c3_bias=Array(ndim=1))
-def compound_bias(c1_bias, c3_weight, c3_bias) -> np.ndarray:
+def compound_bias(c1_bias: npt.ArrayLike | torch.Tensor, c3_weight: npt.ArrayLike | torch.Tensor, c3_bias: npt.ArrayLike | torch.Tensor) -> np.ndarray:
     """Offset of the linear cascade: ``c0_l = b3_l + sum_{k,i,j} B[l,k,i,j] b1_k`` (any pooling above)."""
     b1, w3, b3 = _weights(c1_bias), _weights(c3_weight), _weights(c3_bias)
     if w3.ndim != 4 or b1.shape != (w3.shape[1],) or b3.shape != (w3.shape[0],):
@@ -260,7 +261,7 @@ def compound_bias(c1_bias, c3_weight, c3_bias) -> np.ndarray:
 
 
 @accepts(c1_weight=Array(ndim=4), pooling=Choice(POOLINGS))
-def first_layer_matrix(c1_weight, pooling: str = "average") -> np.ndarray:
+def first_layer_matrix(c1_weight: npt.ArrayLike | torch.Tensor, pooling: str = "average") -> np.ndarray:
     """The matrix ``A`` of the many-to-one cascade (Eqs. 18-19) in pixel space, pooling included.
 
     Row ``n`` is the anchor-position vector ``alpha_n`` (Eq. 15): how pixel ``n`` of the R x R
@@ -282,7 +283,7 @@ def first_layer_matrix(c1_weight, pooling: str = "average") -> np.ndarray:
 
 
 @accepts(c3_weight=Array(ndim=4))
-def second_layer_matrix(c3_weight) -> np.ndarray:
+def second_layer_matrix(c3_weight: npt.ArrayLike | torch.Tensor) -> np.ndarray:
     """The matrix ``B`` (P*K, L) of Eq. 20: C3 weights with rows ordered (position, channel)."""
     b = _weights(c3_weight)
     if b.ndim != 4:
@@ -292,7 +293,7 @@ def second_layer_matrix(c3_weight) -> np.ndarray:
 
 @torch.no_grad()
 @accepts(x=Array(ndim=4, kind="torch"), pooling=Choice(POOLINGS))
-def cascade_responses(model, x: torch.Tensor, pooling: str = "average") -> dict:
+def cascade_responses(model: torch.nn.Module, x: torch.Tensor, pooling: str = "average") -> dict:
     """The three second-layer outputs of Kuo's section 3 for a LeNet-5 and images ``x`` (M, 1, 32, 32).
 
     - ``z``: linear cascade ``C^T x + c0`` (both rectifications removed, pooling linear; Eq. 12),

@@ -10,6 +10,8 @@ of that spectrum is the *Maximum Gain*. :class:`MaxGainMonitor` records it once 
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -73,7 +75,7 @@ def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
 
 
 @accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), projection=Array(min_ndim=1, kind="torch", finite=False))
-def data_derivative(function, x: torch.Tensor, projection: torch.Tensor) -> torch.Tensor:
+def data_derivative(function: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, projection: torch.Tensor) -> torch.Tensor:
     """Projected data derivative ``d<p, f(x)>/dx`` at ``x`` (Eqs. 3-4), by one backward pass.
 
     Parameters
@@ -127,7 +129,7 @@ def winning_class_projection(logits: torch.Tensor) -> tuple[torch.Tensor, int, f
 
 
 @accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
-def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=None) -> tuple[torch.Tensor, int, float]:
+def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size: int | tuple[int, int] | None = None) -> tuple[torch.Tensor, int, float]:
     """Data derivative of a classifier's winning-class probability, scaled by ``1 / score``.
 
     The network output is ``z = softmax(logits)`` (Eq. 6) and ``p`` is
@@ -147,7 +149,7 @@ def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size=
 
 @accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
 def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
-                 expected_size=None) -> np.ndarray:
+                 expected_size: int | tuple[int, int] | None = None) -> np.ndarray:
     """Maximum Gain (dB) of a classifier for ``image``, one value per input channel (section III-C).
 
     ``image`` is in the network's input scaling (e.g. a pre-processed :func:`impulse_image`).
@@ -236,7 +238,7 @@ class MaxGainMonitor:
 
 
 @accepts()
-def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1"):
+def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1") -> Any:
     """The torchvision weights enum member of ``model_name`` (e.g. ``ResNet50_Weights.IMAGENET1K_V1``)."""
     import torchvision
 
@@ -247,25 +249,25 @@ def weights_of(model_name: str, weights_name: str = "IMAGENET1K_V1"):
 
 
 @accepts()
-def cached_weights_path(weights) -> Path:
+def cached_weights_path(weights: Any) -> Path:
     """Where ``torch.hub`` keeps the file of ``weights`` (whether or not it is there)."""
     return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(weights.url).path).name
 
 
 @accepts()
-def published_top5_error(weights) -> float:
+def published_top5_error(weights: Any) -> float:
     """Top-5 error (%) on the ImageNet-1K validation set as published in the weights' metadata."""
     return 100.0 - float(weights.meta["_metrics"]["ImageNet-1K"]["acc@5"])
 
 
 @accepts()
-def weights_status(model_names, weights_name: str = "IMAGENET1K_V1") -> dict[str, bool]:
+def weights_status(model_names: Iterable[str], weights_name: str = "IMAGENET1K_V1") -> dict[str, bool]:
     """``{model: weights file present in the torch hub cache}``, without downloading anything."""
     return {name: cached_weights_path(weights_of(name, weights_name)).exists() for name in model_names}
 
 
 @accepts()
-def imagenet_impulse(weights, device) -> tuple[torch.Tensor, np.ndarray]:
+def imagenet_impulse(weights: Any, device: torch.device | str) -> tuple[torch.Tensor, np.ndarray]:
     """The impulse image (255 in every channel at the centre) in the weights' input normalisation.
 
     Returns the normalised ``(3, S, S)`` image and ``20 log10(dx/du)`` per channel (dB), the

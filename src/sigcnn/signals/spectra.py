@@ -16,6 +16,7 @@ along the last axis (1-D) or the last two axes (2-D).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import torch
 from ._validate import Array, Int, Real, accepts
 
@@ -107,7 +108,7 @@ def spectral_centroid(spectrum, freqs=None, exclude_dc: bool = False):
 
 
 @accepts(psi_in=Array(min_ndim=1), psi_out=Array(min_ndim=1))
-def centroid_shift(psi_in, psi_out, exclude_dc: bool = False) -> float:
+def centroid_shift(psi_in: npt.ArrayLike, psi_out: npt.ArrayLike, exclude_dc: bool = False) -> float:
     """Change of the spectral centroid from ``psi_in`` to ``psi_out``, in cycles per *input* sample.
 
     A layer that shortens its signal by ``D = len(psi_in) / len(psi_out)`` (a pooling layer)

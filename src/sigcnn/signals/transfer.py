@@ -8,6 +8,7 @@ its amplitude spectrum in dB comes out. The network side (the backward pass that
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from ._validate import Array, Int, Real, accepts
 
 DB_FLOOR = 1e-300
@@ -145,7 +146,7 @@ def continuous_gaussian_transfer_db(fy, fx, sigma: float = 1.0) -> np.ndarray:
 
 
 @accepts(f=Array(), n=Int())
-def dirichlet_db(f, n: int) -> np.ndarray:
+def dirichlet_db(f: npt.ArrayLike, n: int) -> np.ndarray:
     """``|sum_{k=0}^{n-1} exp(-2 pi i f k)|`` in dB: the magnitude response of an ``n``-tap box of ones.
 
     Equals ``|sin(pi f n) / sin(pi f)|`` (``n`` at ``f = 0``); the impulse image's derivative in the
