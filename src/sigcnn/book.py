@@ -35,9 +35,11 @@ def _display(text: str) -> None:
 def provenance_markdown(result: Result) -> str:
     """One paragraph: scale, device, wall time, data source, commit, and the run's notes."""
     p = result.provenance
-    text = (f"**`{result.name}`** at scale `{result.scale}` on {p.get('device', '?')}, "
-            f"{p.get('wall_time_s', float('nan')):.1f} s, commit `{str(p.get('git_commit', '?'))[:12]}`. "
-            f"Data: {p.get('data_source', '?')}.")
+    text = (
+        f"**`{result.name}`** at scale `{result.scale}` on {p.get('device', '?')}, "
+        f"{p.get('wall_time_s', float('nan')):.1f} s, commit `{str(p.get('git_commit', '?'))[:12]}`. "
+        f"Data: {p.get('data_source', '?')}."
+    )
     notes = p.get("notes") or []
     if notes:
         text += "\n\n" + "\n".join(f"- {n}" for n in notes)
@@ -63,8 +65,7 @@ def findings_markdown(result: Result) -> str:
     return "\n".join(f"- {item}" for item in items) if items else "_No findings stated._"
 
 
-def experiment(name: str, scale: str | None = None, *, show: bool = True, reuse: bool = True,
-               **overrides) -> Result:
+def experiment(name: str, scale: str | None = None, *, show: bool = True, reuse: bool = True, **overrides) -> Result:
     """Run experiment ``name`` at ``scale`` (``$SIGCNN_SCALE`` or ``ci``), or reuse its current result file.
 
     The result file is written to ``$SIGCNN_RESULTS`` (so the reproduction report reads the same
@@ -91,8 +92,11 @@ def findings(result: Result) -> None:
     _display(findings_markdown(result))
 
 
-def markdown_table(rows: Sequence[Mapping], columns: Mapping[str, str] | Sequence[str],
-                   formats: Mapping[str, str | Callable] | None = None) -> str:
+def markdown_table(
+    rows: Sequence[Mapping],
+    columns: Mapping[str, str] | Sequence[str],
+    formats: Mapping[str, str | Callable] | None = None,
+) -> str:
     """A Markdown table of ``rows`` (mappings), one column per key of ``columns``.
 
     ``columns`` maps keys to headers (or lists keys, used as headers); ``formats`` maps a key to
@@ -118,8 +122,11 @@ def markdown_table(rows: Sequence[Mapping], columns: Mapping[str, str] | Sequenc
     return out
 
 
-def table(rows: Sequence[Mapping], columns: Mapping[str, str] | Sequence[str],
-          formats: Mapping[str, str | Callable] | None = None) -> None:
+def table(
+    rows: Sequence[Mapping],
+    columns: Mapping[str, str] | Sequence[str],
+    formats: Mapping[str, str | Callable] | None = None,
+) -> None:
     """Display :func:`markdown_table`."""
     _display(markdown_table(rows, columns, formats))
 

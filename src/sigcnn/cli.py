@@ -60,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 def parse_seed(text: str) -> int:
     """The seed written as ``text`` (ASCII digits, 0 to :data:`SEED_MAX`)."""
     if not re.fullmatch(r"[0-9]+", text.strip()):
-        raise UsageError(f"--seed must be a whole number from 0 to {SEED_MAX} written with the digits 0-9, "
-                         f"got {text!r}")
+        raise UsageError(
+            f"--seed must be a whole number from 0 to {SEED_MAX} written with the digits 0-9, got {text!r}"
+        )
     seed = int(text.strip())
     if seed > SEED_MAX:
         raise UsageError(f"--seed must be a whole number from 0 to {SEED_MAX}, got {text} (too large)")
@@ -175,12 +176,17 @@ def _cmd_data_status() -> int:
 
     root = data_root()
     problem = root_problem(root)
-    print(f"data root: {root}  (offline: {'yes' if is_offline() else 'no'})"
-          + (f"  PROBLEM: {problem}" if problem else ""))
+    print(
+        f"data root: {root}  (offline: {'yes' if is_offline() else 'no'})"
+        + (f"  PROBLEM: {problem}" if problem else "")
+    )
     for status in dataset_status():
         print(f"  {status.name:<14} {status.state:<8} {status.folder}")
-        for label, names in (("missing", status.missing), ("corrupt", status.corrupt),
-                             ("unexpected", status.unexpected)):
+        for label, names in (
+            ("missing", status.missing),
+            ("corrupt", status.corrupt),
+            ("unexpected", status.unexpected),
+        ):
             if names:
                 shown = names[:10] + ([f"... {len(names) - 10} more"] if len(names) > 10 else [])
                 print(f"      {label}: " + ", ".join(shown))
@@ -213,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             if errors is not None and isinstance(exc, errors.DatasetUnavailable):
                 return _fail(f"data unavailable: {exc}", 1)
             return _fail(_describe_os_error(exc), 1)
-        except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback unless asked
+        except Exception as exc:
             errors = sys.modules.get(f"{__package__ or 'sigcnn'}.data.errors")  # imported if it was raised
             if errors is not None and isinstance(exc, errors.DatasetUnavailable):
                 return _fail(f"data unavailable: {exc}", 1)

@@ -49,8 +49,9 @@ class ControlComparison:
         return f"holds at initialisation too (inside the {self.control} spread): not an effect of training"
 
 
-def compare_to_controls(trained: npt.ArrayLike, controls: npt.ArrayLike,
-                        control: str = "untrained") -> ControlComparison:
+def compare_to_controls(
+    trained: npt.ArrayLike, controls: npt.ArrayLike, control: str = "untrained"
+) -> ControlComparison:
     """Compare trained values (one per seed) with control values (one per control seed).
 
     Raises
@@ -83,8 +84,12 @@ def control_metrics(metric: str, comparison: ControlComparison) -> dict[str, flo
     }
 
 
-def controlled_means(trained: Sequence[Mapping[str, float]], untrained: Sequence[Mapping[str, float]],
-                     shuffled: Sequence[Mapping[str, float]], keys: Iterable[str]) -> dict[str, float | bool]:
+def controlled_means(
+    trained: Sequence[Mapping[str, float]],
+    untrained: Sequence[Mapping[str, float]],
+    shuffled: Sequence[Mapping[str, float]],
+    keys: Iterable[str],
+) -> dict[str, float | bool]:
     """Per key, the mean over training seeds beside the untrained spread (and the shuffled-label spread).
 
     Each element of ``trained``/``untrained``/``shuffled`` holds one seed's metrics. For every ``key``
@@ -107,8 +112,7 @@ def controlled_means(trained: Sequence[Mapping[str, float]], untrained: Sequence
     return out
 
 
-def directional_verdict(metrics: Mapping[str, float], metric: str, holds: Callable[[float], bool],
-                        side: int) -> str:
+def directional_verdict(metrics: Mapping[str, float], metric: str, holds: Callable[[float], bool], side: int) -> str:
     """Words for a directional claim about training, from the metrics :func:`controlled_means` writes.
 
     ``holds(value)`` says whether the trained mean ``metrics[metric]`` has the property claimed;
@@ -127,8 +131,10 @@ def directional_verdict(metrics: Mapping[str, float], metric: str, holds: Callab
         raise ValueError(f"side must be -1 (below the controls) or +1 (above), got {side!r}")
     m = metric
     value, low, high = metrics[m], metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]
-    text = (f"{value:+.3f} (training seeds {metrics[m + '_trained_min']:+.3f} to {metrics[m + '_trained_max']:+.3f}; "
-            f"untrained {low:+.3f} to {high:+.3f}")
+    text = (
+        f"{value:+.3f} (training seeds {metrics[m + '_trained_min']:+.3f} to {metrics[m + '_trained_max']:+.3f}; "
+        f"untrained {low:+.3f} to {high:+.3f}"
+    )
     if f"{m}_shuffled_min" in metrics:
         text += f"; shuffled labels {metrics[m + '_shuffled_min']:+.3f} to {metrics[m + '_shuffled_max']:+.3f}"
     text += ") -> "
@@ -137,7 +143,11 @@ def directional_verdict(metrics: Mapping[str, float], metric: str, holds: Callab
     if (side < 0 and value < low) or (side > 0 and value > high):
         return text + "supports the paper, and training made the difference (outside the untrained spread)."
     if low <= value <= high:
-        return text + ("the paper's property holds, but it holds at initialisation too (inside the untrained "
-                       "spread): not an effect of training.")
-    return text + ("the paper's property holds, but more strongly at initialisation (training moved the value "
-                   "towards the other side): not an effect of training.")
+        return text + (
+            "the paper's property holds, but it holds at initialisation too (inside the untrained "
+            "spread): not an effect of training."
+        )
+    return text + (
+        "the paper's property holds, but more strongly at initialisation (training moved the value "
+        "towards the other side): not an effect of training."
+    )

@@ -75,7 +75,7 @@ def student_notebook(nb: Mapping) -> dict:
             end = "{solution-end}" in source
             if start:
                 open_label = start.group(1)
-                before = source[:source.find(start.group(0))].rstrip(":` \n")
+                before = source[: source.find(start.group(0))].rstrip(":` \n")
                 cell["source"] = (before + "\n\n" if before.strip() else "") + SOLUTION_REMOVED
                 out.append(cell)
                 continue
@@ -106,7 +106,7 @@ def solution_texts(nb: Mapping) -> list[str]:
             lines = source.split("\n")
             for start, end, directive, _ in _directive_blocks(lines):
                 if directive == "solution":
-                    body = "\n".join(lines[start + 1:end]).strip()
+                    body = "\n".join(lines[start + 1 : end]).strip()
                     body = "\n".join(x for x in body.split("\n") if not x.strip().startswith(":"))
                     texts.append(body.strip())
             if "{solution-start}" in source:
@@ -153,15 +153,16 @@ def page_info(path: Path | str, repo: Path | str = ".") -> PageInfo:
     numbers are added up: "20 minutes of reading, 30 minutes for the notebook" is 50)."""
     repo = Path(repo)
     rel = Path(path)
-    file = next((repo / rel.with_suffix(s) for s in (".md", ".ipynb") if (repo / rel.with_suffix(s)).exists()),
-                repo / rel)
+    file = next(
+        (repo / rel.with_suffix(s) for s in (".md", ".ipynb") if (repo / rel.with_suffix(s)).exists()), repo / rel
+    )
     text = _page_markdown(file)
     title = next((ln.lstrip("#").strip() for ln in text.splitlines() if ln.startswith("# ")), str(rel))
     objectives: list[str] = []
     lines = text.splitlines()
     for start, end, directive, arg in _directive_blocks(lines):
         if directive == "admonition" and "objective" in arg.lower():
-            for ln in lines[start + 1:end]:
+            for ln in lines[start + 1 : end]:
                 m = re.match(r"^\s*(?:\d+\.|[-*])\s+(.*)", ln)
                 if m:
                     objectives.append(m.group(1).strip())
@@ -176,8 +177,9 @@ def page_info(path: Path | str, repo: Path | str = ".") -> PageInfo:
     return PageInfo(str(rel), title, objectives, minutes)
 
 
-def syllabus_markdown(weeks: Sequence[tuple[str, Sequence[str]]], repo: Path | str = ".",
-                      live: Sequence[str] = ()) -> str:
+def syllabus_markdown(
+    weeks: Sequence[tuple[str, Sequence[str]]], repo: Path | str = ".", live: Sequence[str] = ()
+) -> str:
     """A Markdown syllabus: one section per week with its pages, objectives and time.
 
     ``weeks`` is a list of ``(theme, [page paths as in _toc.yml])``; ``live`` names the notebooks
@@ -201,30 +203,54 @@ COURSE_WEEKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Correlations on a sphere", ("book/intro", "book/recos", "notebooks/recos_sphere")),
     ("Why rectify? The negative-image test", ("notebooks/recos_negative", "book/recos_cascade")),
     ("Anchors, cascades and backgrounds", ("notebooks/recos_anchors", "notebooks/recos_cascade")),
-    ("Convolution as modulation", ("book/modulation", "notebooks/modulation_primer",
-                                   "notebooks/modulation_equivalences")),
+    (
+        "Convolution as modulation",
+        ("book/modulation", "notebooks/modulation_primer", "notebooks/modulation_equivalences"),
+    ),
     ("Where trained networks move energy", ("notebooks/spectral_shift", "notebooks/spectral_shift_activations")),
-    ("Whole networks: normalisation and training spectra", ("book/modulation_applications",
-                                                             "notebooks/modulation_normalisation",
-                                                             "notebooks/modulation_training_spectra",
-                                                             "notebooks/modulation_confidence")),
-    ("Post-shift applications", ("notebooks/modulation_postshift_audio",
-                                 "notebooks/modulation_postshift_segmentation")),
+    (
+        "Whole networks: normalisation and training spectra",
+        (
+            "book/modulation_applications",
+            "notebooks/modulation_normalisation",
+            "notebooks/modulation_training_spectra",
+            "notebooks/modulation_confidence",
+        ),
+    ),
+    (
+        "Post-shift applications",
+        ("notebooks/modulation_postshift_audio", "notebooks/modulation_postshift_segmentation"),
+    ),
     ("Time, frequency and wavelets", ("book/scattering", "notebooks/scattering_time_frequency")),
-    ("Scattering: theorems and classifiers", ("notebooks/scattering_theorems", "notebooks/scattering_classifiers",
-                                              "notebooks/scattering_audio")),
+    (
+        "Scattering: theorems and classifiers",
+        ("notebooks/scattering_theorems", "notebooks/scattering_classifiers", "notebooks/scattering_audio"),
+    ),
     ("A CNN as a receiver: stable noise", ("book/channel", "notebooks/channel_ber", "notebooks/channel_cnn_noise")),
     ("Concentrated noise and better receivers", ("notebooks/channel_concentrated", "notebooks/channel_receivers")),
-    ("The spectral response of a CNN", ("book/spectral_response", "notebooks/spectral_toy",
-                                        "notebooks/pretrained_max_gain", "notebooks/max_gain_training")),
+    (
+        "The spectral response of a CNN",
+        (
+            "book/spectral_response",
+            "notebooks/spectral_toy",
+            "notebooks/pretrained_max_gain",
+            "notebooks/max_gain_training",
+        ),
+    ),
 )
 """A 12-week course: (theme, pages in ``_toc.yml`` form). Objectives and times come from the pages."""
 
 REFERENCE_PAGES = ("book/report", "book/status", "book/references", "book/api", "book/teaching")
 """Pages of the book that are not course material (every other page belongs to exactly one week)."""
 
-LIVE_IN_CLASS = ("notebooks/recos_sphere", "notebooks/modulation_primer", "notebooks/modulation_equivalences",
-                 "notebooks/spectral_toy", "notebooks/scattering_time_frequency", "notebooks/channel_ber")
+LIVE_IN_CLASS = (
+    "notebooks/recos_sphere",
+    "notebooks/modulation_primer",
+    "notebooks/modulation_equivalences",
+    "notebooks/spectral_toy",
+    "notebooks/scattering_time_frequency",
+    "notebooks/channel_ber",
+)
 """Notebooks cheap enough to run live in class at ``ci`` scale (no training, well under a minute)."""
 
 

@@ -7,7 +7,7 @@ import platform
 import subprocess
 import time
 from dataclasses import asdict, is_dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,16 @@ def git_commit() -> str:
     """The git commit of the source tree sigcnn runs from (``-dirty`` when modified), or ``unknown``."""
     here = Path(__file__).resolve().parent
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
-                                text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return commit + ("-dirty" if dirty else "")
@@ -56,8 +62,9 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self._start
 
 
-def make_provenance(config: Any, device: torch.device, data_source: str, wall_time_s: float,
-                    notes: list[str] | None = None) -> dict:
+def make_provenance(
+    config: Any, device: torch.device, data_source: str, wall_time_s: float, notes: list[str] | None = None
+) -> dict:
     """The provenance block of a result file."""
     cfg = asdict(config) if is_dataclass(config) else dict(config)
     return {
@@ -69,6 +76,6 @@ def make_provenance(config: Any, device: torch.device, data_source: str, wall_ti
         "git_commit": git_commit(),
         "data_source": data_source,
         "wall_time_s": round(wall_time_s, 3),
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "notes": list(notes or []),
     }

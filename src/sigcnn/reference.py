@@ -54,8 +54,9 @@ def stored_references(name: str, root: Path | None = None) -> dict[str, list[Res
     """The stored runs of experiment ``name``, by scale (largest scale first), seeds in order."""
     root = Path(root) if root is not None else reference_root()
     found: dict[str, list[Result]] = {}
-    for path in sorted(root.glob(f"seed-*/{name}/*/result.json"),
-                       key=lambda p: int(re.sub(r"\D", "", p.parts[-4]) or 0)):
+    for path in sorted(
+        root.glob(f"seed-*/{name}/*/result.json"), key=lambda p: int(re.sub(r"\D", "", p.parts[-4]) or 0)
+    ):
         result = load_result(path)
         found.setdefault(result.scale, []).append(result)
     return {s: found[s] for s in SCALE_ORDER if s in found}
@@ -89,8 +90,14 @@ def reference_value(name: str, metric: str, root: Path | None = None) -> Referen
         if not values:
             continue
         last = results[-1].provenance
-        return ReferenceValue(scale, values, str(last.get("device", "?")), str(last.get("finished_at", "?"))[:10],
-                              str(last.get("git_commit", "?"))[:8], any(is_stale(r) for r in results))
+        return ReferenceValue(
+            scale,
+            values,
+            str(last.get("device", "?")),
+            str(last.get("finished_at", "?"))[:10],
+            str(last.get("git_commit", "?"))[:8],
+            any(is_stale(r) for r in results),
+        )
     return None
 
 
@@ -99,11 +106,10 @@ MAX_ARRAYS_BYTES = 1_000_000
 
 def save_reference(result: Result, out_dir: Path) -> Path:
     """Save ``result`` as a reference: its arrays only when their compressed file stays under 1 MB."""
+    import json
     from dataclasses import replace
 
     from .results import save_result
-
-    import json
 
     path = save_result(result, out_dir)
     arrays_file = json.loads(path.read_text()).get("arrays_file")
@@ -112,8 +118,16 @@ def save_reference(result: Result, out_dir: Path) -> Path:
     return path
 
 
-PRIORITY = ("recos-negative", "spectral-shift", "max-gain-training", "recos-anchors", "recos-cascade",
-            "spectral-shift-activations", "pretrained-max-gain", "recos-backgrounds")
+PRIORITY = (
+    "recos-negative",
+    "spectral-shift",
+    "max-gain-training",
+    "recos-anchors",
+    "recos-cascade",
+    "spectral-shift-activations",
+    "pretrained-max-gain",
+    "recos-backgrounds",
+)
 """The most informative experiments first (trained networks far from converged at ``ci``); the
 others follow in book order."""
 
@@ -136,7 +150,6 @@ def main(argv: list[str] | None = None) -> int:
     import time
 
     from .data import DatasetUnavailable
-    from .results import save_result
 
     parser = argparse.ArgumentParser(prog="python -m sigcnn.reference")
     parser.add_argument("names", nargs="*")

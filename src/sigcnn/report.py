@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 SOURCE_MARKS = {"paper": "", "derived": " ᵈ", "external": " ᵉ", "ours": " ⁿ"}
 """Markers after a reference value: derived from the paper's words, from another source, or none (our measurement only)."""
 
-LEGEND = ("ᵈ derived from the paper's words (the paper prints no number); ᵉ from another publication "
-          "(see the references); ⁿ no reference value: our measurement only.")
+LEGEND = (
+    "ᵈ derived from the paper's words (the paper prints no number); ᵉ from another publication "
+    "(see the references); ⁿ no reference value: our measurement only."
+)
 
 
 @dataclass
@@ -98,14 +100,19 @@ def reference_cell(name: str, row: ReportRow, root: Path | None = None) -> str:
         shown = format_value(ref.values[0], row.format)
     else:
         lo, hi = ref.spread
-        shown = (f"{format_value(ref.mean, row.format)} ({format_value(lo, row.format)} … "
-                 f"{format_value(hi, row.format)}, {len(ref.values)} seeds)")
+        shown = (
+            f"{format_value(ref.mean, row.format)} ({format_value(lo, row.format)} … "
+            f"{format_value(hi, row.format)}, {len(ref.values)} seeds)"
+        )
     stale = " — **stale**: the code's configuration changed since" if ref.stale else ""
     return f"{shown} [{ref.scale}, {ref.device.split(' (')[0]}, {ref.date}, {ref.commit}]{stale}"
 
 
-def rows_for(result: Result, experiment: Experiment | _LegacyDescription | ModuleType | None = None,
-             reference_root: Path | None = None) -> list[ReportLine]:
+def rows_for(
+    result: Result,
+    experiment: Experiment | _LegacyDescription | ModuleType | None = None,
+    reference_root: Path | None = None,
+) -> list[ReportLine]:
     """Report lines of one experiment, from its report rows and its result."""
     experiment = experiment if experiment is not None else experiments.describe(result.name)
     if not hasattr(experiment, "report_rows"):  # a module object
@@ -115,14 +122,26 @@ def rows_for(result: Result, experiment: Experiment | _LegacyDescription | Modul
         ours = result.metrics.get(row.metric)
         control, verdict = _control_cells(row, result.metrics)
         paper = format_value(row.paper, row.format) + SOURCE_MARKS[row.source]
-        lines.append(ReportLine(result.name, row.reproduces, row.quantity, paper, format_value(ours, row.format),
-                                control, verdict, result.scale, result.provenance.get("data_source", "?"),
-                                reference_cell(result.name, row, reference_root)))
+        lines.append(
+            ReportLine(
+                result.name,
+                row.reproduces,
+                row.quantity,
+                paper,
+                format_value(ours, row.format),
+                control,
+                verdict,
+                result.scale,
+                result.provenance.get("data_source", "?"),
+                reference_cell(result.name, row, reference_root),
+            )
+        )
     return lines
 
 
-def build_report(scale: str | None = None, out_dir: Path | str | None = None,
-                 names: Iterable[str] | None = None) -> list[ReportLine]:
+def build_report(
+    scale: str | None = None, out_dir: Path | str | None = None, names: Iterable[str] | None = None
+) -> list[ReportLine]:
     """Lines of every experiment: reuse each result file when current, else run the experiment."""
     lines = []
     for name in names or experiments.names():
@@ -134,11 +153,24 @@ def build_report(scale: str | None = None, out_dir: Path | str | None = None,
 def to_markdown(lines: list[ReportLine], *, with_experiment: bool = True) -> str:
     """A Markdown table of report lines: the key columns first, provenance columns last."""
     cols = ["reproduces", "quantity", "paper", "ours", "control", "verdict", "reference", "scale", "data_source"]
-    heads = ["reproduces", "quantity", "paper", "ours", "control (spread)", "vs control", "reference run", "scale",
-             "data"]
+    heads = [
+        "reproduces",
+        "quantity",
+        "paper",
+        "ours",
+        "control (spread)",
+        "vs control",
+        "reference run",
+        "scale",
+        "data",
+    ]
     if with_experiment:
         cols, heads = ["experiment", *cols], ["experiment", *heads]
-    keep = [i for i, c in enumerate(cols) if c not in ("control", "verdict", "reference") or any(getattr(x, c) for x in lines)]
+    keep = [
+        i
+        for i, c in enumerate(cols)
+        if c not in ("control", "verdict", "reference") or any(getattr(x, c) for x in lines)
+    ]
     cols, heads = [cols[i] for i in keep], [heads[i] for i in keep]
     out = "| " + " | ".join(heads) + " |\n|" + "---|" * len(heads) + "\n"
     for line in lines:

@@ -27,8 +27,10 @@ class Result:
 
     def summary(self) -> str:
         """A few lines for the terminal: the metrics and where the data came from."""
-        lines = [f"{self.name} [{self.scale}] in {self.provenance.get('wall_time_s', float('nan')):.1f} s "
-                 f"on {self.provenance.get('device', '?')}"]
+        lines = [
+            f"{self.name} [{self.scale}] in {self.provenance.get('wall_time_s', float('nan')):.1f} s "
+            f"on {self.provenance.get('device', '?')}"
+        ]
         for key, value in self.metrics.items():
             shown = f"{value:.4f}" if isinstance(value, float) else str(value)
             lines.append(f"  {key:<40} {shown}")
@@ -85,7 +87,7 @@ def _write_temp(path: Path, write) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise _name_path(exc, path)
+        raise _name_path(exc, path) from exc
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -94,7 +96,7 @@ def _write_temp(path: Path, write) -> str:
             os.fsync(handle.fileno())
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _name_path(exc, path)
+        raise _name_path(exc, path) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -106,7 +108,7 @@ def _replace(tmp: str, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _name_path(exc, path)
+        raise _name_path(exc, path) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -197,8 +199,9 @@ def load_result(path: Path | str) -> Result:
             raise ResultFileError(f"{path} lists arrays {listed} but {npz} is missing")
         expected = payload.get("arrays_sha256")
         if expected is not None and _sha256(npz) != expected:
-            raise ResultFileError(f"{npz} does not match {path}: SHA-256 {_sha256(npz)}, "
-                                  f"recorded {expected} (written by a different run)")
+            raise ResultFileError(
+                f"{npz} does not match {path}: SHA-256 {_sha256(npz)}, recorded {expected} (written by a different run)"
+            )
         with np.load(npz) as data:
             arrays = {k: data[k] for k in data.files}
         if sorted(arrays) != sorted(listed):

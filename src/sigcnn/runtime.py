@@ -34,7 +34,7 @@ def resolve_scale(scale: str | None = None) -> str:
     return name
 
 
-def resolve_device(device: str | None = None) -> "torch.device":  # noqa: F821
+def resolve_device(device: str | None = None) -> torch.device:  # noqa: F821
     """Return a torch device: CUDA when present for ``"auto"``/``None``, else the named one.
 
     Raises
@@ -54,7 +54,7 @@ def resolve_device(device: str | None = None) -> "torch.device":  # noqa: F821
     return torch.device(name)
 
 
-def set_seed(seed: int, deterministic: bool = True) -> "torch.Generator":  # noqa: F821
+def set_seed(seed: int, deterministic: bool = True) -> torch.Generator:  # noqa: F821
     """Seed Python, NumPy and torch (CPU and CUDA) and make cuDNN deterministic.
 
     Returns a seeded CPU ``torch.Generator`` for shuffling, so that data order does not

@@ -18,10 +18,20 @@ class TrainingLog:
     accuracy: list[float] = field(default_factory=list)
 
 
-def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor, *,
-                     epochs: int, batch_size: int, lr: float, generator: torch.Generator,
-                     optimizer: str = "adam", progress: bool = False, desc: str = "training",
-                     callbacks: Sequence[Callable[[int, nn.Module], object]] = ()) -> TrainingLog:
+def train_classifier(
+    model: nn.Module,
+    inputs: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    generator: torch.Generator,
+    optimizer: str = "adam",
+    progress: bool = False,
+    desc: str = "training",
+    callbacks: Sequence[Callable[[int, nn.Module], object]] = (),
+) -> TrainingLog:
     """Train ``model`` with cross-entropy on in-memory ``inputs``/``labels`` (same device).
 
     Shuffling uses ``generator`` (a CPU generator), so the data order is the same on every
@@ -49,8 +59,11 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
     world, rank = distributed.world_size(), distributed.rank()
     net = model
     if world > 1 and epochs > 0:
-        device_ids = [inputs.device.index if inputs.device.index is not None else torch.cuda.current_device()] \
-            if inputs.device.type == "cuda" else None
+        device_ids = (
+            [inputs.device.index if inputs.device.index is not None else torch.cuda.current_device()]
+            if inputs.device.type == "cuda"
+            else None
+        )
         net = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
         share_loss_fn = nn.CrossEntropyLoss(reduction="sum")
     epochs_iter = tqdm(range(epochs), desc=desc, leave=False, disable=not progress)
@@ -59,7 +72,7 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
         order = torch.randperm(n, generator=generator).to(inputs.device)
         total_loss, correct = 0.0, 0
         for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             if world == 1:
                 logits = net(inputs[idx])
                 loss = loss_fn(logits, labels[idx])
@@ -77,8 +90,9 @@ def train_classifier(model: nn.Module, inputs: torch.Tensor, labels: torch.Tenso
                 total_loss += float(loss.detach()) * batch / world  # this share's summed loss
             correct += int((logits.argmax(1) == labels[idx]).sum())
         if world > 1:
-            summed = distributed.all_reduce_sum(torch.tensor([total_loss, correct], dtype=torch.float64,
-                                                             device=inputs.device))
+            summed = distributed.all_reduce_sum(
+                torch.tensor([total_loss, correct], dtype=torch.float64, device=inputs.device)
+            )
             total_loss, correct = float(summed[0]), int(round(float(summed[1])))
         log.loss.append(total_loss / n)
         log.accuracy.append(correct / n)
@@ -97,11 +111,21 @@ class SeededTraining:
     log: TrainingLog
 
 
-def train_seeded(model_factory: Callable[[], nn.Module], inputs: torch.Tensor, labels: torch.Tensor, *,
-                 seed: int, epochs: int, batch_size: int, lr: float, optimizer: str = "adam",
-                 progress: bool = False, desc: str = "training",
-                 callbacks: Sequence[Callable[[int, nn.Module], object]] = (),
-                 before_training: Callable[[nn.Module], None] | None = None) -> SeededTraining:
+def train_seeded(
+    model_factory: Callable[[], nn.Module],
+    inputs: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    seed: int,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    optimizer: str = "adam",
+    progress: bool = False,
+    desc: str = "training",
+    callbacks: Sequence[Callable[[int, nn.Module], object]] = (),
+    before_training: Callable[[nn.Module], None] | None = None,
+) -> SeededTraining:
     """Seed everything with ``seed``, build a model with ``model_factory()``, train it, return it.
 
     The one seeded training entry point: :func:`~sigcnn.runtime.set_seed` is called first, so
@@ -120,14 +144,25 @@ def train_seeded(model_factory: Callable[[], nn.Module], inputs: torch.Tensor, l
     model = model_factory().to(inputs.device)
     if before_training is not None:
         before_training(model)
-    log = train_classifier(model, inputs, labels, epochs=epochs, batch_size=batch_size, lr=lr,
-                           generator=generator, optimizer=optimizer, progress=progress, desc=desc,
-                           callbacks=callbacks)
+    log = train_classifier(
+        model,
+        inputs,
+        labels,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        generator=generator,
+        optimizer=optimizer,
+        progress=progress,
+        desc=desc,
+        callbacks=callbacks,
+    )
     return SeededTraining(model, log)
 
 
-def initial_model(model_factory: Callable[[], nn.Module], seed: int,
-                  device: torch.device | str | None = None) -> nn.Module:
+def initial_model(
+    model_factory: Callable[[], nn.Module], seed: int, device: torch.device | str | None = None
+) -> nn.Module:
     """The model that :func:`train_seeded` with this ``seed`` starts from, untrained (eval mode).
 
     The untrained control of a seeded run: :func:`~sigcnn.runtime.set_seed` then ``model_factory()``,
@@ -150,7 +185,7 @@ def predict(model: nn.Module, inputs: torch.Tensor, batch_size: int = 2000) -> t
     """Predicted class of every input (eval mode, no gradients)."""
     was_training = model.training
     model.eval()
-    preds = torch.cat([model(inputs[i:i + batch_size]).argmax(1) for i in range(0, inputs.shape[0], batch_size)])
+    preds = torch.cat([model(inputs[i : i + batch_size]).argmax(1) for i in range(0, inputs.shape[0], batch_size)])
     model.train(was_training)
     return preds
 

@@ -11,7 +11,19 @@ from .store import data_root, is_offline
 from .urbansound import load_urbansound8k
 
 __all__ = [
-    "AudioSet", "DATASETS", "DatasetUnavailable", "IMAGE_DATASETS", "ImageSplit", "limit_training_set",
-    "data_root", "dataset_status", "load_cifar10", "get_spec", "is_offline", "load_fsdd", "load_image_dataset",
-    "load_tf_flowers", "load_urbansound8k",
+    "AudioSet",
+    "DATASETS",
+    "DatasetUnavailable",
+    "IMAGE_DATASETS",
+    "ImageSplit",
+    "limit_training_set",
+    "data_root",
+    "dataset_status",
+    "load_cifar10",
+    "get_spec",
+    "is_offline",
+    "load_fsdd",
+    "load_image_dataset",
+    "load_tf_flowers",
+    "load_urbansound8k",
 ]

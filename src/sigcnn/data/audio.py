@@ -49,5 +49,6 @@ def load_fsdd() -> AudioSet:
         labels.append(int(match.group(1)))
         speakers.append(match.group(2))
         is_test.append(int(match.group(3)) < 5)
-    return AudioSet(waves, np.array(labels), speakers, np.array(is_test), SAMPLE_RATE,
-                    f"{FSDD.description}; {FSDD.source}")
+    return AudioSet(
+        waves, np.array(labels), speakers, np.array(is_test), SAMPLE_RATE, f"{FSDD.description}; {FSDD.source}"
+    )

@@ -11,8 +11,9 @@ import torch
 from scipy.signal import resample_poly
 
 
-def fixed_length_waveforms(waveforms: Sequence[npt.ArrayLike], length: int, normalize: str | None = "rms",
-                           decimate: int = 1) -> torch.Tensor:
+def fixed_length_waveforms(
+    waveforms: Sequence[npt.ArrayLike], length: int, normalize: str | None = "rms", decimate: int = 1
+) -> torch.Tensor:
     """Centre-crop or zero-pad every recording to ``length`` samples; shape (N, 1, length), float32.
 
     Parameters
@@ -44,14 +45,14 @@ def fixed_length_waveforms(waveforms: Sequence[npt.ArrayLike], length: int, norm
             raise ValueError(f"recording {i} has non-finite samples")
         if decimate > 1:
             wave = resample_poly(wave, 1, decimate)
-        scale = {"rms": np.sqrt(np.mean(wave ** 2)), "peak": np.abs(wave).max(), None: 1.0}[normalize]
+        scale = {"rms": np.sqrt(np.mean(wave**2)), "peak": np.abs(wave).max(), None: 1.0}[normalize]
         wave = wave / scale if scale > 0 else wave
         if wave.size >= length:
             start = (wave.size - length) // 2
-            out[i, 0] = wave[start:start + length]
+            out[i, 0] = wave[start : start + length]
         else:
             start = (length - wave.size) // 2
-            out[i, 0, start:start + wave.size] = wave
+            out[i, 0, start : start + wave.size] = wave
     return torch.from_numpy(out)
 
 
@@ -70,16 +71,20 @@ class AudioSplit:
     sample_rate: float
 
     def to(self, device: torch.device | str) -> AudioSplit:
-        return AudioSplit(*(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
-                          self.data_source, self.sample_rate)
+        return AudioSplit(
+            *(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
+            self.data_source,
+            self.sample_rate,
+        )
 
     @property
     def classes(self) -> int:
         return int(self.y_train.max()) + 1
 
 
-def load_audio_split(dataset: str, length: int, decimate: int = 1, train_limit: int | None = None,
-                     seed: int = 0, sample_rate: int = 8000) -> AudioSplit:
+def load_audio_split(
+    dataset: str, length: int, decimate: int = 1, train_limit: int | None = None, seed: int = 0, sample_rate: int = 8000
+) -> AudioSplit:
     """FSDD or UrbanSound8K as fixed-length tensors, split into training and test recordings.
 
     ``train_limit`` training recordings are drawn with ``seed`` (all when None or larger);

@@ -38,6 +38,14 @@ def load_cifar10() -> ImageSplit:
     with tarfile.open(folder / ARCHIVE) as tar:
         train_images, train_labels = _read_batches(tar, TRAIN_BATCHES)
         test_images, test_labels = _read_batches(tar, [TEST_BATCH])
-    note = (f"Official split: {train_images.shape[0]:,} training and {test_images.shape[0]:,} test images.")
-    return ImageSplit(CIFAR10.name, train_images, train_labels, test_images, test_labels,
-                      f"{CIFAR10.description}; official split", note, True)
+    note = f"Official split: {train_images.shape[0]:,} training and {test_images.shape[0]:,} test images."
+    return ImageSplit(
+        CIFAR10.name,
+        train_images,
+        train_labels,
+        test_images,
+        test_labels,
+        f"{CIFAR10.description}; official split",
+        note,
+        True,
+    )

@@ -39,8 +39,9 @@ def read_flower_archive(path: Path | str, size: int = 32, grey: bool = True) -> 
     classes = TF_FLOWERS.extra["classes"]
     images, labels = [], []
     with tarfile.open(path) as tar:
-        members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.lower().endswith(".jpg")),
-                         key=lambda m: m.name)
+        members = sorted(
+            (m for m in tar.getmembers() if m.isfile() and m.name.lower().endswith(".jpg")), key=lambda m: m.name
+        )
         for member in members:
             parts = member.name.split("/")
             if len(parts) < 2 or parts[-2] not in classes:
@@ -70,8 +71,18 @@ def load_tf_flowers(size: int = 32, grey: bool = True, test_share: float = 0.2, 
     order = np.random.default_rng(split_seed).permutation(len(images))
     n_test = int(round(test_share * len(images)))
     test, train = order[:n_test], order[n_test:]
-    note = (f"No official split: {len(train):,} training and {len(test):,} test images (seed {split_seed}), "
-            f"centre-cropped and resized to {size}×{size}{', grey' if grey else ''}.")
+    note = (
+        f"No official split: {len(train):,} training and {len(test):,} test images (seed {split_seed}), "
+        f"centre-cropped and resized to {size}×{size}{', grey' if grey else ''}."
+    )
     as_t = torch.from_numpy
-    return ImageSplit(TF_FLOWERS.name, as_t(images[train]), as_t(labels[train]), as_t(images[test]),
-                      as_t(labels[test]), f"{TF_FLOWERS.description}; seeded split", note, False)
+    return ImageSplit(
+        TF_FLOWERS.name,
+        as_t(images[train]),
+        as_t(labels[train]),
+        as_t(images[test]),
+        as_t(labels[test]),
+        f"{TF_FLOWERS.description}; seeded split",
+        note,
+        False,
+    )

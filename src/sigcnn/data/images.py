@@ -43,8 +43,7 @@ def _read_pair(folder, images_rel, labels_rel):
     return images, labels
 
 
-def load_image_dataset(name: str = "mnist", allow_test_split: bool = False,
-                       split_seed: int = 0) -> ImageSplit:
+def load_image_dataset(name: str = "mnist", allow_test_split: bool = False, split_seed: int = 0) -> ImageSplit:
     """Load an MNIST-like data set of the registry as tensors.
 
     Parameters
@@ -89,15 +88,28 @@ def load_image_dataset(name: str = "mnist", allow_test_split: bool = False,
             f"{FALLBACK_TRAIN_SIZE:,}/{test_images.shape[0] - FALLBACK_TRAIN_SIZE:,} "
             f"(seed {split_seed}) into training and test sets."
         )
-        return ImageSplit(spec.name, test_images[train_idx], test_labels[train_idx],
-                          test_images[test_idx], test_labels[test_idx],
-                          f"{spec.description}; official test set only, split for training",
-                          note, False)
+        return ImageSplit(
+            spec.name,
+            test_images[train_idx],
+            test_labels[train_idx],
+            test_images[test_idx],
+            test_labels[test_idx],
+            f"{spec.description}; official test set only, split for training",
+            note,
+            False,
+        )
     train_images, train_labels = _read_pair(folder, *TRAIN_FILES)
-    note = (f"Official split: {train_images.shape[0]:,} training and "
-            f"{test_images.shape[0]:,} test images.")
-    return ImageSplit(spec.name, train_images, train_labels, test_images, test_labels,
-                      f"{spec.description}; official split", note, True)
+    note = f"Official split: {train_images.shape[0]:,} training and {test_images.shape[0]:,} test images."
+    return ImageSplit(
+        spec.name,
+        train_images,
+        train_labels,
+        test_images,
+        test_labels,
+        f"{spec.description}; official split",
+        note,
+        True,
+    )
 
 
 def limit_training_set(split: ImageSplit, limit: int | None) -> ImageSplit:
@@ -115,5 +127,6 @@ def limit_training_set(split: ImageSplit, limit: int | None) -> ImageSplit:
     if limit is None or split.train_images.shape[0] <= limit:
         return split
     note = f"{split.split_note} Training used the first {limit:,} training images."
-    return replace(split, train_images=split.train_images[:limit], train_labels=split.train_labels[:limit],
-                   split_note=note)
+    return replace(
+        split, train_images=split.train_images[:limit], train_labels=split.train_labels[:limit], split_note=note
+    )

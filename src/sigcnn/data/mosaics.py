@@ -19,9 +19,17 @@ DEFAULT_CLASSES = (1, 5, 8)
 """Trouser, sandal, bag (Fashion-MNIST labels)."""
 
 
-def make_mosaics(images: np.ndarray, labels: np.ndarray, n: int, rng: np.random.Generator, size: int = 48,
-                 items: int = 3, classes: Sequence[int] = DEFAULT_CLASSES, threshold: int = 40,
-                 background: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+def make_mosaics(
+    images: np.ndarray,
+    labels: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+    size: int = 48,
+    items: int = 3,
+    classes: Sequence[int] = DEFAULT_CLASSES,
+    threshold: int = 40,
+    background: float = 0.25,
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` mosaics (float32 in [0, 1], shape (n, size, size)) and masks (int64, same shape).
 
     Parameters
@@ -66,7 +74,7 @@ def segmentation_scores(pred: np.ndarray, target: np.ndarray, num_classes: int) 
     pred, target = np.asarray(pred).ravel(), np.asarray(target).ravel()
     valid = (target >= 0) & (target < num_classes)
     pred, target = pred[valid], target[valid]
-    conf = np.bincount(num_classes * target + pred, minlength=num_classes ** 2).reshape(num_classes, num_classes)
+    conf = np.bincount(num_classes * target + pred, minlength=num_classes**2).reshape(num_classes, num_classes)
     present = conf.sum(1) > 0
     tp = np.diag(conf)
     acc = tp[present] / conf.sum(1)[present]

@@ -18,10 +18,18 @@ from .store import ensure_files
 if TYPE_CHECKING:
     from .audio import AudioSet
 
-IMAGENETTE_CLASSES = {"n01440764": "tench", "n02102040": "English springer", "n02979186": "cassette player",
-                      "n03000684": "chain saw", "n03028079": "church", "n03394916": "French horn",
-                      "n03417042": "garbage truck", "n03425413": "gas pump", "n03445777": "golf ball",
-                      "n03888605": "parachute"}
+IMAGENETTE_CLASSES = {
+    "n01440764": "tench",
+    "n02102040": "English springer",
+    "n02979186": "cassette player",
+    "n03000684": "chain saw",
+    "n03028079": "church",
+    "n03394916": "French horn",
+    "n03417042": "garbage truck",
+    "n03425413": "gas pump",
+    "n03445777": "golf ball",
+    "n03888605": "parachute",
+}
 
 
 def _extract_once(archive: Path, marker: Path) -> None:
@@ -38,8 +46,9 @@ def imagenette_folder() -> Path:
     return root
 
 
-def load_imagenette(per_class: int, size: int = 112, split: str = "train",
-                    seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def load_imagenette(
+    per_class: int, size: int = 112, split: str = "train", seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """``per_class`` centre-cropped RGB images of each Imagenette class, float32 in [0, 1].
 
     Returns ``(images (N, 3, size, size), labels (N,), class_names)``.
@@ -102,8 +111,10 @@ def load_dcase2016(sample_rate: int = 8000, max_seconds: float = 10.0) -> tuple[
     missing = [z for z in DCASE_AUDIO_ZIPS if not (folder / z).is_file()]
     root = folder / "TUT-acoustic-scenes-2016-development"
     if missing and not (root / "audio").is_dir():
-        raise DatasetUnavailable(f"dataset 'dcase2016' is missing {', '.join(missing)} in {folder}; download them from "
-                                 f"{DCASE2016.source.split(', ')[-1]} and place them there")
+        raise DatasetUnavailable(
+            f"dataset 'dcase2016' is missing {', '.join(missing)} in {folder}; download them from "
+            f"{DCASE2016.source.split(', ')[-1]} and place them there"
+        )
     if not (root / "meta.txt").is_file() or not (root / "audio").is_dir():
         for name in (DCASE2016.files[0].path, *DCASE_AUDIO_ZIPS):
             with zipfile.ZipFile(folder / name) as zf:
@@ -112,18 +123,21 @@ def load_dcase2016(sample_rate: int = 8000, max_seconds: float = 10.0) -> tuple[
     classes = sorted({scene.strip() for _, scene in rows})
     waves, labels = [], []
     for rel, scene in rows:
-        data, rate = soundfile.read(root / rel, dtype="float64", always_2d=True,
-                                    frames=int(max_seconds * 44100) if max_seconds else -1)
+        data, rate = soundfile.read(
+            root / rel, dtype="float64", always_2d=True, frames=int(max_seconds * 44100) if max_seconds else -1
+        )
         g = gcd(sample_rate, rate)
         waves.append(resample_poly(data.mean(axis=1), sample_rate // g, rate // g).astype(np.float32))
         labels.append(classes.index(scene.strip()))
     is_test = np.random.default_rng(0).random(len(waves)) < 0.3
-    return AudioSet(waves, np.array(labels), [""] * len(waves), is_test, sample_rate,
-                    f"{DCASE2016.description}; {DCASE2016.source}"), classes
+    return AudioSet(
+        waves, np.array(labels), [""] * len(waves), is_test, sample_rate, f"{DCASE2016.description}; {DCASE2016.source}"
+    ), classes
 
 
-def load_voc2012_segmentation(image_set: str, size: int = 128,
-                              limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def load_voc2012_segmentation(
+    image_set: str, size: int = 128, limit: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """VOC 2012 images (float32 RGB in [0, 1], (N, 3, size, size)) and masks (int64; 255 = void), resized.
 
     Images are resized bilinearly and masks by nearest neighbour, both to ``size x size``.

@@ -50,8 +50,7 @@ _FASHION_MIRRORS = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/
 
 def _idx_files(mirrors, checksums):
     return tuple(
-        RemoteFile(f"raw/{name}", md5, content, tuple(m + name for m in mirrors))
-        for name, md5, content in checksums
+        RemoteFile(f"raw/{name}", md5, content, tuple(m + name for m in mirrors)) for name, md5, content in checksums
     )
 
 
@@ -65,12 +64,9 @@ MNIST = DatasetSpec(
         _MNIST_MIRRORS,
         [
             ("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873", None),
-            ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432",
-             "a25bea736e30d166cdddb491f175f624"),
-            ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3",
-             "2646ac647ad5339dbf082846283269ea"),
-            ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c",
-             "27ae3e4e09519cfbb04c329615203637"),
+            ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432", "a25bea736e30d166cdddb491f175f624"),
+            ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3", "2646ac647ad5339dbf082846283269ea"),
+            ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637"),
         ],
     ),
 )
@@ -85,14 +81,10 @@ FASHION_MNIST = DatasetSpec(
     files=_idx_files(
         _FASHION_MIRRORS,
         [
-            ("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-             "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
-            ("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe",
-             "9018921c3c673c538a1fc5bad174d6f9"),
-            ("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79",
-             "8181f5470baa50b63fa0f6fddb340f0a"),
-            ("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310",
-             "15d484375f8d13e6eb1aabb0c3f46965"),
+            ("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+            ("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe", "9018921c3c673c538a1fc5bad174d6f9"),
+            ("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a"),
+            ("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965"),
         ],
     ),
 )
@@ -108,10 +100,7 @@ FSDD = DatasetSpec(
     license="CC BY-SA 4.0",
     manifest_count=3000,
     manifest_sha256="70635e8ab302983199ac9dcc5645ef0fec4f86e6833713749bd3b3f141ba6cf7",
-    archive_url=(
-        "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/"
-        f"{FSDD_COMMIT}.zip"
-    ),
+    archive_url=(f"https://github.com/Jakobovski/free-spoken-digit-dataset/archive/{FSDD_COMMIT}.zip"),
     archive_member_prefix="recordings/",
 )
 
@@ -134,8 +123,14 @@ CIFAR10 = DatasetSpec(
     kind="cifar-archive",
     description="CIFAR-10 colour images, 50,000 train + 10,000 test, 32x32 RGB, 10 classes",
     source="Krizhevsky (2009), https://www.cs.toronto.edu/~kriz/cifar.html",
-    files=(RemoteFile("cifar-10-python.tar.gz", "c58f30108f718f92721af3b95e74349a", None,
-                      ("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",)),),
+    files=(
+        RemoteFile(
+            "cifar-10-python.tar.gz",
+            "c58f30108f718f92721af3b95e74349a",
+            None,
+            ("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",),
+        ),
+    ),
 )
 
 TF_FLOWERS = DatasetSpec(
@@ -145,12 +140,19 @@ TF_FLOWERS = DatasetSpec(
     description="tf_flowers: 3,670 flower photographs in 5 classes (JPEG, various sizes)",
     source="The TensorFlow Team, flower_photos.tgz (TensorFlow Datasets 'tf_flowers')",
     license="CC BY 2.0 (per-image attributions in the archive's LICENSE.txt)",
-    files=(RemoteFile("flower_photos.tgz", None, None,
-                      ("https://storage.googleapis.com/download.tensorflow.org/example_images/flower_photos.tgz",
-                       "http://download.tensorflow.org/example_images/flower_photos.tgz"),
-                      sha256="4c54ace7911aaffe13a365c34f650e71dd5bf1be0a58b464e5a7183e3e595d9c"),),
-    extra={"size_bytes": 228813984,
-           "classes": ("daisy", "dandelion", "roses", "sunflowers", "tulips")},
+    files=(
+        RemoteFile(
+            "flower_photos.tgz",
+            None,
+            None,
+            (
+                "https://storage.googleapis.com/download.tensorflow.org/example_images/flower_photos.tgz",
+                "http://download.tensorflow.org/example_images/flower_photos.tgz",
+            ),
+            sha256="4c54ace7911aaffe13a365c34f650e71dd5bf1be0a58b464e5a7183e3e595d9c",
+        ),
+    ),
+    extra={"size_bytes": 228813984, "classes": ("daisy", "dandelion", "roses", "sunflowers", "tulips")},
 )
 """The SHA-256 and size are those TensorFlow Datasets records for this URL (url_checksums/tf_flowers.txt)."""
 
@@ -161,8 +163,14 @@ IMAGENETTE = DatasetSpec(
     description="Imagenette (160 px): ten easy ImageNet classes (tench, English springer, ...), ~13,000 JPEGs",
     source="fast.ai, https://github.com/fastai/imagenette (md5 as checked by torchvision.datasets.Imagenette)",
     license="ImageNet terms",
-    files=(RemoteFile("imagenette2-160.tgz", "e793b78cc4c9e9a4ccc0c1155377a412", None,
-                      ("https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz",)),),
+    files=(
+        RemoteFile(
+            "imagenette2-160.tgz",
+            "e793b78cc4c9e9a4ccc0c1155377a412",
+            None,
+            ("https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz",),
+        ),
+    ),
 )
 
 VOC2012 = DatasetSpec(
@@ -171,8 +179,14 @@ VOC2012 = DatasetSpec(
     kind="image-archive",
     description="Pascal VOC 2012 train+val: 2,913 images with per-pixel masks for segmentation, 21 classes",
     source="Everingham et al., http://host.robots.ox.ac.uk/pascal/VOC/voc2012/ (md5 as in torchvision.datasets.VOCSegmentation)",
-    files=(RemoteFile("VOCtrainval_11-May-2012.tar", "6cd6e144f989b92b3379bac3b3de84fd", None,
-                      ("http://host.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar",)),),
+    files=(
+        RemoteFile(
+            "VOCtrainval_11-May-2012.tar",
+            "6cd6e144f989b92b3379bac3b3de84fd",
+            None,
+            ("http://host.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar",),
+        ),
+    ),
 )
 
 DCASE2016 = DatasetSpec(
@@ -182,14 +196,21 @@ DCASE2016 = DatasetSpec(
     description="TUT Acoustic Scenes 2016 (DCASE 2016 task 1) development set: 15 scene classes, 30 s clips",
     source="Mesaros, Heittola & Virtanen (2016), https://zenodo.org/record/45739",
     license="TUT non-commercial",
-    files=(RemoteFile("TUT-acoustic-scenes-2016-development.meta.zip", None, None,
-                      ("https://zenodo.org/record/45739/files/TUT-acoustic-scenes-2016-development.meta.zip",)),),
+    files=(
+        RemoteFile(
+            "TUT-acoustic-scenes-2016-development.meta.zip",
+            None,
+            None,
+            ("https://zenodo.org/record/45739/files/TUT-acoustic-scenes-2016-development.meta.zip",),
+        ),
+    ),
 )
 """No checksum is published on the record page; the metadata zip is checked for presence only."""
 
 DATASETS: dict[str, DatasetSpec] = {
-    spec.name: spec for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10, TF_FLOWERS, IMAGENETTE, VOC2012,
-                                 DCASE2016)}
+    spec.name: spec
+    for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10, TF_FLOWERS, IMAGENETTE, VOC2012, DCASE2016)
+}
 IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
 
 

@@ -42,14 +42,15 @@ def scene_backgrounds(size: int = 32, contrast: float = 0.6, names: Sequence[str
         h, w = img.shape
         side = min(h, w)
         top, left = (h - side) // 2, (w - side) // 2
-        small = resize(img[top:top + side, left:left + side], (size, size), anti_aliasing=True)
+        small = resize(img[top : top + side, left : left + side], (size, size), anti_aliasing=True)
         small = (small - small.min()) / max(small.max() - small.min(), 1e-12)
         out.append(np.round(small * contrast * 255.0))
     return np.stack(out).astype(np.uint8)
 
 
-def put_on_backgrounds(digits: torch.Tensor, backgrounds: np.ndarray,
-                       which: torch.Tensor | npt.ArrayLike) -> torch.Tensor:
+def put_on_backgrounds(
+    digits: torch.Tensor, backgrounds: np.ndarray, which: torch.Tensor | npt.ArrayLike
+) -> torch.Tensor:
     """Composite white digits over backgrounds: ``u + (1 - u/255) s``, rounded to uint8.
 
     Parameters
@@ -76,8 +77,9 @@ def put_on_backgrounds(digits: torch.Tensor, backgrounds: np.ndarray,
     return torch.round(u + (1.0 - u / 255.0) * s).clamp(0, 255).to(torch.uint8)
 
 
-def mnist_with_scenes(digits: torch.Tensor, backgrounds: np.ndarray, generator: torch.Generator,
-                      include_blank: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+def mnist_with_scenes(
+    digits: torch.Tensor, backgrounds: np.ndarray, generator: torch.Generator, include_blank: bool = True
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Each digit on a background drawn at random (blank included when ``include_blank``).
 
     Returns the composited uint8 images (N, 32, 32) and the background index of each (-1 = blank).

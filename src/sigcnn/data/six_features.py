@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from torchaudio.transforms import MFCC, MelSpectrogram, Spectrogram
 
 N_FFT, HOP, N_MELS, N_MFCC, N_BANDS = 256, 64, 40, 20, 4
-FEATURES = {"stft": N_FFT // 2 + 1, "mfcc": N_MFCC, "chroma": 12, "mel": N_MELS, "contrast": N_BANDS + 1,
-            "tonnetz": 6}
+FEATURES = {"stft": N_FFT // 2 + 1, "mfcc": N_MFCC, "chroma": 12, "mel": N_MELS, "contrast": N_BANDS + 1, "tonnetz": 6}
 """Feature name -> number of values it contributes (212 in all)."""
 SETTINGS_KEY = hashlib.sha1(repr((N_FFT, HOP, N_MELS, N_MFCC, N_BANDS, "v1")).encode()).hexdigest()[:10]
 
@@ -42,17 +41,27 @@ def _transforms(sample_rate: int, device):
     import torchaudio.transforms as T
 
     spec = T.Spectrogram(n_fft=N_FFT, hop_length=HOP, power=1.0, pad_mode="constant").to(device)
-    mel = T.MelSpectrogram(sample_rate, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS, norm="slaney",
-                           mel_scale="slaney", pad_mode="constant").to(device)
-    mfcc = T.MFCC(sample_rate, n_mfcc=N_MFCC, log_mels=False,
-                  melkwargs=dict(n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS, norm="slaney", mel_scale="slaney",
-                                 pad_mode="constant")).to(device)
+    mel = T.MelSpectrogram(
+        sample_rate, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS, norm="slaney", mel_scale="slaney", pad_mode="constant"
+    ).to(device)
+    mfcc = T.MFCC(
+        sample_rate,
+        n_mfcc=N_MFCC,
+        log_mels=False,
+        melkwargs=dict(
+            n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS, norm="slaney", mel_scale="slaney", pad_mode="constant"
+        ),
+    ).to(device)
     return spec, mel, mfcc
 
 
-def torchaudio_features(wave: np.ndarray, sample_rate: int, device: torch.device | str = "cpu",
-                        transforms: tuple[Spectrogram, MelSpectrogram, MFCC] | None = None,
-                        keep_magnitude: bool = False) -> dict[str, np.ndarray]:
+def torchaudio_features(
+    wave: np.ndarray,
+    sample_rate: int,
+    device: torch.device | str = "cpu",
+    transforms: tuple[Spectrogram, MelSpectrogram, MFCC] | None = None,
+    keep_magnitude: bool = False,
+) -> dict[str, np.ndarray]:
     """Time-averaged STFT magnitude, mel power spectrogram and MFCC with ``torchaudio``.
 
     ``keep_magnitude=True`` adds the full STFT magnitude (freq x frames) under ``"magnitude"``.
@@ -61,8 +70,11 @@ def torchaudio_features(wave: np.ndarray, sample_rate: int, device: torch.device
     x = torch.as_tensor(np.asarray(wave, dtype=np.float32), device=device)
     with torch.no_grad():
         s = spec(x)
-        out = {"stft": s.mean(-1).double().cpu().numpy(), "mel": mel(x).mean(-1).double().cpu().numpy(),
-               "mfcc": mfcc(x).mean(-1).double().cpu().numpy()}
+        out = {
+            "stft": s.mean(-1).double().cpu().numpy(),
+            "mel": mel(x).mean(-1).double().cpu().numpy(),
+            "mfcc": mfcc(x).mean(-1).double().cpu().numpy(),
+        }
     if keep_magnitude:
         out["magnitude"] = s.cpu().numpy()
     return out
@@ -74,7 +86,7 @@ def librosa_reference(wave: np.ndarray, sample_rate: int) -> dict[str, np.ndarra
 
     y = np.asarray(wave, dtype=np.float32)
     s = np.abs(librosa.stft(y, n_fft=N_FFT, hop_length=HOP))
-    m = librosa.feature.melspectrogram(S=s ** 2, sr=sample_rate, n_mels=N_MELS)
+    m = librosa.feature.melspectrogram(S=s**2, sr=sample_rate, n_mels=N_MELS)
     c = librosa.feature.mfcc(S=librosa.power_to_db(m), n_mfcc=N_MFCC)
     return {"stft": s.mean(-1), "mel": m.mean(-1), "mfcc": c.mean(-1)}
 
@@ -89,14 +101,15 @@ def librosa_only_features(magnitude: np.ndarray, sample_rate: int) -> dict[str, 
     import librosa
 
     s = np.asarray(magnitude, dtype=np.float32)
-    chroma = librosa.feature.chroma_stft(S=s ** 2, sr=sample_rate, n_fft=N_FFT, tuning=0.0)
+    chroma = librosa.feature.chroma_stft(S=s**2, sr=sample_rate, n_fft=N_FFT, tuning=0.0)
     contrast = librosa.feature.spectral_contrast(S=s, sr=sample_rate, n_fft=N_FFT, fmin=100.0, n_bands=N_BANDS)
     tonnetz = librosa.feature.tonnetz(chroma=chroma, sr=sample_rate)
     return {"chroma": chroma.mean(-1), "contrast": contrast.mean(-1), "tonnetz": tonnetz.mean(-1)}
 
 
-def six_features(waves: Sequence[npt.ArrayLike], names: Sequence[str], sample_rate: int,
-                 device: torch.device | str = "cpu") -> np.ndarray:
+def six_features(
+    waves: Sequence[npt.ArrayLike], names: Sequence[str], sample_rate: int, device: torch.device | str = "cpu"
+) -> np.ndarray:
     """The 212-value feature vector of each recording, shape (N, 212), read from or written to the cache.
 
     Parameters

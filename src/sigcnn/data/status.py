@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .registry import DATASETS, DatasetSpec
-from .store import (corrupt_files, data_root, dataset_dir, expected_checksum, fsdd_manifest, missing_files,
-                    root_problem, wav_folder_problems, _md5)
+from .store import (
+    _md5,
+    corrupt_files,
+    data_root,
+    dataset_dir,
+    expected_checksum,
+    fsdd_manifest,
+    missing_files,
+    root_problem,
+    wav_folder_problems,
+)
 from .urbansound import METADATA, urbansound_files
 
 __all__ = ["DatasetStatus", "dataset_status", "root_problem"]
@@ -41,30 +50,43 @@ def _status(spec: DatasetSpec) -> DatasetStatus:
         rec = folder / "recordings"
         manifest = fsdd_manifest()
         missing, corrupt, unexpected = wav_folder_problems(rec, manifest)
-        shown_missing = ([f"recordings/*.wav ({len(missing)}/{len(manifest)} files)"]
-                         if len(missing) == len(manifest) else [f"recordings/{n}" for n in missing])
+        shown_missing = (
+            [f"recordings/*.wav ({len(missing)}/{len(manifest)} files)"]
+            if len(missing) == len(manifest)
+            else [f"recordings/{n}" for n in missing]
+        )
         return DatasetStatus(
-            spec.name, _state(len(missing), len(corrupt), len(manifest)), str(folder), shown_missing,
+            spec.name,
+            _state(len(missing), len(corrupt), len(manifest)),
+            str(folder),
+            shown_missing,
             [f"recordings/{n} (MD5 {_md5(rec / n)}, expected {manifest[n]})" for n in corrupt],
-            [f"recordings/{n}" for n in unexpected])
+            [f"recordings/{n}" for n in unexpected],
+        )
     if spec.kind == "audio-archive":
         has_meta, count = urbansound_files(folder)
         if has_meta and count == spec.manifest_count:
             return DatasetStatus(spec.name, "present", str(folder), [])
         state = "partial" if (has_meta or count) else "missing"
-        return DatasetStatus(spec.name, state, str(folder),
-                             ([] if has_meta else [METADATA]) + [f"audio/fold*/*.wav ({count}/{spec.manifest_count})"])
+        return DatasetStatus(
+            spec.name,
+            state,
+            str(folder),
+            ([] if has_meta else [METADATA]) + [f"audio/fold*/*.wav ({count}/{spec.manifest_count})"],
+        )
     missing = missing_files(spec)
     by_path = {f.path: f for f in spec.files}
-    corrupt = [f"{rel} (MD5 {_md5(folder / rel)}, expected {expected_checksum(by_path[rel])})"
-               for rel in corrupt_files(spec)]
-    return DatasetStatus(spec.name, _state(len(missing), len(corrupt), len(spec.files)), str(folder),
-                         missing, corrupt)
+    corrupt = [
+        f"{rel} (MD5 {_md5(folder / rel)}, expected {expected_checksum(by_path[rel])})" for rel in corrupt_files(spec)
+    ]
+    return DatasetStatus(spec.name, _state(len(missing), len(corrupt), len(spec.files)), str(folder), missing, corrupt)
 
 
 def dataset_status() -> list[DatasetStatus]:
     """Status of every data set in the registry (all missing when the data root is unusable)."""
     if root_problem(data_root()) not in (None, "does not exist"):
-        return [DatasetStatus(spec.name, "missing", str(dataset_dir(spec)), ["(the data root is unusable)"])
-                for spec in DATASETS.values()]
+        return [
+            DatasetStatus(spec.name, "missing", str(dataset_dir(spec)), ["(the data root is unusable)"])
+            for spec in DATASETS.values()
+        ]
     return [_status(spec) for spec in DATASETS.values()]

@@ -165,8 +165,9 @@ def wav_folder_problems(folder: Path, manifest: dict[str, str]) -> tuple[list[st
     files not in ``manifest``), each sorted."""
     present = {p.name for p in folder.glob("*.wav")} if folder.is_dir() else set()
     missing = sorted(set(manifest) - present)
-    corrupt = sorted(n for n in set(manifest) & present
-                     if not (folder / n).is_file() or _md5(folder / n) != manifest[n])
+    corrupt = sorted(
+        n for n in set(manifest) & present if not (folder / n).is_file() or _md5(folder / n) != manifest[n]
+    )
     unexpected = sorted(present - set(manifest))
     return missing, corrupt, unexpected
 
@@ -213,8 +214,11 @@ def _download(url: str, target: Path) -> None:
         try:
             socket.create_connection((parsed.hostname, port), timeout=CONNECT_TIMEOUT_S).close()
         except OSError as exc:
-            reason = (f"no connection within {CONNECT_TIMEOUT_S:g} s" if isinstance(exc, TimeoutError)
-                      else f"cannot connect: {exc}")
+            reason = (
+                f"no connection within {CONNECT_TIMEOUT_S:g} s"
+                if isinstance(exc, TimeoutError)
+                else f"cannot connect: {exc}"
+            )
             _FAILED_HOSTS[host] = reason
             raise OSError(f"{host}: {reason}") from exc
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -223,8 +227,15 @@ def _download(url: str, target: Path) -> None:
         os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=READ_TIMEOUT_S) as response:
             size = response.headers.get("Content-Length") if hasattr(response, "headers") else None
-            with tqdm(total=int(size) if size and size.isdigit() else None, unit="B", unit_scale=True,
-                      unit_divisor=1024, desc=target.name, file=sys.stderr, leave=False) as bar:
+            with tqdm(
+                total=int(size) if size and size.isdigit() else None,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=target.name,
+                file=sys.stderr,
+                leave=False,
+            ) as bar:
                 for chunk in iter(lambda: response.read(1 << 16), b""):
                     out.write(chunk)
                     bar.update(len(chunk))
@@ -255,7 +266,8 @@ def _corrupt(spec: DatasetSpec, lines: list[str]) -> DatasetCorrupt:
     shown = "; ".join(lines[:5]) + (f"; and {len(lines) - 5} more" if len(lines) > 5 else "")
     return DatasetCorrupt(
         f"dataset {spec.name!r} has {len(lines)} corrupt file(s) that fail their checksum: {shown}; "
-        "delete or replace them (a deleted file is downloaded again unless SIGCNN_OFFLINE=1)")
+        "delete or replace them (a deleted file is downloaded again unless SIGCNN_OFFLINE=1)"
+    )
 
 
 def _corrupt_line(path: Path, remote: RemoteFile) -> str:
@@ -340,14 +352,16 @@ def ensure_wav_folder(spec: DatasetSpec) -> Path:
     folder = dataset_dir(spec) / "recordings"
     missing, corrupt, _ = wav_folder_problems(folder, manifest)
     if corrupt:
-        raise _corrupt(spec, [f"{folder / n} (MD5 {_md5(folder / n)}, expected MD5 {manifest[n]})"
-                              for n in corrupt])
+        raise _corrupt(spec, [f"{folder / n} (MD5 {_md5(folder / n)}, expected MD5 {manifest[n]})" for n in corrupt])
     if not missing:
         return folder
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     if is_offline():
-        raise _unavailable(spec, [f"recordings/*.wav ({len(missing)} of {spec.manifest_count} files: {shown})"],
-                           "SIGCNN_OFFLINE=1 forbids downloading them")
+        raise _unavailable(
+            spec,
+            [f"recordings/*.wav ({len(missing)} of {spec.manifest_count} files: {shown})"],
+            "SIGCNN_OFFLINE=1 forbids downloading them",
+        )
     made = _new_dirs(dataset_dir(spec))
     archive = dataset_dir(spec) / "archive.zip"
     staging = None

@@ -8,8 +8,9 @@ import torch.nn.functional as F
 
 def _check_uint8_images(images: torch.Tensor) -> None:
     if images.dtype != torch.uint8 or images.ndim not in (3, 4):
-        raise ValueError("expected uint8 images of shape (N, H, W) or (N, C, H, W), "
-                         f"got {images.dtype} {tuple(images.shape)}")
+        raise ValueError(
+            f"expected uint8 images of shape (N, H, W) or (N, C, H, W), got {images.dtype} {tuple(images.shape)}"
+        )
 
 
 def pad_images(images: torch.Tensor, size: int = 32) -> torch.Tensor:

@@ -49,7 +49,8 @@ def ensure_urbansound8k() -> Path:
     if is_offline():
         raise DatasetUnavailable(
             f"dataset 'urbansound8k' is missing {missing} in {folder} (SIGCNN_OFFLINE=1 forbids downloading "
-            f"{spec.archive_url}); unpack the archive there or set SIGCNN_DATA to a folder that has UrbanSound8K/")
+            f"{spec.archive_url}); unpack the archive there or set SIGCNN_DATA to a folder that has UrbanSound8K/"
+        )
     made = _new_dirs(folder.parent)
     folder.parent.mkdir(parents=True, exist_ok=True)
     archive = folder.parent / "UrbanSound8K.tar.gz"
@@ -81,11 +82,18 @@ def load_urbansound8k(sample_rate: int = 8000) -> AudioSet:
     waves, labels, is_test = [], [], []
     with (folder / METADATA).open() as handle:
         for row in csv.DictReader(handle):
-            data, rate = soundfile.read(folder / "audio" / f"fold{row['fold']}" / row["slice_file_name"],
-                                        dtype="float64", always_2d=True)
+            data, rate = soundfile.read(
+                folder / "audio" / f"fold{row['fold']}" / row["slice_file_name"], dtype="float64", always_2d=True
+            )
             g = gcd(sample_rate, rate)
             waves.append(resample_poly(data.mean(axis=1), sample_rate // g, rate // g).astype(np.float32))
             labels.append(int(row["classID"]))
             is_test.append(row["fold"] == TEST_FOLD)
-    return AudioSet(waves, np.array(labels), [""] * len(waves), np.array(is_test), sample_rate,
-                    f"{URBANSOUND8K.description}; {URBANSOUND8K.source}")
+    return AudioSet(
+        waves,
+        np.array(labels),
+        [""] * len(waves),
+        np.array(is_test),
+        sample_rate,
+        f"{URBANSOUND8K.description}; {URBANSOUND8K.source}",
+    )

@@ -144,4 +144,18 @@ def _plain(value):
     return value
 
 
-__all__ = ["BaseConfig", "Experiment", "Measured", "ReportRow", "Result", "RunContext", "describe", "get", "load_or_run", "make_config", "names", "run_experiment", "save_result"]
+__all__ = [
+    "BaseConfig",
+    "Experiment",
+    "Measured",
+    "ReportRow",
+    "Result",
+    "RunContext",
+    "describe",
+    "get",
+    "load_or_run",
+    "make_config",
+    "names",
+    "run_experiment",
+    "save_result",
+]

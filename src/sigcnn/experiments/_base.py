@@ -162,12 +162,15 @@ class Experiment:
             raise ValueError(f"experiment {self.name}: scale table lacks {sorted(missing)}")
         if not (dataclasses.is_dataclass(self.config) and issubclass(self.config, BaseConfig)):
             raise TypeError(f"experiment {self.name}: config must be a dataclass derived from BaseConfig")
-        object.__setattr__(self, "report_rows", tuple(
-            r if isinstance(r, ReportRow) else ReportRow.from_dict(r) for r in self.report_rows))
+        object.__setattr__(
+            self,
+            "report_rows",
+            tuple(r if isinstance(r, ReportRow) else ReportRow.from_dict(r) for r in self.report_rows),
+        )
 
     # Legacy module-level names, so older callers (``module.NAME``) keep working.
     @property
-    def NAME(self) -> str:  # noqa: N802
+    def NAME(self) -> str:
         return self.name
 
     def make_config(self, scale: str | None = None, **overrides: Any) -> BaseConfig:
@@ -186,8 +189,10 @@ class Experiment:
         names = {f.name for f in dataclasses.fields(self.config)}
         unknown = sorted(set(overrides) - names - {"dataset"})
         if unknown:
-            raise ValueError(f"{self.name} has no setting {', '.join(map(repr, unknown))}: "
-                             f"choose among {', '.join(sorted(names - {'scale'}))}")
+            raise ValueError(
+                f"{self.name} has no setting {', '.join(map(repr, unknown))}: "
+                f"choose among {', '.join(sorted(names - {'scale'}))}"
+            )
         if "dataset" in overrides:
             if "dataset" not in names:
                 raise ValueError(f"{self.name} takes no dataset")
@@ -198,8 +203,9 @@ class Experiment:
                 raise ValueError(f"seed must be an integer in [0, 2**63), got {seed!r}")
         for key, allowed in self.choices.items():
             if key in overrides and overrides[key] not in allowed:
-                raise ValueError(f"{self.name}: unknown {key} {overrides[key]!r}: choose one of "
-                                 f"{', '.join(map(str, allowed))}")
+                raise ValueError(
+                    f"{self.name}: unknown {key} {overrides[key]!r}: choose one of {', '.join(map(str, allowed))}"
+                )
         return dataclasses.replace(self.config(scale=scale, **self.scales[scale]), **overrides)
 
     def run(self, config: BaseConfig, progress: bool = False) -> Result:
@@ -208,16 +214,20 @@ class Experiment:
         from ..results import Result
 
         if not isinstance(config, self.config):
-            raise TypeError(f"{self.name}.run needs a {self.config.__name__} (use make_config), "
-                            f"got {type(config).__name__}")
+            raise TypeError(
+                f"{self.name}.run needs a {self.config.__name__} (use make_config), got {type(config).__name__}"
+            )
         device = resolve_device(config.device)
         generator = set_seed(config.seed)
         with Stopwatch() as clock:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
             raise TypeError(f"{self.name}: measure must return Measured, got {type(measured).__name__}")
-        bad = {k: type(v).__name__ for k, v in measured.metrics.items()
-               if not (v is None or isinstance(v, (bool, int, float, np.integer, np.floating, np.bool_)))}
+        bad = {
+            k: type(v).__name__
+            for k, v in measured.metrics.items()
+            if not (v is None or isinstance(v, (bool, int, float, np.integer, np.floating, np.bool_)))
+        }
         if bad:
             raise TypeError(f"{self.name}: metrics must be numbers, got {bad}")
         provenance = make_provenance(config, device, measured.data_source, clock.seconds, measured.notes)

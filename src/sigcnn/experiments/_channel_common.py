@@ -18,11 +18,11 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
+from ..data.transforms import pad_images
 from ..models import LeNet5
 from ..runtime import set_seed
 from ..signals import stable_noise as sn
 from ..training import accuracy
-from ..data.transforms import pad_images
 from ._base import BaseConfig
 from ._recos_common import TrainingSpec, load_data, trained_lenet
 
@@ -45,11 +45,15 @@ class ChannelConfig(BaseConfig):
 
 def channel_scales(**extra) -> dict:
     """Scale table of the channel experiments, updated with an experiment's own settings."""
-    base = {"ci": dict(epochs=3, train_limit=4000, allow_test_split=True, n_seeds=3, test_limit=500),
-            "laptop": dict(dataset="fashion-mnist", epochs=8, train_limit=None, allow_test_split=False, n_seeds=3,
-                           test_limit=2000),
-            "full": dict(dataset="tf-flowers", epochs=15, train_limit=None, allow_test_split=False, n_seeds=5,
-                         test_limit=None)}
+    base = {
+        "ci": dict(epochs=3, train_limit=4000, allow_test_split=True, n_seeds=3, test_limit=500),
+        "laptop": dict(
+            dataset="fashion-mnist", epochs=8, train_limit=None, allow_test_split=False, n_seeds=3, test_limit=2000
+        ),
+        "full": dict(
+            dataset="tf-flowers", epochs=15, train_limit=None, allow_test_split=False, n_seeds=5, test_limit=None
+        ),
+    }
     return {scale: {**settings, **extra.get(scale, {})} for scale, settings in base.items()}
 
 
@@ -73,8 +77,15 @@ def check_grid(alphas: Iterable[float] = (), snrs_db: Sequence[float] = (), budg
 
 def spec_for(config: ChannelConfig, seed: int) -> TrainingSpec:
     """The RECOS training spec of training seed ``seed``."""
-    return TrainingSpec(dataset=config.dataset, seed=seed, epochs=config.epochs, batch_size=config.batch_size,
-                        lr=config.lr, train_limit=config.train_limit, allow_test_split=config.allow_test_split)
+    return TrainingSpec(
+        dataset=config.dataset,
+        seed=seed,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        lr=config.lr,
+        train_limit=config.train_limit,
+        allow_test_split=config.allow_test_split,
+    )
 
 
 def framed_unit_images(u8: torch.Tensor) -> np.ndarray:
@@ -117,10 +128,13 @@ def build_bench(config: ChannelConfig, device: torch.device, progress: bool = Fa
         untrained.append(LeNet5(num_classes=data.num_classes).eval())
     test_u8, labels = data.test_u8, data.y_test
     if config.test_limit is not None:
-        test_u8, labels = test_u8[:config.test_limit], labels[:config.test_limit]
+        test_u8, labels = test_u8[: config.test_limit], labels[: config.test_limit]
     split = data.split
-    notes.insert(0, f"{split.split_note} Training: {data.x_train.shape[0]:,} clean images, {config.epochs} epochs, "
-                    f"training seeds {seeds}; noisy test set: the first {test_u8.shape[0]:,} test images.")
+    notes.insert(
+        0,
+        f"{split.split_note} Training: {data.x_train.shape[0]:,} clean images, {config.epochs} epochs, "
+        f"training seeds {seeds}; noisy test set: the first {test_u8.shape[0]:,} test images.",
+    )
     return Bench(framed_unit_images(test_u8), labels, trained, untrained, seeds, split.data_source, notes, data)
 
 
@@ -134,8 +148,9 @@ def noise_seed(seed: int, alpha_index: int) -> int:
     return 10_000 + 97 * seed + alpha_index
 
 
-def reachable_snrs(images: np.ndarray, alphas: Sequence[float], seeds: Iterable[int], snrs: Sequence[float],
-                   margin_db: float = 0.1) -> tuple[tuple[float, ...], float]:
+def reachable_snrs(
+    images: np.ndarray, alphas: Sequence[float], seeds: Iterable[int], snrs: Sequence[float], margin_db: float = 0.1
+) -> tuple[tuple[float, ...], float]:
     """The SNR values of ``snrs`` that every image can reach after clipping, and the floor.
 
     Clipping caps what noise can do to a pixel, so each image has a lowest reachable Eq. 1 SNR
@@ -148,13 +163,17 @@ def reachable_snrs(images: np.ndarray, alphas: Sequence[float], seeds: Iterable[
     ValueError
         When no SNR of ``snrs`` is reachable (the message names the floor).
     """
-    floor = max(float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha,
-                                                                           noise_seed(seed, a))).max())
-                for seed in seeds for a, alpha in enumerate(alphas))
+    floor = max(
+        float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha, noise_seed(seed, a))).max())
+        for seed in seeds
+        for a, alpha in enumerate(alphas)
+    )
     kept = tuple(float(s) for s in sorted(snrs) if s >= floor + margin_db)
     if not kept:
-        raise ValueError(f"snrs_db: every value of {tuple(snrs)} is below the clipping floor of these images "
-                         f"({floor:.2f} dB); choose values of at least {floor + margin_db:.2f} dB")
+        raise ValueError(
+            f"snrs_db: every value of {tuple(snrs)} is below the clipping floor of these images "
+            f"({floor:.2f} dB); choose values of at least {floor + margin_db:.2f} dB"
+        )
     return kept, floor
 
 
@@ -170,8 +189,14 @@ def median_front_end(images01: np.ndarray, size: int = 3) -> np.ndarray:
     return median_filter(np.asarray(images01), size=(1, size, size), mode="nearest")
 
 
-def augmented_training_set(train_u8: torch.Tensor, alphas: Sequence[float], snr_low_db: float, snr_high_db: float,
-                           noisy_share: float, seed: int) -> torch.Tensor:
+def augmented_training_set(
+    train_u8: torch.Tensor,
+    alphas: Sequence[float],
+    snr_low_db: float,
+    snr_high_db: float,
+    noisy_share: float,
+    seed: int,
+) -> torch.Tensor:
     """Training inputs where a share of the images carries SαS noise of random α and Eq. 1 SNR.
 
     Each noisy image draws α uniformly from ``alphas`` and its SNR uniformly in

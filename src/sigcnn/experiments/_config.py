@@ -23,7 +23,8 @@ def scale_and_overrides(scale: str | None, overrides: dict) -> tuple[str, dict]:
     return resolve_scale(scale), {k: v for k, v in overrides.items() if v is not None}
 
 
-def scaled_config(config_class: type[ConfigT], scales: Mapping[str, Mapping[str, Any]], scale: str,
-                  overrides: Mapping[str, Any]) -> ConfigT:
+def scaled_config(
+    config_class: type[ConfigT], scales: Mapping[str, Mapping[str, Any]], scale: str, overrides: Mapping[str, Any]
+) -> ConfigT:
     """``config_class`` with the settings of ``scales[scale]``, then ``overrides``, applied."""
     return replace(config_class(scale=scale, **scales[scale]), **overrides)

@@ -108,17 +108,31 @@ class LeNetData:
 
 def load_data(spec: TrainingSpec) -> LeNetData:
     """The images for ``spec`` (the first ``train_limit`` training images; scenes if asked)."""
-    split = limit_training_set(load_image_dataset(spec.dataset, allow_test_split=spec.allow_test_split),
-                               spec.train_limit)
+    split = limit_training_set(
+        load_image_dataset(spec.dataset, allow_test_split=spec.allow_test_split), spec.train_limit
+    )
     if spec.scenes_contrast is None:
-        return LeNetData(split, to_symmetric(split.train_images), split.train_labels,
-                         to_symmetric(split.test_images), split.test_labels)
+        return LeNetData(
+            split,
+            to_symmetric(split.train_images),
+            split.train_labels,
+            to_symmetric(split.test_images),
+            split.test_labels,
+        )
     backgrounds = scenes.scene_backgrounds(contrast=spec.scenes_contrast)
     gen = torch.Generator().manual_seed(spec.seed + 7 if spec.scenes_seed is None else spec.scenes_seed)
     train_img, which_train = scenes.mnist_with_scenes(split.train_images, backgrounds, gen)
     test_img, which_test = scenes.mnist_with_scenes(split.test_images, backgrounds, gen)
-    return LeNetData(split, to_symmetric(train_img, pad_to=None), split.train_labels,
-                     to_symmetric(test_img, pad_to=None), split.test_labels, which_train, which_test, backgrounds)
+    return LeNetData(
+        split,
+        to_symmetric(train_img, pad_to=None),
+        split.train_labels,
+        to_symmetric(test_img, pad_to=None),
+        split.test_labels,
+        which_train,
+        which_test,
+        backgrounds,
+    )
 
 
 @dataclass
@@ -150,9 +164,15 @@ def _code_fingerprint() -> str:
 def cache_key(spec: TrainingSpec, data_source: str, device: torch.device, num_classes: int) -> str:
     """Hash of everything that determines the weights (see the module docstring)."""
     # CPU results depend on the number of threads (the order of floating-point sums), so it is keyed too.
-    payload = {"spec": asdict(spec), "data_source": data_source, "device": device.type,
-               "threads": torch.get_num_threads(), "num_classes": num_classes,
-               "torch": torch.__version__, "code": _code_fingerprint()}
+    payload = {
+        "spec": asdict(spec),
+        "data_source": data_source,
+        "device": device.type,
+        "threads": torch.get_num_threads(),
+        "num_classes": num_classes,
+        "torch": torch.__version__,
+        "code": _code_fingerprint(),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
@@ -164,8 +184,9 @@ def untrained_lenet(seed: int, num_classes: int, device: torch.device | str) -> 
     return LeNet5(num_classes=num_classes).to(device).eval()
 
 
-def trained_lenet(spec: TrainingSpec, data: LeNetData, device: torch.device, progress: bool = False,
-                  use_cache: bool = True) -> TrainedLeNet:
+def trained_lenet(
+    spec: TrainingSpec, data: LeNetData, device: torch.device, progress: bool = False, use_cache: bool = True
+) -> TrainedLeNet:
     """Train LeNet-5 (ReLU, 6 C1 anchors) for ``spec``, or load the identical run from the cache."""
     key = cache_key(spec, data.split.data_source, device, data.num_classes)
     path = results_dir() / "_cache" / f"lenet5-{key}.pt"
@@ -175,21 +196,31 @@ def trained_lenet(spec: TrainingSpec, data: LeNetData, device: torch.device, pro
         stored = torch.load(path, map_location=device, weights_only=True)
         init.load_state_dict(stored["state_dict"])
         return TrainedLeNet(init, stored["loss"].numpy(), init_c1, str(path), True)
-    run = train_seeded(lambda: LeNet5(num_classes=data.num_classes), data.x_train.to(device),
-                       data.y_train.to(device), seed=spec.seed, epochs=spec.epochs, batch_size=spec.batch_size,
-                       lr=spec.lr, progress=progress, desc=f"LeNet-5 seed {spec.seed}")
+    run = train_seeded(
+        lambda: LeNet5(num_classes=data.num_classes),
+        data.x_train.to(device),
+        data.y_train.to(device),
+        seed=spec.seed,
+        epochs=spec.epochs,
+        batch_size=spec.batch_size,
+        lr=spec.lr,
+        progress=progress,
+        desc=f"LeNet-5 seed {spec.seed}",
+    )
     loss = np.array(run.log.loss)
     if use_cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")  # unique per process, then an atomic rename
-        torch.save({"state_dict": {k: v.cpu() for k, v in run.model.state_dict().items()},
-                    "loss": torch.as_tensor(loss)}, tmp)
+        torch.save(
+            {"state_dict": {k: v.cpu() for k, v in run.model.state_dict().items()}, "loss": torch.as_tensor(loss)}, tmp
+        )
         tmp.replace(path)
     return TrainedLeNet(run.model, loss, init_c1, str(path), False)
 
 
-def trained_lenets(config: BaseConfig, seeds: int, device: torch.device, progress: bool = False,
-                   **spec_changes: Any) -> tuple[LeNetData, list[TrainedLeNet]]:
+def trained_lenets(
+    config: BaseConfig, seeds: int, device: torch.device, progress: bool = False, **spec_changes: Any
+) -> tuple[LeNetData, list[TrainedLeNet]]:
     """The data and ``seeds`` trained LeNet-5s (seeds ``config.seed``, ``+1``, ...) for ``config``.
 
     All of them train on the same images (the scenes are drawn with ``config.seed + 7``).

@@ -64,14 +64,18 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     sigma = np.sqrt(exact * (1 - exact) / n)
     z = np.abs(mc_disp - exact) / np.maximum(sigma, 1.0 / n)
     closed = {a: sn.bpsk_ber_closed_form(a, snr) for a in alphas if a in (1.0, 2.0)}
-    closed_gap = max((float(np.max(np.abs(exact[alphas.index(a)] - c))) for a, c in closed.items()),
-                     default=float("nan"))
+    closed_gap = max(
+        (float(np.max(np.abs(exact[alphas.index(a)] - c))) for a, c in closed.items()), default=float("nan")
+    )
     emp_gauss = sn.bpsk_ber_empirical_gaussian(snr, config.block)
     low, high = snr <= config.low_snr_max_db, snr >= config.high_snr_min_db
-    m: dict = {"n_bits": n, "block": config.block,
-               "max_abs_z_dispersion": float(z.max()),
-               "mc_within_3_sigma": bool(np.all(np.abs(mc_disp - exact) <= 3 * sigma + 1.0 / n)),
-               "closed_form_max_abs_gap": closed_gap}
+    m: dict = {
+        "n_bits": n,
+        "block": config.block,
+        "max_abs_z_dispersion": float(z.max()),
+        "mc_within_3_sigma": bool(np.all(np.abs(mc_disp - exact) <= 3 * sigma + 1.0 / n)),
+        "closed_form_max_abs_gap": closed_gap,
+    }
     if 2.0 in alphas:
         g = mc_emp[alphas.index(2.0)]
         sig = np.sqrt(emp_gauss * (1 - emp_gauss) / n)
@@ -91,35 +95,47 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             m[f"{name}_crossing_snr_db"] = float(snr[cross[0]] + config.snr_step_db / 2) if cross.size else None
     m["dispersion_claim_holds"] = bool(m["dispersion_smaller_alpha_higher_ber_low_snr"] == 1.0)
     m["empirical_claim_holds"] = bool(m["empirical_smaller_alpha_higher_ber_low_snr"] == 1.0)
-    arrays = {"snr_db": snr, "alphas": np.array(alphas), "ber_exact_dispersion": exact,
-              "ber_mc_dispersion": mc_disp, "ber_mc_empirical": mc_emp,
-              "ber_exact_empirical_gaussian": emp_gauss}
-    notes = [f"BPSK ±1, sign detector, {n:,} bits per (α, SNR) point, seed {config.seed}; the same bits and unit "
-             "noise serve every SNR of one α (common random numbers).",
-             f"Empirical SNR: Eq. 1 per block of {config.block} bits, noise rescaled block by block.",
-             f"Low SNR: ≤ {config.low_snr_max_db:g} dB; high SNR: ≥ {config.high_snr_min_db:g} dB."]
+    arrays = {
+        "snr_db": snr,
+        "alphas": np.array(alphas),
+        "ber_exact_dispersion": exact,
+        "ber_mc_dispersion": mc_disp,
+        "ber_mc_empirical": mc_emp,
+        "ber_exact_empirical_gaussian": emp_gauss,
+    }
+    notes = [
+        f"BPSK ±1, sign detector, {n:,} bits per (α, SNR) point, seed {config.seed}; the same bits and unit "
+        "noise serve every SNR of one α (common random numbers).",
+        f"Empirical SNR: Eq. 1 per block of {config.block} bits, noise rescaled block by block.",
+        f"Low SNR: ≤ {config.low_snr_max_db:g} dB; high SNR: ≥ {config.high_snr_min_db:g} dB.",
+    ]
     return Measured(m, arrays, "simulation (no data set)", notes)
 
 
 def findings(m: dict) -> list[str]:
     """Plain-language verdicts from the measured numbers."""
-    out = [f"Monte Carlo against the exact BER (dispersion SNR): largest deviation {m['max_abs_z_dispersion']:.2f} "
-           f"standard errors; all points within 3σ: {m['mc_within_3_sigma']}. levy_stable agrees with the closed "
-           f"forms at α = 1 and 2 to {m['closed_form_max_abs_gap']:.1e}."]
+    out = [
+        f"Monte Carlo against the exact BER (dispersion SNR): largest deviation {m['max_abs_z_dispersion']:.2f} "
+        f"standard errors; all points within 3σ: {m['mc_within_3_sigma']}. levy_stable agrees with the closed "
+        f"forms at α = 1 and 2 to {m['closed_form_max_abs_gap']:.1e}."
+    ]
     for name, words in (("dispersion", "dispersion SNR 10·log10(A²/2γ²)"), ("empirical", "empirical SNR (Eq. 1)")):
         lo, hi = m[f"{name}_smaller_alpha_higher_ber_low_snr"], m[f"{name}_smaller_alpha_higher_ber_high_snr"]
-        text = (f"Under the {words}: the smaller α has the higher BER in {lo:.0%} of the comparisons at low SNR "
-                f"and {hi:.0%} at high SNR.")
+        text = (
+            f"Under the {words}: the smaller α has the higher BER in {lo:.0%} of the comparisons at low SNR "
+            f"and {hi:.0%} at high SNR."
+        )
         if f"{name}_ber_alpha0.5_at_0db" in m:
-            text += (f" At 0 dB, BER is {m[f'{name}_ber_alpha0.5_at_0db']:.3g} for α = 0.5 and "
-                     f"{m[f'{name}_ber_alpha2_at_0db']:.3g} for α = 2")
+            text += (
+                f" At 0 dB, BER is {m[f'{name}_ber_alpha0.5_at_0db']:.3g} for α = 0.5 and "
+                f"{m[f'{name}_ber_alpha2_at_0db']:.3g} for α = 2"
+            )
             if f"{name}_ber_alpha0.5_at_20db" in m:
-                text += (f"; at 20 dB {m[f'{name}_ber_alpha0.5_at_20db']:.3g} and "
-                         f"{m[f'{name}_ber_alpha2_at_20db']:.3g}")
+                text += f"; at 20 dB {m[f'{name}_ber_alpha0.5_at_20db']:.3g} and {m[f'{name}_ber_alpha2_at_20db']:.3g}"
             text += "."
         if m.get(f"{name}_crossing_snr_db") is not None:
             text += f" The α = 0.5 and α = 2 curves cross near {m[f'{name}_crossing_snr_db']:.1f} dB."
-        verdict = ("supports" if m[f"{name}_claim_holds"] else "contradicts")
+        verdict = "supports" if m[f"{name}_claim_holds"] else "contradicts"
         text += f" This {verdict} Fig. 1's 'especially at small SNR' under this definition."
         out.append(text)
     return out
@@ -131,25 +147,54 @@ EXPERIMENT = Experiment(
     paper="ge2021communication",
     reproduces="Ge et al. Fig. 1 (from their ref. [2])",
     config=Config,
-    scales={"ci": dict(n_bits=20_000), "laptop": dict(n_bits=200_000, snr_step_db=1.0),
-            "full": dict(n_bits=2_000_000, snr_step_db=0.5)},
+    scales={
+        "ci": dict(n_bits=20_000),
+        "laptop": dict(n_bits=200_000, snr_step_db=1.0),
+        "full": dict(n_bits=2_000_000, snr_step_db=0.5),
+    },
     measure=measure,
     notebook="notebooks/channel_ber",
     report_rows=(
-        ReportRow("Ge Fig. 1", "Monte Carlo BER within 3σ of the exact levy_stable value (dispersion SNR)",
-                  "mc_within_3_sigma", "exact", source="ours", format="bool"),
-        ReportRow("Ge Fig. 1", "dispersion SNR, ≤ 0 dB: share of α pairs where smaller α has higher BER",
-                  "dispersion_smaller_alpha_higher_ber_low_snr", "smaller α → higher BER, esp. at low SNR",
-                  source="derived", format="percent"),
-        ReportRow("Ge Fig. 1", "dispersion SNR, ≥ 10 dB: share of α pairs where smaller α has higher BER",
-                  "dispersion_smaller_alpha_higher_ber_high_snr", "smaller α → higher BER",
-                  source="derived", format="percent"),
-        ReportRow("Ge Fig. 1", "empirical SNR (Eq. 1, blocks of 100), ≤ 0 dB: share where smaller α has higher BER",
-                  "empirical_smaller_alpha_higher_ber_low_snr", "smaller α → higher BER, esp. at low SNR",
-                  source="derived", format="percent"),
-        ReportRow("Ge Fig. 1", "empirical SNR (Eq. 1, blocks of 100), ≥ 10 dB: share where smaller α has higher BER",
-                  "empirical_smaller_alpha_higher_ber_high_snr", "smaller α → higher BER",
-                  source="derived", format="percent"),
+        ReportRow(
+            "Ge Fig. 1",
+            "Monte Carlo BER within 3σ of the exact levy_stable value (dispersion SNR)",
+            "mc_within_3_sigma",
+            "exact",
+            source="ours",
+            format="bool",
+        ),
+        ReportRow(
+            "Ge Fig. 1",
+            "dispersion SNR, ≤ 0 dB: share of α pairs where smaller α has higher BER",
+            "dispersion_smaller_alpha_higher_ber_low_snr",
+            "smaller α → higher BER, esp. at low SNR",
+            source="derived",
+            format="percent",
+        ),
+        ReportRow(
+            "Ge Fig. 1",
+            "dispersion SNR, ≥ 10 dB: share of α pairs where smaller α has higher BER",
+            "dispersion_smaller_alpha_higher_ber_high_snr",
+            "smaller α → higher BER",
+            source="derived",
+            format="percent",
+        ),
+        ReportRow(
+            "Ge Fig. 1",
+            "empirical SNR (Eq. 1, blocks of 100), ≤ 0 dB: share where smaller α has higher BER",
+            "empirical_smaller_alpha_higher_ber_low_snr",
+            "smaller α → higher BER, esp. at low SNR",
+            source="derived",
+            format="percent",
+        ),
+        ReportRow(
+            "Ge Fig. 1",
+            "empirical SNR (Eq. 1, blocks of 100), ≥ 10 dB: share where smaller α has higher BER",
+            "empirical_smaller_alpha_higher_ber_high_snr",
+            "smaller α → higher BER",
+            source="derived",
+            format="percent",
+        ),
     ),
     findings=findings,
 )

@@ -18,8 +18,15 @@ import numpy as np
 from ..controls import compare_to_controls, control_metrics
 from ..signals import stable_noise as sn
 from ._base import Experiment, Measured, ReportRow, RunContext
-from ._channel_common import (CHANNEL_DATASETS, ChannelConfig, accuracy_on, build_bench, channel_scales, check_grid,
-                              stable_unit_noise)
+from ._channel_common import (
+    CHANNEL_DATASETS,
+    ChannelConfig,
+    accuracy_on,
+    build_bench,
+    channel_scales,
+    check_grid,
+    stable_unit_noise,
+)
 
 IMAGENET_C_AMOUNTS = (0.03, 0.06, 0.09, 0.17, 0.27)
 """Salt-and-pepper amounts of ImageNet-C's impulse noise, severities 1-5 (Hendrycks & Dietterich 2019)."""
@@ -46,8 +53,10 @@ def kind_names(config: Config) -> list[str]:
 def patterns_for(config: Config, shape: tuple[int, ...], budget: float, seed: int) -> dict[str, np.ndarray]:
     """Unit noise patterns of every kind for images of ``shape`` (N, H, W)."""
     rng = np.random.default_rng(seed)
-    out = {f"stable{config.stable_alpha:g}": stable_unit_noise(shape, config.stable_alpha, seed),
-           "points": sn.impulse_pattern(shape, budget, "points", 1, rng)}
+    out = {
+        f"stable{config.stable_alpha:g}": stable_unit_noise(shape, config.stable_alpha, seed),
+        "points": sn.impulse_pattern(shape, budget, "points", 1, rng),
+    }
     for s, k in config.shapes:
         out[f"{s}{k}"] = sn.impulse_pattern(shape, budget, s, k, rng)
     return out
@@ -108,48 +117,72 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     for j, name in ((pts, "points"), (stb, "stable")):
         gap = drop[0, shape_idx, bmax].mean(0) - drop[0, j, bmax]  # per seed: mean over shapes minus baseline
         cgap = drop[1, shape_idx, bmax].mean(0) - drop[1, j, bmax]
-        m.update(control_metrics(f"shape_gap_vs_{name}_largest_budget",
-                                 compare_to_controls(gap, cgap, "untrained, same init seeds")))
+        m.update(
+            control_metrics(
+                f"shape_gap_vs_{name}_largest_budget", compare_to_controls(gap, cgap, "untrained, same init seeds")
+            )
+        )
         m[f"shapes_hurt_more_than_{name}_every_seed"] = bool(gap.min() > 0)
-    arrays = {"budgets": np.array(budgets), "drop": drop[0], "control_drop": drop[1], "target_snr_db": targets,
-              "saltpepper_drop": sp_drop[0], "saltpepper_snr_db": sp_snr, "kinds": np.array(kinds),
-              "covered": covered}
+    arrays = {
+        "budgets": np.array(budgets),
+        "drop": drop[0],
+        "control_drop": drop[1],
+        "target_snr_db": targets,
+        "saltpepper_drop": sp_drop[0],
+        "saltpepper_snr_db": sp_snr,
+        "kinds": np.array(kinds),
+        "covered": covered,
+    }
     pats = patterns_for(config, x[:1].shape, budgets[bmax], 5)
     t = max(float(sn.minimum_reachable_snr_db(x[:1], p)[0]) for p in pats.values()) + config.margin_db
     arrays["example_snr_db"] = np.array(t)
     for kind in kinds:
         arrays[f"example_{kind}"] = sn.noisy_images_at_snr(x[:1], pats[kind], t)[0]
     notes = bench.notes + [
-        "Blobs: " + ", ".join(f"{s} of size {k} ({int(sn.shape_stamp(s, k).sum())} pixels)" for s, k in config.shapes)
+        "Blobs: "
+        + ", ".join(f"{s} of size {k} ({int(sn.shape_stamp(s, k).sum())} pixels)" for s, k in config.shapes)
         + "; one random sign per blob, single pixels for 'points'. Budgets are shares of the 32×32 framed image.",
         f"Equal SNR: for each image and budget one target T = (highest clipping floor over the kinds) + "
         f"{config.margin_db} dB, the same for every kind; each noise is scaled so the image's Eq. 1 SNR after clipping "
         "is T (the page shows the mean T). Images where some pattern cannot change the image at all (pepper blobs on "
         "black background only) are left out of that budget's comparison (count in images_left_out_p*).",
-        "ImageNet-C reference: classic salt-and-pepper (pixels set to 0 or 1) at the same amounts, at its own SNR."]
+        "ImageNet-C reference: classic salt-and-pepper (pixels set to 0 or 1) at the same amounts, at its own SNR.",
+    ]
     return Measured(m, arrays, bench.data_source, notes)
 
 
 def findings(m: dict) -> list[str]:
     """Plain-language verdicts from the measured numbers."""
     budgets = sorted(float(k.split("_p")[1]) for k in m if k.startswith("target_snr_db_p"))
-    kinds = [k[len("drop_"):-len(f"_p{budgets[0]:g}")] for k in m
-             if k.startswith("drop_") and k.endswith(f"_p{budgets[0]:g}")]
+    kinds = [
+        k[len("drop_") : -len(f"_p{budgets[0]:g}")]
+        for k in m
+        if k.startswith("drop_") and k.endswith(f"_p{budgets[0]:g}")
+    ]
     out = []
     for p in budgets:
-        out.append(f"Budget {p:.0%} of the pixels, equal SNR per image (mean {m[f'target_snr_db_p{p:g}']:.1f} dB): drop "
-                   + ", ".join(f"{k} {m[f'drop_{k}_p{p:g}']:.1%} ({m[f'drop_{k}_p{p:g}_min']:.1%}–"
-                               f"{m[f'drop_{k}_p{p:g}_max']:.1%})" for k in kinds)
-                   + f". Classic salt-and-pepper at amount {p:g} gives {m[f'saltpepper_snr_db_p{p:g}']:.1f} dB and a "
-                     f"drop of {m[f'saltpepper_drop_p{p:g}']:.1%}.")
+        out.append(
+            f"Budget {p:.0%} of the pixels, equal SNR per image (mean {m[f'target_snr_db_p{p:g}']:.1f} dB): drop "
+            + ", ".join(
+                f"{k} {m[f'drop_{k}_p{p:g}']:.1%} ({m[f'drop_{k}_p{p:g}_min']:.1%}–{m[f'drop_{k}_p{p:g}_max']:.1%})"
+                for k in kinds
+            )
+            + f". Classic salt-and-pepper at amount {p:g} gives {m[f'saltpepper_snr_db_p{p:g}']:.1f} dB and a "
+            f"drop of {m[f'saltpepper_drop_p{p:g}']:.1%}."
+        )
     g = "shape_gap_vs_points_largest_budget"
-    verdict = ("supports Ge et al.'s Fig. 4" if m["shapes_hurt_more_than_points_every_seed"]
-               else "does not support Ge et al.'s Fig. 4 in every seed")
-    out.append(f"Shapes have a larger mean drop than single points in {m['shapes_hurt_more_than_points_share']:.0%} "
-               f"of (shape, budget) cases and than α-stable noise in {m['shapes_hurt_more_than_stable_share']:.0%}. "
-               f"At the largest budget, shapes minus points = {m[g]:+.1%} (seeds {m[g + '_trained_min']:+.1%} to "
-               f"{m[g + '_trained_max']:+.1%}; untrained {m[g + '_control_min']:+.1%} to {m[g + '_control_max']:+.1%}): "
-               f"this {verdict}.")
+    verdict = (
+        "supports Ge et al.'s Fig. 4"
+        if m["shapes_hurt_more_than_points_every_seed"]
+        else "does not support Ge et al.'s Fig. 4 in every seed"
+    )
+    out.append(
+        f"Shapes have a larger mean drop than single points in {m['shapes_hurt_more_than_points_share']:.0%} "
+        f"of (shape, budget) cases and than α-stable noise in {m['shapes_hurt_more_than_stable_share']:.0%}. "
+        f"At the largest budget, shapes minus points = {m[g]:+.1%} (seeds {m[g + '_trained_min']:+.1%} to "
+        f"{m[g + '_trained_max']:+.1%}; untrained {m[g + '_control_min']:+.1%} to {m[g + '_control_max']:+.1%}): "
+        f"this {verdict}."
+    )
     return out
 
 
@@ -159,27 +192,71 @@ EXPERIMENT = Experiment(
     paper="ge2021communication",
     reproduces="Ge et al. Fig. 4",
     config=Config,
-    scales=channel_scales(laptop=dict(budgets=IMAGENET_C_AMOUNTS,
-                                      shapes=(("square", 2), ("square", 3), ("triangle", 3), ("rhombus", 2),
-                                              ("square", 5), ("triangle", 5), ("rhombus", 3))),
-                          full=dict(budgets=IMAGENET_C_AMOUNTS,
-                                    shapes=(("square", 2), ("square", 3), ("triangle", 3), ("rhombus", 2),
-                                            ("square", 5), ("triangle", 5), ("rhombus", 3)))),
+    scales=channel_scales(
+        laptop=dict(
+            budgets=IMAGENET_C_AMOUNTS,
+            shapes=(
+                ("square", 2),
+                ("square", 3),
+                ("triangle", 3),
+                ("rhombus", 2),
+                ("square", 5),
+                ("triangle", 5),
+                ("rhombus", 3),
+            ),
+        ),
+        full=dict(
+            budgets=IMAGENET_C_AMOUNTS,
+            shapes=(
+                ("square", 2),
+                ("square", 3),
+                ("triangle", 3),
+                ("rhombus", 2),
+                ("square", 5),
+                ("triangle", 5),
+                ("rhombus", 3),
+            ),
+        ),
+    ),
     measure=measure,
     notebook="notebooks/channel_concentrated",
     datasets=CHANNEL_DATASETS,
     report_rows=(
-        ReportRow("Ge Fig. 4", "largest budget, equal Eq. 1 SNR: drop(shapes, mean) − drop(points)",
-                  "shape_gap_vs_points_largest_budget", "> 0 (shapes hurt more)", source="derived",
-                  format="percent", control="untrained, same init seeds"),
-        ReportRow("Ge Fig. 4", "largest budget, equal Eq. 1 SNR: drop(shapes, mean) − drop(α = 0.9 stable)",
-                  "shape_gap_vs_stable_largest_budget", "> 0 (shapes hurt more)", source="derived",
-                  format="percent", control="untrained, same init seeds"),
-        ReportRow("Ge Fig. 4", "share of (shape, budget) cases where the shape drops more than points",
-                  "shapes_hurt_more_than_points_share", 1.0, source="derived", format="percent"),
-        ReportRow("Hendrycks & Dietterich 2019", "Eq. 1 SNR of ImageNet-C impulse noise at severity 5 (amount 0.27)",
-                  "saltpepper_snr_db_p0.27", "no SNR given (severity 5 is amount 0.27)", source="external",
-                  format="db", cite="hendrycks2019benchmarking"),
+        ReportRow(
+            "Ge Fig. 4",
+            "largest budget, equal Eq. 1 SNR: drop(shapes, mean) − drop(points)",
+            "shape_gap_vs_points_largest_budget",
+            "> 0 (shapes hurt more)",
+            source="derived",
+            format="percent",
+            control="untrained, same init seeds",
+        ),
+        ReportRow(
+            "Ge Fig. 4",
+            "largest budget, equal Eq. 1 SNR: drop(shapes, mean) − drop(α = 0.9 stable)",
+            "shape_gap_vs_stable_largest_budget",
+            "> 0 (shapes hurt more)",
+            source="derived",
+            format="percent",
+            control="untrained, same init seeds",
+        ),
+        ReportRow(
+            "Ge Fig. 4",
+            "share of (shape, budget) cases where the shape drops more than points",
+            "shapes_hurt_more_than_points_share",
+            1.0,
+            source="derived",
+            format="percent",
+        ),
+        ReportRow(
+            "Hendrycks & Dietterich 2019",
+            "Eq. 1 SNR of ImageNet-C impulse noise at severity 5 (amount 0.27)",
+            "saltpepper_snr_db_p0.27",
+            "no SNR given (severity 5 is amount 0.27)",
+            source="external",
+            format="db",
+            cite="hendrycks2019benchmarking",
+        ),
     ),
     findings=findings,
 )

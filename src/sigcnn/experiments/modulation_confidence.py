@@ -57,8 +57,9 @@ def rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def permutation_p_value(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, n: int,
-                        groups: np.ndarray | None = None) -> tuple[float, float]:
+def permutation_p_value(
+    x: np.ndarray, y: np.ndarray, rng: np.random.Generator, n: int, groups: np.ndarray | None = None
+) -> tuple[float, float]:
     """Mean within-group Spearman rho and its one-sided p-value (rho this negative by chance), permuting ``y`` within groups."""
     groups = np.zeros(len(x), int) if groups is None else np.asarray(groups)
     keys = np.unique(groups)
@@ -77,13 +78,23 @@ def permutation_p_value(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, 
     return observed, (count + 1) / (n + 1)
 
 
-def analyse(model: torch.nn.Module, x_tr: torch.Tensor, y_tr: torch.Tensor, x_te: torch.Tensor, y_te: torch.Tensor,
-            top: int, rng: np.random.Generator, permutations: int) -> dict[str, Any]:
+def analyse(
+    model: torch.nn.Module,
+    x_tr: torch.Tensor,
+    y_tr: torch.Tensor,
+    x_te: torch.Tensor,
+    y_te: torch.Tensor,
+    top: int,
+    rng: np.random.Generator,
+    permutations: int,
+) -> dict[str, Any]:
     """Distance-to-optimal vs class probability for one network (see the module docstring)."""
     model.eval()
     with torch.no_grad():
-        pred_tr = torch.cat([model(x_tr[i:i + 500]).argmax(1) for i in range(0, len(x_tr), 500)]).cpu().numpy()
-        prob_te = torch.cat([torch.softmax(model(x_te[i:i + 500]), 1) for i in range(0, len(x_te), 500)]).cpu().numpy()
+        pred_tr = torch.cat([model(x_tr[i : i + 500]).argmax(1) for i in range(0, len(x_tr), 500)]).cpu().numpy()
+        prob_te = (
+            torch.cat([torch.softmax(model(x_te[i : i + 500]), 1) for i in range(0, len(x_te), 500)]).cpu().numpy()
+        )
     f_tr = per_image_spectra(layer_outputs(model, x_tr, (LAYER,), batch_size=500)[LAYER])
     f_te = per_image_spectra(layer_outputs(model, x_te, (LAYER,), batch_size=500)[LAYER])
     y_tr, y_te = y_tr.cpu().numpy(), y_te.cpu().numpy()
@@ -99,17 +110,25 @@ def analyse(model: torch.nn.Module, x_tr: torch.Tensor, y_tr: torch.Tensor, x_te
         order = idx[np.argsort(-prob[idx])]
         gaps.append(dist[order[-top:]].mean() - dist[order[:top]].mean())
     rho, p = permutation_p_value(dist, prob, rng, permutations, groups=y_te)
-    return {"rho": rho, "p": p, "gap": float(np.mean(gaps)), "fallbacks": fallbacks,
-            "accuracy": float((prob_te.argmax(1) == y_te).mean()), "dist": dist, "prob": prob}
+    return {
+        "rho": rho,
+        "p": p,
+        "gap": float(np.mean(gaps)),
+        "fallbacks": fallbacks,
+        "accuracy": float((prob_te.argmax(1) == y_te).mean()),
+        "dist": dist,
+        "prob": prob,
+    }
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     rng = np.random.default_rng(config.seed)
     split = load_image_dataset("fashion-mnist")
-    tr = rng.permutation(split.train_images.shape[0])[:config.train_size]
-    te = np.concatenate([rng.permutation(np.flatnonzero(split.test_labels.numpy() == c))[:config.per_class_test]
-                         for c in range(10)])
-    f = lambda x: ((x.float() / 255.0 - 0.5) / 0.25)[:, None].to(ctx.device)
+    tr = rng.permutation(split.train_images.shape[0])[: config.train_size]
+    te = np.concatenate(
+        [rng.permutation(np.flatnonzero(split.test_labels.numpy() == c))[: config.per_class_test] for c in range(10)]
+    )
+    f = lambda x: ((x.float() / 255.0 - 0.5) / 0.25)[:, None].to(ctx.device)  # noqa: E731 (a one-line factory passed on)
     x_tr, y_tr = f(split.train_images[tr]), split.train_labels[tr].to(ctx.device)
     x_te, y_te = f(split.test_images[te]), split.test_labels[te].to(ctx.device)
     trained, untrained = [], []
@@ -118,8 +137,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         model = SmallResNet().to(ctx.device)
         untrained.append(analyse(model, x_tr, y_tr, x_te, y_te, config.top, rng, config.permutations))
         gen = torch.Generator().manual_seed(config.seed * 100 + s)
-        train_classifier(model, x_tr, y_tr, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
-                         generator=gen)
+        train_classifier(
+            model, x_tr, y_tr, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, generator=gen
+        )
         trained.append(analyse(model, x_tr, y_tr, x_te, y_te, config.top, rng, config.permutations))
     metrics: dict = {}
     for key in ("rho", "gap"):
@@ -133,16 +153,22 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["trained_fallback_classes"] = int(sum(t["fallbacks"] for t in trained))
     metrics["closer_is_more_confident"] = bool(metrics["rho"] < 0 and metrics["p_value_max"] < 0.05)
     metrics["test_images"] = len(te)
-    arrays = {"trained_distance": trained[0]["dist"], "trained_probability": trained[0]["prob"],
-              "untrained_distance": untrained[0]["dist"], "untrained_probability": untrained[0]["prob"],
-              "test_labels": y_te.cpu().numpy()}
-    notes = [f"Fashion-MNIST, {config.train_size} training images, {config.per_class_test} test images per class; "
-             f"ResNet-like net (BN), {config.epochs} epochs, {config.seeds} seeds; spectra at {LAYER} (14 x 14).",
-             "Optimal spectrum (ours; the paper gives no definition): class mean of the normalised feature spectra of "
-             "correctly classified training images; fewer than 10 correct -> all training images of the class "
-             f"(untrained controls: {metrics['control_fallback_classes']} class fallbacks over all seeds).",
-             f"Statistic: Spearman rho between TV distance and class probability, averaged over classes; one-sided "
-             f"permutation p-value with {config.permutations} within-class permutations."]
+    arrays = {
+        "trained_distance": trained[0]["dist"],
+        "trained_probability": trained[0]["prob"],
+        "untrained_distance": untrained[0]["dist"],
+        "untrained_probability": untrained[0]["prob"],
+        "test_labels": y_te.cpu().numpy(),
+    }
+    notes = [
+        f"Fashion-MNIST, {config.train_size} training images, {config.per_class_test} test images per class; "
+        f"ResNet-like net (BN), {config.epochs} epochs, {config.seeds} seeds; spectra at {LAYER} (14 x 14).",
+        "Optimal spectrum (ours; the paper gives no definition): class mean of the normalised feature spectra of "
+        "correctly classified training images; fewer than 10 correct -> all training images of the class "
+        f"(untrained controls: {metrics['control_fallback_classes']} class fallbacks over all seeds).",
+        f"Statistic: Spearman rho between TV distance and class probability, averaged over classes; one-sided "
+        f"permutation p-value with {config.permutations} within-class permutations.",
+    ]
     return Measured(metrics, arrays, split.data_source, notes)
 
 
@@ -153,9 +179,12 @@ def findings(m: dict) -> list[str]:
         f"p = {m['p_value_max']:.4f}); untrained: {m['rho_control_min']:.3f} to {m['rho_control_max']:.3f}.",
         f"Bottom-{20} minus top-20 distance: {m['gap']:.4f} trained, {m['gap_control_min']:.4f} to "
         f"{m['gap_control_max']:.4f} untrained.",
-        ("Closer to the optimum goes with higher confidence, and more so than in an untrained network: Table 5's "
-         "claim is supported with our definition." if m["closer_is_more_confident"] and m["rho_outside_controls"] else
-         "The claim of Table 5 is not supported with our definition (sign, significance or the untrained control fails)."),
+        (
+            "Closer to the optimum goes with higher confidence, and more so than in an untrained network: Table 5's "
+            "claim is supported with our definition."
+            if m["closer_is_more_confident"] and m["rho_outside_controls"]
+            else "The claim of Table 5 is not supported with our definition (sign, significance or the untrained control fails)."
+        ),
     ]
 
 
@@ -165,18 +194,38 @@ EXPERIMENT = Experiment(
     paper="wu2022modulation",
     reproduces="Wu et al. (2022) §5.1.3, Table 5",
     config=Config,
-    scales={"ci": dict(train_size=1000, per_class_test=40, epochs=2, seeds=3, permutations=300),
-            "laptop": dict(train_size=10000, per_class_test=200, epochs=6, seeds=3, permutations=2000),
-            "full": dict(train_size=60000, per_class_test=1000, epochs=15, seeds=3, permutations=5000)},
+    scales={
+        "ci": dict(train_size=1000, per_class_test=40, epochs=2, seeds=3, permutations=300),
+        "laptop": dict(train_size=10000, per_class_test=200, epochs=6, seeds=3, permutations=2000),
+        "full": dict(train_size=60000, per_class_test=1000, epochs=15, seeds=3, permutations=5000),
+    },
     measure=measure,
     notebook="notebooks/modulation_confidence",
     report_rows=(
-        ReportRow("Wu Table 5", "Spearman rho, distance-to-optimal vs class probability (negative = claim)", "rho",
-                  "negative (no number)", source="derived", control="untrained, 3 seeds"),
-        ReportRow("Wu Table 5", "bottom-20 minus top-20 mean distance to the optimum", "gap", "positive (no number)",
-                  source="derived", control="untrained, 3 seeds"),
-        ReportRow("Wu Table 5", "closer to the optimum = more confident (rho < 0, p < 0.05 every seed)",
-                  "closer_is_more_confident", True, source="derived", format="bool"),
+        ReportRow(
+            "Wu Table 5",
+            "Spearman rho, distance-to-optimal vs class probability (negative = claim)",
+            "rho",
+            "negative (no number)",
+            source="derived",
+            control="untrained, 3 seeds",
+        ),
+        ReportRow(
+            "Wu Table 5",
+            "bottom-20 minus top-20 mean distance to the optimum",
+            "gap",
+            "positive (no number)",
+            source="derived",
+            control="untrained, 3 seeds",
+        ),
+        ReportRow(
+            "Wu Table 5",
+            "closer to the optimum = more confident (rho < 0, p < 0.05 every seed)",
+            "closer_is_more_confident",
+            True,
+            source="derived",
+            format="bool",
+        ),
     ),
     findings=findings,
 )

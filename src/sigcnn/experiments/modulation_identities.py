@@ -33,8 +33,14 @@ IDENTITIES = {
     "spectral_pool_circular_conv_eq30": "spectral low-pass = circular convolution with the box's inverse DFT (Eq. 30)",
     "spectral_pool_subsample": "spectral pooling = low-pass then subsample",
 }
-_REPORTED = ("dsb_sc_eq3", "conv1d_multicarrier_eq14", "conv1d_mimo_eq13", "relu_dsb_sc_eq22",
-             "avgpool_box_conv_eq27", "spectral_pool_circular_conv_eq30")
+_REPORTED = (
+    "dsb_sc_eq3",
+    "conv1d_multicarrier_eq14",
+    "conv1d_mimo_eq13",
+    "relu_dsb_sc_eq22",
+    "avgpool_box_conv_eq27",
+    "spectral_pool_circular_conv_eq30",
+)
 
 
 @dataclass(frozen=True)
@@ -68,13 +74,17 @@ def identity_gaps(rng: np.random.Generator, n: int) -> dict[str, float]:
     n_fdm, base = n, n // 48  # baseband streams 5 bins wide, carriers >= 6 bins apart, below Nyquist
     streams = np.stack([mod.band_limited_signal(n_fdm, 2, rng) for _ in range(3)])
     fk = np.array([3, 9, 15]) * base / n_fdm
-    gaps["fdm_eq7"] = _gap(energy_spectrum(mod.multi_carrier(streams, fk)),
-                           mod.multi_carrier_energy_spectrum(streams, fk, frequency_axis(n_fdm)))
+    gaps["fdm_eq7"] = _gap(
+        energy_spectrum(mod.multi_carrier(streams, fk)),
+        mod.multi_carrier_energy_spectrum(streams, fk, frequency_axis(n_fdm)),
+    )
     mimo_streams = np.stack([streams[:2], streams[1:]])
     fpk = np.array([[3, 9], [15, 21]]) * base / n_fdm
     h = rng.standard_normal((3, 2))
-    gaps["mimo_eq12"] = _gap(energy_spectrum(mod.mimo(mimo_streams, fpk, h)),
-                             mod.mimo_energy_spectrum(mimo_streams, fpk, h, frequency_axis(n_fdm)))
+    gaps["mimo_eq12"] = _gap(
+        energy_spectrum(mod.mimo(mimo_streams, fpk, h)),
+        mod.mimo_energy_spectrum(mimo_streams, fpk, h, frequency_axis(n_fdm)),
+    )
 
     w = rng.standard_normal(3)
     ref = F.conv1d(torch.from_numpy(x).view(1, 1, -1), torch.from_numpy(w).view(1, 1, -1)).view(-1).numpy()
@@ -82,19 +92,22 @@ def identity_gaps(rng: np.random.Generator, n: int) -> dict[str, float]:
     xs, ws = rng.standard_normal((4, n)), rng.standard_normal((6, 4, 3))
     ref = F.conv1d(torch.from_numpy(xs)[None], torch.from_numpy(ws))[0].numpy()
     gaps["conv1d_mimo_eq13"] = _gap(mod.conv1d_as_mimo(xs, ws), ref)
-    gaps["conv_kernel_response"] = _gap(energy_spectrum(mod.circular_correlate(x, w)),
-                                        mod.kernel_energy_response(w, n) * energy_spectrum(x))
+    gaps["conv_kernel_response"] = _gap(
+        energy_spectrum(mod.circular_correlate(x, w)), mod.kernel_energy_response(w, n) * energy_spectrum(x)
+    )
 
     y = rng.standard_normal((4, n))
     gaps["relu_dsb_sc_eq22"] = _gap(mod.relu_as_dsb_sc(y), torch.relu(torch.from_numpy(y)).numpy())
-    gaps["avgpool_box_conv_eq27"] = _gap(mod.average_pool_as_convolution(y, 4),
-                                         F.avg_pool1d(torch.from_numpy(y)[None], 4)[0].numpy())
+    gaps["avgpool_box_conv_eq27"] = _gap(
+        mod.average_pool_as_convolution(y, 4), F.avg_pool1d(torch.from_numpy(y)[None], 4)[0].numpy()
+    )
     keep = n // 4
     low = mod.spectral_lowpass(x, keep)
-    gaps["spectral_pool_box_eq28"] = _gap(np.fft.fftshift(np.fft.fft(low)),
-                                          np.fft.fftshift(np.fft.fft(x)) * mod.spectral_box(n, keep))
+    gaps["spectral_pool_box_eq28"] = _gap(
+        np.fft.fftshift(np.fft.fft(low)), np.fft.fftshift(np.fft.fft(x)) * mod.spectral_box(n, keep)
+    )
     gaps["spectral_pool_circular_conv_eq30"] = _gap(low, mod.circular_convolve(x, mod.spectral_box_kernel(n, keep)))
-    gaps["spectral_pool_subsample"] = _gap(mod.spectral_pool(x, keep), low[::n // keep])
+    gaps["spectral_pool_subsample"] = _gap(mod.spectral_pool(x, keep), low[:: n // keep])
     return gaps
 
 
@@ -108,8 +121,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics = {f"max_abs_diff_{key}": value for key, value in worst.items()}
     metrics["all_within_tolerance"] = bool(max(worst.values()) <= config.tolerance)
     metrics["tolerance"] = config.tolerance
-    return Measured(metrics, {}, "random signals (NumPy)",
-                    [f"{config.trials} random draws of length {config.length}, float64."])
+    return Measured(
+        metrics, {}, "random signals (NumPy)", [f"{config.trials} random draws of length {config.length}, float64."]
+    )
 
 
 def findings(metrics: dict) -> list[str]:
@@ -118,8 +132,10 @@ def findings(metrics: dict) -> list[str]:
     out = []
     for key, text in IDENTITIES.items():
         gap = metrics[f"max_abs_diff_{key}"]
-        out.append(f"{text}: largest difference {gap:.1e} -> "
-                   + ("holds to rounding error." if gap <= tol else f"does NOT hold (above {tol:g})."))
+        out.append(
+            f"{text}: largest difference {gap:.1e} -> "
+            + ("holds to rounding error." if gap <= tol else f"does NOT hold (above {tol:g}).")
+        )
     return out
 
 
@@ -133,10 +149,16 @@ EXPERIMENT = Experiment(
     measure=measure,
     notebook="notebooks/modulation_equivalences",
     report_rows=tuple(
-        ReportRow("Wu " + IDENTITIES[key].rsplit(" (", 1)[1].rstrip(")"),
-                  f"max abs difference: {IDENTITIES[key].rsplit(' (', 1)[0]}", f"max_abs_diff_{key}",
-                  0.0, source="derived", format="sci")
-        for key in _REPORTED),
+        ReportRow(
+            "Wu " + IDENTITIES[key].rsplit(" (", 1)[1].rstrip(")"),
+            f"max abs difference: {IDENTITIES[key].rsplit(' (', 1)[0]}",
+            f"max_abs_diff_{key}",
+            0.0,
+            source="derived",
+            format="sci",
+        )
+        for key in _REPORTED
+    ),
     findings=findings,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run

@@ -63,7 +63,7 @@ def photograph_crops(per_class: int, size: int, rng: np.random.Generator) -> tup
         crops = []
         for _ in range(per_class):
             top, left = rng.integers(0, h - size + 1), rng.integers(0, w - size + 1)
-            crops.append(img[top:top + size, left:left + size].transpose(2, 0, 1))
+            crops.append(img[top : top + size, left : left + size].transpose(2, 0, 1))
         out.append(np.stack(crops))
     return np.stack(out), list(PHOTOGRAPHS)
 
@@ -105,7 +105,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         from ..data.paper_sets import load_imagenette
 
         imgs, labels, names = load_imagenette(config.per_class, config.size, seed=config.seed)
-        natural = np.stack([imgs[labels == k][:config.per_class] for k in range(len(names))])
+        natural = np.stack([imgs[labels == k][: config.per_class] for k in range(len(names))])
         source = "Imagenette (160 px), centre crops"
     else:
         natural, names = photograph_crops(config.per_class, config.size, rng)
@@ -120,11 +120,13 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     noise_in = class_spectra(noise)
     metrics["input_tv"] = mean_pairwise_distance(input_spectra)
     metrics["input_tv_no_dc"] = mean_pairwise_distance(class_spectra(natural, remove_dc=True))
-    metrics["input_white_to_natural_tv"] = float(np.mean([total_variation_distance(noise_in[0], s)
-                                                          for s in input_spectra]))
+    metrics["input_white_to_natural_tv"] = float(
+        np.mean([total_variation_distance(noise_in[0], s) for s in input_spectra])
+    )
     arrays["input_spectra"] = np.stack(input_spectra + noise_in)
-    arrays["input_contours"] = np.array([[energy_contour_levels(s)[q] for q in (0.6, 0.8, 0.9)]
-                                         for s in input_spectra + noise_in])
+    arrays["input_contours"] = np.array(
+        [[energy_contour_levels(s)[q] for q in (0.6, 0.8, 0.9)] for s in input_spectra + noise_in]
+    )
 
     per_seed: dict[str, list] = {}
     for s in range(config.init_seeds):
@@ -138,7 +140,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             nat, noi = spectra[:n_nat], spectra[n_nat:]
             per_seed.setdefault(f"{layer}_tv", []).append(mean_pairwise_distance(nat))
             per_seed.setdefault(f"{layer}_white_to_natural_tv", []).append(
-                float(np.mean([total_variation_distance(noi[0], x) for x in nat])))
+                float(np.mean([total_variation_distance(noi[0], x) for x in nat]))
+            )
             per_seed.setdefault(f"{layer}_noise_tv", []).append(mean_pairwise_distance(noi))
             if s == 0:
                 side = maps.shape[-1]
@@ -149,8 +152,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 metrics[f"{layer}_tv_bn_train"] = mean_pairwise_distance(class_spectra(tmaps[:n_nat]))
                 metrics[f"{layer}_area80_spread"] = float(np.ptp([contour_area_fraction(x, 0.8) for x in nat]))
                 arrays[f"{layer}_spectra"] = np.stack(spectra)
-                arrays[f"{layer}_contours"] = np.array([[energy_contour_levels(x)[q] for q in (0.6, 0.8, 0.9)]
-                                                        for x in spectra])
+                arrays[f"{layer}_contours"] = np.array(
+                    [[energy_contour_levels(x)[q] for q in (0.6, 0.8, 0.9)] for x in spectra]
+                )
                 metrics[f"{layer}_dead_channels"] = int(sum(average_normalised_spectrum(m)[1] for m in maps))
     for key, values in per_seed.items():
         metrics[key] = float(np.mean(values))
@@ -164,33 +168,49 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["output_more_alike_than_input"] = bool(np.mean(out_tv) < metrics["input_tv"])
     metrics["output_more_alike_than_resampled_input"] = bool(np.mean(out_tv) < metrics["layer4_resampled_input_tv"])
     metrics["white_noise_output_as_close_as_classes"] = bool(
-        metrics["layer4_white_to_natural_tv"] <= max(per_seed["layer4_tv"]) * 1.5)
+        metrics["layer4_white_to_natural_tv"] <= max(per_seed["layer4_tv"]) * 1.5
+    )
     arrays["class_names"] = np.array(names + list(NOISE_EXPONENTS))
-    notes = [f"Inputs: {source}; {config.per_class} images per class of {config.size} px; noise controls "
-             "with energy spectra 1/f^0 (white), 1/f, 1/f^2, 1/f^3, matched in pixel mean and spread.",
-             "Network: torchvision.models.resnet152(weights=None), eval mode (BN with its initial running "
-             f"statistics), {config.init_seeds} initialisation seeds; layers {', '.join(LAYERS)}.",
-             "Algorithm 1 fixed: contour index = argmin |cumsum - q| (the paper's line 10 takes the minimum value); "
-             "zero-energy channels skipped instead of 0/0."]
+    notes = [
+        f"Inputs: {source}; {config.per_class} images per class of {config.size} px; noise controls "
+        "with energy spectra 1/f^0 (white), 1/f, 1/f^2, 1/f^3, matched in pixel mean and spread.",
+        "Network: torchvision.models.resnet152(weights=None), eval mode (BN with its initial running "
+        f"statistics), {config.init_seeds} initialisation seeds; layers {', '.join(LAYERS)}.",
+        "Algorithm 1 fixed: contour index = argmin |cumsum - q| (the paper's line 10 takes the minimum value); "
+        "zero-energy channels skipped instead of 0/0.",
+    ]
     return Measured(metrics, arrays, source, notes)
 
 
 def findings(m: dict) -> list[str]:
-    out = [f"Mean pairwise TV distance between class spectra: {m['input_tv']:.3f} at the input, "
-           f"{m['layer4_tv']:.3f} at layer4 ({m['layer4_side']} x {m['layer4_side']}; seeds "
-           f"{m['layer4_tv_seed_min']:.3f}-{m['layer4_tv_seed_max']:.3f})."]
-    out.append(f"The input images resampled to {m['layer4_side']} x {m['layer4_side']} have TV "
-               f"{m['layer4_resampled_input_tv']:.3f}: " +
-               ("the network's output is more alike than resolution alone explains, which supports Table 4."
-                if m["output_more_alike_than_resampled_input"] else
-                "resolution alone makes the inputs at least as alike, so the paper's comparison of a 224-px input "
-                "with a 7 x 7 output does not isolate a network effect (we do not support the claim as stated)."))
-    out.append(f"White noise fed to the same network ends at TV {m['layer4_white_to_natural_tv']:.3f} from the natural "
-               f"classes at layer4 (input: {m['input_white_to_natural_tv']:.3f}): "
-               + ("the output spectrum is mostly the architecture's, not the input's."
-                  if m["white_noise_output_as_close_as_classes"] else "the input still shows at the output."))
-    out.append(f"Without the DC bin the layer4 TV is {m['layer4_tv_no_dc']:.3f}; with batch norm in train mode "
-               f"{m['layer4_tv_bn_train']:.3f}.")
+    out = [
+        f"Mean pairwise TV distance between class spectra: {m['input_tv']:.3f} at the input, "
+        f"{m['layer4_tv']:.3f} at layer4 ({m['layer4_side']} x {m['layer4_side']}; seeds "
+        f"{m['layer4_tv_seed_min']:.3f}-{m['layer4_tv_seed_max']:.3f})."
+    ]
+    out.append(
+        f"The input images resampled to {m['layer4_side']} x {m['layer4_side']} have TV "
+        f"{m['layer4_resampled_input_tv']:.3f}: "
+        + (
+            "the network's output is more alike than resolution alone explains, which supports Table 4."
+            if m["output_more_alike_than_resampled_input"]
+            else "resolution alone makes the inputs at least as alike, so the paper's comparison of a 224-px input "
+            "with a 7 x 7 output does not isolate a network effect (we do not support the claim as stated)."
+        )
+    )
+    out.append(
+        f"White noise fed to the same network ends at TV {m['layer4_white_to_natural_tv']:.3f} from the natural "
+        f"classes at layer4 (input: {m['input_white_to_natural_tv']:.3f}): "
+        + (
+            "the output spectrum is mostly the architecture's, not the input's."
+            if m["white_noise_output_as_close_as_classes"]
+            else "the input still shows at the output."
+        )
+    )
+    out.append(
+        f"Without the DC bin the layer4 TV is {m['layer4_tv_no_dc']:.3f}; with batch norm in train mode "
+        f"{m['layer4_tv_bn_train']:.3f}."
+    )
     return out
 
 
@@ -200,22 +220,48 @@ EXPERIMENT = Experiment(
     paper="wu2022modulation",
     reproduces="Wu et al. (2022) §5.1.1, Eqs. 37-40, Algorithm 1, Table 4",
     config=Config,
-    scales={"ci": dict(per_class=2, size=112, init_seeds=3),
-            "laptop": dict(per_class=8, size=112, init_seeds=3),
-            "full": dict(dataset="imagenette", per_class=100, size=112, init_seeds=3)},
+    scales={
+        "ci": dict(per_class=2, size=112, init_seeds=3),
+        "laptop": dict(per_class=8, size=112, init_seeds=3),
+        "full": dict(dataset="imagenette", per_class=100, size=112, init_seeds=3),
+    },
     measure=measure,
     notebook="notebooks/modulation_normalisation",
     datasets=("skimage", "imagenette"),
     report_rows=(
-        ReportRow("Wu Table 4", "mean pairwise TV distance of class spectra at the ResNet152 output (input resampled "
-                  "to the output size as control)", "normalised_tv", "alike (no number)", source="derived",
-                  control="inputs resampled to the layer's size"),
-        ReportRow("Wu Table 4", "output class spectra more alike than the inputs at full size",
-                  "output_more_alike_than_input", True, source="derived", format="bool"),
-        ReportRow("Wu Table 4 (control)", "output more alike than the inputs resampled to the output size",
-                  "output_more_alike_than_resampled_input", True, source="derived", format="bool"),
-        ReportRow("Wu §5.1.1 (control, ours)", "white noise ends as close to the classes as they are to each other",
-                  "white_noise_output_as_close_as_classes", "no number", source="ours", format="bool"),
+        ReportRow(
+            "Wu Table 4",
+            "mean pairwise TV distance of class spectra at the ResNet152 output (input resampled "
+            "to the output size as control)",
+            "normalised_tv",
+            "alike (no number)",
+            source="derived",
+            control="inputs resampled to the layer's size",
+        ),
+        ReportRow(
+            "Wu Table 4",
+            "output class spectra more alike than the inputs at full size",
+            "output_more_alike_than_input",
+            True,
+            source="derived",
+            format="bool",
+        ),
+        ReportRow(
+            "Wu Table 4 (control)",
+            "output more alike than the inputs resampled to the output size",
+            "output_more_alike_than_resampled_input",
+            True,
+            source="derived",
+            format="bool",
+        ),
+        ReportRow(
+            "Wu §5.1.1 (control, ours)",
+            "white noise ends as close to the classes as they are to each other",
+            "white_noise_output_as_close_as_classes",
+            "no number",
+            source="ours",
+            format="bool",
+        ),
     ),
     findings=findings,
 )

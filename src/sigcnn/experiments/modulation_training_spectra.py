@@ -27,8 +27,12 @@ from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 ARCHITECTURES = tuple(SMALL_NETS)
 PAPER_ARCHITECTURES = ("alexnet-bn-tv", "vgg19-bn", "resnet18")
-PROBES = {**{a: ("block2", "block3") for a in SMALL_NETS}, "alexnet-bn-tv": ("features.6", "features.16"),
-          "vgg19-bn": ("features.38", "features.51"), "resnet18": ("layer2", "layer3")}
+PROBES = {
+    **{a: ("block2", "block3") for a in SMALL_NETS},
+    "alexnet-bn-tv": ("features.6", "features.16"),
+    "vgg19-bn": ("features.38", "features.51"),
+    "resnet18": ("layer2", "layer3"),
+}
 """Per architecture: the (middle, last) layers whose outputs are fitted."""
 
 
@@ -74,8 +78,8 @@ def natural_image_mu(size: int = 256) -> tuple[float, int]:
         img = rgb2gray(img) if img.ndim == 3 else img / 255.0
         h, w = img.shape
         s = min(size, h, w)
-        crop = img[(h - s) // 2:(h - s) // 2 + s, (w - s) // 2:(w - s) // 2 + s]
-        crops.append(crop[:min(size, s), :min(size, s)][None])
+        crop = img[(h - s) // 2 : (h - s) // 2 + s, (w - s) // 2 : (w - s) // 2 + s]
+        crops.append(crop[: min(size, s), : min(size, s)][None])
     side = min(c.shape[-1] for c in crops)
     maps = np.stack([c[..., :side, :side] for c in crops])
     # remove the mean (DC) and window with a Hann taper so the image border adds no cross
@@ -91,7 +95,7 @@ def _load(config: Config, rng: np.random.Generator):
 
         x_tr, y_tr, _ = load_imagenette(config.train_size // 10, config.size, "train", config.seed)
         x_te, y_te, _ = load_imagenette(config.test_size // 10, config.size, "val", config.seed)
-        f = lambda x: torch.from_numpy((x - 0.45) / 0.25).float()
+        f = lambda x: torch.from_numpy((x - 0.45) / 0.25).float()  # noqa: E731 (a one-line factory passed on)
         return f(x_tr), torch.from_numpy(y_tr), f(x_te), torch.from_numpy(y_te), "Imagenette (160 px)"
     if config.dataset == "cifar10":
         from ..data.cifar import load_cifar10
@@ -105,9 +109,9 @@ def _load(config: Config, rng: np.random.Generator):
         split = load_image_dataset("fashion-mnist")
         x_tr, y_tr = split.train_images[:, None], split.train_labels
         x_te, y_te = split.test_images[:, None], split.test_labels
-    tr = rng.permutation(x_tr.shape[0])[:config.train_size]
-    te = rng.permutation(x_te.shape[0])[:config.test_size]
-    f = lambda x: (x.float() / 255.0 - 0.5) / 0.25
+    tr = rng.permutation(x_tr.shape[0])[: config.train_size]
+    te = rng.permutation(x_te.shape[0])[: config.test_size]
+    f = lambda x: (x.float() / 255.0 - 0.5) / 0.25  # noqa: E731 (a one-line factory passed on)
     return f(x_tr[tr]), y_tr[tr], f(x_te[te]), y_te[te], split.data_source
 
 
@@ -115,7 +119,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     rng = np.random.default_rng(config.seed)
     x_tr, y_tr, x_te, y_te, source = _load(config, rng)
     x_tr, y_tr, x_te, y_te = (t.to(ctx.device) for t in (x_tr, y_tr, x_te, y_te))
-    probe = x_te[:config.probe_size]
+    probe = x_te[: config.probe_size]
     in_channels = x_tr.shape[1]
     metrics: dict = {}
     arrays: dict = {}
@@ -133,8 +137,16 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             monitor(-1, model)
             untrained_mu.append(monitor.as_array(mid)[0, 1])
             gen = torch.Generator().manual_seed(config.seed * 100 + s)
-            train_classifier(model, x_tr, y_tr, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
-                             generator=gen, callbacks=(monitor,))
+            train_classifier(
+                model,
+                x_tr,
+                y_tr,
+                epochs=config.epochs,
+                batch_size=config.batch_size,
+                lr=config.lr,
+                generator=gen,
+                callbacks=(monitor,),
+            )
             accs.append(accuracy(model, x_te, y_te))
             for role, layer in (("block2", mid), ("block3", last)):
                 arrays[f"{arch}_{role}_seed{s}"] = monitor.as_array(layer)
@@ -153,36 +165,53 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["mu_spread_untrained"] = float(np.ptp(init_means))
     metrics["mu_spread_trained"] = float(np.ptp(final_means))
     metrics["architectures_converge"] = bool(metrics["mu_spread_trained"] < metrics["mu_spread_untrained"])
-    metrics["all_move_same_direction"] = bool(len({np.sign(metrics[f"{a}_mu"] - metrics[f"{a}_mu_untrained_mean"])
-                                                   for a in config.architectures}) == 1)
-    metrics["architectures_outside_controls"] = int(sum(metrics[f"{a}_mu_outside_controls"] for a in config.architectures))
+    metrics["all_move_same_direction"] = bool(
+        len({np.sign(metrics[f"{a}_mu"] - metrics[f"{a}_mu_untrained_mean"]) for a in config.architectures}) == 1
+    )
+    metrics["architectures_outside_controls"] = int(
+        sum(metrics[f"{a}_mu_outside_controls"] for a in config.architectures)
+    )
     mid_note = ", ".join(f"{a}: {PROBES[a][0]}, {metrics[f'{a}_block2_radii']} radii" for a in config.architectures)
     late_note = ", ".join(f"{PROBES[a][1]}: {metrics[f'{a}_block3_radii']} radii" for a in config.architectures)
-    notes = [f"{source}; {config.train_size} training and {config.test_size} test images, {config.epochs} epochs, "
-             f"Adam lr {config.lr}, {config.seeds} seeds per architecture; untrained controls use the same "
-             "initialisation seeds.",
-             f"The fit reads the probe batch ({config.probe_size} test images) at a middle layer ({mid_note}) and a "
-             f"late one ({late_note}; few radii make mu rough there).",
-             "At full scale the paper's networks come from torchvision (random init): AlexNet with a BatchNorm2d "
-             "added after each convolution (torchvision has none; ours), VGG19_bn, ResNet18.",
-             "Natural-image mu: scikit-image grey photographs, mean removed, Hann-windowed, 256 px; "
-             "Tolhurst et al. (1992) report amplitude spectra ~1/f^1.2, i.e. mu ~ 1.2."]
+    notes = [
+        f"{source}; {config.train_size} training and {config.test_size} test images, {config.epochs} epochs, "
+        f"Adam lr {config.lr}, {config.seeds} seeds per architecture; untrained controls use the same "
+        "initialisation seeds.",
+        f"The fit reads the probe batch ({config.probe_size} test images) at a middle layer ({mid_note}) and a "
+        f"late one ({late_note}; few radii make mu rough there).",
+        "At full scale the paper's networks come from torchvision (random init): AlexNet with a BatchNorm2d "
+        "added after each convolution (torchvision has none; ours), VGG19_bn, ResNet18.",
+        "Natural-image mu: scikit-image grey photographs, mean removed, Hann-windowed, 256 px; "
+        "Tolhurst et al. (1992) report amplitude spectra ~1/f^1.2, i.e. mu ~ 1.2.",
+    ]
     return Measured(metrics, arrays, source, notes)
 
 
 def findings(m: dict) -> list[str]:
-    out = [f"Natural photographs: mu = {m['natural_mu']:.2f} over {m['natural_radii']} radii (Tolhurst et al.: "
-           f"about 1.2; Eq. 42's reference: 1). Training inputs: mu = {m['input_mu']:.2f} ({m['input_radii']} radii)."]
-    for a in [k[:-len("_mu_untrained_mean")] for k in m if k.endswith("_mu_untrained_mean")]:
-        out.append(f"{a}: mu at block2 moves from {m[f'{a}_mu_untrained_mean']:.2f} (untrained, "
-                   f"{m[f'{a}_mu_control_min']:.2f}-{m[f'{a}_mu_control_max']:.2f}) to {m[f'{a}_mu']:.2f} after training "
-                   f"(test accuracy {m[f'{a}_test_accuracy']:.1%}): "
-                   + ("outside the untrained spread." if m[f"{a}_mu_outside_controls"] else
-                      "inside the untrained spread: no training effect shown."))
-    out.append(f"Spread of mu across architectures: {m['mu_spread_untrained']:.2f} untrained, "
-               f"{m['mu_spread_trained']:.2f} trained: " +
-               ("they end closer together, as Fig. 21 suggests." if m["architectures_converge"] else
-                "they do not end closer together; Fig. 21's 'similar end' is not supported here."))
+    out = [
+        f"Natural photographs: mu = {m['natural_mu']:.2f} over {m['natural_radii']} radii (Tolhurst et al.: "
+        f"about 1.2; Eq. 42's reference: 1). Training inputs: mu = {m['input_mu']:.2f} ({m['input_radii']} radii)."
+    ]
+    for a in [k[: -len("_mu_untrained_mean")] for k in m if k.endswith("_mu_untrained_mean")]:
+        out.append(
+            f"{a}: mu at block2 moves from {m[f'{a}_mu_untrained_mean']:.2f} (untrained, "
+            f"{m[f'{a}_mu_control_min']:.2f}-{m[f'{a}_mu_control_max']:.2f}) to {m[f'{a}_mu']:.2f} after training "
+            f"(test accuracy {m[f'{a}_test_accuracy']:.1%}): "
+            + (
+                "outside the untrained spread."
+                if m[f"{a}_mu_outside_controls"]
+                else "inside the untrained spread: no training effect shown."
+            )
+        )
+    out.append(
+        f"Spread of mu across architectures: {m['mu_spread_untrained']:.2f} untrained, "
+        f"{m['mu_spread_trained']:.2f} trained: "
+        + (
+            "they end closer together, as Fig. 21 suggests."
+            if m["architectures_converge"]
+            else "they do not end closer together; Fig. 21's 'similar end' is not supported here."
+        )
+    )
     return out
 
 
@@ -192,25 +221,65 @@ EXPERIMENT = Experiment(
     paper="wu2022modulation",
     reproduces="Wu et al. (2022) §5.1.2, Eqs. 40-42, Fig. 21",
     config=Config,
-    scales={"ci": dict(train_size=1000, test_size=300, probe_size=100, epochs=2, seeds=3),
-            "laptop": dict(train_size=10000, test_size=2000, probe_size=300, epochs=8, seeds=3),
-            "full": dict(dataset="imagenette", architectures=PAPER_ARCHITECTURES, train_size=9000, test_size=3000,
-                         probe_size=200, epochs=30, lr=1e-4, seeds=3)},
+    scales={
+        "ci": dict(train_size=1000, test_size=300, probe_size=100, epochs=2, seeds=3),
+        "laptop": dict(train_size=10000, test_size=2000, probe_size=300, epochs=8, seeds=3),
+        "full": dict(
+            dataset="imagenette",
+            architectures=PAPER_ARCHITECTURES,
+            train_size=9000,
+            test_size=3000,
+            probe_size=200,
+            epochs=30,
+            lr=1e-4,
+            seeds=3,
+        ),
+    },
     measure=measure,
     notebook="notebooks/modulation_training_spectra",
     datasets=("fashion-mnist", "cifar10", "imagenette"),
     report_rows=(
-        ReportRow("Tolhurst et al. (1992) via Wu Eq. 42", "mu of natural photographs (amplitude ~ 1/f^mu)",
-                  "natural_mu", 1.2, source="external", cite="tolhurst1992amplitude"),
+        ReportRow(
+            "Tolhurst et al. (1992) via Wu Eq. 42",
+            "mu of natural photographs (amplitude ~ 1/f^mu)",
+            "natural_mu",
+            1.2,
+            source="external",
+            cite="tolhurst1992amplitude",
+        ),
         ReportRow("Wu Eq. 42", "mu of the training inputs (Fashion-MNIST at ci)", "input_mu", 1.0, source="derived"),
-        ReportRow("Wu Fig. 21", "AlexNet-like (BN): mu at block2 after training", "alexnet-bn_mu",
-                  "moves (no number)", source="derived", control="untrained, 3 seeds"),
-        ReportRow("Wu Fig. 21", "VGG-like (BN): mu at block2 after training", "vgg-bn_mu",
-                  "moves (no number)", source="derived", control="untrained, 3 seeds"),
-        ReportRow("Wu Fig. 21", "ResNet-like: mu at block2 after training", "resnet_mu",
-                  "moves (no number)", source="derived", control="untrained, 3 seeds"),
-        ReportRow("Wu Fig. 21", "architectures end closer in mu than they start", "architectures_converge",
-                  True, source="derived", format="bool"),
+        ReportRow(
+            "Wu Fig. 21",
+            "AlexNet-like (BN): mu at block2 after training",
+            "alexnet-bn_mu",
+            "moves (no number)",
+            source="derived",
+            control="untrained, 3 seeds",
+        ),
+        ReportRow(
+            "Wu Fig. 21",
+            "VGG-like (BN): mu at block2 after training",
+            "vgg-bn_mu",
+            "moves (no number)",
+            source="derived",
+            control="untrained, 3 seeds",
+        ),
+        ReportRow(
+            "Wu Fig. 21",
+            "ResNet-like: mu at block2 after training",
+            "resnet_mu",
+            "moves (no number)",
+            source="derived",
+            control="untrained, 3 seeds",
+        ),
+        ReportRow(
+            "Wu Fig. 21",
+            "architectures end closer in mu than they start",
+            "architectures_converge",
+            True,
+            source="derived",
+            format="bool",
+        ),
     ),
     findings=findings,
 )

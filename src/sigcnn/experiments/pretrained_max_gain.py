@@ -22,15 +22,38 @@ from ..data import IMAGE_DATASETS, is_offline
 from ..models import NIN, LeNet5, WideLeNet
 from ..probes.diagnosis import spearman
 from ..probes.epoch_metrics import Split, load_split, train_with_curves
-from ..probes.max_gain import (cached_weights_path, imagenet_impulse, maximum_gain, published_top5_error,  # noqa: F401
-                               weights_of, weights_status)
+from ..probes.max_gain import (  # noqa: F401
+    cached_weights_path,
+    imagenet_impulse,
+    maximum_gain,
+    published_top5_error,
+    weights_of,
+    weights_status,
+)
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from .max_gain_training import _controlled
 
 TORCHVISION_MODELS = (
-    "alexnet", "vgg11", "vgg16", "vgg19", "vgg16_bn", "googlenet", "inception_v3", "resnet18", "resnet50",
-    "resnet152", "resnext50_32x4d", "wide_resnet50_2", "densenet121", "squeezenet1_1", "mobilenet_v2",
-    "mobilenet_v3_large", "shufflenet_v2_x1_0", "mnasnet1_0", "efficientnet_b0", "regnet_y_400mf",
+    "alexnet",
+    "vgg11",
+    "vgg16",
+    "vgg19",
+    "vgg16_bn",
+    "googlenet",
+    "inception_v3",
+    "resnet18",
+    "resnet50",
+    "resnet152",
+    "resnext50_32x4d",
+    "wide_resnet50_2",
+    "densenet121",
+    "squeezenet1_1",
+    "mobilenet_v2",
+    "mobilenet_v3_large",
+    "shufflenet_v2_x1_0",
+    "mnasnet1_0",
+    "efficientnet_b0",
+    "regnet_y_400mf",
     "convnext_tiny",
 )
 """Twenty-one CNN families of torchvision, each with its ``IMAGENET1K_V1`` weights."""
@@ -40,7 +63,6 @@ OWN_MODEL_NAMES = {"lenet_w1-4": "LeNet, filters x1/4", "lenet_w1": "LeNet", "le
 """How the figures name the networks trained here."""
 PIXEL_SCALE_OWN_DB = 20.0 * np.log10(2.0 / 255.0)
 """The book's grey-image networks see ``x = (2u - 255) / 255``: ``dx/du = 2/255``."""
-
 
 
 @dataclass(frozen=True)
@@ -112,27 +134,40 @@ def _imagenet_untrained(config: Config, names: list[str], seed: int, device) -> 
         weights = weights_of(name, config.weights)
         torch.manual_seed(seed)
         image, offset = imagenet_impulse(weights, device)
-        gains.append(float((maximum_gain(torchvision.models.get_model(name, weights=None).to(device), image)
-                            + offset).mean()))
+        gains.append(
+            float((maximum_gain(torchvision.models.get_model(name, weights=None).to(device), image) + offset).mean())
+        )
         errors.append(published_top5_error(weights))
     return spearman(gains, errors)
 
 
 def _own_model(name: str):
-    return {"lenet_w1-4": lambda: WideLeNet(0.25), "lenet_w1": lambda: WideLeNet(1.0),
-            "lenet5": LeNet5, "nin": lambda: NIN((16, 32, 32))}[name]()
+    return {
+        "lenet_w1-4": lambda: WideLeNet(0.25),
+        "lenet_w1": lambda: WideLeNet(1.0),
+        "lenet5": LeNet5,
+        "nin": lambda: NIN((16, 32, 32)),
+    }[name]()
 
 
-def _measure_own(config: Config, split: Split, seed_offset: int, progress: bool, epochs=None,
-                 shuffle=False) -> Points:
+def _measure_own(config: Config, split: Split, seed_offset: int, progress: bool, epochs=None, shuffle=False) -> Points:
     """Train every own network (network k from seed ``seed + k + seed_offset``); one point per epoch."""
     points = Points()
     epochs = config.own_epochs if epochs is None else epochs
     for k, name in enumerate(config.own_models):
         seed = config.seed + k + seed_offset
-        c = train_with_curves(seed, lambda name=name: _own_model(name), split, epochs=epochs, lr=config.own_lr,
-                         batch_size=config.batch_size, optimizer="adam", shuffle_labels=shuffle, progress=progress,
-                         desc=name)
+        c = train_with_curves(
+            seed,
+            lambda name=name: _own_model(name),
+            split,
+            epochs=epochs,
+            lr=config.own_lr,
+            batch_size=config.batch_size,
+            optimizer="adam",
+            shuffle_labels=shuffle,
+            progress=progress,
+            desc=name,
+        )
         points.names += [name] * c["gain"].size
         points.epochs += list(range(1 if epochs else 0, c["gain"].size + (1 if epochs else 0)))
         points.gain_db += list(c["gain"] + PIXEL_SCALE_OWN_DB)
@@ -143,50 +178,82 @@ def _measure_own(config: Config, split: Split, seed_offset: int, progress: bool,
 def measure(config: Config, ctx: RunContext) -> Measured:
     """ImageNet classifiers (when their weights are here) and the own networks, with their controls."""
     imagenet, missing, per_channel = _measure_imagenet(config, ctx.device, ctx.progress)
-    metrics: dict = {"imagenet_models_listed": len(config.models), "imagenet_models_measured": len(imagenet.names),
-                     "imagenet_models_missing": len(missing), "offline": is_offline()}
-    arrays: dict = {"imagenet_missing": np.array(missing, dtype=str), "models_all": np.array(config.models),
-                    "published_top5_error_all": np.array([published_top5_error(weights_of(n, config.weights))
-                                                          for n in config.models])}
+    metrics: dict = {
+        "imagenet_models_listed": len(config.models),
+        "imagenet_models_measured": len(imagenet.names),
+        "imagenet_models_missing": len(missing),
+        "offline": is_offline(),
+    }
+    arrays: dict = {
+        "imagenet_missing": np.array(missing, dtype=str),
+        "models_all": np.array(config.models),
+        "published_top5_error_all": np.array(
+            [published_top5_error(weights_of(n, config.weights)) for n in config.models]
+        ),
+    }
     if imagenet.names:
-        arrays.update(imagenet_models=np.array(imagenet.names), imagenet_gain_db=per_channel,
-                      imagenet_top5_error=np.array(imagenet.error))
-    untrained_in = [_imagenet_untrained(config, imagenet.names, config.seed + i, ctx.device)
-                    for i in range(config.control_seeds)] if len(imagenet.names) >= 3 else []
+        arrays.update(
+            imagenet_models=np.array(imagenet.names),
+            imagenet_gain_db=per_channel,
+            imagenet_top5_error=np.array(imagenet.error),
+        )
+    untrained_in = (
+        [_imagenet_untrained(config, imagenet.names, config.seed + i, ctx.device) for i in range(config.control_seeds)]
+        if len(imagenet.names) >= 3
+        else []
+    )
     _controlled(metrics, "imagenet_spearman_gain_vs_top5_error", [imagenet.spearman()], untrained_in, "untrained")
     split = load_split(config.dataset, ctx.device, config.allow_test_split, config.train_limit, config.test_limit)
     offsets = [100 * i for i in range(config.control_seeds)]
     own = [_measure_own(config, split, o, ctx.progress) for o in offsets]
     untrained = [_measure_own(config, split, o, False, epochs=0) for o in offsets]
-    shuffled = [_measure_own(config, split, o, ctx.progress, shuffle=True) for o in offsets] if config.shuffled_control else []
+    shuffled = (
+        [_measure_own(config, split, o, ctx.progress, shuffle=True) for o in offsets] if config.shuffled_control else []
+    )
     first = own[0]
-    arrays.update(own_models=np.array(first.names), own_epochs=np.array(first.epochs),
-                  own_gain_db=np.array(first.gain_db), own_test_error=np.array(first.error),
-                  own_untrained_gain_db=np.array([p.gain_db for p in untrained]),
-                  own_untrained_test_error=np.array([p.error for p in untrained]))
+    arrays.update(
+        own_models=np.array(first.names),
+        own_epochs=np.array(first.epochs),
+        own_gain_db=np.array(first.gain_db),
+        own_test_error=np.array(first.error),
+        own_untrained_gain_db=np.array([p.gain_db for p in untrained]),
+        own_untrained_test_error=np.array([p.error for p in untrained]),
+    )
     metrics["own_points"] = len(first.gain_db)
     metrics["own_spearman_gain_vs_error_seed0"] = first.spearman()
     last = np.r_[np.array(first.names[1:]) != np.array(first.names[:-1]), True]
-    metrics["own_spearman_gain_vs_error_final_epochs"] = spearman(np.array(first.gain_db)[last],
-                                                                   np.array(first.error)[last])
-    arrays.update(own_spearman_trained=np.array([p.spearman() for p in own]),
-                  own_spearman_untrained=np.array([p.spearman() for p in untrained]),
-                  own_spearman_shuffled=np.array([p.spearman() for p in shuffled]))
+    metrics["own_spearman_gain_vs_error_final_epochs"] = spearman(
+        np.array(first.gain_db)[last], np.array(first.error)[last]
+    )
+    arrays.update(
+        own_spearman_trained=np.array([p.spearman() for p in own]),
+        own_spearman_untrained=np.array([p.spearman() for p in untrained]),
+        own_spearman_shuffled=np.array([p.spearman() for p in shuffled]),
+    )
     controls = [p.spearman() for p in untrained] + [p.spearman() for p in shuffled]
     label = "untrained" + (" and shuffled labels" if shuffled else "")
     _controlled(metrics, "own_spearman_gain_vs_error", [p.spearman() for p in own], controls, label)
     metrics["control_seed_count"] = len(offsets)
     notes = [split.source.split_note]
     if missing:
-        notes.append(f"{len(missing)} of {len(config.models)} torchvision weight files are not in "
-                     f"{Path(torch.hub.get_dir()) / 'checkpoints'} and were not downloaded (offline): "
-                     + ", ".join(missing) + ".")
+        notes.append(
+            f"{len(missing)} of {len(config.models)} torchvision weight files are not in "
+            f"{Path(torch.hub.get_dir()) / 'checkpoints'} and were not downloaded (offline): "
+            + ", ".join(missing)
+            + "."
+        )
     n_train = "all" if config.train_limit is None else f"{config.train_limit:,}"
-    notes.append(f"Own networks: {', '.join(config.own_models)} trained {config.own_epochs} epochs on {n_train} "
-                 f"{config.dataset} training images (Adam, lr {config.own_lr:g}); one point per epoch, top-1 test "
-                 f"error; {len(offsets)} seeds. Controls: the same networks untrained (same initialisation seeds; "
-                 "one point per network)" + (", and trained on shuffled labels." if shuffled else
-                                            "; shuffled labels only from the laptop scale (notebook budget)."))
+    notes.append(
+        f"Own networks: {', '.join(config.own_models)} trained {config.own_epochs} epochs on {n_train} "
+        f"{config.dataset} training images (Adam, lr {config.own_lr:g}); one point per epoch, top-1 test "
+        f"error; {len(offsets)} seeds. Controls: the same networks untrained (same initialisation seeds; "
+        "one point per network)"
+        + (
+            ", and trained on shuffled labels."
+            if shuffled
+            else "; shuffled labels only from the laptop scale (notebook budget)."
+        )
+    )
     return Measured(metrics, arrays, f"torchvision {config.weights} weights; {split.source.data_source}", notes)
 
 
@@ -196,32 +263,45 @@ def findings(metrics: dict) -> list[str]:
     measured, listed = metrics["imagenet_models_measured"], metrics["imagenet_models_listed"]
     rho = metrics.get("imagenet_spearman_gain_vs_top5_error")
     if measured == 0:
-        out.append(f"None of the {listed} torchvision weight files is available on this machine (offline), so the "
-                   "ImageNet comparison of Fig. 7 could not be made here; nothing is shown in its place.")
+        out.append(
+            f"None of the {listed} torchvision weight files is available on this machine (offline), so the "
+            "ImageNet comparison of Fig. 7 could not be made here; nothing is shown in its place."
+        )
     elif rho is None or not np.isfinite(rho):
         out.append(f"Only {measured} of {listed} ImageNet classifiers could be measured: too few for a correlation.")
     else:
-        out.append(f"Across {measured} torchvision ImageNet classifiers, Maximum Gain and published top-5 error have "
-                   f"a Spearman correlation of {rho:+.2f}: "
-                   + ("better models have higher gain, as the paper reports." if rho <= -0.3 else
-                      "we do NOT see the paper's trend that better models have higher gain."))
+        out.append(
+            f"Across {measured} torchvision ImageNet classifiers, Maximum Gain and published top-5 error have "
+            f"a Spearman correlation of {rho:+.2f}: "
+            + (
+                "better models have higher gain, as the paper reports."
+                if rho <= -0.3
+                else "we do NOT see the paper's trend that better models have higher gain."
+            )
+        )
     own = metrics.get("own_spearman_gain_vs_error")
     if own is not None and np.isfinite(own):
-        text = (f"On the checkpoints of the networks trained here ({metrics['own_points']} per seed, mean of "
-                f"{metrics['control_seed_count']} seeds), Maximum Gain and test error have a Spearman correlation of "
-                f"{own:+.2f}")
+        text = (
+            f"On the checkpoints of the networks trained here ({metrics['own_points']} per seed, mean of "
+            f"{metrics['control_seed_count']} seeds), Maximum Gain and test error have a Spearman correlation of "
+            f"{own:+.2f}"
+        )
         lo = metrics.get("own_spearman_gain_vs_error_control_min")
         if own > -0.3:
             text += ": no consistent 'better means higher gain' trend."
         elif lo is None:
             text += ": lower error goes with higher gain (no control measured)."
         elif metrics["own_spearman_gain_vs_error_outside_controls"]:
-            text += (f", outside the controls' spread ({lo:+.2f} to "
-                     f"{metrics['own_spearman_gain_vs_error_control_max']:+.2f}): lower error goes with higher gain, "
-                     "in line with the paper's observation.")
+            text += (
+                f", outside the controls' spread ({lo:+.2f} to "
+                f"{metrics['own_spearman_gain_vs_error_control_max']:+.2f}): lower error goes with higher gain, "
+                "in line with the paper's observation."
+            )
         else:
-            text += (f", but the controls give {lo:+.2f} to {metrics['own_spearman_gain_vs_error_control_max']:+.2f}: "
-                     "the trend does not stand out from the controls, so it does not support the paper's claim here.")
+            text += (
+                f", but the controls give {lo:+.2f} to {metrics['own_spearman_gain_vs_error_control_max']:+.2f}: "
+                "the trend does not stand out from the controls, so it does not support the paper's claim here."
+            )
         out.append(text)
     return out
 
@@ -233,8 +313,14 @@ EXPERIMENT = Experiment(
     reproduces="Stamatescu & McDonnell §III-C/D, Figs. 6-7",
     config=Config,
     scales={
-        "ci": dict(own_models=("lenet_w1-4", "lenet_w1", "lenet5"), own_epochs=3, train_limit=600,
-                   test_limit=500, allow_test_split=True, shuffled_control=False),
+        "ci": dict(
+            own_models=("lenet_w1-4", "lenet_w1", "lenet5"),
+            own_epochs=3,
+            train_limit=600,
+            test_limit=500,
+            allow_test_split=True,
+            shuffled_control=False,
+        ),
         "laptop": dict(own_epochs=5, train_limit=20000),
         "full": dict(own_epochs=10),
     },
@@ -242,14 +328,30 @@ EXPERIMENT = Experiment(
     notebook="notebooks/pretrained_max_gain",
     datasets=IMAGE_DATASETS,
     report_rows=(
-        ReportRow("S&M §III-D (Fig. 7)", "ImageNet classifiers measured (weights present)",
-                  "imagenet_models_measured", 18, format="int"),
-        ReportRow("S&M §III-D (Fig. 7)", "Spearman correlation, Maximum Gain vs top-5 error (ImageNet)",
-                  "imagenet_spearman_gain_vs_top5_error", "negative (no number)", source="derived",
-                  control="untrained, 3 seeds"),
-        ReportRow("S&M §III-D, our fallback", "Spearman correlation, Maximum Gain vs test error (own networks, "
-                  "mean of 3 seeds)", "own_spearman_gain_vs_error", "negative (no number)", source="derived",
-                  control="untrained, 3 seeds", figure="fig-own-gain-vs-error"),
+        ReportRow(
+            "S&M §III-D (Fig. 7)",
+            "ImageNet classifiers measured (weights present)",
+            "imagenet_models_measured",
+            18,
+            format="int",
+        ),
+        ReportRow(
+            "S&M §III-D (Fig. 7)",
+            "Spearman correlation, Maximum Gain vs top-5 error (ImageNet)",
+            "imagenet_spearman_gain_vs_top5_error",
+            "negative (no number)",
+            source="derived",
+            control="untrained, 3 seeds",
+        ),
+        ReportRow(
+            "S&M §III-D, our fallback",
+            "Spearman correlation, Maximum Gain vs test error (own networks, mean of 3 seeds)",
+            "own_spearman_gain_vs_error",
+            "negative (no number)",
+            source="derived",
+            control="untrained, 3 seeds",
+            figure="fig-own-gain-vs-error",
+        ),
     ),
     findings=findings,
 )
@@ -260,5 +362,7 @@ NAME = EXPERIMENT.name
 def model_rows(arrays: dict) -> list[dict]:
     """One row per listed torchvision model: published top-5 error and whether its weights were here."""
     missing = {str(n) for n in arrays["imagenet_missing"]}
-    return [{"model": str(n), "top5": float(e), "here": str(n) not in missing}
-            for n, e in zip(arrays["models_all"], arrays["published_top5_error_all"])]
+    return [
+        {"model": str(n), "top5": float(e), "here": str(n) not in missing}
+        for n, e in zip(arrays["models_all"], arrays["published_top5_error_all"])
+    ]

@@ -53,9 +53,12 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     """Anchors vs centroids with controls and yardsticks; the translated sphere on real patches."""
     data, nets = trained_lenets(config, config.seeds, ctx.device, ctx.progress)
     model = nets[0].model
-    metrics: dict = {"train_images": int(data.x_train.shape[0]), "test_images": int(data.x_test.shape[0]),
-                     "seeds": len(nets), "test_accuracy": accuracy(model, data.x_test.to(ctx.device),
-                                                                  data.y_test.to(ctx.device))}
+    metrics: dict = {
+        "train_images": int(data.x_train.shape[0]),
+        "test_images": int(data.x_test.shape[0]),
+        "seeds": len(nets),
+        "test_accuracy": accuracy(model, data.x_test.to(ctx.device), data.y_test.to(ctx.device)),
+    }
     weights = [n.model.c1.weight.detach().cpu().numpy().astype(np.float64) for n in nets]
     w, bias, k = weights[0], model.c1.bias.detach().cpu().numpy().astype(np.float64), weights[0].shape[0]
     patches = sample_patches(data.x_train[:, 0].numpy(), config.n_patches, config.min_patch_std, config.seed)
@@ -66,9 +69,11 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 
     nearest = lambda a: float(np.degrees(nearest_angle(a, large).mean()))  # noqa: E731
     without_dc = lambda a: mean_matched_angle_deg(remove_dc(a), remove_dc(centroids))  # noqa: E731
-    for metric, measure_one in (("matched_angle_mean_deg", lambda a: mean_matched_angle_deg(a, centroids)),
-                                ("nearest_of_large_angle_mean_deg", nearest),
-                                ("dc_removed_matched_angle_mean_deg", without_dc)):
+    for metric, measure_one in (
+        ("matched_angle_mean_deg", lambda a: mean_matched_angle_deg(a, centroids)),
+        ("nearest_of_large_angle_mean_deg", nearest),
+        ("dc_removed_matched_angle_mean_deg", without_dc),
+    ):
         comparison = compare_to_controls([measure_one(x) for x in weights], [measure_one(n.init_c1) for n in nets])
         metrics.update(control_metrics(metric, comparison))
     rows, cols, angles = match_on_angle(w, centroids)
@@ -82,12 +87,17 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     rng_dc = np.random.default_rng(config.seed + 2)
     dc_means = _draws(lambda: dc_matched_directions(centroids, rng_dc), centroids, config.random_draws)
     rng_adc, turn = np.random.default_rng(config.seed + 4), iter(range(config.random_draws))
-    anchor_dc_means = _draws(lambda: dc_matched_directions(weights[next(turn) % len(weights)], rng_adc), centroids,
-                             config.random_draws)  # draw i keeps the DC of the anchors of seed i mod seeds
+    anchor_dc_means = _draws(
+        lambda: dc_matched_directions(weights[next(turn) % len(weights)], rng_adc), centroids, config.random_draws
+    )  # draw i keeps the DC of the anchors of seed i mod seeds
     rng_zero = np.random.default_rng(config.seed + 3)
     zero_means = np.array([without_dc(rng_zero.standard_normal((k, 25))) for _ in range(config.random_draws)])
-    for prefix, draws in (("random", random_means), ("random_centroid_dc", dc_means),
-                          ("random_anchor_dc", anchor_dc_means), ("dc_removed_random", zero_means)):
+    for prefix, draws in (
+        ("random", random_means),
+        ("random_centroid_dc", dc_means),
+        ("random_anchor_dc", anchor_dc_means),
+        ("dc_removed_random", zero_means),
+    ):
         metrics[f"{prefix}_matched_angle_mean_deg"] = float(draws.mean())
         metrics[f"{prefix}_matched_angle_p05_deg"] = float(np.percentile(draws, 5))
     metrics["fraction_random_closer"] = float((random_means <= metrics["matched_angle_mean_deg"]).mean())
@@ -103,16 +113,28 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics["sign_agreement_trained_vs_eq6"] = float(((patches @ a.T + bias > 0) == (eq6 > 0)).mean())
     metrics.update({f"variance_share_{key}": value for key, value in variance_split(patches, a).items()})
 
-    arrays = {"c1_weights": w, "c1_bias": bias, "a_k0": -a.sum(axis=1), "init_c1": nets[0].init_c1,
-              "centroids": centroids.reshape(k, 1, 5, 5), "match_filter": rows, "match_centroid": cols,
-              "match_angle_deg": np.degrees(angles), "random_matched_means_deg": random_means,
-              "random_centroid_dc_matched_means_deg": dc_means,
-              "random_anchor_dc_matched_means_deg": anchor_dc_means, "dc_removed_random_matched_means_deg": zero_means,
-              "centroids_large": large.reshape(-1, 1, 5, 5),
-              "loss": nets[0].loss}
-    notes = [data.split.split_note, *(n.note for n in nets),
-             f"{len(nets)} training seeds ({config.seed}..{config.seed + len(nets) - 1}); the control is the same "
-             "networks before training. Shuffled-label controls are not run at this scale."]
+    arrays = {
+        "c1_weights": w,
+        "c1_bias": bias,
+        "a_k0": -a.sum(axis=1),
+        "init_c1": nets[0].init_c1,
+        "centroids": centroids.reshape(k, 1, 5, 5),
+        "match_filter": rows,
+        "match_centroid": cols,
+        "match_angle_deg": np.degrees(angles),
+        "random_matched_means_deg": random_means,
+        "random_centroid_dc_matched_means_deg": dc_means,
+        "random_anchor_dc_matched_means_deg": anchor_dc_means,
+        "dc_removed_random_matched_means_deg": zero_means,
+        "centroids_large": large.reshape(-1, 1, 5, 5),
+        "loss": nets[0].loss,
+    }
+    notes = [
+        data.split.split_note,
+        *(n.note for n in nets),
+        f"{len(nets)} training seeds ({config.seed}..{config.seed + len(nets) - 1}); the control is the same "
+        "networks before training. Shuffled-label controls are not run at this scale.",
+    ]
     return Measured(metrics, arrays, data.split.data_source, notes)
 
 
@@ -122,16 +144,25 @@ def findings(metrics: dict) -> list[str]:
     deg = lambda key: f"{m[key]:.1f}°"  # noqa: E731
     ctrl = lambda key: f"{deg(key + '_control_min')}–{deg(key + '_control_max')}"  # noqa: E731
     closer = m["dc_removed_matched_angle_mean_deg"] < m["dc_removed_random_matched_angle_p05_deg"]
-    verdict = ("the trained anchors are nearer the centroids than chance and than at initialisation, which supports "
-               "Kuo's picture of anchors as cluster centres"
-               if closer and m.get("dc_removed_matched_angle_mean_deg_outside_controls", False) else
-               "the closeness already holds at initialisation: it is not an effect of training" if closer else
-               "the trained anchors are not clearly nearer the centroids than random directions: this does not "
-               "support the idea that C1 anchors are the k-means centroids")
-    raw = ("nearer than" if m["matched_angle_mean_deg"] < m["random_anchor_dc_matched_angle_p05_deg"] else
-           "not clearly nearer than")
-    polarity = (": polarity matters, as RECOS says." if m["negated_matched_angle_mean_deg"]
-                > m["seed0_matched_angle_mean_deg"] else ": the match does not single out the anchors' polarity.")
+    verdict = (
+        "the trained anchors are nearer the centroids than chance and than at initialisation, which supports "
+        "Kuo's picture of anchors as cluster centres"
+        if closer and m.get("dc_removed_matched_angle_mean_deg_outside_controls", False)
+        else "the closeness already holds at initialisation: it is not an effect of training"
+        if closer
+        else "the trained anchors are not clearly nearer the centroids than random directions: this does not "
+        "support the idea that C1 anchors are the k-means centroids"
+    )
+    raw = (
+        "nearer than"
+        if m["matched_angle_mean_deg"] < m["random_anchor_dc_matched_angle_p05_deg"]
+        else "not clearly nearer than"
+    )
+    polarity = (
+        ": polarity matters, as RECOS says."
+        if m["negated_matched_angle_mean_deg"] > m["seed0_matched_angle_mean_deg"]
+        else ": the match does not single out the anchors' polarity."
+    )
     return [
         f"Matched one to one, the trained C1 anchors (mean of {m['seeds']} seeds) lie "
         f"{deg('matched_angle_mean_deg')} from the k-means centroids of the patches; the same networks untrained lie "
@@ -170,28 +201,71 @@ EXPERIMENT = Experiment(
     paper="kuo2016recos",
     reproduces="Kuo (2016) §2, Eqs. 5-10 and the k-means observation of Coates et al. (2011)",
     config=Config,
-    scales=lenet_scales(ci=dict(n_patches=20000, kmeans_init=4), laptop=dict(n_patches=100000, kmeans_init=8),
-                        full=dict(n_patches=400000, kmeans_init=10)),
+    scales=lenet_scales(
+        ci=dict(n_patches=20000, kmeans_init=4),
+        laptop=dict(n_patches=100000, kmeans_init=8),
+        full=dict(n_patches=400000, kmeans_init=10),
+    ),
     measure=measure,
     notebook="notebooks/recos_anchors",
     datasets=DATASETS,
     report_rows=(
-        ReportRow("Kuo §2 (k-means remark)", "C1 anchors vs k-means centroids: mean matched angle (deg)",
-                  "matched_angle_mean_deg", "anchors ≈ centroids (no number)", format="deg", control=_UNTRAINED,
-                  figure="fig-recos-anchors-hist"),
-        ReportRow("Kuo §2 (k-means remark)", "same, 6 random directions with the anchors' DC (mean of draws, deg)",
-                  "random_anchor_dc_matched_angle_mean_deg", "no number", source="ours", format="deg"),
-        ReportRow("Kuo §2 (k-means remark)", "same, 6 random directions with the centroids' DC (mean of draws, deg)",
-                  "random_centroid_dc_matched_angle_mean_deg", "no number", source="ours", format="deg"),
-        ReportRow("Kuo §2 (k-means remark)", "same, 6 isotropic random directions (mean of draws, deg)",
-                  "random_matched_angle_mean_deg", "no number", source="ours", format="deg"),
-        ReportRow("Kuo §2 (k-means remark)", "DC removed from anchors and centroids: mean matched angle (deg)",
-                  "dc_removed_matched_angle_mean_deg", "anchors ≈ centroids (no number)", format="deg",
-                  control=_UNTRAINED),
-        ReportRow("Kuo §2 (k-means remark)", "DC removed: 6 zero-mean random directions (mean of draws, deg)",
-                  "dc_removed_random_matched_angle_mean_deg", "no number", source="ours", format="deg"),
-        ReportRow("Kuo Eqs. 6, 8, 10", "Eqs. 6, 8 and 10 agree on real patches (max abs diff < 1e-12)",
-                  "translated_sphere_identity_holds", "identity", format="bool"),
+        ReportRow(
+            "Kuo §2 (k-means remark)",
+            "C1 anchors vs k-means centroids: mean matched angle (deg)",
+            "matched_angle_mean_deg",
+            "anchors ≈ centroids (no number)",
+            format="deg",
+            control=_UNTRAINED,
+            figure="fig-recos-anchors-hist",
+        ),
+        ReportRow(
+            "Kuo §2 (k-means remark)",
+            "same, 6 random directions with the anchors' DC (mean of draws, deg)",
+            "random_anchor_dc_matched_angle_mean_deg",
+            "no number",
+            source="ours",
+            format="deg",
+        ),
+        ReportRow(
+            "Kuo §2 (k-means remark)",
+            "same, 6 random directions with the centroids' DC (mean of draws, deg)",
+            "random_centroid_dc_matched_angle_mean_deg",
+            "no number",
+            source="ours",
+            format="deg",
+        ),
+        ReportRow(
+            "Kuo §2 (k-means remark)",
+            "same, 6 isotropic random directions (mean of draws, deg)",
+            "random_matched_angle_mean_deg",
+            "no number",
+            source="ours",
+            format="deg",
+        ),
+        ReportRow(
+            "Kuo §2 (k-means remark)",
+            "DC removed from anchors and centroids: mean matched angle (deg)",
+            "dc_removed_matched_angle_mean_deg",
+            "anchors ≈ centroids (no number)",
+            format="deg",
+            control=_UNTRAINED,
+        ),
+        ReportRow(
+            "Kuo §2 (k-means remark)",
+            "DC removed: 6 zero-mean random directions (mean of draws, deg)",
+            "dc_removed_random_matched_angle_mean_deg",
+            "no number",
+            source="ours",
+            format="deg",
+        ),
+        ReportRow(
+            "Kuo Eqs. 6, 8, 10",
+            "Eqs. 6, 8 and 10 agree on real patches (max abs diff < 1e-12)",
+            "translated_sphere_identity_holds",
+            "identity",
+            format="bool",
+        ),
     ),
     findings=findings,
 )

@@ -49,11 +49,13 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     """The sphere checks and the tables (Kuo Fig. 4, Eqs. 6-10, Tables 1-2)."""
     cat = grey_cat()
     neg = negative_image(cat)
-    metrics: dict = {"cat_correlation": mean_removed_correlation(cat, neg),
-                     "cat_geodesic_distance": float(geodesic_distance(mean_removed(cat.ravel()),
-                                                                      mean_removed(neg.ravel())[None])[0]),
-                     "cat_raw_correlation": float(cat.ravel() @ neg.ravel()
-                                                  / np.linalg.norm(cat) / np.linalg.norm(neg))}
+    metrics: dict = {
+        "cat_correlation": mean_removed_correlation(cat, neg),
+        "cat_geodesic_distance": float(
+            geodesic_distance(mean_removed(cat.ravel()), mean_removed(neg.ravel())[None])[0]
+        ),
+        "cat_raw_correlation": float(cat.ravel() @ neg.ravel() / np.linalg.norm(cat) / np.linalg.norm(neg)),
+    }
     metrics["cat_geodesic_error"] = abs(metrics["cat_geodesic_distance"] - np.pi)
     patches = extract_patches(cat, 5, stride=config.patch_stride) / 255.0
     rng = np.random.default_rng(config.seed)
@@ -64,12 +66,17 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     for label, rows in (("table1", tables["lenet5"]), ("table2", tables["alexnet"])):
         metrics[f"{label}_rows"] = len(rows)
         metrics[f"{label}_matching_rows"] = sum((r["N"], r["K"]) == (r["paper_N"], r["paper_K"]) for r in rows)
-    arrays = {"cat": cat, "table1_NK": np.array([[r["N"], r["K"]] for r in tables["lenet5"]]),
-              "table2_NK": np.array([[r["N"], r["K"]] for r in tables["alexnet"]])}
-    notes = ["Image: skimage.data.chelsea() in grey (ships with scikit-image). Patches scaled to [0, 1]; "
-             f"{config.n_anchors} Gaussian random anchors (seed {config.seed}).",
-             "AlexNet: torchvision.models.alexnet(weights=None), the single-GPU variant (64-192-384-256-256 "
-             "channels), not the two-GPU original of Kuo's Table 2."]
+    arrays = {
+        "cat": cat,
+        "table1_NK": np.array([[r["N"], r["K"]] for r in tables["lenet5"]]),
+        "table2_NK": np.array([[r["N"], r["K"]] for r in tables["alexnet"]]),
+    }
+    notes = [
+        "Image: skimage.data.chelsea() in grey (ships with scikit-image). Patches scaled to [0, 1]; "
+        f"{config.n_anchors} Gaussian random anchors (seed {config.seed}).",
+        "AlexNet: torchvision.models.alexnet(weights=None), the single-GPU variant (64-192-384-256-256 "
+        "channels), not the two-GPU original of Kuo's Table 2.",
+    ]
     return Measured(metrics, arrays, "scikit-image sample data (offline)", notes)
 
 
@@ -101,17 +108,39 @@ EXPERIMENT = Experiment(
     measure=measure,
     notebook="notebooks/recos_sphere",
     report_rows=(
-        ReportRow("Kuo Fig. 4", "cat vs its negative: correlation after mean removal", "cat_correlation",
-                  -1.0, source="derived"),
-        ReportRow("Kuo Fig. 4", "cat vs its negative: geodesic distance (rad)", "cat_geodesic_distance",
-                  float(np.pi), source="derived", format="rad"),
-        ReportRow("Kuo Eqs. 6, 8, 10", "cat patches, random anchors: the three forms agree (max abs diff < 1e-12)",
-                  "translated_sphere_identity_holds", "identity", format="bool"),
-        ReportRow("Kuo Table 1", "LeNet-5 RECOS units whose N and K match the paper", "table1_matching_rows", 5,
-                  format="int"),
-        ReportRow("Kuo Table 2 (illustration)", "torchvision AlexNet units whose N and K match the paper "
-                  "(a different AlexNet: an illustration, not a reproduction)", "table2_matching_rows", 8,
-                  format="int"),
+        ReportRow(
+            "Kuo Fig. 4",
+            "cat vs its negative: correlation after mean removal",
+            "cat_correlation",
+            -1.0,
+            source="derived",
+        ),
+        ReportRow(
+            "Kuo Fig. 4",
+            "cat vs its negative: geodesic distance (rad)",
+            "cat_geodesic_distance",
+            float(np.pi),
+            source="derived",
+            format="rad",
+        ),
+        ReportRow(
+            "Kuo Eqs. 6, 8, 10",
+            "cat patches, random anchors: the three forms agree (max abs diff < 1e-12)",
+            "translated_sphere_identity_holds",
+            "identity",
+            format="bool",
+        ),
+        ReportRow(
+            "Kuo Table 1", "LeNet-5 RECOS units whose N and K match the paper", "table1_matching_rows", 5, format="int"
+        ),
+        ReportRow(
+            "Kuo Table 2 (illustration)",
+            "torchvision AlexNet units whose N and K match the paper "
+            "(a different AlexNet: an illustration, not a reproduction)",
+            "table2_matching_rows",
+            8,
+            format="int",
+        ),
     ),
     findings=findings,
 )

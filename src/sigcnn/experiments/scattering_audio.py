@@ -35,16 +35,17 @@ class Config(BaseConfig):
     Q: int = 12
     length: int = 8192
     log_eps: float = 1e-6
-    C: float = 1.0                 # inverse L2 regularisation of the logistic regression
-    train_stride: int = 1          # keep every k-th training recording (ci: a subset)
-    compare_cnn: bool = False      # also train Network-audio-1 on the same split
-    cnn_scale: str = "laptop"      # the spectral-shift profile whose network settings are used
+    C: float = 1.0  # inverse L2 regularisation of the logistic regression
+    train_stride: int = 1  # keep every k-th training recording (ci: a subset)
+    compare_cnn: bool = False  # also train Network-audio-1 on the same split
+    cnn_scale: str = "laptop"  # the spectral-shift profile whose network settings are used
     cnn_seeds: int = 3
     use_cache: bool = True
 
 
-def scattering_features(waveforms: np.ndarray, config: Config,
-                        device: torch.device | str) -> tuple[np.ndarray, bool, np.ndarray]:
+def scattering_features(
+    waveforms: np.ndarray, config: Config, device: torch.device | str
+) -> tuple[np.ndarray, bool, np.ndarray]:
     """log-scattering averaged over time, order 0 dropped: ``(features (N, C), from_cache, orders)``."""
     coef, hit = sc.scatter_signals(waveforms, config.J, config.Q, device=device, use_cache=config.use_cache)
     orders = np.array(sc.scattering_1d(config.length, config.J, config.Q).meta()["order"])
@@ -52,8 +53,9 @@ def scattering_features(waveforms: np.ndarray, config: Config,
     return feats, hit, orders[orders > 0]
 
 
-def logistic_regression_accuracy(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray,
-                                 C: float, seed: int) -> float:
+def logistic_regression_accuracy(
+    train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray, C: float, seed: int
+) -> float:
     """Standardise on the training set, fit multinomial logistic regression (lbfgs), test accuracy."""
     from sklearn.linear_model import LogisticRegression
 
@@ -69,8 +71,9 @@ def _network_audio_1(config: Config, audio, train_idx, test_idx, device) -> tupl
     from . import spectral_shift
 
     cnn = spectral_shift.make_config(config.cnn_scale, dataset="fsdd", seed=config.seed)
-    x = fixed_length_waveforms([audio.waveforms[i] for i in np.r_[train_idx, test_idx]], cnn.length,
-                               decimate=cnn.decimate).to(device)
+    x = fixed_length_waveforms(
+        [audio.waveforms[i] for i in np.r_[train_idx, test_idx]], cnn.length, decimate=cnn.decimate
+    ).to(device)
     y = torch.as_tensor(audio.labels[np.r_[train_idx, test_idx]], dtype=torch.long, device=device)
     n = len(train_idx)
     trained, untrained = [], []
@@ -81,9 +84,11 @@ def _network_audio_1(config: Config, audio, train_idx, test_idx, device) -> tupl
         fresh = initial_model(spectral_shift.network_factory(cnn, 10), cnn.seed + k, device)
         untrained.append(accuracy(fresh, x[n:], y[n:]))
     metrics = control_metrics("cnn_accuracy", compare_to_controls(trained, untrained, "untrained"))
-    note = (f"Network-audio-1 (spectral-shift '{config.cnn_scale}' settings: {cnn.length} samples at "
-            f"{8000 / cnn.decimate:g} Hz, width {cnn.width}, {cnn.epochs} epochs), {config.cnn_seeds} seeds, "
-            "same training and test recordings; control: the same seeds untrained.")
+    note = (
+        f"Network-audio-1 (spectral-shift '{config.cnn_scale}' settings: {cnn.length} samples at "
+        f"{8000 / cnn.decimate:g} Hz, width {cnn.width}, {cnn.epochs} epochs), {config.cnn_seeds} seeds, "
+        "same training and test recordings; control: the same seeds untrained."
+    )
     return metrics, [note]
 
 
@@ -91,32 +96,49 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     """Scattering features, logistic regression, optionally Network-audio-1 (see the module docstring)."""
     audio = load_fsdd()
     test_idx = np.flatnonzero(audio.is_test)
-    train_idx = np.flatnonzero(~audio.is_test)[::config.train_stride]
-    waves = fixed_length_waveforms([audio.waveforms[i] for i in np.r_[train_idx, test_idx]], config.length,
-                                   normalize="peak")[:, 0].numpy()
+    train_idx = np.flatnonzero(~audio.is_test)[:: config.train_stride]
+    waves = fixed_length_waveforms(
+        [audio.waveforms[i] for i in np.r_[train_idx, test_idx]], config.length, normalize="peak"
+    )[:, 0].numpy()
     device = ctx.device
     start = time.perf_counter()
     feats, hit, orders = scattering_features(waves, config, device)
     scatter_s = time.perf_counter() - start
     n = len(train_idx)
     start = time.perf_counter()
-    acc = logistic_regression_accuracy(feats[:n], audio.labels[train_idx], feats[n:], audio.labels[test_idx],
-                                       config.C, config.seed)
-    m = {"scattering_accuracy": acc, "scattering_error_rate": 1 - acc, "kymatio_anchor_accuracy": KYMATIO_FSDD_ACCURACY,
-         "n_train": int(n), "n_test": int(len(test_idx)), "n_features": int(feats.shape[1]),
-         "n_order1": int((orders == 1).sum()), "n_order2": int((orders == 2).sum()),
-         "scattering_seconds": scatter_s, "classifier_seconds": time.perf_counter() - start,
-         "coefficients_from_cache": bool(hit), "train_fraction": n / int((~audio.is_test).sum())}
-    notes = [f"Official split: {len(test_idx)} test recordings (indices 0-4); {n} training recordings"
-             + (f" (every {config.train_stride}th of {int((~audio.is_test).sum())}: "
-                f"{int((~audio.is_test).sum()) / n:.1f}x fewer than the full training set)" if config.train_stride > 1 else
-                " (the full training set)") + ".",
-             f"kymatio Scattering1D J={config.J}, Q={config.Q}, {config.length} samples, "
-             f"{sc.frontend_for(device)} frontend on {device}; coefficients "
-             + ("read from the cache." if hit else f"computed in {scatter_s:.1f} s (then cached)."),
-             f"Features: log(|S| + {config.log_eps:g}) averaged over time, order 0 dropped "
-             f"({m['n_order1']} first-order + {m['n_order2']} second-order channels); sklearn "
-             f"LogisticRegression (lbfgs, C={config.C:g}) on standardised features."]
+    acc = logistic_regression_accuracy(
+        feats[:n], audio.labels[train_idx], feats[n:], audio.labels[test_idx], config.C, config.seed
+    )
+    m = {
+        "scattering_accuracy": acc,
+        "scattering_error_rate": 1 - acc,
+        "kymatio_anchor_accuracy": KYMATIO_FSDD_ACCURACY,
+        "n_train": int(n),
+        "n_test": int(len(test_idx)),
+        "n_features": int(feats.shape[1]),
+        "n_order1": int((orders == 1).sum()),
+        "n_order2": int((orders == 2).sum()),
+        "scattering_seconds": scatter_s,
+        "classifier_seconds": time.perf_counter() - start,
+        "coefficients_from_cache": bool(hit),
+        "train_fraction": n / int((~audio.is_test).sum()),
+    }
+    notes = [
+        f"Official split: {len(test_idx)} test recordings (indices 0-4); {n} training recordings"
+        + (
+            f" (every {config.train_stride}th of {int((~audio.is_test).sum())}: "
+            f"{int((~audio.is_test).sum()) / n:.1f}x fewer than the full training set)"
+            if config.train_stride > 1
+            else " (the full training set)"
+        )
+        + ".",
+        f"kymatio Scattering1D J={config.J}, Q={config.Q}, {config.length} samples, "
+        f"{sc.frontend_for(device)} frontend on {device}; coefficients "
+        + ("read from the cache." if hit else f"computed in {scatter_s:.1f} s (then cached)."),
+        f"Features: log(|S| + {config.log_eps:g}) averaged over time, order 0 dropped "
+        f"({m['n_order1']} first-order + {m['n_order2']} second-order channels); sklearn "
+        f"LogisticRegression (lbfgs, C={config.C:g}) on standardised features.",
+    ]
     if config.compare_cnn:
         cnn_metrics, cnn_notes = _network_audio_1(config, audio, train_idx, test_idx, device)
         m.update(cnn_metrics)
@@ -127,23 +149,34 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 
 def findings(m: dict) -> list[str]:
     """Verdicts in words."""
-    out = [f"Scattering + logistic regression: {100 * m['scattering_accuracy']:.1f} % on the {m['n_test']} official "
-           f"test recordings, trained on {m['n_train']} recordings ({100 * m['train_fraction']:.0f} % of the training "
-           f"set). kymatio's example reports 98.0 % with the whole training set"
-           + (" — we are within 1 point of it." if abs(m["scattering_accuracy"] - 0.98) <= 0.01 else
-              (" — we are above it." if m["scattering_accuracy"] > 0.98 else
-               f" — we are {100 * (0.98 - m['scattering_accuracy']):.1f} points below it"
-               + (" with a fraction of the training data." if m["train_fraction"] < 1 else "."))),
-           ]
+    out = [
+        f"Scattering + logistic regression: {100 * m['scattering_accuracy']:.1f} % on the {m['n_test']} official "
+        f"test recordings, trained on {m['n_train']} recordings ({100 * m['train_fraction']:.0f} % of the training "
+        f"set). kymatio's example reports 98.0 % with the whole training set"
+        + (
+            " — we are within 1 point of it."
+            if abs(m["scattering_accuracy"] - 0.98) <= 0.01
+            else (
+                " — we are above it."
+                if m["scattering_accuracy"] > 0.98
+                else f" — we are {100 * (0.98 - m['scattering_accuracy']):.1f} points below it"
+                + (" with a fraction of the training data." if m["train_fraction"] < 1 else ".")
+            )
+        ),
+    ]
     if "cnn_accuracy" in m:
-        out.append(f"Network-audio-1 on the same split: {100 * m['cnn_accuracy']:.1f} % (3 seeds, "
-                   f"{100 * m['cnn_accuracy_trained_min']:.1f}-{100 * m['cnn_accuracy_trained_max']:.1f} %); untrained "
-                   f"{100 * m['cnn_accuracy_control_min']:.1f}-{100 * m['cnn_accuracy_control_max']:.1f} %. Fixed wavelets "
-                   + ("beat" if m["scattering_accuracy"] > m["cnn_accuracy"] else "trail")
-                   + " the learned network here.")
+        out.append(
+            f"Network-audio-1 on the same split: {100 * m['cnn_accuracy']:.1f} % (3 seeds, "
+            f"{100 * m['cnn_accuracy_trained_min']:.1f}-{100 * m['cnn_accuracy_trained_max']:.1f} %); untrained "
+            f"{100 * m['cnn_accuracy_control_min']:.1f}-{100 * m['cnn_accuracy_control_max']:.1f} %. Fixed wavelets "
+            + ("beat" if m["scattering_accuracy"] > m["cnn_accuracy"] else "trail")
+            + " the learned network here."
+        )
     else:
-        out.append("Network-audio-1 is not trained at this scale (budget); the laptop and full runs train it on the "
-                   "same split.")
+        out.append(
+            "Network-audio-1 is not trained at this scale (budget); the laptop and full runs train it on the "
+            "same split."
+        )
     return out
 
 
@@ -153,16 +186,32 @@ EXPERIMENT = Experiment(
     paper="koushik2016scattering",
     reproduces="kymatio FSDD example (Andreux et al. 2020); Koushik (2016) Eq. 16",
     config=Config,
-    scales={"ci": dict(train_stride=5), "laptop": dict(compare_cnn=True, cnn_scale="ci"),
-            "full": dict(compare_cnn=True, cnn_scale="laptop")},
+    scales={
+        "ci": dict(train_stride=5),
+        "laptop": dict(compare_cnn=True, cnn_scale="ci"),
+        "full": dict(compare_cnn=True, cnn_scale="laptop"),
+    },
     measure=measure,
     notebook="notebooks/scattering_audio",
     report_rows=(
-        ReportRow("kymatio FSDD example", "test accuracy, Scattering1D (J=8, Q=12) + logistic regression",
-                  "scattering_accuracy", KYMATIO_FSDD_ACCURACY, source="external", format="percent",
-                  cite="andreux2020kymatio"),
-        ReportRow("ours", "Network-audio-1 (modulation chapter) test accuracy, same split", "cnn_accuracy",
-                  "no number", source="ours", format="percent", control="untrained, 3 seeds"),
+        ReportRow(
+            "kymatio FSDD example",
+            "test accuracy, Scattering1D (J=8, Q=12) + logistic regression",
+            "scattering_accuracy",
+            KYMATIO_FSDD_ACCURACY,
+            source="external",
+            format="percent",
+            cite="andreux2020kymatio",
+        ),
+        ReportRow(
+            "ours",
+            "Network-audio-1 (modulation chapter) test accuracy, same split",
+            "cnn_accuracy",
+            "no number",
+            source="ours",
+            format="percent",
+            control="untrained, 3 seeds",
+        ),
     ),
     findings=findings,
 )

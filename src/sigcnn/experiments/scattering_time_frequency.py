@@ -29,10 +29,10 @@ class Config(BaseConfig):
     """Settings: the dilation used for the stability test and the scattering scale."""
 
     device: str = "cpu"
-    dilation: float = 0.05          # x(t) -> x(t / (1 + dilation))
-    atom_width: float = 0.01        # Gaussian envelope of every atom, in seconds (a fixed bandwidth in Hz)
-    J: int = 8                      # Scattering1D averaging scale 2^J samples (32 ms at 8 kHz)
-    Q: int = 1                      # one wavelet per octave (the paper's dyadic wavelets)
+    dilation: float = 0.05  # x(t) -> x(t / (1 + dilation))
+    atom_width: float = 0.01  # Gaussian envelope of every atom, in seconds (a fixed bandwidth in Hz)
+    J: int = 8  # Scattering1D averaging scale 2^J samples (32 ms at 8 kHz)
+    Q: int = 1  # one wavelet per octave (the paper's dyadic wavelets)
     length: int = 8192
     fsdd_digit: int = 3
 
@@ -41,7 +41,7 @@ def gabor_atom(length: int, frequency: float, sample_rate: float, width: float) 
     """A real Gabor atom: a cosine at ``frequency`` Hz under a Gaussian of ``width`` seconds, centred."""
     sigma = width
     t = (np.arange(length) - (length - 1) / 2) / sample_rate
-    return np.exp(-t ** 2 / (2 * sigma ** 2)) * np.cos(2 * np.pi * frequency * t)
+    return np.exp(-(t**2) / (2 * sigma**2)) * np.cos(2 * np.pi * frequency * t)
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
@@ -78,20 +78,32 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     m["scattering_change_growth"] = float(scat[-1] / scat[0])
 
     audio = load_fsdd()
-    pick = next(i for i, (lab, spk) in enumerate(zip(audio.labels, audio.speakers))
-                if lab == config.fsdd_digit and spk == "jackson")
+    pick = next(
+        i
+        for i, (lab, spk) in enumerate(zip(audio.labels, audio.speakers))
+        if lab == config.fsdd_digit and spk == "jackson"
+    )
     digit = audio.waveforms[pick].astype(np.float64)
-    arrays = {"boxcar_lengths": np.array(BOXCAR_LENGTHS), "boxcar_spreads": box,
-              "boxcar_fft_lengths": fft_lengths, "boxcar_sigma_f_vs_fft": box_fft,
-              "atom_frequencies": np.array(ATOM_FREQUENCIES), "fourier_dilation_change": fourier,
-              "scattering_dilation_change": scat, "atoms": atoms[[1, -1]], "dilated": dilated[[1, -1]],
-              "chirp": wv.linear_chirp(1.0, SAMPLE_RATE, 100.0, 3000.0),
-              "clicks": wv.click_train(1.0, SAMPLE_RATE, 0.1, first=0.05),
-              "fsdd_digit": digit}
-    notes = [f"Sampling rate {SAMPLE_RATE:g} Hz throughout (FSDD's). Dilation x(t) -> x(t/(1+{config.dilation})) "
-             f"of Gabor atoms with a Gaussian envelope of {1000 * config.atom_width:g} ms; scattering: kymatio Scattering1D "
-             f"(J={config.J}, Q={config.Q}, numpy frontend), first order only.",
-             f"FSDD example: digit {config.fsdd_digit} spoken by 'jackson' (first such file)."]
+    arrays = {
+        "boxcar_lengths": np.array(BOXCAR_LENGTHS),
+        "boxcar_spreads": box,
+        "boxcar_fft_lengths": fft_lengths,
+        "boxcar_sigma_f_vs_fft": box_fft,
+        "atom_frequencies": np.array(ATOM_FREQUENCIES),
+        "fourier_dilation_change": fourier,
+        "scattering_dilation_change": scat,
+        "atoms": atoms[[1, -1]],
+        "dilated": dilated[[1, -1]],
+        "chirp": wv.linear_chirp(1.0, SAMPLE_RATE, 100.0, 3000.0),
+        "clicks": wv.click_train(1.0, SAMPLE_RATE, 0.1, first=0.05),
+        "fsdd_digit": digit,
+    }
+    notes = [
+        f"Sampling rate {SAMPLE_RATE:g} Hz throughout (FSDD's). Dilation x(t) -> x(t/(1+{config.dilation})) "
+        f"of Gabor atoms with a Gaussian envelope of {1000 * config.atom_width:g} ms; scattering: kymatio Scattering1D "
+        f"(J={config.J}, Q={config.Q}, numpy frontend), first order only.",
+        f"FSDD example: digit {config.fsdd_digit} spoken by 'jackson' (first such file).",
+    ]
     return Measured(m, arrays, audio.data_source, notes)
 
 
@@ -126,15 +138,36 @@ EXPERIMENT = Experiment(
     notebook="notebooks/scattering_time_frequency",
     datasets=None,
     report_rows=(
-        ReportRow("Koushik Theorem 1", "uncertainty product σ_t·σ_f of a Gaussian window, in units of 1/(4π) "
-                  "(the standard bound, attained by Gaussians)", "gaussian_over_bound", 1.0, source="external",
-                  cite="gabor1946theory"),
-        ReportRow("Koushik Theorem 1", "uncertainty product of a Hann window, in units of 1/(4π) (≥ 1)",
-                  "hann_over_bound", "≥ 1", source="derived"),
-        ReportRow("Koushik §2 (ours)", "Fourier-modulus change under a 5 % dilation, 2 kHz atom / 62.5 Hz atom",
-                  "fourier_change_growth", "no number", source="ours"),
-        ReportRow("Koushik §3 (ours)", "first-order scattering change under the same dilation, ratio 2 kHz / 62.5 Hz",
-                  "scattering_change_growth", "no number", source="ours"),
+        ReportRow(
+            "Koushik Theorem 1",
+            "uncertainty product σ_t·σ_f of a Gaussian window, in units of 1/(4π) "
+            "(the standard bound, attained by Gaussians)",
+            "gaussian_over_bound",
+            1.0,
+            source="external",
+            cite="gabor1946theory",
+        ),
+        ReportRow(
+            "Koushik Theorem 1",
+            "uncertainty product of a Hann window, in units of 1/(4π) (≥ 1)",
+            "hann_over_bound",
+            "≥ 1",
+            source="derived",
+        ),
+        ReportRow(
+            "Koushik §2 (ours)",
+            "Fourier-modulus change under a 5 % dilation, 2 kHz atom / 62.5 Hz atom",
+            "fourier_change_growth",
+            "no number",
+            source="ours",
+        ),
+        ReportRow(
+            "Koushik §3 (ours)",
+            "first-order scattering change under the same dilation, ratio 2 kHz / 62.5 Hz",
+            "scattering_change_growth",
+            "no number",
+            source="ours",
+        ),
     ),
     findings=findings,
 )

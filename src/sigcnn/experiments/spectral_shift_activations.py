@@ -23,12 +23,27 @@ VARIANTS = {"relu_bn": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "si
 """Variant name -> activation. ``relu_bn`` always has batch-normalised convolutions (Fig. 18a); the
 others have them when ``Config.variant_batch_norm`` is true."""
 LABELS = {"relu_bn": "conv_bn + ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "sine", "elu": "ELU"}
-CLAIMS = {key: base.CLAIMS[key] for key in ("act_moves_up_fraction", "acdiff_aadiff_correlation",
-                                            "acdiff_aadiff_correlation_shape", "aadiff_acdiff_amplitude_ratio",
-                                            "lambda_eq36")}
-_KEPT = ("act_moves_up_fraction", "act_moves_up_fraction_no_dc", "conv_moves_down_fraction", "act2_centroid_shift",
-         "acdiff_aadiff_correlation", "aadiff_acdiff_amplitude_ratio", "lambda_eq36",
-         "acdiff_aadiff_correlation_shape", "aadiff_acdiff_amplitude_ratio_shape")
+CLAIMS = {
+    key: base.CLAIMS[key]
+    for key in (
+        "act_moves_up_fraction",
+        "acdiff_aadiff_correlation",
+        "acdiff_aadiff_correlation_shape",
+        "aadiff_acdiff_amplitude_ratio",
+        "lambda_eq36",
+    )
+}
+_KEPT = (
+    "act_moves_up_fraction",
+    "act_moves_up_fraction_no_dc",
+    "conv_moves_down_fraction",
+    "act2_centroid_shift",
+    "acdiff_aadiff_correlation",
+    "aadiff_acdiff_amplitude_ratio",
+    "lambda_eq36",
+    "acdiff_aadiff_correlation_shape",
+    "aadiff_acdiff_amplitude_ratio_shape",
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +66,12 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     data = base.load_audio(config).to(ctx.device)
     analysed = base.pick_analysed(data.x_test, config.analysed, config.seed + 1)
     args = (data.sample_rate, config.low_band, config.grid_points)
-    metrics: dict = {"train_recordings": int(data.x_train.shape[0]), "test_recordings": int(data.x_test.shape[0]),
-                     "analysed_recordings": int(analysed.shape[0]), "training_seeds": config.training_seeds}
+    metrics: dict = {
+        "train_recordings": int(data.x_train.shape[0]),
+        "test_recordings": int(data.x_test.shape[0]),
+        "analysed_recordings": int(analysed.shape[0]),
+        "training_seeds": config.training_seeds,
+    }
     arrays: dict = {}
     for k, variant in enumerate(config.variants):
         kind = dict(activation=VARIANTS[variant], batch_norm=variant == "relu_bn" or config.variant_batch_norm)
@@ -62,28 +81,39 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             model, loss = base.train_network(config, data, seed, ctx.progress, **kind)
             accuracies.append(accuracy(model, data.x_test, data.y_test))
             found = base.analyse_network(model, analysed, *args, pooling_alternatives=False)
-            control = base.analyse_network(initial_model(base.network_factory(config, data.classes, **kind), seed,
-                                                         ctx.device), analysed, *args, pooling_alternatives=False)
+            control = base.analyse_network(
+                initial_model(base.network_factory(config, data.classes, **kind), seed, ctx.device),
+                analysed,
+                *args,
+                pooling_alternatives=False,
+            )
             trained.append(found.metrics)
             untrained.append(control.metrics)
             if s == 0:  # the first seed's network: the figures and the per-variant details
                 metrics[f"{variant}_test_accuracy"] = accuracies[0]
                 metrics.update({f"{variant}_{key}": found.metrics[key] for key in _KEPT})
-                arrays.update({f"{variant}_{key}": found.arrays[key] for key in
-                               ("act2_psi_in", "act2_psi_out", "acdiff", "aadiff", "acdiff_shape", "aadiff_shape")})
+                arrays.update(
+                    {
+                        f"{variant}_{key}": found.arrays[key]
+                        for key in ("act2_psi_in", "act2_psi_out", "acdiff", "aadiff", "acdiff_shape", "aadiff_shape")
+                    }
+                )
                 arrays.update({f"{variant}_untrained_{key}": control.arrays[key] for key in ("acdiff", "aadiff")})
                 arrays[f"{variant}_loss"], arrays["grid"] = loss, found.arrays["grid"]
         metrics[f"{variant}_test_accuracy_mean"] = float(np.mean(accuracies))
-        metrics.update({f"{variant}_{key}": value
-                        for key, value in controlled_means(trained, untrained, [], CLAIMS).items()})
+        metrics.update(
+            {f"{variant}_{key}": value for key, value in controlled_means(trained, untrained, [], CLAIMS).items()}
+        )
     corr = [metrics[f"{v}_acdiff_aadiff_correlation_mean"] for v in config.variants]
     metrics["variants_opposite_fraction"] = float(np.mean(np.array(corr) < 0))
-    notes = [f"Each variant trained on {metrics['train_recordings']} recordings for {config.epochs} epochs with "
-             f"{config.training_seeds} seeds; spectra over {metrics['analysed_recordings']} of the "
-             f"{metrics['test_recordings']} test recordings. Control: each network untrained, same initialisation "
-             "seeds; no shuffled-label control in this experiment.",
-             "Convolutions of the sigmoid/tanh/sine/ELU variants are "
-             + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised.")]
+    notes = [
+        f"Each variant trained on {metrics['train_recordings']} recordings for {config.epochs} epochs with "
+        f"{config.training_seeds} seeds; spectra over {metrics['analysed_recordings']} of the "
+        f"{metrics['test_recordings']} test recordings. Control: each network untrained, same initialisation "
+        "seeds; no shuffled-label control in this experiment.",
+        "Convolutions of the sigmoid/tanh/sine/ELU variants are "
+        + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised."),
+    ]
     return Measured(metrics, arrays, data.data_source, notes)
 
 
@@ -99,11 +129,17 @@ def findings(metrics: dict) -> list[str]:
             f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation_shape')} Lambda of Eq. 36: "
             f"{base.claim_verdict(prefixed, 'lambda_eq36')} Activations raising the centroid: "
             f"{base.claim_verdict(prefixed, 'act_moves_up_fraction')}"
-            + (" This network barely learned (accuracy below 30 %), so its verdict weighs little."
-               if accuracy_mean < 0.3 else ""))
+            + (
+                " This network barely learned (accuracy below 30 %), so its verdict weighs little."
+                if accuracy_mean < 0.3
+                else ""
+            )
+        )
     if "variants_opposite_fraction" in metrics:
-        out.append(f"Overall {100 * metrics['variants_opposite_fraction']:.0f} % of the variants show the opposite "
-                   "accumulated shifts of Fig. 18 (mean over training seeds).")
+        out.append(
+            f"Overall {100 * metrics['variants_opposite_fraction']:.0f} % of the variants show the opposite "
+            "accumulated shifts of Fig. 18 (mean over training seeds)."
+        )
     return out
 
 
@@ -116,24 +152,52 @@ EXPERIMENT = Experiment(
     scales={
         # At ci scale an 8-layer sigmoid network without batch norm stays at chance (10 %) after a few
         # epochs; with batch norm every variant learns, so ci and laptop normalise all variants.
-        "ci": dict(length=2048, decimate=2, width=0.125, pool_size=4, epochs=4, train_limit=400, analysed=200,
-                   variant_batch_norm=True),
-        "laptop": dict(length=4096, decimate=2, width=0.25, pool_size=4, epochs=15, train_limit=None,
-                       variant_batch_norm=True),
-        "full": dict(dataset="urbansound8k", length=16000, decimate=2, width=1.0, pool_size=2, epochs=30,
-                     analysed=1000, train_limit=None, variant_batch_norm=False),
+        "ci": dict(
+            length=2048,
+            decimate=2,
+            width=0.125,
+            pool_size=4,
+            epochs=4,
+            train_limit=400,
+            analysed=200,
+            variant_batch_norm=True,
+        ),
+        "laptop": dict(
+            length=4096, decimate=2, width=0.25, pool_size=4, epochs=15, train_limit=None, variant_batch_norm=True
+        ),
+        "full": dict(
+            dataset="urbansound8k",
+            length=16000,
+            decimate=2,
+            width=1.0,
+            pool_size=2,
+            epochs=30,
+            analysed=1000,
+            train_limit=None,
+            variant_batch_norm=False,
+        ),
     },
     measure=measure,
     notebook="notebooks/spectral_shift_activations",
     datasets=base.DATASETS,
     report_rows=tuple(
-        ReportRow("Wu §4 (Fig. 18)", f"{label}: correlation of ACDIFF and AADIFF",
-                  f"{key}_acdiff_aadiff_correlation_mean", "opposite directions (negative; no number)",
-                  control=base.CONTROL)
+        ReportRow(
+            "Wu §4 (Fig. 18)",
+            f"{label}: correlation of ACDIFF and AADIFF",
+            f"{key}_acdiff_aadiff_correlation_mean",
+            "opposite directions (negative; no number)",
+            control=base.CONTROL,
+        )
         for key, label in (("relu_bn", "conv_bn + ReLU"), ("sigmoid", "sigmoid"), ("sine", "sine"), ("tanh", "tanh"))
-    ) + tuple(
-        ReportRow("Wu §3.2 (Fig. 13)", f"{act}: fraction of activation layers raising the centroid",
-                  f"{act}_act_moves_up_fraction_mean", "generalised shift observed (no number)", control=base.CONTROL)
+    )
+    + tuple(
+        ReportRow(
+            "Wu §3.2 (Fig. 13)",
+            f"{act}: fraction of activation layers raising the centroid",
+            f"{act}_act_moves_up_fraction_mean",
+            "generalised shift observed (no number)",
+            control=base.CONTROL,
+        )
         for act in ("sigmoid", "tanh", "sine", "elu")
     ),
     findings=findings,

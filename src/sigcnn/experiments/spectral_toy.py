@@ -17,8 +17,15 @@ import torch
 import torch.nn.functional as F
 
 from ..probes.max_gain import data_derivative
-from ..signals.transfer import (continuous_gaussian_transfer_db, dirichlet_db, frequency_grid,
-                                frequency_response_db, gaussian_kernel, gaussian_transfer_db, maximum_gain_db)
+from ..signals.transfer import (
+    continuous_gaussian_transfer_db,
+    dirichlet_db,
+    frequency_grid,
+    frequency_response_db,
+    gaussian_kernel,
+    gaussian_transfer_db,
+    maximum_gain_db,
+)
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 IMAGES = ("chelsea", "astronaut", "coffee", "rocket")
@@ -84,8 +91,13 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     red, kernel = red_channel(config.image), gaussian_kernel(config.kernel_size, config.sigma)
     f = toy_cnn(kernel)
     x = torch.from_numpy(red)[None, None].to(ctx.device)
-    pre = F.conv2d(x, torch.from_numpy(kernel[::-1, ::-1].copy())[None, None].to(x),
-                   padding=config.kernel_size // 2)[0, 0].cpu().numpy()
+    pre = (
+        F.conv2d(x, torch.from_numpy(kernel[::-1, ::-1].copy())[None, None].to(x), padding=config.kernel_size // 2)[
+            0, 0
+        ]
+        .cpu()
+        .numpy()
+    )
     z = f(x)[0, 0].cpu().numpy()
     on = _nearest(z > 0, config.probe_row, config.probe_col, config.kernel_size)
     off = _nearest(z == 0, config.probe_row, config.probe_col, config.kernel_size)
@@ -93,7 +105,11 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     def derivative(p):
         return data_derivative(f, x, torch.from_numpy(p)[None, None].to(x))[0].cpu().numpy()
 
-    d_on, d_off, d_ones = derivative(_one_hot(z.shape, on)), derivative(_one_hot(z.shape, off)), derivative(np.ones_like(z))
+    d_on, d_off, d_ones = (
+        derivative(_one_hot(z.shape, on)),
+        derivative(_one_hot(z.shape, off)),
+        derivative(np.ones_like(z)),
+    )
     h_on, h_ones = frequency_response_db(d_on), frequency_response_db(d_ones)
     fy, fx = frequency_grid(*d_on.shape)
     closed = gaussian_transfer_db(fy, fx, config.kernel_size, config.sigma)
@@ -107,11 +123,18 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     # Unwindowed, the impulse response is exact: every output in the 7x7 support is positive, so
     # dz/dx = (Gaussian) * (7x7 box of ones) and |H| = |G| |D7(fy)| |D7(fx)|.
     fyi, fxi = frequency_grid(n, n)
-    analytic_imp = (gaussian_transfer_db(fyi, fxi, config.kernel_size, config.sigma)
-                    + dirichlet_db(fyi, config.kernel_size) + dirichlet_db(fxi, config.kernel_size))
+    analytic_imp = (
+        gaussian_transfer_db(fyi, fxi, config.kernel_size, config.sigma)
+        + dirichlet_db(fyi, config.kernel_size)
+        + dirichlet_db(fxi, config.kernel_size)
+    )
     metrics = {
-        "image_height": int(red.shape[0]), "image_width": int(red.shape[1]),
-        "probe_nonzero_row": on[0], "probe_nonzero_col": on[1], "probe_zero_row": off[0], "probe_zero_col": off[1],
+        "image_height": int(red.shape[0]),
+        "image_width": int(red.shape[1]),
+        "probe_nonzero_row": on[0],
+        "probe_nonzero_col": on[1],
+        "probe_zero_row": off[0],
+        "probe_zero_col": off[1],
         "output_fraction_zero": float(np.mean(z == 0)),
         "gaussian_match_max_abs_db": float(np.max(np.abs(h_on - closed))),
         "continuous_match_low_band_max_abs_db": float(np.max(np.abs(h_on - continuous)[low])),
@@ -125,16 +148,27 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     }
     shift, f32 = np.fft.fftshift, np.float32
     arrays = {
-        "rgb": photograph(config.image), "kernel": kernel, "input": red.astype(f32),
-        "conv_output": pre.astype(f32), "output": z.astype(f32),
-        "derivative_nonzero": d_on.astype(f32), "derivative_all_ones": d_ones.astype(f32),
-        "response_nonzero_db": shift(h_on).astype(f32), "response_all_ones_db": shift(h_ones).astype(f32),
-        "response_closed_form_db": shift(closed).astype(f32), "response_continuous_db": shift(continuous).astype(f32),
-        "impulse_output": f(xi)[0, 0].cpu().numpy().astype(f32), "impulse_derivative": d_imp,
+        "rgb": photograph(config.image),
+        "kernel": kernel,
+        "input": red.astype(f32),
+        "conv_output": pre.astype(f32),
+        "output": z.astype(f32),
+        "derivative_nonzero": d_on.astype(f32),
+        "derivative_all_ones": d_ones.astype(f32),
+        "response_nonzero_db": shift(h_on).astype(f32),
+        "response_all_ones_db": shift(h_ones).astype(f32),
+        "response_closed_form_db": shift(closed).astype(f32),
+        "response_continuous_db": shift(continuous).astype(f32),
+        "impulse_output": f(xi)[0, 0].cpu().numpy().astype(f32),
+        "impulse_derivative": d_imp,
         "impulse_response_db": shift(frequency_response_db(d_imp, window=True)),
     }
-    return Measured(metrics, arrays, f"skimage.data.{config.image}() (ships with scikit-image)",
-                    [f"scikit-image's '{config.image}' photograph; the toy network runs in float64."])
+    return Measured(
+        metrics,
+        arrays,
+        f"skimage.data.{config.image}() (ships with scikit-image)",
+        [f"scikit-image's '{config.image}' photograph; the toy network runs in float64."],
+    )
 
 
 def findings(metrics: dict) -> list[str]:
@@ -143,16 +177,22 @@ def findings(metrics: dict) -> list[str]:
     return [
         f"For p one-hot on a non-zero output, the measured frequency response equals the closed-form "
         f"transfer function of the 7x7 Gaussian to {err:.1e} dB at every frequency: "
-        + ("the linearised toy CNN *is* the Gaussian low-pass filter there, as the paper says."
-           if err < 1e-6 else "a larger difference than rounding explains, so the claim is NOT reproduced."),
+        + (
+            "the linearised toy CNN *is* the Gaussian low-pass filter there, as the paper says."
+            if err < 1e-6
+            else "a larger difference than rounding explains, so the claim is NOT reproduced."
+        ),
         f"Its Maximum Gain is {metrics['max_gain_nonzero_db']:+.2e} dB, i.e. the filter's unit DC gain. "
         f"The continuous Gaussian exp(-2 pi^2 sigma^2 f^2) agrees within "
         f"{metrics['continuous_match_low_band_max_abs_db']:.2f} dB up to {metrics['low_band_cycles_per_px']} "
         f"cycles/px; near the Nyquist frequency truncation and sampling separate them by up to "
         f"{metrics['continuous_match_all_max_abs_db']:.1f} dB.",
         "A projection on an output that the ReLU set to zero gives "
-        + ("a derivative that is exactly zero everywhere, as the paper states."
-           if zero == 0.0 else f"a non-zero derivative (max {zero:.2e}): the paper's statement is NOT reproduced."),
+        + (
+            "a derivative that is exactly zero everywhere, as the paper states."
+            if zero == 0.0
+            else f"a non-zero derivative (max {zero:.2e}): the paper's statement is NOT reproduced."
+        ),
         f"With p all ones, {100 * metrics['output_fraction_zero']:.0f} % of the outputs are zero and contribute "
         f"nothing, so the derivative is a sum of shifted filter copies over the active outputs only "
         f"(Maximum Gain {metrics['max_gain_all_ones_db']:.1f} dB).",
@@ -173,15 +213,40 @@ EXPERIMENT = Experiment(
     notebook="notebooks/spectral_toy",
     choices={"image": IMAGES},
     report_rows=(
-        ReportRow("S&M §III-B (Fig. 3a)", "toy CNN response vs closed-form Gaussian transfer function, largest "
-                  "absolute difference", "gaussian_match_max_abs_db", "equal (no number)", source="derived",
-                  format="db", figure="fig-toy-derivatives"),
-        ReportRow("S&M §III-B", "p on a zero output: largest absolute value of dz/dx",
-                  "zero_output_derivative_max_abs", 0.0, source="derived", format="sci"),
-        ReportRow("S&M §III-B (Fig. 3a)", "Maximum Gain, p one-hot on a non-zero output", "max_gain_nonzero_db",
-                  "no number", source="ours", format="db"),
-        ReportRow("S&M §III-B (Fig. 4)", "Maximum Gain of the impulse image, p all ones, Hann window",
-                  "max_gain_impulse_db", "no number", source="ours", format="db", figure="fig-toy-impulse"),
+        ReportRow(
+            "S&M §III-B (Fig. 3a)",
+            "toy CNN response vs closed-form Gaussian transfer function, largest absolute difference",
+            "gaussian_match_max_abs_db",
+            "equal (no number)",
+            source="derived",
+            format="db",
+            figure="fig-toy-derivatives",
+        ),
+        ReportRow(
+            "S&M §III-B",
+            "p on a zero output: largest absolute value of dz/dx",
+            "zero_output_derivative_max_abs",
+            0.0,
+            source="derived",
+            format="sci",
+        ),
+        ReportRow(
+            "S&M §III-B (Fig. 3a)",
+            "Maximum Gain, p one-hot on a non-zero output",
+            "max_gain_nonzero_db",
+            "no number",
+            source="ours",
+            format="db",
+        ),
+        ReportRow(
+            "S&M §III-B (Fig. 4)",
+            "Maximum Gain of the impulse image, p all ones, Hann window",
+            "max_gain_impulse_db",
+            "no number",
+            source="ours",
+            format="db",
+            figure="fig-toy-impulse",
+        ),
     ),
     findings=findings,
 )

@@ -101,8 +101,15 @@ class AudioVGG11(nn.Module):
     classifier : nn.Linear
     """
 
-    def __init__(self, num_classes: int = 10, activation: str = "relu", batch_norm: bool = False,
-                 width: float = 1.0, pool_size: int = 2, in_channels: int = 1):
+    def __init__(
+        self,
+        num_classes: int = 10,
+        activation: str = "relu",
+        batch_norm: bool = False,
+        width: float = 1.0,
+        pool_size: int = 2,
+        in_channels: int = 1,
+    ):
         super().__init__()
         if num_classes < 2 or in_channels < 1:
             raise ValueError("num_classes must be >= 2 and in_channels >= 1")
@@ -136,6 +143,7 @@ class AudioVGG11(nn.Module):
         if x.ndim != 3:
             raise ValueError(f"AudioVGG11 expects a batch of shape (N, C, T), got {tuple(x.shape)}")
         if x.shape[-1] < self.total_stride:
-            raise ValueError(f"recordings of {x.shape[-1]} samples are shorter than the network's "
-                             f"total stride ({self.total_stride})")
+            raise ValueError(
+                f"recordings of {x.shape[-1]} samples are shorter than the network's total stride ({self.total_stride})"
+            )
         return self.classifier(self.features(x).mean(dim=-1))

@@ -30,8 +30,7 @@ class LeNet5(nn.Module):
     vectors of the first RECOS unit (Kuo, section 2: 6, or 12 for the doubled network).
     """
 
-    def __init__(self, c1_channels: int = 6, activation: str = "relu", num_classes: int = 10,
-                 in_channels: int = 1):
+    def __init__(self, c1_channels: int = 6, activation: str = "relu", num_classes: int = 10, in_channels: int = 1):
         super().__init__()
         if c1_channels < 1 or num_classes < 2 or in_channels < 1:
             raise ValueError("c1_channels and in_channels must be >= 1 and num_classes >= 2")

@@ -67,10 +67,19 @@ class CifarLeNet(nn.Module):
         c1, c2, c3, c4 = (max(1, round(width * n)) for n in CIFAR_FILTERS)
         self.width = width
         self.features = nn.Sequential(
-            nn.Conv2d(in_channels, c1, 5, padding=2), nn.MaxPool2d(3, 2, padding=1), nn.ReLU(),
-            nn.Conv2d(c1, c2, 5, padding=2), nn.ReLU(), nn.AvgPool2d(3, 2, padding=1),
-            nn.Conv2d(c2, c3, 5, padding=2), nn.ReLU(), nn.AvgPool2d(3, 2, padding=1),
-            nn.Conv2d(c3, c4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
+            nn.Conv2d(in_channels, c1, 5, padding=2),
+            nn.MaxPool2d(3, 2, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(c1, c2, 5, padding=2),
+            nn.ReLU(),
+            nn.AvgPool2d(3, 2, padding=1),
+            nn.Conv2d(c2, c3, 5, padding=2),
+            nn.ReLU(),
+            nn.AvgPool2d(3, 2, padding=1),
+            nn.Conv2d(c3, c4, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        )
         self.fc = nn.Linear(c4 * 2 * 2, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

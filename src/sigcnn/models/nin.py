@@ -15,8 +15,13 @@ from torch import nn
 
 def _mlpconv(in_ch: int, out_ch: int, kernel: int, last: int | None = None, final_relu: bool = True):
     last = out_ch if last is None else last
-    layers = [nn.Conv2d(in_ch, out_ch, kernel, padding=kernel // 2), nn.ReLU(),
-              nn.Conv2d(out_ch, out_ch, 1), nn.ReLU(), nn.Conv2d(out_ch, last, 1)]
+    layers = [
+        nn.Conv2d(in_ch, out_ch, kernel, padding=kernel // 2),
+        nn.ReLU(),
+        nn.Conv2d(out_ch, out_ch, 1),
+        nn.ReLU(),
+        nn.Conv2d(out_ch, last, 1),
+    ]
     if final_relu:
         layers.append(nn.ReLU())
     return nn.Sequential(*layers)
@@ -25,8 +30,7 @@ def _mlpconv(in_ch: int, out_ch: int, kernel: int, last: int | None = None, fina
 class NIN(nn.Module):
     """Network-in-Network for small images (e.g. 32x32); ``channels`` of the three blocks."""
 
-    def __init__(self, channels: tuple[int, int, int] = (16, 32, 32), in_channels: int = 1,
-                 num_classes: int = 10):
+    def __init__(self, channels: tuple[int, int, int] = (16, 32, 32), in_channels: int = 1, num_classes: int = 10):
         super().__init__()
         if len(channels) != 3 or min(channels) < 1 or in_channels < 1 or num_classes < 2:
             raise ValueError("channels must be three positive ints, in_channels >= 1, num_classes >= 2")

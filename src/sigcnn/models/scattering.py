@@ -51,8 +51,10 @@ def check_images(images: npt.ArrayLike, J: int, L: int = 8) -> np.ndarray:
     h, w = x.shape[-2:]
     step = 2 ** int(J)
     if h < step or w < step or h % step or w % step:
-        raise ValueError(f"images of size {h}x{w} do not fit J={J}: both sides must be multiples of "
-                         f"2^J = {step} (e.g. 28x28 takes J = 1 or 2, 32x32 takes J up to 5)")
+        raise ValueError(
+            f"images of size {h}x{w} do not fit J={J}: both sides must be multiples of "
+            f"2^J = {step} (e.g. 28x28 takes J = 1 or 2, 32x32 takes J up to 5)"
+        )
     if not np.isfinite(x).all():
         raise ValueError("images contain non-finite values (NaN or inf)")
     return x
@@ -87,21 +89,25 @@ def frontend_for(device: torch.device | str) -> str:
     return "torch" if str(device).startswith("cuda") else "numpy"
 
 
-def scattering_2d(shape: tuple[int, int], J: int, L: int = 8, frontend: str = "numpy",
-                  device: torch.device | str = "cpu") -> NumPyScattering2D | TorchScattering2D:
+def scattering_2d(
+    shape: tuple[int, int], J: int, L: int = 8, frontend: str = "numpy", device: torch.device | str = "cpu"
+) -> NumPyScattering2D | TorchScattering2D:
     """kymatio's ``Scattering2D`` (max order 2) for images of ``shape``."""
     check_images(np.zeros(shape, dtype=np.float32), J, L)
     if frontend == "numpy":
         from kymatio.numpy import Scattering2D
+
         return Scattering2D(J=int(J), shape=tuple(shape), L=int(L))
     if frontend == "torch":
         from kymatio.torch import Scattering2D
+
         return Scattering2D(J=int(J), shape=tuple(shape), L=int(L)).to(device)
     raise ValueError(f"frontend must be 'numpy' or 'torch', got {frontend!r}")
 
 
-def scattering_1d(length: int, J: int, Q: int = 8, T: int | None = None, frontend: str = "numpy",
-                  device: torch.device | str = "cpu") -> NumPyScattering1D | TorchScattering1D:
+def scattering_1d(
+    length: int, J: int, Q: int = 8, T: int | None = None, frontend: str = "numpy", device: torch.device | str = "cpu"
+) -> NumPyScattering1D | TorchScattering1D:
     """kymatio's ``Scattering1D`` (max order 2) for signals of ``length`` samples; ``T`` the averaging size."""
     check_signals(np.zeros(int(length), dtype=np.float32), J, Q)
     kwargs = dict(J=int(J), shape=int(length), Q=int(Q))
@@ -109,9 +115,11 @@ def scattering_1d(length: int, J: int, Q: int = 8, T: int | None = None, fronten
         kwargs["T"] = int(T)
     if frontend == "numpy":
         from kymatio.numpy import Scattering1D
+
         return Scattering1D(**kwargs)
     if frontend == "torch":
         from kymatio.torch import Scattering1D
+
         return Scattering1D(**kwargs).to(device)
     raise ValueError(f"frontend must be 'numpy' or 'torch', got {frontend!r}")
 
@@ -119,9 +127,10 @@ def scattering_1d(length: int, J: int, Q: int = 8, T: int | None = None, fronten
 def _apply(transform, x: np.ndarray, frontend: str, device, batch_size: int) -> np.ndarray:
     outs = []
     for start in range(0, x.shape[0], batch_size):
-        chunk = x[start:start + batch_size]
+        chunk = x[start : start + batch_size]
         if frontend == "torch":
             import torch
+
             outs.append(transform(torch.from_numpy(chunk).to(device)).cpu().numpy())
         else:
             outs.append(transform(chunk))
@@ -134,6 +143,7 @@ def cache_dir() -> Path:
     if root:
         return Path(root) / "scattering"
     from ..results import results_dir
+
     return results_dir() / "_cache" / "scattering"
 
 
@@ -142,9 +152,19 @@ def cache_key(kind: str, settings: dict, data: np.ndarray) -> str:
     import kymatio
 
     h = hashlib.sha256()
-    h.update(json.dumps({"kind": kind, "settings": settings, "kymatio": kymatio.__version__,
-                         "version": CACHE_VERSION, "shape": list(data.shape), "dtype": str(data.dtype)},
-                        sort_keys=True).encode())
+    h.update(
+        json.dumps(
+            {
+                "kind": kind,
+                "settings": settings,
+                "kymatio": kymatio.__version__,
+                "version": CACHE_VERSION,
+                "shape": list(data.shape),
+                "dtype": str(data.dtype),
+            },
+            sort_keys=True,
+        ).encode()
+    )
     h.update(np.ascontiguousarray(data).tobytes())
     return h.hexdigest()[:24]
 
@@ -163,8 +183,15 @@ def _cached(kind: str, settings: dict, x: np.ndarray, compute, use_cache: bool) 
     return out, False
 
 
-def scatter_images(images: npt.ArrayLike, J: int, L: int = 8, *, device: torch.device | str = "cpu",
-                   batch_size: int = 256, use_cache: bool = True) -> tuple[np.ndarray, bool]:
+def scatter_images(
+    images: npt.ArrayLike,
+    J: int,
+    L: int = 8,
+    *,
+    device: torch.device | str = "cpu",
+    batch_size: int = 256,
+    use_cache: bool = True,
+) -> tuple[np.ndarray, bool]:
     """2-D scattering coefficients S_J x of images (N, H, W): ``(coefficients (N, C, H/2^J, W/2^J), from_cache)``.
 
     The frontend follows :func:`frontend_for`; the cache key holds J, L and the data, not the
@@ -179,9 +206,16 @@ def scatter_images(images: npt.ArrayLike, J: int, L: int = 8, *, device: torch.d
     return _cached("s2d", {"J": int(J), "L": int(L)}, x, compute, use_cache)
 
 
-def scatter_signals(signals: npt.ArrayLike, J: int, Q: int = 8, T: int | None = None, *,
-                    device: torch.device | str = "cpu", batch_size: int = 64,
-                    use_cache: bool = True) -> tuple[np.ndarray, bool]:
+def scatter_signals(
+    signals: npt.ArrayLike,
+    J: int,
+    Q: int = 8,
+    T: int | None = None,
+    *,
+    device: torch.device | str = "cpu",
+    batch_size: int = 64,
+    use_cache: bool = True,
+) -> tuple[np.ndarray, bool]:
     """1-D scattering coefficients of signals (N, T): ``(coefficients (N, C, frames), from_cache)``."""
     x = check_signals(signals, J, Q)
     frontend = frontend_for(device)
@@ -221,16 +255,20 @@ def channels_1d(J: int, Q: int = 8, sample_rate: float = 1.0, length: int | None
     rows = []
     for channel, order in enumerate(meta["order"]):
         xi, js = meta["xi"][channel], meta["j"][channel]
-        row = {"channel": channel, "order": int(order),
-               "j": tuple(int(v) for v in js[:order]),
-               "frequency": float(xi[0] * sample_rate) if order >= 1 else 0.0,
-               "modulation_frequency": float(xi[1] * sample_rate) if order >= 2 else None}
+        row = {
+            "channel": channel,
+            "order": int(order),
+            "j": tuple(int(v) for v in js[:order]),
+            "frequency": float(xi[0] * sample_rate) if order >= 1 else 0.0,
+            "modulation_frequency": float(xi[1] * sample_rate) if order >= 2 else None,
+        }
         rows.append(row)
     return rows
 
 
-def energy_per_order(x: npt.ArrayLike, coefficients: np.ndarray, orders: npt.ArrayLike, J: int,
-                     dims: int = 2) -> dict[int, float]:
+def energy_per_order(
+    x: npt.ArrayLike, coefficients: np.ndarray, orders: npt.ArrayLike, J: int, dims: int = 2
+) -> dict[int, float]:
     """``‖S_m x‖² / ‖x‖²`` per order m, corrected for kymatio's subsampling.
 
     kymatio returns S_J x sampled every ``2^J`` samples along each of ``dims`` axes; each kept
@@ -242,13 +280,13 @@ def energy_per_order(x: npt.ArrayLike, coefficients: np.ndarray, orders: npt.Arr
     orders = np.asarray(orders)
     if coefficients.shape[-dims - 1] != orders.size:
         raise ValueError(f"{orders.size} orders for {coefficients.shape[-dims - 1]} channels")
-    total = np.sum(x ** 2)
+    total = np.sum(x**2)
     factor = 2.0 ** (int(J) * dims)
     axes_channel = coefficients.ndim - dims - 1
     out = {}
     for m in np.unique(orders):
         sel = np.take(coefficients, np.flatnonzero(orders == m), axis=axes_channel)
-        out[int(m)] = float(factor * np.sum(sel ** 2) / total)
+        out[int(m)] = float(factor * np.sum(sel**2) / total)
     return out
 
 

@@ -19,8 +19,11 @@ from torch import nn
 
 
 def _conv_bn(cin: int, cout: int, k: int = 3, stride: int = 1) -> list[nn.Module]:
-    return [nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=False), nn.BatchNorm2d(cout),
-            nn.ReLU(inplace=False)]
+    return [
+        nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=False),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=False),
+    ]
 
 
 class _Classifier(nn.Module):
@@ -37,31 +40,39 @@ class SmallAlexNetBN(_Classifier):
     """AlexNet-like: a wide 5 x 5 first convolution, then 3 x 3, pooling between blocks, BN everywhere."""
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10, width: int = 32):
-        super().__init__(nn.Sequential(*_conv_bn(in_channels, width, 5)),
-                         nn.Sequential(nn.MaxPool2d(2), *_conv_bn(width, 2 * width)),
-                         nn.Sequential(nn.MaxPool2d(2), *_conv_bn(2 * width, 2 * width),
-                                       *_conv_bn(2 * width, 2 * width)),
-                         2 * width, num_classes)
+        super().__init__(
+            nn.Sequential(*_conv_bn(in_channels, width, 5)),
+            nn.Sequential(nn.MaxPool2d(2), *_conv_bn(width, 2 * width)),
+            nn.Sequential(nn.MaxPool2d(2), *_conv_bn(2 * width, 2 * width), *_conv_bn(2 * width, 2 * width)),
+            2 * width,
+            num_classes,
+        )
 
 
 class SmallVGGBN(_Classifier):
     """VGG-like: pairs of 3 x 3 convolutions with BN, max pooling between blocks."""
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10, width: int = 16):
-        super().__init__(nn.Sequential(*_conv_bn(in_channels, width), *_conv_bn(width, width)),
-                         nn.Sequential(nn.MaxPool2d(2), *_conv_bn(width, 2 * width), *_conv_bn(2 * width, 2 * width)),
-                         nn.Sequential(nn.MaxPool2d(2), *_conv_bn(2 * width, 4 * width),
-                                       *_conv_bn(4 * width, 4 * width)),
-                         4 * width, num_classes)
+        super().__init__(
+            nn.Sequential(*_conv_bn(in_channels, width), *_conv_bn(width, width)),
+            nn.Sequential(nn.MaxPool2d(2), *_conv_bn(width, 2 * width), *_conv_bn(2 * width, 2 * width)),
+            nn.Sequential(nn.MaxPool2d(2), *_conv_bn(2 * width, 4 * width), *_conv_bn(4 * width, 4 * width)),
+            4 * width,
+            num_classes,
+        )
 
 
 class _Residual(nn.Module):
     def __init__(self, cin: int, cout: int, stride: int):
         super().__init__()
-        self.body = nn.Sequential(*_conv_bn(cin, cout, 3, stride), nn.Conv2d(cout, cout, 3, padding=1, bias=False),
-                                  nn.BatchNorm2d(cout))
-        self.short = (nn.Identity() if stride == 1 and cin == cout else
-                      nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout)))
+        self.body = nn.Sequential(
+            *_conv_bn(cin, cout, 3, stride), nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout)
+        )
+        self.short = (
+            nn.Identity()
+            if stride == 1 and cin == cout
+            else nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+        )
 
     def forward(self, x):
         return torch.relu(self.body(x) + self.short(x))
@@ -71,9 +82,13 @@ class SmallResNet(_Classifier):
     """ResNet-like: a 3 x 3 stem and one basic residual block per stage (strided down-sampling)."""
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10, width: int = 16):
-        super().__init__(nn.Sequential(*_conv_bn(in_channels, width), _Residual(width, width, 1)),
-                         _Residual(width, 2 * width, 2), _Residual(2 * width, 4 * width, 2),
-                         4 * width, num_classes)
+        super().__init__(
+            nn.Sequential(*_conv_bn(in_channels, width), _Residual(width, width, 1)),
+            _Residual(width, 2 * width, 2),
+            _Residual(2 * width, 4 * width, 2),
+            4 * width,
+            num_classes,
+        )
 
 
 SMALL_NETS = {"alexnet-bn": SmallAlexNetBN, "vgg-bn": SmallVGGBN, "resnet": SmallResNet}
@@ -104,9 +119,18 @@ class FeatureCNN1d(nn.Module):
         super().__init__()
         pool = (lambda: nn.MaxPool1d(2)) if pooling else (lambda: nn.Identity())
         self.encoder = nn.Sequential(
-            nn.Conv1d(1, width, 5, padding=2), nn.BatchNorm1d(width), nn.ReLU(), pool(),
-            nn.Conv1d(width, 2 * width, 5, padding=2), nn.BatchNorm1d(2 * width), nn.ReLU(), pool(),
-            nn.Conv1d(2 * width, 2 * width, 3, padding=1), nn.BatchNorm1d(2 * width), nn.ReLU())
+            nn.Conv1d(1, width, 5, padding=2),
+            nn.BatchNorm1d(width),
+            nn.ReLU(),
+            pool(),
+            nn.Conv1d(width, 2 * width, 5, padding=2),
+            nn.BatchNorm1d(2 * width),
+            nn.ReLU(),
+            pool(),
+            nn.Conv1d(2 * width, 2 * width, 3, padding=1),
+            nn.BatchNorm1d(2 * width),
+            nn.ReLU(),
+        )
         self.head = nn.Sequential(nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Linear(2 * width, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -126,10 +150,12 @@ class SkipFCN(nn.Module):
     def __init__(self, num_classes: int, in_channels: int = 1, width: int = 16):
         super().__init__()
         self.stem = nn.Sequential(*_conv_bn(in_channels, width))
-        self.down = nn.Sequential(nn.MaxPool2d(2), *_conv_bn(width, 2 * width), nn.MaxPool2d(2),
-                                  *_conv_bn(2 * width, 2 * width))
-        self.up = nn.Sequential(nn.Upsample(scale_factor=4, mode="bilinear", align_corners=False),
-                                *_conv_bn(2 * width, width))
+        self.down = nn.Sequential(
+            nn.MaxPool2d(2), *_conv_bn(width, 2 * width), nn.MaxPool2d(2), *_conv_bn(2 * width, 2 * width)
+        )
+        self.up = nn.Sequential(
+            nn.Upsample(scale_factor=4, mode="bilinear", align_corners=False), *_conv_bn(2 * width, width)
+        )
         self.classify = nn.Conv2d(2 * width + in_channels, num_classes, 3, padding=1)
 
     def forward(self, x: torch.Tensor, guide: torch.Tensor | None = None) -> torch.Tensor:

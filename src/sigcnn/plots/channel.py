@@ -20,19 +20,30 @@ def ber_curves(arrays: Mapping[str, np.ndarray], n_bits: int) -> Figure:
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     colours = plt.cm.viridis(np.linspace(0, 0.9, len(alphas)))
     floor = 0.5 / n_bits
-    for ax, key, title in ((axes[0], "ber_mc_dispersion", "dispersion SNR $10\\log_{10}(A^2/2\\gamma^2)$"),
-                           (axes[1], "ber_mc_empirical", "empirical SNR (Eq. 1, blocks of bits)")):
+    for ax, key, title in (
+        (axes[0], "ber_mc_dispersion", "dispersion SNR $10\\log_{10}(A^2/2\\gamma^2)$"),
+        (axes[1], "ber_mc_empirical", "empirical SNR (Eq. 1, blocks of bits)"),
+    ):
         for a, c in zip(range(len(alphas)), colours):
             p = arrays[key][a]
             err = np.sqrt(np.maximum(p * (1 - p), 1e-300) / n_bits)
             shown = p > 0
-            ax.errorbar(snr[shown], p[shown], yerr=np.minimum(err[shown], 0.999 * p[shown]), fmt="o", ms=3,
-                        color=c, capsize=2, label=f"α = {alphas[a]:g} (Monte Carlo)")
+            ax.errorbar(
+                snr[shown],
+                p[shown],
+                yerr=np.minimum(err[shown], 0.999 * p[shown]),
+                fmt="o",
+                ms=3,
+                color=c,
+                capsize=2,
+                label=f"α = {alphas[a]:g} (Monte Carlo)",
+            )
             if key == "ber_mc_dispersion":
                 ax.semilogy(snr, np.maximum(arrays["ber_exact_dispersion"][a], 1e-12), "-", color=c, lw=1)
         if key == "ber_mc_empirical":
-            ax.semilogy(snr, np.maximum(arrays["ber_exact_empirical_gaussian"], 1e-12), "k--", lw=1,
-                        label="α = 2 exact")
+            ax.semilogy(
+                snr, np.maximum(arrays["ber_exact_empirical_gaussian"], 1e-12), "k--", lw=1, label="α = 2 exact"
+            )
         ax.set_yscale("log")
         ax.set_ylim(floor, 0.6)
         ax.set_xlabel("SNR (dB)")
@@ -45,17 +56,25 @@ def ber_curves(arrays: Mapping[str, np.ndarray], n_bits: int) -> Figure:
     return fig
 
 
-def accuracy_drop_curves(arrays: Mapping[str, np.ndarray],
-                         title: str = "LeNet-5 under SαS noise (cf. Ge Fig. 3)") -> Figure:
+def accuracy_drop_curves(
+    arrays: Mapping[str, np.ndarray], title: str = "LeNet-5 under SαS noise (cf. Ge Fig. 3)"
+) -> Figure:
     """Accuracy drop vs Eq. 1 SNR per α: mean over seeds, bars from min to max; untrained control dashed."""
     snr, alphas, drop = arrays["snrs_db"], arrays["alphas"], arrays["drop"]
     fig, ax = plt.subplots(figsize=(6, 4))
     colours = plt.cm.viridis(np.linspace(0, 0.9, len(alphas)))
     for a, c in enumerate(colours):
         mean = drop[a].mean(1)
-        ax.errorbar(snr + 0.12 * (a - len(alphas) / 2), 100 * mean,
-                    yerr=100 * np.stack([mean - drop[a].min(1), drop[a].max(1) - mean]), fmt="o-", color=c,
-                    capsize=3, ms=4, label=f"α = {alphas[a]:g}")
+        ax.errorbar(
+            snr + 0.12 * (a - len(alphas) / 2),
+            100 * mean,
+            yerr=100 * np.stack([mean - drop[a].min(1), drop[a].max(1) - mean]),
+            fmt="o-",
+            color=c,
+            capsize=3,
+            ms=4,
+            label=f"α = {alphas[a]:g}",
+        )
         ax.plot(snr, 100 * arrays["control_drop"][a].mean(1), ":", color=c, lw=1)
     ax.axhline(0, color="grey", lw=0.5)
     ax.set_xlabel("SNR per image, Eq. 1 (dB)")
@@ -66,8 +85,9 @@ def accuracy_drop_curves(arrays: Mapping[str, np.ndarray],
     return fig
 
 
-def noisy_examples(arrays: Mapping[str, np.ndarray], snr_db: float, prefix: str = "example_a",
-                   images_key: str = "example_images") -> Figure:
+def noisy_examples(
+    arrays: Mapping[str, np.ndarray], snr_db: float, prefix: str = "example_a", images_key: str = "example_images"
+) -> Figure:
     """One row per noise: the same digits with SαS noise of each α at ``snr_db``."""
     keys = [k for k in arrays if k.startswith(prefix)]
     clean = arrays[images_key]
@@ -80,7 +100,7 @@ def noisy_examples(arrays: Mapping[str, np.ndarray], snr_db: float, prefix: str 
         _bare(ax)
     axes[0, 0].set_ylabel("clean", fontsize=8)
     for i, k in enumerate(keys, 1):
-        axes[i, 0].set_ylabel(f"α = {k[len(prefix):]}", fontsize=8)
+        axes[i, 0].set_ylabel(f"α = {k[len(prefix) :]}", fontsize=8)
     fig.suptitle(f"Eq. 1 SNR {snr_db:g} dB per image", fontsize=9)
     fig.tight_layout()
     return fig
@@ -109,8 +129,14 @@ def concentrated_drops(arrays: Mapping[str, np.ndarray]) -> Figure:
     pos = np.arange(len(budgets))
     for k, kind in enumerate(kinds):
         mean = drop[k].mean(1)
-        ax.bar(pos + (k - len(kinds) / 2 + 0.5) * width, 100 * mean, width,
-               yerr=100 * np.stack([mean - drop[k].min(1), drop[k].max(1) - mean]), capsize=2, label=kind)
+        ax.bar(
+            pos + (k - len(kinds) / 2 + 0.5) * width,
+            100 * mean,
+            width,
+            yerr=100 * np.stack([mean - drop[k].min(1), drop[k].max(1) - mean]),
+            capsize=2,
+            label=kind,
+        )
     labels = [f"{b:.0%} of pixels\n≈{t:.1f} dB" for b, t in zip(budgets, arrays["target_snr_db"].mean(1))]
     ax.set_xticks(pos, labels)
     ax.set_ylabel("accuracy drop (percentage points)")
@@ -141,9 +167,15 @@ def receiver_accuracy(arrays: Mapping[str, np.ndarray]) -> Figure:
     for a, ax in enumerate(axes):
         for r, name in enumerate(receivers):
             mean = acc[r, a].mean(1)
-            ax.errorbar(snr + 0.15 * (r - 1.5), 100 * mean,
-                        yerr=100 * np.stack([mean - acc[r, a].min(1), acc[r, a].max(1) - mean]), fmt="o-", ms=3,
-                        capsize=2, label=name)
+            ax.errorbar(
+                snr + 0.15 * (r - 1.5),
+                100 * mean,
+                yerr=100 * np.stack([mean - acc[r, a].min(1), acc[r, a].max(1) - mean]),
+                fmt="o-",
+                ms=3,
+                capsize=2,
+                label=name,
+            )
         ax.axhline(100 * arrays["clean_accuracy"][0].mean(), color="grey", ls="--", lw=0.8)
         ax.set_title(f"α = {alphas[a]:g}", fontsize=10)
         ax.set_xlabel("SNR per image, Eq. 1 (dB)")

@@ -27,8 +27,16 @@ def _db(values) -> np.ndarray:
     return 10 * np.log10(np.maximum(values, floor))
 
 
-def modulation_figure(n: npt.ArrayLike, x: npt.ArrayLike, m: npt.ArrayLike, freqs: npt.ArrayLike,
-                      ex: npt.ArrayLike, em: npt.ArrayLike, carrier_frequency: float, title: str = "") -> Figure:
+def modulation_figure(
+    n: npt.ArrayLike,
+    x: npt.ArrayLike,
+    m: npt.ArrayLike,
+    freqs: npt.ArrayLike,
+    ex: npt.ArrayLike,
+    em: npt.ArrayLike,
+    carrier_frequency: float,
+    title: str = "",
+) -> Figure:
     """Wu Fig. 1: a modulating signal and its DSB-SC modulated version, in time and in frequency."""
     fig, (ax_t, ax_f) = plt.subplots(1, 2, figsize=(9, 3.2))
     ax_t.plot(n, x, color=_IN, label="x[n] (modulating)")
@@ -43,14 +51,20 @@ def modulation_figure(n: npt.ArrayLike, x: npt.ArrayLike, m: npt.ArrayLike, freq
     ax_f.set_xlabel("frequency f (cycles/sample)")
     ax_f.set_ylabel("energy |X(f)|²")
     ax_f.legend(fontsize=8)
-    fig.suptitle(title or "Wu et al. Fig. 1, ours: DSB-SC moves the energy spectrum to "
-                 f"±f_c = ±{carrier_frequency:.3f}")
+    fig.suptitle(
+        title or f"Wu et al. Fig. 1, ours: DSB-SC moves the energy spectrum to ±f_c = ±{carrier_frequency:.3f}"
+    )
     fig.tight_layout()
     return fig
 
 
-def multicarrier_figure(freqs: npt.ArrayLike, stream_spectra: Iterable[npt.ArrayLike], total_spectrum: npt.ArrayLike,
-                        carrier_frequencies: Iterable[float], title: str = "") -> Figure:
+def multicarrier_figure(
+    freqs: npt.ArrayLike,
+    stream_spectra: Iterable[npt.ArrayLike],
+    total_spectrum: npt.ArrayLike,
+    carrier_frequencies: Iterable[float],
+    title: str = "",
+) -> Figure:
     """Wu Figs. 2-3: energy spectra of the streams (baseband) and of the FDM multi-carrier signal."""
     fig, (ax_a, ax_b) = plt.subplots(1, 2, figsize=(9, 3.2), sharex=True)
     for k, spec in enumerate(stream_spectra):
@@ -70,8 +84,9 @@ def multicarrier_figure(freqs: npt.ArrayLike, stream_spectra: Iterable[npt.Array
     return fig
 
 
-def conv_as_multicarrier_figure(streams: np.ndarray, kernel: np.ndarray, output: npt.ArrayLike,
-                                title: str = "") -> Figure:
+def conv_as_multicarrier_figure(
+    streams: np.ndarray, kernel: np.ndarray, output: npt.ArrayLike, title: str = ""
+) -> Figure:
     """Wu Fig. 6: the K shifted copies ``x[n+k]``, their "carriers" ``w[k]``, and the summed output
     that equals ``conv1d``."""
     k_taps = streams.shape[0]
@@ -117,8 +132,14 @@ def _layer_axes(ax: Axes, arrays: Mapping[str, np.ndarray], name: str, label_in:
     ax.set_ylabel("energy (dB)" if db else "energy")
 
 
-def layer_spectra(arrays: Mapping[str, np.ndarray], name: str, title: str, label_in: str = "ψˣ(f), input",
-                  label_out: str = "ψʸ(f), output", db: bool = True) -> Figure:
+def layer_spectra(
+    arrays: Mapping[str, np.ndarray],
+    name: str,
+    title: str,
+    label_in: str = "ψˣ(f), input",
+    label_out: str = "ψʸ(f), output",
+    db: bool = True,
+) -> Figure:
     """Wu Figs. 9 / 11: average energy spectra of one layer's input (red) and output (blue)."""
     fig, ax = plt.subplots(figsize=(7, 3.4))
     _layer_axes(ax, arrays, name, label_in, label_out, db)
@@ -128,8 +149,9 @@ def layer_spectra(arrays: Mapping[str, np.ndarray], name: str, title: str, label
     return fig
 
 
-def all_layer_spectra(arrays: Mapping[str, np.ndarray], names: Iterable[str], title: str, label_in: str,
-                      label_out: str, ncols: int = 4) -> Figure:
+def all_layer_spectra(
+    arrays: Mapping[str, np.ndarray], names: Iterable[str], title: str, label_in: str, label_out: str, ncols: int = 4
+) -> Figure:
     """Wu Figs. 10 / 12: average energy spectra before and after every layer of one kind."""
     names = list(names)
     nrows = int(np.ceil(len(names) / ncols))
@@ -140,7 +162,7 @@ def all_layer_spectra(arrays: Mapping[str, np.ndarray], names: Iterable[str], ti
         ax.tick_params(labelsize=7)
         ax.xaxis.label.set_size(7)
         ax.yaxis.label.set_size(7)
-    for ax in list(axes.flat)[len(names):]:
+    for ax in list(axes.flat)[len(names) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
     fig.suptitle(title)
@@ -148,8 +170,13 @@ def all_layer_spectra(arrays: Mapping[str, np.ndarray], names: Iterable[str], ti
     return fig
 
 
-def centroid_shifts(metrics: Mapping[str, float], conv_layers: Iterable[str], act_layers: Iterable[str],
-                    no_dc: bool = False, title: str = "") -> Figure:
+def centroid_shifts(
+    metrics: Mapping[str, float],
+    conv_layers: Iterable[str],
+    act_layers: Iterable[str],
+    no_dc: bool = False,
+    title: str = "",
+) -> Figure:
     """Our measured claim for Figs. 10 and 12: the change of spectral centroid across each layer."""
     stem = "centroid_no_dc_shift" if no_dc else "centroid_shift"
     conv = [metrics[f"{n}_{stem}"] for n in conv_layers]
@@ -163,14 +190,16 @@ def centroid_shifts(metrics: Mapping[str, float], conv_layers: Iterable[str], ac
     ax.set_xlabel("layer number (conv i, act i)")
     ax.set_ylabel("centroid change (cycles/sample)")
     ax.legend(fontsize=8)
-    ax.set_title(title or ("Wu et al. Figs. 10 & 12, ours: centroid change per layer"
-                           + (" (DC bin left out)" if no_dc else "")))
+    ax.set_title(
+        title or ("Wu et al. Figs. 10 & 12, ours: centroid change per layer" + (" (DC bin left out)" if no_dc else ""))
+    )
     fig.tight_layout()
     return fig
 
 
-def difference_curves(grid: npt.ArrayLike, cdiff: Sequence[npt.ArrayLike], adiff: Sequence[npt.ArrayLike],
-                      title: str = "") -> Figure:
+def difference_curves(
+    grid: npt.ArrayLike, cdiff: Sequence[npt.ArrayLike], adiff: Sequence[npt.ArrayLike], title: str = ""
+) -> Figure:
     """Wu Fig. 16: CDIFF(f) of every convolution and ADIFF(f) of every activation (Eqs. 31-32)."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
     for ax, rows, label in ((axes[0], cdiff, "CDIFF"), (axes[1], adiff, "ADIFF")):
@@ -186,9 +215,14 @@ def difference_curves(grid: npt.ArrayLike, cdiff: Sequence[npt.ArrayLike], adiff
     return fig
 
 
-def accumulated_differences(grid: npt.ArrayLike, acdiff: npt.ArrayLike, aadiff: npt.ArrayLike, title: str = "",
-                            ax: Axes | None = None,
-                            untrained: tuple[npt.ArrayLike, npt.ArrayLike] | None = None) -> Figure | SubFigure:
+def accumulated_differences(
+    grid: npt.ArrayLike,
+    acdiff: npt.ArrayLike,
+    aadiff: npt.ArrayLike,
+    title: str = "",
+    ax: Axes | None = None,
+    untrained: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+) -> Figure | SubFigure:
     """Wu Figs. 17 / 18: ACDIFF(f) and AADIFF(f) (Eqs. 33-34) on one axis; ``untrained`` =
     ``(acdiff, aadiff)`` of the untrained control, drawn dashed."""
     own = ax is None
@@ -219,8 +253,11 @@ def pooling_spectra(arrays: Mapping[str, np.ndarray], pools: Iterable[str], titl
         rate_in, rate_out = float(arrays[f"{name}_rate_in"]), float(arrays[f"{name}_rate_out"])
         psi_in = arrays[f"{name}_psi_in"]
         ax.plot(frequency_axis(len(psi_in), rate_in), _db(psi_in), color="0.5", lw=1, label="input")
-        for key, label, colour in ((name, "max", _OUT), (f"{name}_avg", "average", "C2"),
-                                   (f"{name}_spectral", "spectral", "C1")):
+        for key, label, colour in (
+            (name, "max", _OUT),
+            (f"{name}_avg", "average", "C2"),
+            (f"{name}_spectral", "spectral", "C1"),
+        ):
             psi = arrays[f"{key}_psi_out"]
             ax.plot(frequency_axis(len(psi), rate_out), _db(psi), color=colour, lw=1, label=label)
         ax.set_title(name, fontsize=9)
@@ -233,8 +270,9 @@ def pooling_spectra(arrays: Mapping[str, np.ndarray], pools: Iterable[str], titl
     return fig
 
 
-def activation_variants(arrays: Mapping[str, np.ndarray], variants: Iterable[str], labels: Mapping[str, str],
-                        title: str = "") -> Figure:
+def activation_variants(
+    arrays: Mapping[str, np.ndarray], variants: Iterable[str], labels: Mapping[str, str], title: str = ""
+) -> Figure:
     """Wu Fig. 13: average spectra before and after the second activation, one panel per activation."""
     variants = list(variants)
     fig, axes = plt.subplots(1, len(variants), figsize=(2.7 * len(variants), 2.9), squeeze=False)
@@ -253,14 +291,16 @@ def activation_variants(arrays: Mapping[str, np.ndarray], variants: Iterable[str
     return fig
 
 
-def variant_accumulated_differences(arrays: Mapping[str, np.ndarray], variants: Iterable[str],
-                                    labels: Mapping[str, str], title: str = "") -> Figure:
+def variant_accumulated_differences(
+    arrays: Mapping[str, np.ndarray], variants: Iterable[str], labels: Mapping[str, str], title: str = ""
+) -> Figure:
     """Wu Fig. 18: ACDIFF and AADIFF of each retrained variant."""
     variants = list(variants)
     fig, axes = plt.subplots(1, len(variants), figsize=(2.9 * len(variants), 3.0), squeeze=False)
     for ax, v in zip(axes.flat, variants):
-        accumulated_differences(arrays["grid"], arrays[f"{v}_acdiff"], arrays[f"{v}_aadiff"],
-                                title=labels.get(v, v), ax=ax)
+        accumulated_differences(
+            arrays["grid"], arrays[f"{v}_acdiff"], arrays[f"{v}_aadiff"], title=labels.get(v, v), ax=ax
+        )
         ax.tick_params(labelsize=7)
         if ax is not axes.flat[0]:
             ax.get_legend().remove()
@@ -270,8 +310,7 @@ def variant_accumulated_differences(arrays: Mapping[str, np.ndarray], variants: 
     return fig
 
 
-def relu_carrier_figure(y: np.ndarray, carrier: npt.ArrayLike, rectified: npt.ArrayLike,
-                        title: str = "") -> Figure:
+def relu_carrier_figure(y: np.ndarray, carrier: npt.ArrayLike, rectified: npt.ArrayLike, title: str = "") -> Figure:
     """Wu Eq. 22: a signal, its Heaviside carrier ``H(y)`` and the product ``y H(y) = ReLU(y)``,
     with the energy spectra of the signal and of the product."""
     n = np.arange(len(y))
@@ -284,8 +323,7 @@ def relu_carrier_figure(y: np.ndarray, carrier: npt.ArrayLike, rectified: npt.Ar
     ax_t.set_ylabel("amplitude")
     ax_t.legend(fontsize=7)
     ax_f.plot(freqs, _db(np.abs(np.fft.fftshift(np.fft.fft(y))) ** 2), color=_IN, lw=1, label="E_y(f)")
-    ax_f.plot(freqs, _db(np.abs(np.fft.fftshift(np.fft.fft(rectified))) ** 2), color=_OUT, lw=1,
-              label="E_a(f)")
+    ax_f.plot(freqs, _db(np.abs(np.fft.fftshift(np.fft.fft(rectified))) ** 2), color=_OUT, lw=1, label="E_a(f)")
     ax_f.set_xlabel("frequency f (cycles/sample)")
     ax_f.set_ylabel("energy (dB)")
     ax_f.legend(fontsize=7)
@@ -320,10 +358,22 @@ def control_spreads(metrics: Mapping[str, float], claims: Mapping[str, str], tit
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(stems) + 1.2))
     for i, stem in enumerate(stems):
         m = f"{stem}_mean"
-        ax.plot([metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]], [i + 0.15] * 2, color="0.6", lw=5,
-                solid_capstyle="butt", label="untrained (min-max over seeds)" if i == 0 else None)
-        ax.plot([metrics[f"{m}_trained_min"], metrics[f"{m}_trained_max"]], [i - 0.15] * 2, color=_OUT, lw=5,
-                solid_capstyle="butt", label="trained (min-max over seeds)" if i == 0 else None)
+        ax.plot(
+            [metrics[f"{m}_control_min"], metrics[f"{m}_control_max"]],
+            [i + 0.15] * 2,
+            color="0.6",
+            lw=5,
+            solid_capstyle="butt",
+            label="untrained (min-max over seeds)" if i == 0 else None,
+        )
+        ax.plot(
+            [metrics[f"{m}_trained_min"], metrics[f"{m}_trained_max"]],
+            [i - 0.15] * 2,
+            color=_OUT,
+            lw=5,
+            solid_capstyle="butt",
+            label="trained (min-max over seeds)" if i == 0 else None,
+        )
         ax.plot(metrics[m], i - 0.15, "o", color="k", ms=4, label="trained mean" if i == 0 else None)
     ax.axvline(0, color="k", lw=0.5)
     ax.set_yticks(range(len(stems)), [claims[s] for s in stems], fontsize=8)

@@ -30,14 +30,16 @@ def spectra_with_contours(result: Result, layers: Sequence[str] = ("input", "lay
             s = spectra[c]
             ax.imshow(np.log10(s + 1e-12), cmap="magma")
             if s.shape[0] > 4:
-                ax.contour(s, levels=sorted(set(levels[c])), colors=["w", "c", "y"][:len(set(levels[c]))],
-                           linewidths=0.7)
+                ax.contour(
+                    s, levels=sorted(set(levels[c])), colors=["w", "c", "y"][: len(set(levels[c]))], linewidths=0.7
+                )
             _bare(ax)
             if r == 0:
                 ax.set_title(name, fontsize=7)
         axes[r, 0].set_ylabel(f"{layer}\n{spectra.shape[-1]}x{spectra.shape[-1]}", fontsize=7)
-    fig.suptitle("Wu Table 4, ours: log10 normalised energy spectra (frequency 0 at centre); contours 60/80/90 %",
-                 fontsize=8)
+    fig.suptitle(
+        "Wu Table 4, ours: log10 normalised energy spectra (frequency 0 at centre); contours 60/80/90 %", fontsize=8
+    )
     fig.tight_layout()
     return fig
 
@@ -46,16 +48,31 @@ def alikeness_by_layer(result: Result) -> Figure:
     """Wu Table 4 as one number per layer: mean pairwise TV distance of class spectra, with controls."""
     m = result.metrics
     x = np.arange(len(LAYERS) + 1)
-    labels = ["input"] + [f"{l}\n{m[f'{l}_side']} px" for l in LAYERS]
+    labels = ["input"] + [f"{layer}\n{m[f'{layer}_side']} px" for layer in LAYERS]
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    ax.plot(x, [m["input_tv"]] + [m[f"{l}_tv"] for l in LAYERS], "o-", label="natural classes (eval BN, 3 seeds)")
-    ax.fill_between(x[1:], [m[f"{l}_tv_seed_min"] for l in LAYERS], [m[f"{l}_tv_seed_max"] for l in LAYERS], alpha=0.3)
-    ax.plot(x, [m["input_tv"]] + [m[f"{l}_resampled_input_tv"] for l in LAYERS], "s--",
-            label="control: inputs resampled to the layer's size")
-    ax.plot(x, [m["input_white_to_natural_tv"]] + [m[f"{l}_white_to_natural_tv"] for l in LAYERS], "^:",
-            label="control: white noise vs natural classes")
-    ax.plot(x, [m["input_tv_no_dc"]] + [m[f"{l}_tv_no_dc"] for l in LAYERS], "x-.", label="control: DC removed")
-    ax.plot(x[1:], [m[f"{l}_tv_bn_train"] for l in LAYERS], "d", label="control: BN in train mode")
+    ax.plot(
+        x, [m["input_tv"]] + [m[f"{layer}_tv"] for layer in LAYERS], "o-", label="natural classes (eval BN, 3 seeds)"
+    )
+    ax.fill_between(
+        x[1:],
+        [m[f"{layer}_tv_seed_min"] for layer in LAYERS],
+        [m[f"{layer}_tv_seed_max"] for layer in LAYERS],
+        alpha=0.3,
+    )
+    ax.plot(
+        x,
+        [m["input_tv"]] + [m[f"{layer}_resampled_input_tv"] for layer in LAYERS],
+        "s--",
+        label="control: inputs resampled to the layer's size",
+    )
+    ax.plot(
+        x,
+        [m["input_white_to_natural_tv"]] + [m[f"{layer}_white_to_natural_tv"] for layer in LAYERS],
+        "^:",
+        label="control: white noise vs natural classes",
+    )
+    ax.plot(x, [m["input_tv_no_dc"]] + [m[f"{layer}_tv_no_dc"] for layer in LAYERS], "x-.", label="control: DC removed")
+    ax.plot(x[1:], [m[f"{layer}_tv_bn_train"] for layer in LAYERS], "d", label="control: BN in train mode")
     ax.set_yscale("log")
     ax.set_xticks(x, labels, fontsize=7)
     ax.set_ylabel("mean pairwise TV distance (0 = identical)")
@@ -69,7 +86,7 @@ def mu_trajectories(result: Result, architectures: Sequence[str] | None = None, 
     """Wu Fig. 21, ours: (mu, nu) per epoch for each architecture and seed (epoch -1 = untrained)."""
     m = result.metrics
     if architectures is None:
-        architectures = [k[:-len(f"_{layer}_seed0")] for k in result.arrays if k.endswith(f"_{layer}_seed0")]
+        architectures = [k[: -len(f"_{layer}_seed0")] for k in result.arrays if k.endswith(f"_{layer}_seed0")]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.5, 3.4))
     for i, arch in enumerate(architectures):
         seed = 0
@@ -98,7 +115,10 @@ def confidence_scatter(result: Result) -> Figure:
     """Wu Table 5, ours: distance to the class's optimal spectrum against the class probability."""
     a = result.arrays
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=False)
-    for ax, key, title in ((axes[0], "trained", "trained (seed 0)"), (axes[1], "untrained", "untrained control (seed 0)")):
+    for ax, key, title in (
+        (axes[0], "trained", "trained (seed 0)"),
+        (axes[1], "untrained", "untrained control (seed 0)"),
+    ):
         ax.scatter(a[f"{key}_distance"], a[f"{key}_probability"], c=a["test_labels"], cmap="tab10", s=8)
         ax.set_xlabel("TV distance to the optimal spectrum")
         ax.set_ylabel("probability of the true class")
@@ -108,8 +128,9 @@ def confidence_scatter(result: Result) -> Figure:
     return fig
 
 
-def arm_scores(result: Result, keys: Mapping[str, str], ylabel: str, title: str,
-               paper: Mapping[str, float] | None = None) -> Figure:
+def arm_scores(
+    result: Result, keys: Mapping[str, str], ylabel: str, title: str, paper: Mapping[str, float] | None = None
+) -> Figure:
     """Bar chart of per-arm scores with the per-seed values as dots (Wu Fig. 25 / Table 6, ours)."""
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     for i, (label, key) in enumerate(keys.items()):

@@ -52,8 +52,9 @@ def unit_circle_state(x_deg: float, anchors_deg: npt.ArrayLike, ax: Axes | None 
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for k, (vec, c) in enumerate(zip(a, corr)):
         col = colors[k % len(colors)]
-        ax1.annotate("", xy=vec, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=col, lw=2,
-                                                                 ls="-" if c >= 0 else "--"))
+        ax1.annotate(
+            "", xy=vec, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color=col, lw=2, ls="-" if c >= 0 else "--")
+        )
         ax1.text(*(1.15 * vec), f"a{k + 1}", color=col, ha="center", va="center", fontsize=10)
         ax1.plot([0, c * x[0]], [0, c * x[1]], color=col, lw=5, alpha=0.35)  # projection onto x
     ax1.set_aspect("equal")
@@ -96,14 +97,22 @@ def negative_cat(cat: np.ndarray, correlation: float, distance: float) -> Figure
         ax.imshow(img, cmap="gray", vmin=0, vmax=255)
         _clean(ax)
         ax.set_title(title, fontsize=9)
-    fig.suptitle(f"Kuo (2016) Fig. 4, ours: after mean removal, correlation = {correlation:.6f}, "
-                 f"geodesic distance = {distance:.6f} rad", fontsize=10)
+    fig.suptitle(
+        f"Kuo (2016) Fig. 4, ours: after mean removal, correlation = {correlation:.6f}, "
+        f"geodesic distance = {distance:.6f} rad",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 
 
-def anchors_and_centroids(filters: npt.ArrayLike, centroids: npt.ArrayLike, match_filter: Sequence[int],
-                          match_centroid: Sequence[int], angles_deg: Sequence[float]) -> Figure:
+def anchors_and_centroids(
+    filters: npt.ArrayLike,
+    centroids: npt.ArrayLike,
+    match_filter: Sequence[int],
+    match_centroid: Sequence[int],
+    angles_deg: Sequence[float],
+) -> Figure:
     """Trained C1 anchors (top) beside their matched k-means centroids (bottom), angle in each title."""
     filters, centroids = np.asarray(filters), np.asarray(centroids)
     k = len(match_filter)
@@ -113,14 +122,17 @@ def anchors_and_centroids(filters: npt.ArrayLike, centroids: npt.ArrayLike, matc
         _signed(axes[1, j], centroids[c].reshape(5, 5), f"centroid, {ang:.0f}°")
     axes[0, 0].set_ylabel("C1 anchor", fontsize=8)
     axes[1, 0].set_ylabel("k-means", fontsize=8)
-    fig.suptitle("Kuo (2016) §2 / Coates et al. (2011), ours: C1 anchors and their matched patch centroids",
-                 fontsize=9)
+    fig.suptitle("Kuo (2016) §2 / Coates et al. (2011), ours: C1 anchors and their matched patch centroids", fontsize=9)
     fig.tight_layout()
     return fig
 
 
-def matched_angle_histogram(random_means_deg: npt.ArrayLike, trained_deg: float, control_deg: tuple[float, float],
-                            dc_means_deg: npt.ArrayLike | None = None) -> Figure:
+def matched_angle_histogram(
+    random_means_deg: npt.ArrayLike,
+    trained_deg: float,
+    control_deg: tuple[float, float],
+    dc_means_deg: npt.ArrayLike | None = None,
+) -> Figure:
     """Mean matched angle of random directions (histogram; optionally a second one with a matched DC)
     against the trained C1 (mean over seeds) and the untrained control's min-max spread."""
     fig, ax = plt.subplots(figsize=(5.8, 3.3))
@@ -168,8 +180,9 @@ def anchor_position_vectors(alpha_centre: np.ndarray, alpha_corner: np.ndarray, 
     _clean(ax)
     ax.set_title("C1 windows covering each pixel", fontsize=7)
     fig.colorbar(im, ax=ax, fraction=0.046)
-    fig.suptitle("Kuo (2016) Figs. 6-7, ours: anchor-position vectors α_n over the 5x5 C1 positions read by C3",
-                 fontsize=9)
+    fig.suptitle(
+        "Kuo (2016) Figs. 6-7, ours: anchor-position vectors α_n over the 5x5 C1 positions read by C3", fontsize=9
+    )
     fig.tight_layout()
     return fig
 
@@ -191,9 +204,13 @@ def cascade_scatter(scatter: np.ndarray, title: str) -> Figure:
     return fig
 
 
-def background_fig8(gallery: Sequence[np.ndarray] | np.ndarray, inputs: Sequence[np.ndarray] | np.ndarray,
-                    layer1: np.ndarray, layer2: np.ndarray,
-                    labels: Sequence[str] = ("blank", "scene", "scene")) -> Figure:
+def background_fig8(
+    gallery: Sequence[np.ndarray] | np.ndarray,
+    inputs: Sequence[np.ndarray] | np.ndarray,
+    layer1: np.ndarray,
+    layer2: np.ndarray,
+    labels: Sequence[str] = ("blank", "scene", "scene"),
+) -> Figure:
     """Kuo Fig. 8: ten scenes (top), then three inputs with their 6 C1 and 16 C3 channel images."""
     fig = plt.figure(figsize=(12, 7.2))
     outer = fig.add_gridspec(2, 1, height_ratios=[1, 2.4], hspace=0.25)
@@ -219,8 +236,9 @@ def background_fig8(gallery: Sequence[np.ndarray] | np.ndarray, inputs: Sequence
             ax = fig.add_subplot(g[c // 8, 4 + c % 8])
             ax.imshow(layer2[r, c], cmap="magma", vmin=0, vmax=v2)
             _clean(ax)
-    fig.suptitle("Kuo (2016) Fig. 8, ours: scenes (top); input, 6 C1 channels (after ReLU) and 16 C3 channels",
-                 fontsize=10)
+    fig.suptitle(
+        "Kuo (2016) Fig. 8, ours: scenes (top); input, 6 C1 channels (after ReLU) and 16 C3 channels", fontsize=10
+    )
     return fig
 
 

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 from . import _bare
 
 
-def show_original_and_reversed(images: np.ndarray, labels: np.ndarray | Sequence[int] | None = None,
-                               title: str = "") -> Figure:
+def show_original_and_reversed(
+    images: np.ndarray, labels: np.ndarray | Sequence[int] | None = None, title: str = ""
+) -> Figure:
     """Kuo Fig. 5: original digits (top) and their grey-scale reversal (bottom)."""
     images = np.asarray(images)
     n = images.shape[0]

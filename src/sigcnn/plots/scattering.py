@@ -18,13 +18,25 @@ if TYPE_CHECKING:
 from ..signals import wavelets as wv
 from . import _bare
 
-LABELS = {"pixels": "pixels", "fourier": "Fourier modulus |x̂|", "scattering_J1": "scattering J=1",
-          "scattering_J2": "scattering J=2", "scattering_J3": "scattering J=3",
-          "lenet_c5": "LeNet-5 C5 (trained)", "lenet_f6": "LeNet-5 F6 (trained)"}
+LABELS = {
+    "pixels": "pixels",
+    "fourier": "Fourier modulus |x̂|",
+    "scattering_J1": "scattering J=1",
+    "scattering_J2": "scattering J=2",
+    "scattering_J3": "scattering J=3",
+    "lenet_c5": "LeNet-5 C5 (trained)",
+    "lenet_f6": "LeNet-5 F6 (trained)",
+}
 
 
-def time_frequency_figure(x: npt.ArrayLike, sample_rate: float, title: str, window_ms: float = 32.0,
-                          n_cycles: float = 6.0, n_frequencies: int = 48) -> Figure:
+def time_frequency_figure(
+    x: npt.ArrayLike,
+    sample_rate: float,
+    title: str,
+    window_ms: float = 32.0,
+    n_cycles: float = 6.0,
+    n_frequencies: int = 48,
+) -> Figure:
     """Three views of one signal: Fourier modulus, windowed Fourier (STFT) and Morlet wavelet transform.
 
     Illustrates Koushik §§2-3 (Eqs. 8, 9 and 11): Fourier loses time, the windowed Fourier transform
@@ -42,8 +54,13 @@ def time_frequency_figure(x: npt.ArrayLike, sample_rate: float, title: str, wind
     cwt_f = np.geomspace(sample_rate / 128, 0.45 * sample_rate, n_frequencies)
     scal = wv.cwt_magnitude(x, cwt_f, sample_rate, n_cycles)
     step = max(1, x.size // 800)
-    axes[2].pcolormesh(np.arange(0, x.size, step) / sample_rate, cwt_f, 20 * np.log10(scal[:, ::step] + 1e-6 * scal.max()),
-                       shading="auto", cmap="magma")
+    axes[2].pcolormesh(
+        np.arange(0, x.size, step) / sample_rate,
+        cwt_f,
+        20 * np.log10(scal[:, ::step] + 1e-6 * scal.max()),
+        shading="auto",
+        cmap="magma",
+    )
     axes[2].set_yscale("log")
     axes[2].set(xlabel="time (s)", ylabel="frequency (Hz, log)", title=f"Morlet wavelets, {n_cycles:g} cycles")
     for ax in axes[1:]:
@@ -53,9 +70,15 @@ def time_frequency_figure(x: npt.ArrayLike, sample_rate: float, title: str, wind
     return fig
 
 
-def uncertainty_figure(boxcar_lengths: npt.ArrayLike, boxcar_spreads: np.ndarray, fft_lengths: npt.ArrayLike,
-                       sigma_f_vs_fft: npt.ArrayLike, sample_rate: float, gaussian_product: float,
-                       hann_product: float) -> Figure:
+def uncertainty_figure(
+    boxcar_lengths: npt.ArrayLike,
+    boxcar_spreads: np.ndarray,
+    fft_lengths: npt.ArrayLike,
+    sigma_f_vs_fft: npt.ArrayLike,
+    sample_rate: float,
+    gaussian_product: float,
+    hann_product: float,
+) -> Figure:
     """Uncertainty products (Koushik Theorem 1): the Gaussian at 1/(4π), Hann above, boxcars growing with N;
     and the boxcar's σ_f against the FFT length (zero-padding)."""
     fig, (ax_p, ax_f) = plt.subplots(1, 2, figsize=(10, 3.3))
@@ -66,28 +89,40 @@ def uncertainty_figure(boxcar_lengths: npt.ArrayLike, boxcar_spreads: np.ndarray
     ax_p.set(xlabel="window length N (samples)", ylabel="σ_t · σ_f", title="uncertainty product (1/(4π) ≈ 0.0796)")
     ax_p.legend(fontsize=8)
     ax_f.semilogx(fft_lengths, sigma_f_vs_fft, "o-")
-    ax_f.set(xlabel="FFT length (samples, 64-sample boxcar zero-padded)", ylabel="σ_f (Hz)",
-             title=f"boxcar σ_f vs FFT length at {sample_rate:g} Hz")
+    ax_f.set(
+        xlabel="FFT length (samples, 64-sample boxcar zero-padded)",
+        ylabel="σ_f (Hz)",
+        title=f"boxcar σ_f vs FFT length at {sample_rate:g} Hz",
+    )
     fig.tight_layout()
     return fig
 
 
-def dilation_figure(atom_frequencies: npt.ArrayLike, fourier_change: npt.ArrayLike, scattering_change: npt.ArrayLike,
-                    dilation: float) -> Figure:
+def dilation_figure(
+    atom_frequencies: npt.ArrayLike, fourier_change: npt.ArrayLike, scattering_change: npt.ArrayLike, dilation: float
+) -> Figure:
     """Fourier modulus vs first-order scattering under a small dilation (ours, not in the paper)."""
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.semilogx(atom_frequencies, 100 * np.asarray(fourier_change), "o-", label="Fourier modulus")
     ax.semilogx(atom_frequencies, 100 * np.asarray(scattering_change), "s-", label="scattering, order 1")
-    ax.set(xlabel="atom centre frequency (Hz)", ylabel="relative change (%)",
-           title=f"{100 * dilation:g} % dilation of a Gabor atom (ours)")
+    ax.set(
+        xlabel="atom centre frequency (Hz)",
+        ylabel="relative change (%)",
+        title=f"{100 * dilation:g} % dilation of a Gabor atom (ours)",
+    )
     ax.legend()
     fig.tight_layout()
     return fig
 
 
-def relative_change_figure(x_values: npt.ArrayLike, table: Sequence[npt.ArrayLike] | np.ndarray, names: Iterable[str],
-                           xlabel: str, title: str,
-                           controls: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None) -> Figure:
+def relative_change_figure(
+    x_values: npt.ArrayLike,
+    table: Sequence[npt.ArrayLike] | np.ndarray,
+    names: Iterable[str],
+    xlabel: str,
+    title: str,
+    controls: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None,
+) -> Figure:
     """Relative change of each representation against a shift or a deformation size (Theorems 2-3).
 
     ``controls`` maps a representation name to ``(low, high)`` arrays: the untrained spread, shaded.
@@ -98,8 +133,14 @@ def relative_change_figure(x_values: npt.ArrayLike, table: Sequence[npt.ArrayLik
         ax.plot(x_values, 100 * np.asarray(table[k]), style, marker="o", label=LABELS.get(str(name), str(name)))
         if controls and str(name) in controls:
             lo, hi = controls[str(name)]
-            ax.fill_between(x_values, 100 * np.asarray(lo), 100 * np.asarray(hi), alpha=0.15,
-                            color=ax.lines[-1].get_color(), label=f"{LABELS.get(str(name), str(name)).replace(' (trained)', '')} untrained (3 seeds)")
+            ax.fill_between(
+                x_values,
+                100 * np.asarray(lo),
+                100 * np.asarray(hi),
+                alpha=0.15,
+                color=ax.lines[-1].get_color(),
+                label=f"{LABELS.get(str(name), str(name)).replace(' (trained)', '')} untrained (3 seeds)",
+            )
     ax.set(xlabel=xlabel, ylabel="relative change ‖Φ(x') − Φ(x)‖ / ‖Φ(x)‖ (%)", title=title)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
@@ -114,19 +155,20 @@ def deformation_example_figure(image: np.ndarray, deformed: npt.ArrayLike, field
     axes[1].imshow(deformed, cmap="gray_r")
     axes[1].set_title("x(u − τ(u))")
     step = 2
-    rows, cols = np.mgrid[0:image.shape[0]:step, 0:image.shape[1]:step]
+    rows, cols = np.mgrid[0 : image.shape[0] : step, 0 : image.shape[1] : step]
     axes[2].quiver(cols, rows, field[1, ::step, ::step], field[0, ::step, ::step], angles="xy")
     axes[2].invert_yaxis()
     axes[2].set_aspect("equal")
-    axes[2].set_title(f"τ (max |τ| = {np.sqrt((field ** 2).sum(0)).max():.2f} px)")
+    axes[2].set_title(f"τ (max |τ| = {np.sqrt((field**2).sum(0)).max():.2f} px)")
     for ax in axes:
         _bare(ax)
     fig.tight_layout()
     return fig
 
 
-def filter_bank_figure(psi: np.ndarray, phi: np.ndarray,
-                       title: str = "kymatio Morlet filter bank (real parts), 32×32 pixels") -> Figure:
+def filter_bank_figure(
+    psi: np.ndarray, phi: np.ndarray, title: str = "kymatio Morlet filter bank (real parts), 32×32 pixels"
+) -> Figure:
     """The 2-D wavelets ψ_{j,θ} (rows: scale j, columns: angle θ) and the low-pass φ_J (Koushik Eq. 15, Fig. 2)."""
     J, L = psi.shape[:2]
     fig, axes = plt.subplots(J, L + 1, figsize=(1.2 * (L + 1), 1.3 * J))
@@ -162,8 +204,13 @@ def energy_figure(energy: Mapping[tuple[int, int], float], Js: Sequence[int] = (
     return fig
 
 
-def learning_curve_figure(sizes: npt.ArrayLike, curve: Iterable[npt.ArrayLike], labels: Iterable[str],
-                          anchor_error: float | None = None, dataset: str = "MNIST") -> Figure:
+def learning_curve_figure(
+    sizes: npt.ArrayLike,
+    curve: Iterable[npt.ArrayLike],
+    labels: Iterable[str],
+    anchor_error: float | None = None,
+    dataset: str = "MNIST",
+) -> Figure:
     """Test error against the number of training images (log-log), one line per classifier."""
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     for row, label in zip(curve, labels):
@@ -184,7 +231,10 @@ def scattering_1d_channels_figure(rows: Sequence[Mapping[str, float]], sample_ra
     a1.semilogy(*zip(*first), "o", ms=3)
     a1.set(xlabel="output channel", ylabel="centre frequency (Hz)", title="order 1: channel → frequency")
     a2.loglog(*zip(*second), ".", ms=3)
-    a2.set(xlabel="first wavelet centre (Hz)", ylabel="second wavelet centre (Hz)",
-           title="order 2: (acoustic, modulation) frequency")
+    a2.set(
+        xlabel="first wavelet centre (Hz)",
+        ylabel="second wavelet centre (Hz)",
+        title="order 2: (acoustic, modulation) frequency",
+    )
     fig.tight_layout()
     return fig

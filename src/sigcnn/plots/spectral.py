@@ -55,8 +55,7 @@ def toy_setup(arrays: Mapping[str, np.ndarray]) -> Figure:
     axes[0].set_title("Fig. 1a: colour photograph", fontsize=9)
     axes[0].axis("off")
     _image(axes[1], arrays["kernel"], "Fig. 1b: Gaussian w (7x7, σ=1 px)", cmap="magma")
-    _image(axes[2], arrays["input"], "Fig. 2a: red channel − mean", symmetric=True, cmap="RdBu_r",
-           unit="pixel value")
+    _image(axes[2], arrays["input"], "Fig. 2a: red channel − mean", symmetric=True, cmap="RdBu_r", unit="pixel value")
     _image(axes[3], arrays["conv_output"], "Fig. 2b: conv output", symmetric=True, cmap="RdBu_r")
     _image(axes[4], arrays["output"], "Fig. 2c: relu output z", cmap="magma")
     fig.suptitle("Stamatescu & McDonnell Figs. 1-2, ours: the toy CNN and its forward pass")
@@ -68,12 +67,12 @@ def toy_derivatives(arrays: Mapping[str, np.ndarray], metrics: Mapping[str, floa
     """Fig. 3: data derivative and frequency response for p one-hot (non-zero output) and p all ones."""
     r, c = metrics["probe_nonzero_row"], metrics["probe_nonzero_col"]
     fig, axes = plt.subplots(2, 2, figsize=(9, 7.5))
-    d = arrays["derivative_nonzero"][r - crop:r + crop + 1, c - crop:c + crop + 1]
+    d = arrays["derivative_nonzero"][r - crop : r + crop + 1, c - crop : c + crop + 1]
     _image(axes[0, 0], d, f"(a) dz/dx, p one-hot at ({r}, {c}) (crop)", symmetric=True, cmap="RdBu_r")
-    show_response(axes[0, 1], arrays["response_nonzero_db"], "(a) |H| (dB): the Gaussian's low-pass response",
-                  floor_db=-80)
-    _image(axes[1, 0], arrays["derivative_all_ones"], "(b) dz/dx, p = 1 everywhere", symmetric=True,
-           cmap="RdBu_r")
+    show_response(
+        axes[0, 1], arrays["response_nonzero_db"], "(a) |H| (dB): the Gaussian's low-pass response", floor_db=-80
+    )
+    _image(axes[1, 0], arrays["derivative_all_ones"], "(b) dz/dx, p = 1 everywhere", symmetric=True, cmap="RdBu_r")
     show_response(axes[1, 1], arrays["response_all_ones_db"], "(b) |H| (dB)")
     fig.suptitle("Stamatescu & McDonnell Fig. 3, ours: data derivatives and frequency responses")
     fig.tight_layout()
@@ -86,8 +85,7 @@ def toy_impulse(arrays: Mapping[str, np.ndarray]) -> Figure:
     n = arrays["impulse_output"].shape[0]
     lo, hi = n // 2 - 8, n // 2 + 9
     _image(axes[0], arrays["impulse_output"][lo:hi, lo:hi], "relu output z (centre crop)", cmap="magma")
-    _image(axes[1], arrays["impulse_derivative"][lo:hi, lo:hi], "dz/dx, p = 1 everywhere (centre crop)",
-           cmap="magma")
+    _image(axes[1], arrays["impulse_derivative"][lo:hi, lo:hi], "dz/dx, p = 1 everywhere (centre crop)", cmap="magma")
     show_response(axes[2], arrays["impulse_response_db"], "|H| (dB), Hann window")
     fig.suptitle("Stamatescu & McDonnell Fig. 4, ours: frequency response for the impulse image")
     fig.tight_layout()
@@ -104,8 +102,14 @@ def response_profile(arrays: Mapping[str, np.ndarray]) -> Figure:
     ax.plot(f, closed[h // 2], lw=3, alpha=0.5, label="closed form (7x7 sampled Gaussian)")
     ax.plot(f, measured[h // 2], "k--", lw=1, label="measured: FFT of dz/dx")
     if "response_continuous_db" in arrays:
-        ax.plot(f, arrays["response_continuous_db"][h // 2], ":", color="C3", lw=1.5,
-                label="continuous Gaussian exp(-2π²σ²f²)")
+        ax.plot(
+            f,
+            arrays["response_continuous_db"][h // 2],
+            ":",
+            color="C3",
+            lw=1.5,
+            label="continuous Gaussian exp(-2π²σ²f²)",
+        )
     ax.set_xlabel("$f_x$ (cycles/px), $f_y = 0$")
     ax.set_ylabel("|H| (dB)")
     ax.set_title("Toy CNN response vs the Gaussian's transfer function (§III-B)")
@@ -119,8 +123,11 @@ def training_curves(arrays: Mapping[str, np.ndarray], study: str, title: str) ->
 
     Training curves are solid, validation curves dashed, one colour per run (as in the paper).
     """
-    runs = [(str(label), str(key)) for label, key, s in
-            zip(arrays["run_labels"], arrays["run_keys"], arrays["run_studies"]) if s == study]
+    runs = [
+        (str(label), str(key))
+        for label, key, s in zip(arrays["run_labels"], arrays["run_keys"], arrays["run_studies"])
+        if s == study
+    ]
     if not runs:
         raise ValueError(f"the result has no runs of study {study!r}")
     fig, axes = plt.subplots(1, 3, figsize=(14, 3.8))
@@ -133,8 +140,9 @@ def training_curves(arrays: Mapping[str, np.ndarray], study: str, title: str) ->
         dead_any |= bool(dead.any())
         axes[0].plot(epochs, np.where(dead, np.nan, gain), "o-", color=colour, ms=3, label=label)
         if dead.any():
-            axes[0].plot(epochs[dead], np.zeros(dead.sum()), "x", color=colour, ms=8,
-                         transform=axes[0].get_xaxis_transform())
+            axes[0].plot(
+                epochs[dead], np.zeros(dead.sum()), "x", color=colour, ms=8, transform=axes[0].get_xaxis_transform()
+            )
         axes[1].plot(epochs, arrays[f"{key}__train_loss"], "-", color=colour, label=f"{label} (train)")
         axes[1].plot(epochs, arrays[f"{key}__val_loss"], "--", color=colour)
         axes[2].plot(epochs, 100 * arrays[f"{key}__train_error"], "-", color=colour)
@@ -162,9 +170,15 @@ def training_curves(arrays: Mapping[str, np.ndarray], study: str, title: str) ->
     return fig
 
 
-def gain_vs_error(gains_db: npt.ArrayLike, errors: npt.ArrayLike, labels: npt.ArrayLike, title: str,
-                  xlabel: str = "Maximum Gain (dB per pixel unit)", ylabel: str = "error (%)",
-                  annotate: Iterable[object] | None = None) -> Figure:
+def gain_vs_error(
+    gains_db: npt.ArrayLike,
+    errors: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    title: str,
+    xlabel: str = "Maximum Gain (dB per pixel unit)",
+    ylabel: str = "error (%)",
+    annotate: Iterable[object] | None = None,
+) -> Figure:
     """Fig. 7: Maximum Gain against error, one colour per model (or per family of checkpoints)."""
     gains_db, errors, labels = np.asarray(gains_db, float), np.asarray(errors, float), np.asarray(labels)
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -184,8 +198,11 @@ def gain_vs_error(gains_db: npt.ArrayLike, errors: npt.ArrayLike, labels: npt.Ar
 
 def alpha_curves(arrays: Mapping[str, np.ndarray], study: str, title: str) -> Figure:
     """weightwatcher's mean power-law exponent alpha per epoch beside Maximum Gain, one colour per run."""
-    runs = [(str(label), str(key)) for label, key, s in
-            zip(arrays["run_labels"], arrays["run_keys"], arrays["run_studies"]) if s == study]
+    runs = [
+        (str(label), str(key))
+        for label, key, s in zip(arrays["run_labels"], arrays["run_keys"], arrays["run_studies"])
+        if s == study
+    ]
     if not runs or f"{runs[0][1]}__alpha" not in arrays:
         raise ValueError(f"the result has no alpha curves for study {study!r} (is weightwatcher installed?)")
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -214,8 +231,9 @@ def control_curves(arrays: Mapping[str, np.ndarray], title: str) -> Figure:
     ax.plot(np.zeros_like(untrained), untrained, "s", color="k", ms=6, label="untrained (same seeds)")
     if "base_shuffled_gain" in arrays:
         for k, (g0, curve) in enumerate(zip(untrained, arrays["base_shuffled_gain"])):
-            ax.plot(np.r_[0, epochs], np.r_[g0, curve], "o--", color="C3", ms=3,
-                    label="shuffled labels" if k == 0 else None)
+            ax.plot(
+                np.r_[0, epochs], np.r_[g0, curve], "o--", color="C3", ms=3, label="shuffled labels" if k == 0 else None
+            )
     ax.axhspan(untrained.min(), untrained.max(), color="0.85", zorder=0, label="untrained spread")
     ax.set_xlabel("epoch (0 = initialisation)")
     ax.set_ylabel("Maximum Gain (dB)")

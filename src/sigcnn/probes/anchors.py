@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
+from ..signals._validate import Array, Choice, Int, Real, accepts
 from ..signals.patches import extract_patches
 from ..signals.sphere import (
     augment_anchors,
@@ -25,7 +26,6 @@ from ..signals.sphere import (
     translated_sphere_responses,
     unit_vectors,
 )
-from ..signals._validate import Array, Choice, Int, Real, accepts
 
 POOLINGS = ("average", "subsample")
 """Linear stand-ins for LeNet-5's 2x2 max pooling in the cascade analysis: ``"average"`` (2x2 mean,
@@ -63,8 +63,13 @@ def spherical_kmeans(vectors: npt.ArrayLike, k: int, seed: int = 0, n_init: int 
     return unit_vectors(km.cluster_centers_)
 
 
-@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
-def match_on_angle(anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@accepts(
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
+def match_on_angle(
+    anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hungarian assignment of anchors to centroids minimising the total angle.
 
     Returns ``(anchor_index, centroid_index, angle)`` arrays, angles in radians, one row per
@@ -79,7 +84,10 @@ def match_on_angle(anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLi
     return rows, cols, angles[rows, cols]
 
 
-@accepts(anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"), centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"))
+@accepts(
+    anchors=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+    centroids=Array(ndim=(2, 4), what="a conv weight (K, C, h, w) or anchors (K, N)"),
+)
 def nearest_angle(anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLike) -> np.ndarray:
     """Angle (radians) from each anchor to its nearest centroid, no one-to-one constraint."""
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
@@ -96,10 +104,14 @@ def translated_sphere_check(patches: npt.ArrayLike, anchors: npt.ArrayLike) -> d
     ``translated_sphere_identity_holds`` (below 1e-12) and ``response_scale`` (largest Eq. 6 response).
     """
     eq6 = translated_sphere_responses(patches, anchors)
-    out: dict = {f"eq6_vs_{label}_max_abs_diff": float(np.abs(eq6 - other).max()) for label, other in (
-        ("direct", rectified_correlations(mean_removed(patches), anchors)),
-        ("eq8", augmented_responses(patches, anchors)),
-        ("eq10", scaled_responses(augment_inputs(patches), augment_anchors(anchors))))}
+    out: dict = {
+        f"eq6_vs_{label}_max_abs_diff": float(np.abs(eq6 - other).max())
+        for label, other in (
+            ("direct", rectified_correlations(mean_removed(patches), anchors)),
+            ("eq8", augmented_responses(patches, anchors)),
+            ("eq10", scaled_responses(augment_inputs(patches), augment_anchors(anchors))),
+        )
+    }
     out["translated_sphere_max_abs_diff"] = max(out.values())
     out["translated_sphere_identity_holds"] = bool(out["translated_sphere_max_abs_diff"] < 1e-12)
     out["response_scale"] = float(np.abs(eq6).max())
@@ -152,7 +164,7 @@ def dc_matched_directions(reference: npt.ArrayLike | torch.Tensor, rng: np.rando
     e = np.ones(n) / np.sqrt(n)
     d = r @ e
     u = unit_vectors(remove_dc(rng.standard_normal(r.shape)))
-    return d[:, None] * e + np.sqrt(np.clip(1.0 - d ** 2, 0.0, None))[:, None] * u
+    return d[:, None] * e + np.sqrt(np.clip(1.0 - d**2, 0.0, None))[:, None] * u
 
 
 @accepts(
@@ -176,9 +188,11 @@ def variance_split(patches: npt.ArrayLike, anchors: npt.ArrayLike | torch.Tensor
     zero_mean = total - mean_part
     var = total.var(axis=0)
     cov = ((zero_mean - zero_mean.mean(0)) * (mean_part - mean_part.mean(0))).mean(axis=0)
-    return {"zero_mean_part": float(np.mean(zero_mean.var(axis=0) / var)),
-            "local_mean_part": float(np.mean(mean_part.var(axis=0) / var)),
-            "cross_term": float(np.mean(2 * cov / var))}
+    return {
+        "zero_mean_part": float(np.mean(zero_mean.var(axis=0) / var)),
+        "local_mean_part": float(np.mean(mean_part.var(axis=0) / var)),
+        "cross_term": float(np.mean(2 * cov / var)),
+    }
 
 
 @accepts(kernel=Int(), pool=Int())
@@ -223,7 +237,9 @@ def pooling_spread(b: torch.Tensor, pooling: str) -> torch.Tensor:
 
 
 @accepts(c1_weight=Array(ndim=4), c3_weight=Array(ndim=4), pooling=Choice(POOLINGS))
-def compound_anchors(c1_weight: npt.ArrayLike | torch.Tensor, c3_weight: npt.ArrayLike | torch.Tensor, pooling: str = "average") -> np.ndarray:
+def compound_anchors(
+    c1_weight: npt.ArrayLike | torch.Tensor, c3_weight: npt.ArrayLike | torch.Tensor, pooling: str = "average"
+) -> np.ndarray:
     """Compound anchors ``C = A B`` of the C1 -> C3 cascade in pixel space (Eqs. 12, 21).
 
     Parameters
@@ -252,7 +268,11 @@ def compound_anchors(c1_weight: npt.ArrayLike | torch.Tensor, c3_weight: npt.Arr
 
 
 @accepts(c1_bias=Array(ndim=1), c3_weight=Array(ndim=4), c3_bias=Array(ndim=1))
-def compound_bias(c1_bias: npt.ArrayLike | torch.Tensor, c3_weight: npt.ArrayLike | torch.Tensor, c3_bias: npt.ArrayLike | torch.Tensor) -> np.ndarray:
+def compound_bias(
+    c1_bias: npt.ArrayLike | torch.Tensor,
+    c3_weight: npt.ArrayLike | torch.Tensor,
+    c3_bias: npt.ArrayLike | torch.Tensor,
+) -> np.ndarray:
     """Offset of the linear cascade: ``c0_l = b3_l + sum_{k,i,j} B[l,k,i,j] b1_k`` (any pooling above)."""
     b1, w3, b3 = _weights(c1_bias), _weights(c3_weight), _weights(c3_bias)
     if w3.ndim != 4 or b1.shape != (w3.shape[1],) or b3.shape != (w3.shape[0],):
@@ -277,9 +297,9 @@ def first_layer_matrix(c1_weight: npt.ArrayLike | torch.Tensor, pooling: str = "
     if pooling not in POOLINGS:
         raise ValueError(f"unknown pooling {pooling!r}: choose one of {', '.join(POOLINGS)}")
     eye = torch.eye(side * side, dtype=a.dtype).reshape(side * side, 1, side, side)
-    y = F.conv2d(eye, a)                              # pixel n -> C1 correlations
+    y = F.conv2d(eye, a)  # pixel n -> C1 correlations
     y = F.avg_pool2d(y, 2) if pooling == "average" else y[:, :, ::2, ::2]
-    return y.permute(0, 2, 3, 1).reshape(side * side, -1).numpy()   # columns: (position, channel)
+    return y.permute(0, 2, 3, 1).reshape(side * side, -1).numpy()  # columns: (position, channel)
 
 
 @accepts(c3_weight=Array(ndim=4))
@@ -308,8 +328,10 @@ def cascade_responses(model: torch.nn.Module, x: torch.Tensor, pooling: str = "a
     c0 = torch.as_tensor(compound_bias(model.c1.bias, model.c3.weight, model.c3.bias))
     z = F.conv2d(x64, c, stride=2) + c0[None, :, None, None]
     z_rect = F.conv2d(x64, c.clamp(min=0), stride=2) + c0[None, :, None, None]
-    net = {k: v.detach().to(torch.float64).cpu() for k, v in
-           (("w1", model.c1.weight), ("b1", model.c1.bias), ("w3", model.c3.weight), ("b3", model.c3.bias))}
+    net = {
+        k: v.detach().to(torch.float64).cpu()
+        for k, v in (("w1", model.c1.weight), ("b1", model.c1.bias), ("w3", model.c3.weight), ("b3", model.c3.bias))
+    }
     y = F.max_pool2d(F.relu(F.conv2d(x64, net["w1"], net["b1"])), 2)
     pre = F.conv2d(y, net["w3"], net["b3"])
     return {"z": z.numpy(), "z_rect": z_rect.numpy(), "z_real_pre": pre.numpy(), "z_real": F.relu(pre).numpy()}

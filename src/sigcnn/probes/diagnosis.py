@@ -86,8 +86,14 @@ def _rise(segment: np.ndarray) -> float:
     floor_db=Real(nonnegative=True),
     reference_jitter_db=Real(nonnegative=True, optional=True),
 )
-def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, rise_ratio: float = 0.15,
-                      floor_db: float = 0.05, reference_jitter_db: float | None = None) -> Diagnosis:
+def diagnose_max_gain(
+    gains,
+    factor: float = 3.0,
+    noise_ratio: float = 0.25,
+    rise_ratio: float = 0.15,
+    floor_db: float = 0.05,
+    reference_jitter_db: float | None = None,
+) -> Diagnosis:
     """Apply the four rules of section IV-C1 to a Maximum Gain curve (dB, one value per epoch).
 
     The curve is cut into thirds (its jitter into thirds too). With ``high`` the high-variability
@@ -121,7 +127,7 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
     j = jitter(g)
     span = max(float(np.percentile(g, 90) - np.percentile(g, 10)), floor_db)
     smooth_level = noise_ratio * span  # smoothness is judged against the curve's own span
-    high = smooth_level                # "high" for the learning rate also against the trial rates
+    high = smooth_level  # "high" for the learning rate also against the trial rates
     if reference_jitter_db is not None:
         high = max(high, factor * max(reference_jitter_db, floor_db))
     j_thirds = tuple(float(np.median(j[s])) if j[s].size else 0.0 for s in _thirds(j.size))
@@ -132,26 +138,35 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
         return Diagnosis(verdict, span, high, j_thirds, rises, reason)
 
     if min(j_thirds) >= high:
-        return result("lr_too_high", f"median jitter of every third ({', '.join(f'{v:.2f}' for v in j_thirds)} dB) "
-                                     f"is at least the high-variability level {high:.2f} dB")
+        return result(
+            "lr_too_high",
+            f"median jitter of every third ({', '.join(f'{v:.2f}' for v in j_thirds)} dB) "
+            f"is at least the high-variability level {high:.2f} dB",
+        )
     splits = []  # (change-point score, k, calm, jagged) for every split into a smooth, flat part and a jagged one
     for k in range(max(4, n // 3), n - 1):  # the smooth, flat part is g[:k], the jagged part from g[k] on
-        calm, jagged = float(np.median(j[: k - 2])), float(np.median(j[k - 2:]))
-        flat = abs(_rise(g[k // 2: k])) < rise_ratio * span
+        calm, jagged = float(np.median(j[: k - 2])), float(np.median(j[k - 2 :]))
+        flat = abs(_rise(g[k // 2 : k])) < rise_ratio * span
         if calm < smooth_level and flat and jagged >= max(factor * calm, smooth_level / 2):
-            lb, la = np.log(j[: k - 2] + 1e-12), np.log(j[k - 2:] + 1e-12)  # change point of log jitter
+            lb, la = np.log(j[: k - 2] + 1e-12), np.log(j[k - 2 :] + 1e-12)  # change point of log jitter
             splits.append(((la.mean() - lb.mean()) * np.sqrt(lb.size * la.size / j.size), k, calm, jagged))
     if splits:
         _, k, calm, jagged = max(splits)
-        return result("overfitting", f"smooth and flat up to epoch {k} (jitter {calm:.2f} dB), then "
-                                     f"jitter {jagged:.2f} dB (>= {factor:g} x)")
+        return result(
+            "overfitting",
+            f"smooth and flat up to epoch {k} (jitter {calm:.2f} dB), then jitter {jagged:.2f} dB (>= {factor:g} x)",
+        )
     smooth = max(j_thirds) < smooth_level
     if smooth and min(rises) >= rise_ratio / 3 * span and rises[2] >= rise_ratio * span:
-        return result("keep_training", f"smooth and rising in every third ({', '.join(f'{r:+.2f}' for r in rises)} dB), "
-                                       f"still rising at the end")
+        return result(
+            "keep_training",
+            f"smooth and rising in every third ({', '.join(f'{r:+.2f}' for r in rises)} dB), still rising at the end",
+        )
     if j_thirds[2] < smooth_level and _rise(g[: 2 * n // 3]) >= rise_ratio * span and abs(rises[2]) < rise_ratio * span:
-        return result("converged", f"rose by {_rise(g[: 2 * n // 3]):+.2f} dB, then smooth and flat "
-                                   f"({rises[2]:+.2f} dB over the last third)")
+        return result(
+            "converged",
+            f"rose by {_rise(g[: 2 * n // 3]):+.2f} dB, then smooth and flat ({rises[2]:+.2f} dB over the last third)",
+        )
     return result("no_rule", "the curve has none of the four shapes of section IV-C1")
 
 
@@ -162,8 +177,9 @@ def diagnose_max_gain(gains, factor: float = 3.0, noise_ratio: float = 0.25, ris
     overfit=Real(nonnegative=True),
     still_falling=Real(nonnegative=True),
 )
-def diagnose_losses(train_loss, val_loss, divergence: float = 0.1, overfit: float = 0.05,
-                    still_falling: float = 0.15) -> str:
+def diagnose_losses(
+    train_loss, val_loss, divergence: float = 0.1, overfit: float = 0.05, still_falling: float = 0.15
+) -> str:
     """Our own verdict from the loss curves, the reference the gain rules are compared with.
 
     The paper reads its loss curves by eye; these thresholds are ours:
@@ -219,10 +235,13 @@ class RunsDiagnosis:
 
     def metrics(self, prefix: str = "") -> dict:
         finite = [r for r in self.spearman if np.isfinite(r)]
-        out = {f"{prefix}diagnosed_runs": len(self.keys), f"{prefix}diagnosis_agreement": self.agreement,
-               f"{self.signal}_val_loss_spearman_median": float(np.median(finite)) if finite else float("nan")}
-        for key, v, l, r in zip(self.keys, self.verdicts, self.loss_verdicts, self.spearman):
-            out[f"{key}__{prefix}agrees_with_loss"] = v == l
+        out = {
+            f"{prefix}diagnosed_runs": len(self.keys),
+            f"{prefix}diagnosis_agreement": self.agreement,
+            f"{self.signal}_val_loss_spearman_median": float(np.median(finite)) if finite else float("nan"),
+        }
+        for key, v, loss_v, r in zip(self.keys, self.verdicts, self.loss_verdicts, self.spearman):
+            out[f"{key}__{prefix}agrees_with_loss"] = v == loss_v
             out[f"{key}__spearman_{self.signal}_val_loss"] = r
         return out
 
@@ -230,9 +249,13 @@ class RunsDiagnosis:
         if not self.keys:
             return {}
         s = self.signal
-        return {f"verdict_{s}": np.array(self.verdicts), f"verdict_{s}_reason": np.array(self.reasons),
-                f"spearman_{s}_val_loss": np.array(self.spearman), f"verdict_{s}_keys": np.array(self.keys),
-                "verdict_loss": np.array(self.loss_verdicts)}
+        return {
+            f"verdict_{s}": np.array(self.verdicts),
+            f"verdict_{s}_reason": np.array(self.reasons),
+            f"spearman_{s}_val_loss": np.array(self.spearman),
+            f"verdict_{s}_keys": np.array(self.keys),
+            "verdict_loss": np.array(self.loss_verdicts),
+        }
 
 
 @accepts(signal=Choice(("gain", "alpha")))
@@ -246,8 +269,10 @@ def diagnose_runs(keys, studies, curves: list[dict], signal: str = "gain") -> Ru
     than the gain (weightwatcher's alpha, no unit) the same thresholds apply; "dB" is dropped from the reasons.
     """
     ok = [signal in c and c[signal].size >= MIN_EPOCHS for c in curves]
-    own = [float(np.median(jitter(c[signal]))) if good and np.all(np.isfinite(c[signal])) else None
-           for c, good in zip(curves, ok)]
+    own = [
+        float(np.median(jitter(c[signal]))) if good and np.all(np.isfinite(c[signal])) else None
+        for c, good in zip(curves, ok)
+    ]
     out = RunsDiagnosis(signal, [], [], [], [], [])
     for k, (key, study, c, good) in enumerate(zip(keys, studies, curves, ok)):
         if not good:
@@ -259,8 +284,10 @@ def diagnose_runs(keys, studies, curves: list[dict], signal: str = "gain") -> Ru
             reason = reason if signal == "gain" else reason.replace(" dB", "")
         else:
             verdict, reason, loss = "lr_too_high", "non-finite values: training diverged", "lr_too_high"
-        for field_, value in zip(("keys", "verdicts", "loss_verdicts", "reasons", "spearman"),
-                                 (key, verdict, loss, reason, spearman(c[signal], c["val_loss"]))):
+        for field_, value in zip(
+            ("keys", "verdicts", "loss_verdicts", "reasons", "spearman"),
+            (key, verdict, loss, reason, spearman(c[signal], c["val_loss"])),
+        ):
             getattr(out, field_).append(value)
     return out
 
@@ -270,9 +297,24 @@ def agreement_rows(arrays: dict, signal: str = "gain") -> list[dict]:
     """Rows for the agreement table of a result's ``arrays``: run, both verdicts, agreement, Spearman, reason."""
     if f"verdict_{signal}" not in arrays:
         return []
-    label = dict(zip(map(str, arrays["run_keys"]), zip(map(str, arrays["run_studies"]), map(str, arrays["run_labels"]))))
-    return [{"study": label[str(k)][0], "run": label[str(k)][1], "rules": VERDICT_TEXT[str(v)],
-             "loss": VERDICT_TEXT[str(l)], "agree": bool(v == l), "rho": float(r), "why": str(why)}
-            for k, v, l, r, why in zip(arrays[f"verdict_{signal}_keys"], arrays[f"verdict_{signal}"],
-                                       arrays["verdict_loss"], arrays[f"spearman_{signal}_val_loss"],
-                                       arrays[f"verdict_{signal}_reason"])]
+    label = dict(
+        zip(map(str, arrays["run_keys"]), zip(map(str, arrays["run_studies"]), map(str, arrays["run_labels"])))
+    )
+    return [
+        {
+            "study": label[str(k)][0],
+            "run": label[str(k)][1],
+            "rules": VERDICT_TEXT[str(v)],
+            "loss": VERDICT_TEXT[str(loss_v)],
+            "agree": bool(v == loss_v),
+            "rho": float(r),
+            "why": str(why),
+        }
+        for k, v, loss_v, r, why in zip(
+            arrays[f"verdict_{signal}_keys"],
+            arrays[f"verdict_{signal}"],
+            arrays["verdict_loss"],
+            arrays[f"spearman_{signal}_val_loss"],
+            arrays[f"verdict_{signal}_reason"],
+        )
+    ]

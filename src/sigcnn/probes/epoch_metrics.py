@@ -18,7 +18,9 @@ class HeldOutRecorder:
     run is unchanged. ``loss`` and ``error`` hold one value per call.
     """
 
-    @accepts(inputs=Array(min_ndim=1, kind="torch"), labels=Array(ndim=1, dtype="integer", kind="torch"), batch_size=Int())
+    @accepts(
+        inputs=Array(min_ndim=1, kind="torch"), labels=Array(ndim=1, dtype="integer", kind="torch"), batch_size=Int()
+    )
     def __init__(self, inputs: torch.Tensor, labels: torch.Tensor, batch_size: int = 2000):
         if inputs.shape[0] != labels.shape[0] or inputs.shape[0] == 0:
             raise ValueError(f"{inputs.shape[0]} inputs but {labels.shape[0]} labels (need the same, > 0)")
@@ -35,8 +37,8 @@ class HeldOutRecorder:
         try:
             total, wrong = 0.0, 0
             for start in range(0, self.inputs.shape[0], self.batch_size):
-                x = self.inputs[start:start + self.batch_size]
-                y = self.labels[start:start + self.batch_size]
+                x = self.inputs[start : start + self.batch_size]
+                y = self.labels[start : start + self.batch_size]
                 logits = model(x)
                 total += float(nn.functional.cross_entropy(logits, y, reduction="sum"))
                 wrong += int((logits.argmax(1) != y).sum())
@@ -97,8 +99,11 @@ class AlphaRecorder:
         import numpy as np
         import weightwatcher
 
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-                warnings.catch_warnings():
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("ignore")  # pandas deprecation warnings from inside weightwatcher
             frame = weightwatcher.WeightWatcher(model=model).analyze()
         return [str(n) for n in frame["name"]], np.asarray(frame["alpha"], dtype=float)
@@ -134,8 +139,13 @@ def load_split(name, device, allow_test_split=False, train_limit=None, val_limit
     from ..data.transforms import to_symmetric
 
     data = load_cifar10() if name == "cifar10" else load_image_dataset(name, allow_test_split=allow_test_split)
-    return Split(to_symmetric(data.train_images[:train_limit]).to(device), data.train_labels[:train_limit].to(device),
-                 to_symmetric(data.test_images[:val_limit]).to(device), data.test_labels[:val_limit].to(device), data)
+    return Split(
+        to_symmetric(data.train_images[:train_limit]).to(device),
+        data.train_labels[:train_limit].to(device),
+        to_symmetric(data.test_images[:val_limit]).to(device),
+        data.test_labels[:val_limit].to(device),
+        data,
+    )
 
 
 @accepts(
@@ -145,9 +155,20 @@ def load_split(name, device, allow_test_split=False, train_limit=None, val_limit
     batch_size=Int(),
     optimizer=Choice(("sgd", "adam")),
 )
-def train_with_curves(model_seed: int, build: Callable[[], nn.Module], split: Split, *, epochs: int, lr: float,
-                      batch_size: int = 100, optimizer: str = "sgd", shuffle_labels: bool = False,
-                      alpha: bool = False, progress: bool = False, desc: str = "training") -> dict:
+def train_with_curves(
+    model_seed: int,
+    build: Callable[[], nn.Module],
+    split: Split,
+    *,
+    epochs: int,
+    lr: float,
+    batch_size: int = 100,
+    optimizer: str = "sgd",
+    shuffle_labels: bool = False,
+    alpha: bool = False,
+    progress: bool = False,
+    desc: str = "training",
+) -> dict:
     """Train a network seeded with ``model_seed`` and return its per-epoch curves: Maximum Gain (dB)
     of the impulse image, training and validation loss and error, and weightwatcher's mean alpha
     when ``alpha``.
@@ -168,17 +189,34 @@ def train_with_curves(model_seed: int, build: Callable[[], nn.Module], split: Sp
     held_out = HeldOutRecorder(split.x_val, split.y_val)
     if epochs == 0:
         model = initial_model(build, model_seed, split.x_train.device)
-        return {"gain": np.array([float(monitor.measure(model).mean())]),
-                "val_error": np.array([held_out.measure(model)[1]])}
+        return {
+            "gain": np.array([float(monitor.measure(model).mean())]),
+            "val_error": np.array([held_out.measure(model)[1]]),
+        }
     y = split.y_train
     if shuffle_labels:
         y = y[torch.randperm(y.numel(), generator=torch.Generator().manual_seed(model_seed)).to(y.device)]
     callbacks = [monitor, held_out] + ([AlphaRecorder()] if alpha else [])
-    log = train_seeded(build, split.x_train, y, seed=model_seed, epochs=epochs, batch_size=batch_size, lr=lr,
-                       optimizer=optimizer, progress=progress, desc=desc, callbacks=callbacks).log
-    curves = {"gain": np.array(monitor.gains), "train_loss": np.array(log.loss),
-              "train_error": 1.0 - np.array(log.accuracy), "val_loss": np.array(held_out.loss),
-              "val_error": np.array(held_out.error)}
+    log = train_seeded(
+        build,
+        split.x_train,
+        y,
+        seed=model_seed,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        optimizer=optimizer,
+        progress=progress,
+        desc=desc,
+        callbacks=callbacks,
+    ).log
+    curves = {
+        "gain": np.array(monitor.gains),
+        "train_loss": np.array(log.loss),
+        "train_error": 1.0 - np.array(log.accuracy),
+        "val_loss": np.array(held_out.loss),
+        "val_error": np.array(held_out.error),
+    }
     if alpha:
         curves["alpha"], curves["alpha_layers"] = np.array(callbacks[-1].mean_alpha), np.array(callbacks[-1].layers)
     return curves

@@ -19,8 +19,9 @@ from ..signals.spectral_summaries import average_normalised_spectrum, power_law_
 
 @torch.no_grad()
 @accepts(inputs=Array(min_ndim=2, kind="torch"), batch_size=Int())
-def layer_outputs(model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 64,
-                  train_mode: bool = False) -> dict[str, np.ndarray]:
+def layer_outputs(
+    model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 64, train_mode: bool = False
+) -> dict[str, np.ndarray]:
     """Outputs of the named submodules for ``inputs`` (float64 NumPy, on the CPU).
 
     ``train_mode=True`` runs batch norm with batch statistics (the BN control of 5.1.1); the
@@ -33,13 +34,16 @@ def layer_outputs(model: nn.Module, inputs: torch.Tensor, layers, batch_size: in
     was_training = model.training
     saved = {k: v.clone() for k, v in model.state_dict().items()} if train_mode else None
     captured: dict[str, list] = {name: [] for name in layers}
-    handles = [modules[name].register_forward_hook(
-        lambda _m, _i, out, name=name: captured[name].append(out.detach().double().cpu().numpy()))
-        for name in layers]
+    handles = [
+        modules[name].register_forward_hook(
+            lambda _m, _i, out, name=name: captured[name].append(out.detach().double().cpu().numpy())
+        )
+        for name in layers
+    ]
     try:
         model.train(train_mode)
         for start in range(0, inputs.shape[0], batch_size):
-            model(inputs[start:start + batch_size])
+            model(inputs[start : start + batch_size])
     finally:
         for h in handles:
             h.remove()

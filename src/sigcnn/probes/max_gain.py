@@ -9,8 +9,8 @@ of that spectrum is the *Maximum Gain*. :class:`MaxGainMonitor` records it once 
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -18,8 +18,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..signals.transfer import frequency_response_db, maximum_gain_db
 from ..signals._validate import Array, Int, IntPair, accepts
+from ..signals.transfer import frequency_response_db, maximum_gain_db
 
 ONE_IMAGE = "one image of shape (C, H, W) or (1, C, H, W)"
 
@@ -48,13 +48,17 @@ def _check_image_for_model(model, image, name: str = "image") -> None:
     """``image`` must have the dtype of ``model``'s parameters and the channels of its first layer."""
     param = next(iter(model.parameters()), None) if isinstance(model, nn.Module) else None
     if param is not None and image.is_floating_point() and image.dtype != param.dtype:
-        raise ValueError(f"{name} has dtype {image.dtype} but the model's parameters are {param.dtype}: "
-                         f"convert it with {name}.to({param.dtype})")
-    first = next((m for m in model.modules() if hasattr(m, "in_channels")), None) \
-        if isinstance(model, nn.Module) else None
+        raise ValueError(
+            f"{name} has dtype {image.dtype} but the model's parameters are {param.dtype}: "
+            f"convert it with {name}.to({param.dtype})"
+        )
+    first = (
+        next((m for m in model.modules() if hasattr(m, "in_channels")), None) if isinstance(model, nn.Module) else None
+    )
     if first is not None and image.ndim >= 3 and image.shape[-3] != first.in_channels:
-        raise ValueError(f"{name} has {image.shape[-3]} channel(s) but the model's first layer takes "
-                         f"{first.in_channels}")
+        raise ValueError(
+            f"{name} has {image.shape[-3]} channel(s) but the model's first layer takes {first.in_channels}"
+        )
 
 
 def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
@@ -69,13 +73,19 @@ def _single_image(x: torch.Tensor, expected_size=None) -> torch.Tensor:
     if expected_size is not None:
         expected = (expected_size, expected_size) if isinstance(expected_size, int) else tuple(expected_size)
         if tuple(x.shape[-2:]) != expected:
-            raise ValueError(f"image is {x.shape[-2]}x{x.shape[-1]} pixels but the network expects "
-                             f"{expected[0]}x{expected[1]}")
+            raise ValueError(
+                f"image is {x.shape[-2]}x{x.shape[-1]} pixels but the network expects {expected[0]}x{expected[1]}"
+            )
     return x
 
 
-@accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), projection=Array(min_ndim=1, kind="torch", finite=False))
-def data_derivative(function: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, projection: torch.Tensor) -> torch.Tensor:
+@accepts(
+    x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE),
+    projection=Array(min_ndim=1, kind="torch", finite=False),
+)
+def data_derivative(
+    function: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, projection: torch.Tensor
+) -> torch.Tensor:
     """Projected data derivative ``d<p, f(x)>/dx`` at ``x`` (Eqs. 3-4), by one backward pass.
 
     Parameters
@@ -101,8 +111,10 @@ def data_derivative(function: Callable[[torch.Tensor], torch.Tensor], x: torch.T
             if p.shape == out.shape[1:] and out.shape[0] == 1:
                 p = p.unsqueeze(0)
             else:
-                raise ValueError(f"projection has shape {tuple(projection.shape)} but the output has shape "
-                                 f"{tuple(out.shape)} (or {tuple(out.shape[1:])} without the batch axis)")
+                raise ValueError(
+                    f"projection has shape {tuple(projection.shape)} but the output has shape "
+                    f"{tuple(out.shape)} (or {tuple(out.shape[1:])} without the batch axis)"
+                )
         (grad,) = torch.autograd.grad((out * p).sum(), x)
     return grad[0].detach()
 
@@ -129,7 +141,9 @@ def winning_class_projection(logits: torch.Tensor) -> tuple[torch.Tensor, int, f
 
 
 @accepts(x=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
-def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size: int | tuple[int, int] | None = None) -> tuple[torch.Tensor, int, float]:
+def classifier_data_derivative(
+    model: nn.Module, x: torch.Tensor, expected_size: int | tuple[int, int] | None = None
+) -> tuple[torch.Tensor, int, float]:
     """Data derivative of a classifier's winning-class probability, scaled by ``1 / score``.
 
     The network output is ``z = softmax(logits)`` (Eq. 6) and ``p`` is
@@ -138,7 +152,7 @@ def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size:
 
     Returns ``(dz/dx of shape (C, H, W), winning class i, score)``.
     """
-    _check_image_for_model(model, x, 'x')
+    _check_image_for_model(model, x, "x")
     x = _single_image(x, expected_size)
     with torch.no_grad():
         logits = model(x)
@@ -147,9 +161,12 @@ def classifier_data_derivative(model: nn.Module, x: torch.Tensor, expected_size:
     return grad, index, score
 
 
-@accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True))
-def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
-                 expected_size: int | tuple[int, int] | None = None) -> np.ndarray:
+@accepts(
+    image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE), expected_size=IntPair(min=1, optional=True)
+)
+def maximum_gain(
+    model: nn.Module, image: torch.Tensor, window: bool = True, expected_size: int | tuple[int, int] | None = None
+) -> np.ndarray:
     """Maximum Gain (dB) of a classifier for ``image``, one value per input channel (section III-C).
 
     ``image`` is in the network's input scaling (e.g. a pre-processed :func:`impulse_image`).
@@ -157,7 +174,7 @@ def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
     A Hann window is applied before the FFT (the paper does so for impulse images).
     A network whose output or derivative is not finite (training diverged) gives NaN.
     """
-    _check_image_for_model(model, image, 'image')
+    _check_image_for_model(model, image, "image")
     was_training = model.training
     model.eval()
     try:
@@ -173,7 +190,7 @@ def maximum_gain(model: nn.Module, image: torch.Tensor, window: bool = True,
 @accepts(image=Array(ndim=(3, 4), dtype="float", kind="torch", what=ONE_IMAGE))
 def frequency_response(model: nn.Module, image: torch.Tensor, window: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """``(dz/dx, |H| in dB)`` of a classifier for ``image``, both ``(C, H, W)`` float64 (eval mode)."""
-    _check_image_for_model(model, image, 'image')
+    _check_image_for_model(model, image, "image")
     was_training = model.training
     model.eval()
     try:

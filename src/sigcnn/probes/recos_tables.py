@@ -4,18 +4,27 @@ read from the PyTorch modules of LeNet-5 and AlexNet."""
 from __future__ import annotations
 
 from torch import nn
+
 from ..signals._validate import accepts
 
 PAPER_TABLE_1 = [  # layer, N as printed (C x h x w), +1 (augmented), K
-    ("C1/S2", (1, 5, 5), True, 6), ("C3/S4", (6, 5, 5), False, 16), ("C5", (16, 5, 5), False, 120),
-    ("F6", (120, 1, 1), False, 84), ("Output", (84, 1, 1), False, 10),
+    ("C1/S2", (1, 5, 5), True, 6),
+    ("C3/S4", (6, 5, 5), False, 16),
+    ("C5", (16, 5, 5), False, 120),
+    ("F6", (120, 1, 1), False, 84),
+    ("Output", (84, 1, 1), False, 10),
 ]
 """Kuo's Table 1 as printed (quoted for comparison, not used to build ours)."""
 
 PAPER_TABLE_2 = [
-    ("Conv_1", (3, 11, 11), True, 96), ("Conv_2", (96, 5, 5), True, 256), ("Conv_3", (256, 3, 3), True, 384),
-    ("Conv_4", (384, 3, 3), True, 384), ("Conv_5", (384, 3, 3), True, 256), ("FC_6", (256, 1, 1), False, 4096),
-    ("FC_7", (4096, 1, 1), False, 4096), ("FC_8", (4096, 1, 1), False, 1000),
+    ("Conv_1", (3, 11, 11), True, 96),
+    ("Conv_2", (96, 5, 5), True, 256),
+    ("Conv_3", (256, 3, 3), True, 384),
+    ("Conv_4", (384, 3, 3), True, 384),
+    ("Conv_5", (384, 3, 3), True, 256),
+    ("FC_6", (256, 1, 1), False, 4096),
+    ("FC_7", (4096, 1, 1), False, 4096),
+    ("FC_8", (4096, 1, 1), False, 1000),
 ]
 """Kuo's Table 2 as printed (quoted for comparison)."""
 
@@ -43,8 +52,16 @@ def recos_units(model: nn.Module, flatten_shape: dict | None = None) -> list[dic
         else:
             continue
         n = shape[0] * shape[1] * shape[2]
-        rows.append({"layer": name, "unit": f"S^{len(rows) + 1}", "shape": tuple(shape), "N": n,
-                     "K": k, "bias": module.bias is not None})
+        rows.append(
+            {
+                "layer": name,
+                "unit": f"S^{len(rows) + 1}",
+                "shape": tuple(shape),
+                "N": n,
+                "K": k,
+                "bias": module.bias is not None,
+            }
+        )
     return rows
 
 
@@ -65,8 +82,13 @@ def recos_tables() -> dict[str, list[dict]]:
         if len(rows) != len(paper):
             raise RuntimeError(f"expected {len(paper)} RECOS units, found {len(rows)}")
         for row, (label, shape, plus_one, k) in zip(rows, paper):
-            row.update(paper_layer=label, paper_shape=shape, paper_N=shape[0] * shape[1] * shape[2],
-                       paper_plus_one=plus_one, paper_K=k)
+            row.update(
+                paper_layer=label,
+                paper_shape=shape,
+                paper_N=shape[0] * shape[1] * shape[2],
+                paper_plus_one=plus_one,
+                paper_K=k,
+            )
     return {"lenet5": lenet, "alexnet": alex}
 
 
@@ -74,12 +96,16 @@ def recos_tables() -> dict[str, list[dict]]:
 def table_markdown(rows: list[dict]) -> str:
     """A Markdown table of :func:`recos_units` rows beside the paper's values."""
     fmt = lambda s: " × ".join(str(v) for v in s)  # noqa: E731
-    lines = ["| paper layer | our module | RECOS | N (ours) | K (ours) | N (paper) | K (paper) | same? |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| paper layer | our module | RECOS | N (ours) | K (ours) | N (paper) | K (paper) | same? |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         paper_n = fmt(r["paper_shape"]) + (" + 1" if r["paper_plus_one"] else "")
         ours_n = f"{fmt(r['shape'])} = {r['N']}"
         same = "yes" if (r["N"], r["K"]) == (r["paper_N"], r["paper_K"]) else "**no**"
-        lines.append(f"| {r['paper_layer']} | `{r['layer']}` | ${r['unit']}$ | {ours_n} | {r['K']} | "
-                     f"{paper_n} | {r['paper_K']} | {same} |")
+        lines.append(
+            f"| {r['paper_layer']} | `{r['layer']}` | ${r['unit']}$ | {ours_n} | {r['K']} | "
+            f"{paper_n} | {r['paper_K']} | {same} |"
+        )
     return "\n".join(lines)

@@ -14,8 +14,8 @@ are comparable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -23,10 +23,16 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..provenance import Stopwatch
-from ..signals.modulation import spectral_pool
-from ..signals.spectra import (accumulate_on_grid, centroid_shift, frequency_axis, low_band_fraction,
-                               spectral_centroid, summed_energy_spectrum)
 from ..signals._validate import Array, Int, Real, accepts
+from ..signals.modulation import spectral_pool
+from ..signals.spectra import (
+    accumulate_on_grid,
+    centroid_shift,
+    frequency_axis,
+    low_band_fraction,
+    spectral_centroid,
+    summed_energy_spectrum,
+)
 
 
 @dataclass
@@ -64,8 +70,9 @@ class _Sum:
         if self.total is None:
             self.total, self.channels = batch_sum.clone(), channels
         elif batch_sum.shape != self.total.shape or channels != self.channels:
-            raise ValueError("layer input length or channel count changed between batches: "
-                             "feed recordings of one fixed length")
+            raise ValueError(
+                "layer input length or channel count changed between batches: feed recordings of one fixed length"
+            )
         else:
             self.total += batch_sum
         self.samples += batch
@@ -132,15 +139,17 @@ class SpectrumRecorder:
         def hook(module, inputs, output):
             self._in[name].add(*self._spectrum(inputs[0]))
             self._out[name].add(*self._spectrum(output))
+
         return hook
 
     def _derived_hook(self, label: str, function: Callable):
         def hook(module, inputs, output):
             self._in[label].add(*self._spectrum(inputs[0]))  # reuses the layer's own input spectrum
             self._out[label].add(*self._spectrum(function(inputs[0].detach()), cache=False))
+
         return hook
 
-    def __enter__(self) -> "SpectrumRecorder":
+    def __enter__(self) -> SpectrumRecorder:
         for name in self._layers:
             self._handles.append(self._modules[name].register_forward_hook(self._hook(name)))
         for label, (name, function) in self._derived.items():
@@ -156,8 +165,11 @@ class SpectrumRecorder:
     # -- results
     def state_nbytes(self) -> int:
         """Bytes held by the running sums (independent of the number of recorded samples)."""
-        return sum(s.total.numel() * s.total.element_size()
-                   for s in (*self._in.values(), *self._out.values()) if s.total is not None)
+        return sum(
+            s.total.numel() * s.total.element_size()
+            for s in (*self._in.values(), *self._out.values())
+            if s.total is not None
+        )
 
     def spectra(self) -> dict[str, LayerSpectra]:
         """The average spectra of every recorded layer (and derived label), by name."""
@@ -172,8 +184,9 @@ class SpectrumRecorder:
 
 @torch.no_grad()
 @accepts(inputs=Array(min_ndim=2, kind="torch"), batch_size=Int())
-def record_spectra(model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 100,
-                   derived=None) -> dict[str, LayerSpectra]:
+def record_spectra(
+    model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 100, derived=None
+) -> dict[str, LayerSpectra]:
     """Run ``inputs`` through ``model`` (eval mode, in batches) and return :meth:`SpectrumRecorder.spectra`."""
     if inputs.shape[0] < 1:
         raise ValueError("need at least one input")
@@ -181,7 +194,7 @@ def record_spectra(model: nn.Module, inputs: torch.Tensor, layers, batch_size: i
     model.eval()
     with SpectrumRecorder(model, layers, derived) as recorder:
         for start in range(0, inputs.shape[0], batch_size):
-            model(inputs[start:start + batch_size])
+            model(inputs[start : start + batch_size])
     model.train(was_training)
     return recorder.spectra()
 
@@ -210,6 +223,7 @@ def _spectral_pool_torch(pool_size: int):
         b, c, n = x.shape
         out = spectral_pool(x.reshape(b * c, n).double().cpu().numpy(), n // pool_size)
         return torch.from_numpy(out).reshape(b, c, -1)
+
     return pool
 
 
@@ -235,19 +249,21 @@ def layer_metrics(name: str, s: LayerSpectra, rate_in: float, low_band: float) -
 
 
 @accepts(grid=Array(ndim=1))
-def accumulated_differences(spectra: dict[str, LayerSpectra], kinds: dict[str, list[str]], grid: np.ndarray,
-                            shape_only: bool) -> tuple[np.ndarray, np.ndarray]:
+def accumulated_differences(
+    spectra: dict[str, LayerSpectra], kinds: dict[str, list[str]], grid: np.ndarray, shape_only: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """CDIFF and ADIFF of every layer on ``grid`` (Eqs. 31-32), shape (layers, grid points).
 
     Each difference is divided by its layer length (so layers of different lengths add as power
     spectra); ``shape_only`` first scales every spectrum to unit total energy.
     """
+
     def diff(s: LayerSpectra) -> np.ndarray:
         n = s.psi_in.shape[-1]
         d = s.psi_out / s.psi_out.sum() - s.psi_in / s.psi_in.sum() if shape_only else (s.psi_out - s.psi_in) / n
         return accumulate_on_grid([(frequency_axis(n), d)], grid)
-    return (np.stack([diff(spectra[n]) for n in kinds["conv"]]),
-            np.stack([diff(spectra[n]) for n in kinds["act"]]))
+
+    return (np.stack([diff(spectra[n]) for n in kinds["conv"]]), np.stack([diff(spectra[n]) for n in kinds["act"]]))
 
 
 @accepts(cdiff=Array(ndim=2), adiff=Array(ndim=2))
@@ -255,11 +271,13 @@ def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -
     """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions."""
     acdiff, aadiff = cdiff.sum(axis=0), adiff.sum(axis=0)
     per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in zip(cdiff, adiff)])
-    return {f"acdiff_aadiff_correlation{suffix}": float(np.corrcoef(acdiff, aadiff)[0, 1]),
-            f"aadiff_acdiff_amplitude_ratio{suffix}": float(np.linalg.norm(aadiff) / np.linalg.norm(acdiff)),
-            f"lambda_eq36{suffix}": float(-(aadiff @ acdiff) / (acdiff @ acdiff)),
-            f"cdiff_adiff_opposite_fraction{suffix}": float(np.mean(cdiff * adiff < 0)),
-            f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0))}
+    return {
+        f"acdiff_aadiff_correlation{suffix}": float(np.corrcoef(acdiff, aadiff)[0, 1]),
+        f"aadiff_acdiff_amplitude_ratio{suffix}": float(np.linalg.norm(aadiff) / np.linalg.norm(acdiff)),
+        f"lambda_eq36{suffix}": float(-(aadiff @ acdiff) / (acdiff @ acdiff)),
+        f"cdiff_adiff_opposite_fraction{suffix}": float(np.mean(cdiff * adiff < 0)),
+        f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0)),
+    }
 
 
 @accepts(
@@ -268,8 +286,14 @@ def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -
     low_band=Real(positive=True),
     grid_points=Int(min=2),
 )
-def analyse_network(model: nn.Module, inputs: torch.Tensor, sample_rate: float, low_band: float,
-                    grid_points: int, pooling_alternatives: bool = True) -> ShiftAnalysis:
+def analyse_network(
+    model: nn.Module,
+    inputs: torch.Tensor,
+    sample_rate: float,
+    low_band: float,
+    grid_points: int,
+    pooling_alternatives: bool = True,
+) -> ShiftAnalysis:
     """Average spectra of every layer and the numbers that test Wu's claims (see the module docstring)."""
     kinds = layer_names(model)
     layers = [f"features.{n}" for kind in ("conv", "act", "pool") for n in kinds[kind]]
@@ -286,19 +310,35 @@ def analyse_network(model: nn.Module, inputs: torch.Tensor, sample_rate: float, 
     n_input = inputs.shape[-1]
     for name, s in spectra.items():
         rate_in = sample_rate * s.psi_in.shape[-1] / n_input
-        arrays.update({f"{name}_psi_in": s.psi_in, f"{name}_psi_out": s.psi_out, f"{name}_rate_in": np.array(rate_in),
-                       f"{name}_rate_out": np.array(sample_rate * s.psi_out.shape[-1] / n_input)})
+        arrays.update(
+            {
+                f"{name}_psi_in": s.psi_in,
+                f"{name}_psi_out": s.psi_out,
+                f"{name}_rate_in": np.array(rate_in),
+                f"{name}_rate_out": np.array(sample_rate * s.psi_out.shape[-1] / n_input),
+            }
+        )
         metrics.update(layer_metrics(name, s, rate_in, low_band))
     for kind, sign, label in (("conv", -1, "conv_moves_down"), ("act", +1, "act_moves_up")):
         for stem, suffix in (("centroid", ""), ("centroid_no_dc", "_no_dc")):
             shifts = np.array([metrics[f"{n}_{stem}_shift"] for n in kinds[kind]])
             metrics[f"{label}_fraction{suffix}"] = float(np.mean(sign * shifts > 0))
     grid = np.linspace(-0.5, 0.5, grid_points)
-    arrays.update(grid=grid, conv_layers=np.array(kinds["conv"]), act_layers=np.array(kinds["act"]),
-                  pool_layers=np.array(kinds["pool"]))
+    arrays.update(
+        grid=grid,
+        conv_layers=np.array(kinds["conv"]),
+        act_layers=np.array(kinds["act"]),
+        pool_layers=np.array(kinds["pool"]),
+    )
     for shape_only, suffix in ((False, ""), (True, "_shape")):
         cdiff, adiff = accumulated_differences(spectra, kinds, grid, shape_only)
-        arrays.update({f"cdiff{suffix}": cdiff, f"adiff{suffix}": adiff,
-                       f"acdiff{suffix}": cdiff.sum(axis=0), f"aadiff{suffix}": adiff.sum(axis=0)})
+        arrays.update(
+            {
+                f"cdiff{suffix}": cdiff,
+                f"adiff{suffix}": adiff,
+                f"acdiff{suffix}": cdiff.sum(axis=0),
+                f"aadiff{suffix}": adiff.sum(axis=0),
+            }
+        )
         metrics.update(difference_metrics(cdiff, adiff, suffix))
     return ShiftAnalysis(metrics, arrays)

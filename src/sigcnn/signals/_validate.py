@@ -126,8 +126,9 @@ class Array:
             try:
                 value = np.asarray(value)
             except (ValueError, TypeError) as exc:  # ragged nested lists
-                raise ValueError(f"{name} must be {self.describe()}, got an object that is not an array "
-                                 f"({exc})") from exc
+                raise ValueError(
+                    f"{name} must be {self.describe()}, got an object that is not an array ({exc})"
+                ) from exc
             kind, dtype = value.dtype.kind, value.dtype
         if not _kind_ok(kind, self.dtype):
             raise ValueError(f"{name} must be {self.describe()}, got dtype {dtype}")
@@ -240,19 +241,33 @@ class IntPair:
         if value is None and self.optional:
             return None
         items = value if isinstance(value, (tuple, list)) else (value,)
-        if not isinstance(value, (tuple, list, numbers.Integral)) or len(items) not in (1, 2) or any(
-                isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < self.min
-                for v in items):
+        if (
+            not isinstance(value, (tuple, list, numbers.Integral))
+            or len(items) not in (1, 2)
+            or any(
+                isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < self.min for v in items
+            )
+        ):
             raise ValueError(f"{name} must be {self.describe()}, got {value!r:.40}")
-        return int(value) if not isinstance(value, (tuple, list)) else tuple(int(v) for v in items) * (
-            2 if len(items) == 1 else 1)
+        return (
+            int(value)
+            if not isinstance(value, (tuple, list))
+            else tuple(int(v) for v in items) * (2 if len(items) == 1 else 1)
+        )
 
     def example(self):
         return max(self.min, 4)
 
     def bad_values(self):
-        bad = [("float", 32.0), ("(0,)", (0,)), ("non-integer pair", (3, 2.5)), ("triple", (4, 4, 4)),
-               ("below min", self.min - 1), ("string", "32"), ("bool", True)]
+        bad = [
+            ("float", 32.0),
+            ("(0,)", (0,)),
+            ("non-integer pair", (3, 2.5)),
+            ("triple", (4, 4, 4)),
+            ("below min", self.min - 1),
+            ("string", "32"),
+            ("bool", True),
+        ]
         return bad if self.optional else bad + [("None", None)]
 
 
@@ -282,8 +297,7 @@ class Real:
         return 0.25
 
     def bad_values(self):
-        bad = [("NaN", float("nan")), ("inf", float("inf")), ("string", "1.0"), ("complex", 1j),
-               ("bool", True)]
+        bad = [("NaN", float("nan")), ("inf", float("inf")), ("string", "1.0"), ("complex", 1j), ("bool", True)]
         if self.positive:
             bad.append(("zero", 0.0))
         if self.positive or self.nonnegative:
@@ -321,6 +335,7 @@ def accepts(**specs):
     declaration and ``fn.__check__(*args, **kwargs)`` returns the checked, converted arguments
     (as a dict) without running the body.
     """
+
     def wrap(fn):
         sig = inspect.signature(fn)
         unknown = set(specs) - set(sig.parameters)
@@ -346,8 +361,9 @@ def accepts(**specs):
     return wrap
 
 
-def as_array(value, name: str, ndim: int | tuple[int, ...] | None = None, dtype: str = "real",
-             finite: bool = True) -> np.ndarray:
+def as_array(
+    value, name: str, ndim: int | tuple[int, ...] | None = None, dtype: str = "real", finite: bool = True
+) -> np.ndarray:
     """Check ``value`` as :class:`Array` would and return it as a NumPy array."""
     return Array(ndim=ndim, dtype=dtype, finite=finite).check(value, name)
 

@@ -36,8 +36,9 @@ def shift_field(shape: tuple[int, int], shift: tuple[float, float]) -> np.ndarra
 
 
 @accepts(shape=IntPair(), max_gradient=Real(nonnegative=True), smoothness=Real(positive=True), seed=Int(min=0))
-def smooth_displacement_field(shape: tuple[int, int], max_gradient: float, smoothness: float = 3.0,
-                              seed: int = 0) -> np.ndarray:
+def smooth_displacement_field(
+    shape: tuple[int, int], max_gradient: float, smoothness: float = 3.0, seed: int = 0
+) -> np.ndarray:
     """A random smooth field τ with ``sup_u ‖∇τ(u)‖ = max_gradient`` (spectral norm of the 2×2 Jacobian).
 
     White Gaussian noise per component, low-passed by a Gaussian of ``smoothness`` pixels, then
@@ -74,7 +75,7 @@ def max_jacobian_norm(field) -> float:
 def max_displacement(field) -> float:
     """``sup_u |τ(u)|`` in pixels (Euclidean length of the displacement)."""
     field = _field(field)
-    return float(np.sqrt((field ** 2).sum(axis=0)).max())
+    return float(np.sqrt((field**2).sum(axis=0)).max())
 
 
 @accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"), J=Int(min=0))

@@ -17,6 +17,7 @@ convolution with the box's inverse DFT (Eqs. 28-30).
 from __future__ import annotations
 
 import numpy as np
+
 from ._validate import Array, Int, Real, accepts, positive_int
 
 # --------------------------------------------------------------------------------------------
@@ -62,9 +63,9 @@ def band_limited_signal(n_samples: int, half_width: int, rng: np.random.Generato
     if not 0 <= half_width < n_samples / 2:
         raise ValueError(f"half_width must be in [0, n_samples/2), got {half_width!r}")
     spec = np.zeros(n_samples, dtype=complex)
-    spec[:half_width + 1] = rng.standard_normal(half_width + 1) + 1j * rng.standard_normal(half_width + 1)
+    spec[: half_width + 1] = rng.standard_normal(half_width + 1) + 1j * rng.standard_normal(half_width + 1)
     spec[0] = spec[0].real
-    spec[n_samples - half_width:] = np.conj(spec[1:half_width + 1][::-1])
+    spec[n_samples - half_width :] = np.conj(spec[1 : half_width + 1][::-1])
     return np.fft.ifft(spec).real
 
 
@@ -179,7 +180,9 @@ def multi_carrier_energy_spectrum(streams, carrier_frequencies, freqs) -> np.nda
     return sum(dsb_sc_energy_spectrum(x_k, f_k, freqs) for x_k, f_k in zip(streams, fk))
 
 
-@accepts(streams=Array(ndim=3, dtype="complex"), carrier_frequencies=Array(ndim=2), channel=Array(ndim=2, dtype="complex"))
+@accepts(
+    streams=Array(ndim=3, dtype="complex"), carrier_frequencies=Array(ndim=2), channel=Array(ndim=2, dtype="complex")
+)
 def mimo(streams, carrier_frequencies, channel) -> np.ndarray:
     """Multi-carrier MIMO modulation (Eqs. 8-11): ``r_q[n] = sum_p h_qp sum_k x_pk[n] cos(2 pi f_pk n)``.
 
@@ -207,7 +210,12 @@ def mimo(streams, carrier_frequencies, channel) -> np.ndarray:
     return channel @ transmitted
 
 
-@accepts(streams=Array(ndim=3, dtype="complex"), carrier_frequencies=Array(ndim=2), channel=Array(ndim=2, dtype="complex"), freqs=Array(ndim=(0, 1)))
+@accepts(
+    streams=Array(ndim=3, dtype="complex"),
+    carrier_frequencies=Array(ndim=2),
+    channel=Array(ndim=2, dtype="complex"),
+    freqs=Array(ndim=(0, 1)),
+)
 def mimo_energy_spectrum(streams, carrier_frequencies, channel, freqs) -> np.ndarray:
     """Right-hand side of Eq. 12: ``ER_q(f) = sum_p h_qp^2 sum_k 1/4 |X_pk(f+f_pk) + X_pk(f-f_pk)|^2``.
 
@@ -218,7 +226,7 @@ def mimo_energy_spectrum(streams, carrier_frequencies, channel, freqs) -> np.nda
     channel = _as_signal(channel, "channel", 2)
     fpk = _as_signal(carrier_frequencies, "carrier frequencies", 2)
     per_antenna = np.stack([multi_carrier_energy_spectrum(x_p, f_p, freqs) for x_p, f_p in zip(streams, fpk)])
-    return channel ** 2 @ per_antenna
+    return channel**2 @ per_antenna
 
 
 @accepts(n_carriers=Int(), n_samples=Int())
@@ -249,7 +257,7 @@ def shifted_copies(x, kernel_size: int) -> np.ndarray:
     n = x.shape[-1]
     if kernel_size > n:
         raise ValueError(f"kernel (carrier set) of length {kernel_size} is longer than the signal ({n} samples)")
-    return np.stack([x[..., k:n - kernel_size + 1 + k] for k in range(kernel_size)], axis=-2)
+    return np.stack([x[..., k : n - kernel_size + 1 + k] for k in range(kernel_size)], axis=-2)
 
 
 @accepts(x=Array(ndim=1, dtype="complex"), kernel=Array(ndim=1, dtype="complex"))
@@ -275,7 +283,7 @@ def conv_weights_as_mimo(weight) -> tuple[np.ndarray, np.ndarray]:
     antenna ``q``; they are shared by all ``q`` only when ``w`` factorises as ``h_{q,p} c_{p,k}``.
     """
     weight = _as_signal(weight, "weight", 3)
-    channel = np.sqrt((weight ** 2).sum(axis=-1))
+    channel = np.sqrt((weight**2).sum(axis=-1))
     safe = np.where(channel > 0, channel, 1.0)
     return channel, np.where(channel[..., None] > 0, weight / safe[..., None], 0.0)
 
@@ -310,12 +318,17 @@ def conv1d_as_mimo(x, weight) -> np.ndarray:
 
 
 @accepts(n_samples=Int(), in_channels=Int(), out_channels=Int(), kernel_size=Int(), n_signals=Int())
-def table2_correspondence(n_samples: int, in_channels: int, out_channels: int, kernel_size: int,
-                          n_signals: int = 1) -> list[tuple[str, int, str, int]]:
+def table2_correspondence(
+    n_samples: int, in_channels: int, out_channels: int, kernel_size: int, n_signals: int = 1
+) -> list[tuple[str, int, str, int]]:
     """Table 2 as rows ``(convolution quantity, value, MIMO quantity, value)`` for one layer."""
-    for value, name in ((n_samples, "n_samples"), (in_channels, "in_channels"),
-                        (out_channels, "out_channels"), (kernel_size, "kernel_size"),
-                        (n_signals, "n_signals")):
+    for value, name in (
+        (n_samples, "n_samples"),
+        (in_channels, "in_channels"),
+        (out_channels, "out_channels"),
+        (kernel_size, "kernel_size"),
+        (n_signals, "n_signals"),
+    ):
         _positive_int(value, name)
     if kernel_size > n_samples:
         raise ValueError(f"kernel_size {kernel_size} is longer than the signal ({n_samples} samples)")
@@ -327,8 +340,12 @@ def table2_correspondence(n_samples: int, in_channels: int, out_channels: int, k
         ("output feature maps O_C", out_channels, "receive antennas O_M", out_channels),
         ("input length N_C", n_samples, "modulating-signal length N_M", n_samples),
         ("kernel parameters O_C x I_C x K_C", params, "sub-carrier parameters O_M x I_M x K_M", params),
-        ("output values O_C x (N_C - K_C + 1)", out_channels * out_len,
-         "modulated values O_M x (N_M - K_M + 1)", out_channels * out_len),
+        (
+            "output values O_C x (N_C - K_C + 1)",
+            out_channels * out_len,
+            "modulated values O_M x (N_M - K_M + 1)",
+            out_channels * out_len,
+        ),
     ]
 
 

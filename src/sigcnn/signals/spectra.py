@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import torch
+
 from ._validate import Array, Int, Real, accepts
 
 

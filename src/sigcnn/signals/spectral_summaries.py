@@ -121,8 +121,11 @@ def mean_pairwise_distance(spectra) -> float:
     spectra = list(spectra)
     if len(spectra) < 2:
         raise ValueError("need at least two spectra")
-    d = [total_variation_distance(spectra[i], spectra[j])
-         for i in range(len(spectra)) for j in range(i + 1, len(spectra))]
+    d = [
+        total_variation_distance(spectra[i], spectra[j])
+        for i in range(len(spectra))
+        for j in range(i + 1, len(spectra))
+    ]
     return float(np.mean(d))
 
 
@@ -170,8 +173,10 @@ def power_law_fit(spectrum) -> tuple[float, float, int]:
     radii, energy = radial_average(spectrum)
     keep = energy > 0
     if keep.sum() < 2:
-        raise ValueError(f"a power-law fit needs at least two radii with energy, got {int(keep.sum())} "
-                         f"(spectrum shape {np.shape(spectrum)})")
+        raise ValueError(
+            f"a power-law fit needs at least two radii with energy, got {int(keep.sum())} "
+            f"(spectrum shape {np.shape(spectrum)})"
+        )
     x = np.log(1.0 / radii[keep] ** 2)
     y = np.log(energy[keep])
     mu, nu = np.polyfit(x, y, 1)
@@ -198,6 +203,7 @@ def power_law_noise(shape: tuple[int, int], exponent: float, rng: np.random.Gene
 
 
 # --- post-shift (Eq. 43, Algorithm 2) ----------------------------------------------------------
+
 
 @accepts(input_spectrum=Array(min_ndim=1), feature_spectrum=Array(min_ndim=1), floor=Real(positive=True))
 def spectral_shift_gain(input_spectrum, feature_spectrum, floor: float = 1e-12) -> np.ndarray:

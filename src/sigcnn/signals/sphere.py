@@ -7,6 +7,7 @@ Pure array maths (NumPy, float64). An input ``x`` is a vector of length ``N`` or
 from __future__ import annotations
 
 import numpy as np
+
 from ._validate import Array, accepts
 
 VECTORS = "a vector (N,) or a stack of vectors (M, N)"
@@ -23,8 +24,9 @@ def _as_inputs(x, name: str = "x") -> np.ndarray:
 def _as_anchors(anchors, n: int | None = None, name: str = "anchors") -> np.ndarray:
     a = np.asarray(anchors, dtype=np.float64)
     if a.ndim != 2 or a.shape[0] == 0 or a.shape[1] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (K, N) with one anchor vector per row, "
-                         f"got shape {a.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (K, N) with one anchor vector per row, got shape {a.shape}"
+        )
     if n is not None and a.shape[1] != n:
         raise ValueError(f"{name} have length {a.shape[1]} but the inputs have length {n}")
     return a

@@ -21,11 +21,26 @@ import numpy as np
 
 from ._validate import Array, Choice, Int, Real, accepts
 
-__all__ = ["symmetric_stable", "dispersion_for_snr", "dispersion_snr_db", "empirical_snr_db",
-           "scale_blocks_to_snr", "clipped_error_energy", "minimum_reachable_snr_db",
-           "noisy_images_at_snr", "top_energy_share", "bpsk_ber_dispersion", "bpsk_ber_closed_form",
-           "bpsk_ber_empirical_gaussian", "simulate_bpsk", "SNR_DEFINITIONS", "SHAPES", "shape_stamp",
-           "impulse_pattern", "salt_and_pepper"]
+__all__ = [
+    "symmetric_stable",
+    "dispersion_for_snr",
+    "dispersion_snr_db",
+    "empirical_snr_db",
+    "scale_blocks_to_snr",
+    "clipped_error_energy",
+    "minimum_reachable_snr_db",
+    "noisy_images_at_snr",
+    "top_energy_share",
+    "bpsk_ber_dispersion",
+    "bpsk_ber_closed_form",
+    "bpsk_ber_empirical_gaussian",
+    "simulate_bpsk",
+    "SNR_DEFINITIONS",
+    "SHAPES",
+    "shape_stamp",
+    "impulse_pattern",
+    "salt_and_pepper",
+]
 
 SNR_DEFINITIONS = ("dispersion", "empirical")
 
@@ -61,8 +76,7 @@ def symmetric_stable(alpha: float, size, scale: float = 1.0, rng=None) -> np.nda
     if not scale > 0:
         raise ValueError(f"scale must be > 0, got {scale}")
     rng = np.random.default_rng(rng)
-    return np.asarray(levy_stable.rvs(alpha, 0.0, loc=0.0, scale=scale, size=size, random_state=rng),
-                      dtype=np.float64)
+    return np.asarray(levy_stable.rvs(alpha, 0.0, loc=0.0, scale=scale, size=size, random_state=rng), dtype=np.float64)
 
 
 @accepts(snr_db=Array(), amplitude=Real(positive=True))
@@ -74,7 +88,7 @@ def dispersion_for_snr(snr_db, amplitude: float = 1.0):
 @accepts(amplitude=Real(positive=True), scale=Array())
 def dispersion_snr_db(amplitude: float, scale) -> np.ndarray:
     """Dispersion SNR ``10 log10(A² / (2 γ²))`` in dB."""
-    return 10.0 * np.log10(amplitude ** 2 / (2.0 * np.asarray(scale, dtype=np.float64) ** 2))
+    return 10.0 * np.log10(amplitude**2 / (2.0 * np.asarray(scale, dtype=np.float64) ** 2))
 
 
 @accepts(clean=Array(), received=Array())
@@ -87,7 +101,7 @@ def empirical_snr_db(clean, received, axis=None) -> np.ndarray:
     received = np.asarray(received, dtype=np.float64)
     if clean.shape != received.shape:
         raise ValueError(f"clean {clean.shape} and received {received.shape} must have the same shape")
-    return 10.0 * np.log10(np.sum(clean ** 2, axis=axis) / np.sum((clean - received) ** 2, axis=axis))
+    return 10.0 * np.log10(np.sum(clean**2, axis=axis) / np.sum((clean - received) ** 2, axis=axis))
 
 
 @accepts(signal=Array(ndim=1), noise=Array(ndim=1), snr_db=Real(), block=Int())
@@ -105,7 +119,7 @@ def scale_blocks_to_snr(signal, noise, snr_db: float, block: int) -> np.ndarray:
         raise ValueError(f"block must be >= 1 and divide the length {signal.size}, got {block}")
     s = signal.reshape(-1, block)
     n = noise.reshape(-1, block)
-    factor = np.sqrt(np.sum(s ** 2, 1) / (10.0 ** (snr_db / 10.0) * np.sum(n ** 2, 1)))
+    factor = np.sqrt(np.sum(s**2, 1) / (10.0 ** (snr_db / 10.0) * np.sum(n**2, 1)))
     return (n * factor[:, None]).ravel()
 
 
@@ -132,7 +146,7 @@ def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0)
     """
     x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
     n = np.asarray(noise, dtype=np.float64).reshape(len(images), -1)
-    return 10.0 * np.log10(np.sum(x ** 2, 1) / _saturated_error_energy(x, n, low, high))
+    return 10.0 * np.log10(np.sum(x**2, 1) / _saturated_error_energy(x, n, low, high))
 
 
 @accepts(
@@ -143,8 +157,15 @@ def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0)
     high=Real(),
     tolerance_db=Real(positive=True),
 )
-def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: float = 1.0,
-                        tolerance_db: float = 1e-2, return_scale: bool = False):
+def noisy_images_at_snr(
+    images,
+    noise,
+    snr_db: float,
+    low: float = 0.0,
+    high: float = 1.0,
+    tolerance_db: float = 1e-2,
+    return_scale: bool = False,
+):
     """``clip(x + c n, low, high)`` with ``c`` per image chosen so Eq. 1's SNR after clipping is ``snr_db``.
 
     The clipped error energy ``E(c) = Σ (clip(x + c n) - x)²`` is continuous and non-decreasing in
@@ -174,7 +195,7 @@ def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: fl
     shape = x.shape
     x = x.reshape(shape[0], -1)
     n = n.reshape(shape[0], -1)
-    signal_energy = np.sum(x ** 2, 1)
+    signal_energy = np.sum(x**2, 1)
     if np.any(signal_energy == 0):
         raise ValueError("images: an all-zero image has no SNR (Eq. 1 divides its energy)")
     target_db = np.broadcast_to(np.asarray(snr_db, dtype=np.float64), (shape[0],))
@@ -182,13 +203,15 @@ def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: fl
         floor = 10.0 * np.log10(signal_energy / _saturated_error_energy(x, n, low, high))
     if np.any(floor > target_db - tolerance_db):
         bad = int(np.argmax(floor - target_db))
-        raise ValueError(f"snr_db={target_db[bad]:g} dB is below the floor set by clipping to [{low}, {high}]: "
-                         f"the minimum reachable SNR is {floor.max():.3f} dB for this noise and these images "
-                         f"(image {bad}: {floor[bad]:.3f} dB)")
+        raise ValueError(
+            f"snr_db={target_db[bad]:g} dB is below the floor set by clipping to [{low}, {high}]: "
+            f"the minimum reachable SNR is {floor.max():.3f} dB for this noise and these images "
+            f"(image {bad}: {floor[bad]:.3f} dB)"
+        )
     target_energy = signal_energy / 10.0 ** (target_db / 10.0)
     # Clipping only removes error energy (|clip(x + c n) - x| <= |c n| for x in range), so the
     # unclipped solution c0 is a lower bound; widen an upper bound until it overshoots.
-    c0 = np.sqrt(target_energy / np.sum(n ** 2, 1))
+    c0 = np.sqrt(target_energy / np.sum(n**2, 1))
     lo, hi = c0.copy(), 2.0 * c0
     for _ in range(200):
         short = clipped_error_energy(x, n, hi, low, high) < target_energy
@@ -208,7 +231,7 @@ def noisy_images_at_snr(images, noise, snr_db: float, low: float = 0.0, high: fl
             break
         below = energy < target_energy
         lo, hi = np.where(below, c, lo), np.where(below, hi, c)
-        slope = 2.0 * c * np.sum(np.where(inside, n ** 2, 0.0), 1)
+        slope = 2.0 * c * np.sum(np.where(inside, n**2, 0.0), 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = c - (energy - target_energy) / slope
         ok = np.isfinite(step) & (step > lo) & (step < hi)
@@ -291,8 +314,15 @@ def bpsk_ber_empirical_gaussian(snr_db, block: int) -> np.ndarray:
     block=Int(),
     amplitude=Real(positive=True),
 )
-def simulate_bpsk(alpha: float, snr_db, n_bits: int, definition: str = "dispersion", block: int = 100,
-                  rng=None, amplitude: float = 1.0) -> np.ndarray:
+def simulate_bpsk(
+    alpha: float,
+    snr_db,
+    n_bits: int,
+    definition: str = "dispersion",
+    block: int = 100,
+    rng=None,
+    amplitude: float = 1.0,
+) -> np.ndarray:
     """Monte Carlo error counts of BPSK (±A) in SαS noise with a sign detector, one per SNR.
 
     ``definition="dispersion"``: noise ``γ S`` with γ from :func:`dispersion_for_snr`;
@@ -338,11 +368,11 @@ def shape_stamp(shape: str, size: int) -> np.ndarray:
         return np.ones((1, 1), dtype=bool)
     if shape == "square":
         return np.ones((size, size), dtype=bool)
-    i, j = np.mgrid[0:size, 0:2 * size - 1]
+    i, j = np.mgrid[0:size, 0 : 2 * size - 1]
     if shape == "triangle":
         return np.abs(j - (size - 1)) <= i
     if shape == "rhombus":
-        i, j = np.mgrid[0:2 * size - 1, 0:2 * size - 1]
+        i, j = np.mgrid[0 : 2 * size - 1, 0 : 2 * size - 1]
         return np.abs(i - (size - 1)) + np.abs(j - (size - 1)) <= size - 1
     raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
 

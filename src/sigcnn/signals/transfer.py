@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
 from ._validate import Array, Int, Real, accepts
 
 DB_FLOOR = 1e-300
@@ -98,7 +99,7 @@ def gaussian_kernel(size: int = 7, sigma: float = 1.0) -> np.ndarray:
     if sigma <= 0:
         raise ValueError(f"sigma must be positive, got {sigma}")
     n = np.arange(size) - size // 2
-    g = np.exp(-n ** 2 / (2.0 * sigma ** 2))
+    g = np.exp(-(n**2) / (2.0 * sigma**2))
     kernel = np.outer(g, g)
     return kernel / kernel.sum()
 
@@ -118,7 +119,7 @@ def gaussian_transfer_db(fy, fx, size: int = 7, sigma: float = 1.0) -> np.ndarra
     if sigma <= 0:
         raise ValueError(f"sigma must be positive, got {sigma}")
     r = size // 2
-    g = np.exp(-np.arange(r + 1) ** 2 / (2.0 * sigma ** 2))
+    g = np.exp(-(np.arange(r + 1) ** 2) / (2.0 * sigma**2))
     total = g[0] + 2.0 * g[1:].sum()
 
     def h(f):
@@ -142,7 +143,7 @@ def continuous_gaussian_transfer_db(fy, fx, sigma: float = 1.0) -> np.ndarray:
     if sigma <= 0:
         raise ValueError(f"sigma must be positive, got {sigma}")
     f2 = np.asarray(fy, dtype=np.float64) ** 2 + np.asarray(fx, dtype=np.float64) ** 2
-    return 20.0 * (-2.0 * np.pi ** 2 * sigma ** 2 * f2) / np.log(10.0)
+    return 20.0 * (-2.0 * np.pi**2 * sigma**2 * f2) / np.log(10.0)
 
 
 @accepts(f=Array(), n=Int())

@@ -48,10 +48,11 @@ def linear_chirp(duration: float, sample_rate: float, f_start: float, f_end: flo
     """``cos(2π(f_start t + (f_end - f_start) t² / (2 duration)))``: instantaneous frequency sweeps linearly (Hz)."""
     duration, sample_rate = _positive(duration, "duration"), _positive(sample_rate, "sample_rate")
     if not 0 <= f_start <= sample_rate / 2 or not 0 <= f_end <= sample_rate / 2:
-        raise ValueError(f"f_start and f_end must lie in [0, {sample_rate / 2:g}] Hz (Nyquist), "
-                         f"got {f_start!r}, {f_end!r}")
+        raise ValueError(
+            f"f_start and f_end must lie in [0, {sample_rate / 2:g}] Hz (Nyquist), got {f_start!r}, {f_end!r}"
+        )
     t = time_axis(round(duration * sample_rate), sample_rate)
-    return np.cos(2 * np.pi * (f_start * t + (f_end - f_start) * t ** 2 / (2 * duration)))
+    return np.cos(2 * np.pi * (f_start * t + (f_end - f_start) * t**2 / (2 * duration)))
 
 
 @accepts(
@@ -75,7 +76,7 @@ def gaussian_window(n_samples: int, sigma: float) -> np.ndarray:
     """``exp(-t²/(2σ²))`` on ``n_samples`` points centred on the middle (σ in samples)."""
     sigma = _positive(sigma, "sigma")
     t = np.arange(int(n_samples)) - (int(n_samples) - 1) / 2
-    return np.exp(-t ** 2 / (2 * sigma ** 2))
+    return np.exp(-(t**2) / (2 * sigma**2))
 
 
 @accepts(
@@ -97,7 +98,7 @@ def time_frequency_spread(window, sample_rate: float = 1.0, n_fft: int | None = 
     if n_fft < w.size:
         raise ValueError(f"n_fft must be at least the window length {w.size}, got {n_fft}")
     t = np.arange(w.size) / sample_rate
-    p = w ** 2 / np.sum(w ** 2)
+    p = w**2 / np.sum(w**2)
     t_mean = np.sum(t * p)
     sigma_t = np.sqrt(np.sum((t - t_mean) ** 2 * p))
     spectrum = np.abs(np.fft.fftshift(np.fft.fft(w, n_fft))) ** 2
@@ -126,8 +127,9 @@ def uncertainty_product(window, sample_rate: float = 1.0, n_fft: int | None = No
     hop=Int(optional=True),
     window=Choice(("hann", "boxcar")),
 )
-def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = None,
-                   window: str = "hann") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def stft_magnitude(
+    x, window_length: int, sample_rate: float, hop: int | None = None, window: str = "hann"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Windowed Fourier transform modulus ``|Sx(t, f)|`` (Koushik Eq. 9): ``(times s, freqs Hz, |S|)``.
 
     Frames of ``window_length`` samples every ``hop`` (default a quarter window), each multiplied by
@@ -148,7 +150,7 @@ def stft_magnitude(x, window_length: int, sample_rate: float, hop: int | None = 
     else:
         raise ValueError(f"window must be 'hann' or 'boxcar', got {window!r}")
     starts = np.arange(0, x.size - window_length + 1, hop)
-    frames = np.stack([x[s:s + window_length] * w for s in starts], axis=1)
+    frames = np.stack([x[s : s + window_length] * w for s in starts], axis=1)
     spectrum = np.abs(np.fft.rfft(frames, axis=0))
     times = (starts + window_length / 2) / sample_rate
     freqs = np.fft.rfftfreq(window_length, d=1 / sample_rate)
@@ -174,7 +176,7 @@ def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, 
         raise ValueError(f"centre_frequency must be below Nyquist ({sample_rate / 2:g} Hz), got {f_c!r}")
     t = (np.arange(int(n_samples)) - (int(n_samples) - 1) / 2) / sample_rate
     sigma = _positive(n_cycles, "n_cycles") / (2 * np.pi * f_c)
-    envelope = np.exp(-t ** 2 / (2 * sigma ** 2))
+    envelope = np.exp(-(t**2) / (2 * sigma**2))
     carrier = np.exp(2j * np.pi * f_c * t)
     psi = envelope * (carrier - np.sum(envelope * carrier) / np.sum(envelope))
     return psi / np.sum(np.abs(psi))

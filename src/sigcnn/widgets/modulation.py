@@ -26,19 +26,24 @@ def dsb_sc_figure(carrier_frequency: float = 0.2, bandwidth: float = 0.03) -> Fi
     x = baseband_signal(N_SAMPLES, bandwidth=bandwidth)
     m = dsb_sc(x, carrier_frequency)
     freqs = frequency_axis(len(x))
-    return modulation_figure(np.arange(len(x)), x, m, freqs, energy_spectrum(x), energy_spectrum(m),
-                             carrier_frequency)
+    return modulation_figure(np.arange(len(x)), x, m, freqs, energy_spectrum(x), energy_spectrum(m), carrier_frequency)
 
 
 def dsb_sc_widget() -> ipywidgets.VBox:
     """Slider for the carrier frequency: the spectrum follows the carrier to ±f_c."""
     import ipywidgets as widgets
 
-    return slider_view(dsb_sc_figure, {
-        "carrier_frequency": widgets.FloatSlider(0.2, min=0.0, max=0.5, step=0.01, description="f_c",
-                                                 continuous_update=False),
-        "bandwidth": widgets.FloatSlider(0.03, min=0.01, max=0.2, step=0.01, description="bandwidth",
-                                         continuous_update=False)})
+    return slider_view(
+        dsb_sc_figure,
+        {
+            "carrier_frequency": widgets.FloatSlider(
+                0.2, min=0.0, max=0.5, step=0.01, description="f_c", continuous_update=False
+            ),
+            "bandwidth": widgets.FloatSlider(
+                0.03, min=0.01, max=0.2, step=0.01, description="bandwidth", continuous_update=False
+            ),
+        },
+    )
 
 
 def kernel_carriers_figure(w0: float = 0.25, w1: float = 0.5, w2: float = 0.25, seed: int = 1) -> Figure:
@@ -55,8 +60,7 @@ def kernel_carriers_figure(w0: float = 0.25, w1: float = 0.5, w2: float = 0.25, 
     ax_w.set_title("kernel taps = carriers", fontsize=9)
     ax_s.plot(freqs, energy_spectrum(x), color="C3", lw=0.6, alpha=0.6, label="input E_x(f) (white noise)")
     ax_s.plot(freqs, energy_spectrum(y), color="C0", lw=0.8, label="output E_y(f)")
-    ax_s.plot(freqs, kernel_energy_response(kernel, N_SAMPLES) * N_SAMPLES, color="k", lw=1.5,
-              label="N·|W(f)|²")
+    ax_s.plot(freqs, kernel_energy_response(kernel, N_SAMPLES) * N_SAMPLES, color="k", lw=1.5, label="N·|W(f)|²")
     ax_s.set_xlabel("frequency f (cycles/sample)")
     ax_s.set_ylabel("energy")
     ax_s.legend(fontsize=7)
@@ -70,6 +74,10 @@ def kernel_carriers_widget() -> ipywidgets.VBox:
     """Sliders for the three taps: a smoothing kernel moves energy down, a differencing one up."""
     import ipywidgets as widgets
 
-    return slider_view(kernel_carriers_figure, {
-        name: widgets.FloatSlider(value, min=-1.0, max=1.0, step=0.05, description=name, continuous_update=False)
-        for name, value in (("w0", 0.25), ("w1", 0.5), ("w2", 0.25))})
+    return slider_view(
+        kernel_carriers_figure,
+        {
+            name: widgets.FloatSlider(value, min=-1.0, max=1.0, step=0.05, description=name, continuous_update=False)
+            for name, value in (("w0", 0.25), ("w1", 0.5), ("w2", 0.25))
+        },
+    )

@@ -38,9 +38,12 @@ def window_tradeoff_figure(window_ms: float = 16.0) -> Figure:
     ax.pcolormesh(t, f, 20 * np.log10(mag + 1e-4 * mag.max()), shading="auto", cmap="magma")
     ax.set_ylim(0, 1500)
     ax.grid(False)
-    ax.set(xlabel="time (s)", ylabel="frequency (Hz)",
-           title=f"Hann {window_ms:g} ms: σ_t = {1e3 * sigma_t:.1f} ms, σ_f = {sigma_f:.1f} Hz\n"
-                 "(tones 60 Hz apart until 0.25 s; clicks 10 ms apart from 0.3 s)")
+    ax.set(
+        xlabel="time (s)",
+        ylabel="frequency (Hz)",
+        title=f"Hann {window_ms:g} ms: σ_t = {1e3 * sigma_t:.1f} ms, σ_f = {sigma_f:.1f} Hz\n"
+        "(tones 60 Hz apart until 0.25 s; clicks 10 ms apart from 0.3 s)",
+    )
     fig.tight_layout()
     return fig
 
@@ -51,6 +54,11 @@ def window_tradeoff_widget() -> ipywidgets.VBox | None:
         import ipywidgets as widgets
     except ImportError:  # pragma: no cover
         return None
-    return slider_view(window_tradeoff_figure, {
-        "window_ms": widgets.FloatLogSlider(16.0, base=2, min=0, max=7, step=0.5, description="window (ms)",
-                                            continuous_update=False)})
+    return slider_view(
+        window_tradeoff_figure,
+        {
+            "window_ms": widgets.FloatLogSlider(
+                16.0, base=2, min=0, max=7, step=0.5, description="window (ms)", continuous_update=False
+            )
+        },
+    )

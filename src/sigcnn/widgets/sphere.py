@@ -15,8 +15,12 @@ DEFAULT_STATE = {"x_deg": 20.0, "a1_deg": 0.0, "a2_deg": 60.0, "a3_deg": 170.0}
 """The representative state shown in the static book: two anchors within 90° of x, one beyond."""
 
 
-def circle_figure(x_deg: float = DEFAULT_STATE["x_deg"], a1_deg: float = DEFAULT_STATE["a1_deg"],
-                  a2_deg: float = DEFAULT_STATE["a2_deg"], a3_deg: float = DEFAULT_STATE["a3_deg"]) -> Figure:
+def circle_figure(
+    x_deg: float = DEFAULT_STATE["x_deg"],
+    a1_deg: float = DEFAULT_STATE["a1_deg"],
+    a2_deg: float = DEFAULT_STATE["a2_deg"],
+    a3_deg: float = DEFAULT_STATE["a3_deg"],
+) -> Figure:
     """The static rendering of one state (angles in degrees): a matplotlib figure."""
     return unit_circle_state(x_deg, [a1_deg, a2_deg, a3_deg])
 
@@ -29,6 +33,15 @@ def circle_widget() -> ipywidgets.VBox:
     """
     import ipywidgets as w
 
-    sliders = {name: w.FloatSlider(value=value, min=-180.0, max=180.0, step=5.0, description=name.replace("_deg", " (°)"),
-                                   continuous_update=False) for name, value in DEFAULT_STATE.items()}
+    sliders = {
+        name: w.FloatSlider(
+            value=value,
+            min=-180.0,
+            max=180.0,
+            step=5.0,
+            description=name.replace("_deg", " (°)"),
+            continuous_update=False,
+        )
+        for name, value in DEFAULT_STATE.items()
+    }
     return slider_view(circle_figure, sliders)
