@@ -19,9 +19,11 @@ the four shapes, e.g. a smooth fall).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from ..signals._validate import Array, Choice, Real, accepts
 
@@ -60,7 +62,7 @@ def _curve(values, name: str) -> np.ndarray:
 
 
 @accepts(curve=Array(ndim=1, what="a 1-D curve, one value per epoch"))
-def jitter(curve) -> np.ndarray:
+def jitter(curve: npt.ArrayLike) -> np.ndarray:
     """Absolute second differences ``|g[t+1] - 2 g[t] + g[t-1]|`` (length ``T - 2``)."""
     g = np.asarray(curve, dtype=np.float64)
     return np.abs(np.diff(g, 2))
@@ -87,7 +89,7 @@ def _rise(segment: np.ndarray) -> float:
     reference_jitter_db=Real(nonnegative=True, optional=True),
 )
 def diagnose_max_gain(
-    gains,
+    gains: npt.ArrayLike,
     factor: float = 3.0,
     noise_ratio: float = 0.25,
     rise_ratio: float = 0.15,
@@ -178,7 +180,11 @@ def diagnose_max_gain(
     still_falling=Real(nonnegative=True),
 )
 def diagnose_losses(
-    train_loss, val_loss, divergence: float = 0.1, overfit: float = 0.05, still_falling: float = 0.15
+    train_loss: npt.ArrayLike,
+    val_loss: npt.ArrayLike,
+    divergence: float = 0.1,
+    overfit: float = 0.05,
+    still_falling: float = 0.15,
 ) -> str:
     """Our own verdict from the loss curves, the reference the gain rules are compared with.
 
@@ -207,7 +213,7 @@ def diagnose_losses(
 
 
 @accepts(x=Array(ndim=(0, 1), min_size=0, finite=False), y=Array(ndim=(0, 1), min_size=0, finite=False))
-def spearman(x, y) -> float:
+def spearman(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     """Spearman rank correlation; NaN for fewer than 3 points, a non-finite value or a constant input."""
     from scipy.stats import spearmanr
 
@@ -259,7 +265,9 @@ class RunsDiagnosis:
 
 
 @accepts(signal=Choice(("gain", "alpha")))
-def diagnose_runs(keys, studies, curves: list[dict], signal: str = "gain") -> RunsDiagnosis:
+def diagnose_runs(
+    keys: Sequence[str], studies: Sequence[object], curves: list[dict], signal: str = "gain"
+) -> RunsDiagnosis:
     """Read ``curves[k][signal]`` of every run with the rules and its losses with :func:`diagnose_losses`.
 
     What counts as high variability for a learning-rate verdict is set, as the paper advises, by

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from ..signals._validate import Array, Choice, Int, Real, accepts
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class HeldOutRecorder:
@@ -90,7 +94,7 @@ class AlphaRecorder:
         self.alphas: list = []
         self.mean_alpha: list[float] = []
 
-    def measure(self, model: nn.Module):
+    def measure(self, model: nn.Module) -> tuple[list[str], np.ndarray]:
         """``(layer names, alpha per layer)`` of ``model`` now (nothing is recorded)."""
         import contextlib
         import io
@@ -133,7 +137,13 @@ class Split:
 
 
 @accepts(train_limit=Int(optional=True), val_limit=Int(optional=True))
-def load_split(name, device, allow_test_split=False, train_limit=None, val_limit=None) -> Split:
+def load_split(
+    name: str,
+    device: str | torch.device,
+    allow_test_split: bool = False,
+    train_limit: int | None = None,
+    val_limit: int | None = None,
+) -> Split:
     """The data set ``name``; its official test images serve as validation set (as in Stamatescu & McDonnell)."""
     from ..data import load_cifar10, load_image_dataset
     from ..data.transforms import to_symmetric

@@ -7,6 +7,7 @@ restores the module's training flag afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,7 @@ from ..signals.spectral_summaries import average_normalised_spectrum, power_law_
 @torch.no_grad()
 @accepts(inputs=Array(min_ndim=2, kind="torch"), batch_size=Int())
 def layer_outputs(
-    model: nn.Module, inputs: torch.Tensor, layers, batch_size: int = 64, train_mode: bool = False
+    model: nn.Module, inputs: torch.Tensor, layers: Sequence[str], batch_size: int = 64, train_mode: bool = False
 ) -> dict[str, np.ndarray]:
     """Outputs of the named submodules for ``inputs`` (float64 NumPy, on the CPU).
 

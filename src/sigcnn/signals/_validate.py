@@ -22,9 +22,15 @@ import inspect
 import math
 import numbers
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = ["Array", "Choice", "Int", "IntPair", "Real", "accepts", "as_array", "positive_int"]
 
@@ -110,7 +116,7 @@ class Array:
             return n >= self.min_ndim
         return n in ((self.ndim,) if isinstance(self.ndim, int) else self.ndim)
 
-    def check(self, value, name: str):
+    def check(self, value: object, name: str) -> np.ndarray | torch.Tensor | None:
         if value is None and self.optional:
             return None
         torch = _torch()
@@ -148,7 +154,7 @@ class Array:
         return value
 
     # ---- for tests: a valid value and the catalogue of bad ones
-    def example(self):
+    def example(self) -> np.ndarray | torch.Tensor:
         ranks = [n for n in range(0, 6) if self.allows_ndim(n)]
         shape = (4,) * ranks[0]
         value = np.ones(shape, dtype=np.uint8 if self.dtype == "integer" else np.float64)
@@ -203,7 +209,7 @@ class Int:
             return "a positive integer"
         return f"an integer >= {self.min}" if self.min is not None else "an integer"
 
-    def check(self, value, name: str):
+    def check(self, value: object, name: str) -> int | None:
         if value is None and self.optional:
             return None
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -213,10 +219,10 @@ class Int:
             raise ValueError(f"{name} must be {self.describe()}, got {value}")
         return value
 
-    def example(self):
+    def example(self) -> int:
         return max(self.min if self.min is not None else 0, 4) if self.max is None else self.max
 
-    def bad_values(self):
+    def bad_values(self) -> list[tuple[str, object]]:
         bad = [("2.5", 2.5), ("float 3.0", 3.0), ("bool", True), ("string", "3"), ("NaN", float("nan"))]
         if self.min is not None:
             bad.append(("below min", self.min - 1))
@@ -237,7 +243,7 @@ class IntPair:
     def describe(self) -> str:
         return f"an integer >= {self.min} or a pair of them"
 
-    def check(self, value, name: str):
+    def check(self, value: object, name: str) -> int | tuple[int, ...] | None:
         if value is None and self.optional:
             return None
         items = value if isinstance(value, (tuple, list)) else (value,)
@@ -255,10 +261,10 @@ class IntPair:
             else tuple(int(v) for v in items) * (2 if len(items) == 1 else 1)
         )
 
-    def example(self):
+    def example(self) -> int:
         return max(self.min, 4)
 
-    def bad_values(self):
+    def bad_values(self) -> list[tuple[str, object]]:
         bad = [
             ("float", 32.0),
             ("(0,)", (0,)),
@@ -283,7 +289,7 @@ class Real:
         sign = "positive " if self.positive else ("non-negative " if self.nonnegative else "")
         return f"a finite {sign}real number"
 
-    def check(self, value, name: str):
+    def check(self, value: object, name: str) -> float | None:
         if value is None and self.optional:
             return None
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -293,10 +299,10 @@ class Real:
             raise ValueError(f"{name} must be {self.describe()}, got {value}")
         return value
 
-    def example(self):
+    def example(self) -> float:
         return 0.25
 
-    def bad_values(self):
+    def bad_values(self) -> list[tuple[str, object]]:
         bad = [("NaN", float("nan")), ("inf", float("inf")), ("string", "1.0"), ("complex", 1j), ("bool", True)]
         if self.positive:
             bad.append(("zero", 0.0))
@@ -316,19 +322,21 @@ class Choice:
     def describe(self) -> str:
         return "one of " + ", ".join(map(repr, self.values))
 
-    def check(self, value, name: str):
+    def check(self, value: object, name: str) -> object:
         if not any(value == v and type(value) is type(v) for v in self.values):
             raise ValueError(f"unknown {name} {value!r:.40}: {name} must be {self.describe()}")
         return value
 
-    def example(self):
+    def example(self) -> object:
         return self.values[0]
 
-    def bad_values(self):
+    def bad_values(self) -> list[tuple[str, object]]:
         return [("unknown", "no-such-choice"), ("number", 3), ("None", None)]
 
 
-def accepts(**specs):
+def accepts(
+    **specs: Array | Int | IntPair | Real | Choice,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare and check the arguments of a public function (see the module docstring).
 
     The wrapped function keeps its name, docstring and signature; ``fn.__accepts__`` is the
@@ -362,12 +370,16 @@ def accepts(**specs):
 
 
 def as_array(
-    value, name: str, ndim: int | tuple[int, ...] | None = None, dtype: str = "real", finite: bool = True
+    value: npt.ArrayLike | torch.Tensor,
+    name: str,
+    ndim: int | tuple[int, ...] | None = None,
+    dtype: str = "real",
+    finite: bool = True,
 ) -> np.ndarray:
     """Check ``value`` as :class:`Array` would and return it as a NumPy array."""
     return Array(ndim=ndim, dtype=dtype, finite=finite).check(value, name)
 
 
-def positive_int(value, name: str) -> int:
+def positive_int(value: object, name: str) -> int:
     """``value`` as an ``int`` if it is an integer >= 1 (not a bool, not a float), else ``ValueError``."""
     return Int(min=1).check(value, name)

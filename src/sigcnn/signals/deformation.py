@@ -9,6 +9,7 @@ interpolation and zeros outside the image.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy.ndimage import gaussian_filter, map_coordinates
 
 from ._validate import Array, Int, IntPair, Real, accepts
@@ -57,7 +58,7 @@ def smooth_displacement_field(
 
 
 @accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"))
-def jacobian(field) -> np.ndarray:
+def jacobian(field: npt.ArrayLike) -> np.ndarray:
     """∇τ at every pixel, shape (H, W, 2, 2): ``J[..., i, k] = ∂τ_i/∂u_k`` (central differences)."""
     field = _field(field)
     rows = np.stack(np.gradient(field[0]), axis=-1)  # ∂τ_0/∂u_0, ∂τ_0/∂u_1
@@ -66,20 +67,20 @@ def jacobian(field) -> np.ndarray:
 
 
 @accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"))
-def max_jacobian_norm(field) -> float:
+def max_jacobian_norm(field: npt.ArrayLike) -> float:
     """``sup_u ‖∇τ(u)‖``: the largest spectral norm of the Jacobian over the image."""
     return float(np.linalg.norm(jacobian(field), ord=2, axis=(-2, -1)).max())
 
 
 @accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"))
-def max_displacement(field) -> float:
+def max_displacement(field: npt.ArrayLike) -> float:
     """``sup_u |τ(u)|`` in pixels (Euclidean length of the displacement)."""
     field = _field(field)
     return float(np.sqrt((field**2).sum(axis=0)).max())
 
 
 @accepts(field=Array(ndim=3, what="a displacement field (2, H, W)"), J=Int(min=0))
-def deformation_size(field, J: int) -> float:
+def deformation_size(field: npt.ArrayLike, J: int) -> float:
     """Theorem 3's ``|g| = 2^{-J} sup|τ| + sup|∇τ|`` for the field τ and averaging scale ``2^J``."""
     if isinstance(J, bool) or int(J) != J or J < 0:
         raise ValueError(f"J must be an integer >= 0, got {J!r}")
@@ -90,7 +91,7 @@ def deformation_size(field, J: int) -> float:
     image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"),
     field=Array(ndim=3, what="a displacement field (2, H, W)"),
 )
-def warp(image, field) -> np.ndarray:
+def warp(image: npt.ArrayLike, field: npt.ArrayLike) -> np.ndarray:
     """``x(u - τ(u))``: the image deformed by the field (bilinear, zeros outside).
 
     Accepts one image (H, W) or a stack (N, H, W) deformed by the same field. With the zero
@@ -115,7 +116,7 @@ def warp(image, field) -> np.ndarray:
     image=Array(ndim=(2, 3), what="an image (H, W) or a stack of images (N, H, W)"),
     shift=Array(ndim=1, what="a shift (rows, columns) in pixels"),
 )
-def translate(image, shift: tuple[int, int]) -> np.ndarray:
+def translate(image: npt.ArrayLike, shift: tuple[int, int]) -> np.ndarray:
     """Translation by ``shift`` pixels with zeros entering: :func:`warp` with :func:`shift_field`."""
     image = np.asarray(image)
     return warp(image, shift_field(image.shape[-2:], shift))

@@ -22,6 +22,7 @@ Pure NumPy; no network or data-set code here.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import Array, Int, IntPair, Real, accepts
 
@@ -36,7 +37,7 @@ def _check_maps(maps, name: str = "maps") -> np.ndarray:
 
 
 @accepts(maps=Array(ndim=(3, 4), what="maps (N, C, H, W) or (N, H, W)"))
-def average_normalised_spectrum(maps, remove_dc: bool = False) -> tuple[np.ndarray, int]:
+def average_normalised_spectrum(maps: npt.ArrayLike, remove_dc: bool = False) -> tuple[np.ndarray, int]:
     """Algorithm 1, lines 1-7: the mean of per-channel energy spectra, each normalised to sum 1.
 
     Parameters
@@ -74,7 +75,7 @@ def average_normalised_spectrum(maps, remove_dc: bool = False) -> tuple[np.ndarr
 
 
 @accepts(spectrum=Array(ndim=2), fractions=Array(ndim=1))
-def energy_contour_levels(spectrum, fractions=(0.6, 0.8, 0.9)) -> dict[float, float]:
+def energy_contour_levels(spectrum: npt.ArrayLike, fractions: npt.ArrayLike = (0.6, 0.8, 0.9)) -> dict[float, float]:
     """Algorithm 1, lines 8-12: the spectrum value whose upper level set holds each energy fraction.
 
     Sorting the bins in decreasing order and accumulating, the level for fraction ``q`` is the
@@ -99,7 +100,7 @@ def energy_contour_levels(spectrum, fractions=(0.6, 0.8, 0.9)) -> dict[float, fl
 
 
 @accepts(spectrum=Array(ndim=2), fraction=Real(positive=True))
-def contour_area_fraction(spectrum, fraction: float = 0.8) -> float:
+def contour_area_fraction(spectrum: npt.ArrayLike, fraction: float = 0.8) -> float:
     """Share of the frequency plane inside the ``fraction`` energy contour (small = concentrated)."""
     level = energy_contour_levels(spectrum, (fraction,))[float(fraction)]
     spec = np.asarray(spectrum, dtype=np.float64)
@@ -107,7 +108,7 @@ def contour_area_fraction(spectrum, fraction: float = 0.8) -> float:
 
 
 @accepts(p=Array(min_ndim=1), q=Array(min_ndim=1))
-def total_variation_distance(p, q) -> float:
+def total_variation_distance(p: npt.ArrayLike, q: npt.ArrayLike) -> float:
     """``0.5 * sum |p - q|`` of two spectra normalised to sum 1 (0: identical, 1: disjoint)."""
     p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
     if p.shape != q.shape:
@@ -116,7 +117,7 @@ def total_variation_distance(p, q) -> float:
 
 
 @accepts(spectra=Array(min_ndim=2, what="a stack (or list) of equal-shape spectra"))
-def mean_pairwise_distance(spectra) -> float:
+def mean_pairwise_distance(spectra: npt.ArrayLike) -> float:
     """Mean total-variation distance over all pairs of ``spectra`` (a list of equal-shape arrays)."""
     spectra = list(spectra)
     if len(spectra) < 2:
@@ -130,7 +131,7 @@ def mean_pairwise_distance(spectra) -> float:
 
 
 @accepts(spectrum=Array(ndim=2))
-def radial_average(spectrum) -> tuple[np.ndarray, np.ndarray]:
+def radial_average(spectrum: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Mean of an ``fftshift``-ed 2-D spectrum over rings of integer radius ``rho = 1 .. min(H, W)//2``.
 
     Radius is in frequency bins from the centre (``round(sqrt(k1^2 + k2^2))``); the DC bin
@@ -154,7 +155,7 @@ def radial_average(spectrum) -> tuple[np.ndarray, np.ndarray]:
 
 
 @accepts(spectrum=Array(ndim=2))
-def power_law_fit(spectrum) -> tuple[float, float, int]:
+def power_law_fit(spectrum: npt.ArrayLike) -> tuple[float, float, int]:
     """Least-squares fit ``log AE(rho) = mu * log(1 / rho^2) + nu`` (Eqs. 41-42) on the radial average.
 
     ``mu = 1`` is the 1/rho^2 energy law of natural images (Eq. 42); an amplitude spectrum
@@ -206,7 +207,9 @@ def power_law_noise(shape: tuple[int, int], exponent: float, rng: np.random.Gene
 
 
 @accepts(input_spectrum=Array(min_ndim=1), feature_spectrum=Array(min_ndim=1), floor=Real(positive=True))
-def spectral_shift_gain(input_spectrum, feature_spectrum, floor: float = 1e-12) -> np.ndarray:
+def spectral_shift_gain(
+    input_spectrum: npt.ArrayLike, feature_spectrum: npt.ArrayLike, floor: float = 1e-12
+) -> np.ndarray:
     """DIFF of Eq. 43 in the log domain: ``log FEATURE(f) - log INPUT(f)`` of normalised spectra.
 
     Our reading of "linear fitting of Eq. 43" (stated on the page): a per-frequency regression
@@ -225,7 +228,7 @@ def spectral_shift_gain(input_spectrum, feature_spectrum, floor: float = 1e-12) 
 
 
 @accepts(x=Array(min_ndim=1), log_gain=Array(ndim=(1, 2)), axes=Int(min=1, max=2))
-def apply_spectral_shift(x, log_gain, axes: int = 1) -> np.ndarray:
+def apply_spectral_shift(x: npt.ArrayLike, log_gain: npt.ArrayLike, axes: int = 1) -> np.ndarray:
     """Multiply the amplitude spectrum of ``x`` by ``exp(log_gain / 2)``, keeping its phase (Alg. 2, lines 6-7).
 
     ``axes=1``: ``log_gain`` has the ``rfft`` length ``N // 2 + 1`` of the last axis.
@@ -247,7 +250,7 @@ def apply_spectral_shift(x, log_gain, axes: int = 1) -> np.ndarray:
 
 
 @accepts(log_gain=Array(min_ndim=1))
-def random_shift_like(log_gain, rng: np.random.Generator) -> np.ndarray:
+def random_shift_like(log_gain: npt.ArrayLike, rng: np.random.Generator) -> np.ndarray:
     """A random DIFF "of the same size": the values of ``log_gain`` permuted across frequencies.
 
     The DC value stays in place (it only rescales the signal); every other value moves, so the

@@ -18,6 +18,7 @@ noise scale of each image so that the SNR *after* clipping is the target.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import Array, Choice, Int, Real, accepts
 
@@ -57,7 +58,9 @@ def _check_alpha(alpha: float) -> float:
     size=Array(ndim=(0, 1), dtype="integer", what="an output shape: an integer or a tuple of integers"),
     scale=Real(positive=True),
 )
-def symmetric_stable(alpha: float, size, scale: float = 1.0, rng=None) -> np.ndarray:
+def symmetric_stable(
+    alpha: float, size: int | tuple[int, ...], scale: float = 1.0, rng: np.random.Generator | int | None = None
+) -> np.ndarray:
     """SαS samples (β = 0, location 0) of ``scale`` γ: characteristic function ``exp(-|γ t|^α)``.
 
     Drawn with :data:`scipy.stats.levy_stable` (Chambers-Mallows-Stuck). α = 2 is Gaussian with
@@ -80,19 +83,21 @@ def symmetric_stable(alpha: float, size, scale: float = 1.0, rng=None) -> np.nda
 
 
 @accepts(snr_db=Array(), amplitude=Real(positive=True))
-def dispersion_for_snr(snr_db, amplitude: float = 1.0):
+def dispersion_for_snr(snr_db: npt.ArrayLike, amplitude: float = 1.0) -> np.ndarray:
     """Scale γ giving dispersion SNR ``10 log10(A² / (2 γ²)) = snr_db`` for amplitude ``A``."""
     return amplitude / np.sqrt(2.0 * 10.0 ** (np.asarray(snr_db, dtype=np.float64) / 10.0))
 
 
 @accepts(amplitude=Real(positive=True), scale=Array())
-def dispersion_snr_db(amplitude: float, scale) -> np.ndarray:
+def dispersion_snr_db(amplitude: float, scale: npt.ArrayLike) -> np.ndarray:
     """Dispersion SNR ``10 log10(A² / (2 γ²))`` in dB."""
     return 10.0 * np.log10(amplitude**2 / (2.0 * np.asarray(scale, dtype=np.float64) ** 2))
 
 
 @accepts(clean=Array(), received=Array())
-def empirical_snr_db(clean, received, axis=None) -> np.ndarray:
+def empirical_snr_db(
+    clean: npt.ArrayLike, received: npt.ArrayLike, axis: int | tuple[int, ...] | None = None
+) -> np.ndarray:
     """Ge et al.'s Eq. 1: ``10 log10(Σ x² / Σ (x - x̃)²)`` in dB, summed over ``axis``.
 
     ``axis=None`` sums everything; for a batch of images pass ``axis=(1, 2)`` (or the pixel axes).
@@ -105,7 +110,7 @@ def empirical_snr_db(clean, received, axis=None) -> np.ndarray:
 
 
 @accepts(signal=Array(ndim=1), noise=Array(ndim=1), snr_db=Real(), block=Int())
-def scale_blocks_to_snr(signal, noise, snr_db: float, block: int) -> np.ndarray:
+def scale_blocks_to_snr(signal: npt.ArrayLike, noise: npt.ArrayLike, snr_db: float, block: int) -> np.ndarray:
     """Scale ``noise`` block by block so that every block of ``block`` samples has Eq. 1's SNR ``snr_db``.
 
     ``signal`` and ``noise`` are 1-D of the same length, a multiple of ``block``. Without
@@ -124,7 +129,9 @@ def scale_blocks_to_snr(signal, noise, snr_db: float, block: int) -> np.ndarray:
 
 
 @accepts(images=Array(min_ndim=1), noise=Array(min_ndim=1), scale=Array(ndim=(0, 1)), low=Real(), high=Real())
-def clipped_error_energy(images, noise, scale, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+def clipped_error_energy(
+    images: npt.ArrayLike, noise: npt.ArrayLike, scale: npt.ArrayLike, low: float = 0.0, high: float = 1.0
+) -> np.ndarray:
     """``Σ (clip(x + c n) - x)²`` per image (rows of the flattened arrays), for scales ``c`` per image."""
     x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
     n = np.asarray(noise, dtype=np.float64).reshape(len(images), -1)
@@ -138,7 +145,9 @@ def _saturated_error_energy(x, n, low, high):
 
 
 @accepts(images=Array(min_ndim=1), noise=Array(min_ndim=1), low=Real(), high=Real())
-def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+def minimum_reachable_snr_db(
+    images: npt.ArrayLike, noise: npt.ArrayLike, low: float = 0.0, high: float = 1.0
+) -> np.ndarray:
     """Per image, the lowest Eq. 1 SNR that noise of this *shape* can reach after clipping to [low, high].
 
     As the scale grows each pixel with ``n > 0`` saturates at ``high`` and each with ``n < 0`` at
@@ -158,14 +167,14 @@ def minimum_reachable_snr_db(images, noise, low: float = 0.0, high: float = 1.0)
     tolerance_db=Real(positive=True),
 )
 def noisy_images_at_snr(
-    images,
-    noise,
+    images: npt.ArrayLike,
+    noise: npt.ArrayLike,
     snr_db: float,
     low: float = 0.0,
     high: float = 1.0,
     tolerance_db: float = 1e-2,
     return_scale: bool = False,
-):
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """``clip(x + c n, low, high)`` with ``c`` per image chosen so Eq. 1's SNR after clipping is ``snr_db``.
 
     The clipped error energy ``E(c) = Σ (clip(x + c n) - x)²`` is continuous and non-decreasing in
@@ -241,7 +250,7 @@ def noisy_images_at_snr(
 
 
 @accepts(noise=Array(min_ndim=1), fraction=Real(positive=True))
-def top_energy_share(noise, fraction: float = 0.05, axis: int | tuple = -1) -> np.ndarray:
+def top_energy_share(noise: npt.ArrayLike, fraction: float = 0.05, axis: int | tuple = -1) -> np.ndarray:
     """Share of the noise energy Σ n² carried by the largest ``fraction`` of samples, per block.
 
     ``noise`` is (N, ...); each row (flattened) is one block (one image). Gaussian noise puts
@@ -260,7 +269,7 @@ def top_energy_share(noise, fraction: float = 0.05, axis: int | tuple = -1) -> n
 
 
 @accepts(alpha=Real(positive=True), snr_db=Array())
-def bpsk_ber_dispersion(alpha: float, snr_db) -> np.ndarray:
+def bpsk_ber_dispersion(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
     """Exact bit-error rate of BPSK (±A) in SαS noise with a sign detector, dispersion SNR in dB.
 
     An error happens when the noise pushes the symbol across zero: ``P(N > A) = sf(A/γ)`` with
@@ -274,7 +283,7 @@ def bpsk_ber_dispersion(alpha: float, snr_db) -> np.ndarray:
 
 
 @accepts(alpha=Real(positive=True), snr_db=Array())
-def bpsk_ber_closed_form(alpha: float, snr_db) -> np.ndarray:
+def bpsk_ber_closed_form(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
     """Closed forms of :func:`bpsk_ber_dispersion` at α = 2 (``Q(sqrt(snr))``) and α = 1 (Cauchy).
 
     α = 2: noise N(0, 2γ²), so ``P(N > A) = Q(A / (sqrt 2 γ)) = Q(sqrt(snr))``;
@@ -291,7 +300,7 @@ def bpsk_ber_closed_form(alpha: float, snr_db) -> np.ndarray:
 
 
 @accepts(snr_db=Array(), block=Int(min=2))
-def bpsk_ber_empirical_gaussian(snr_db, block: int) -> np.ndarray:
+def bpsk_ber_empirical_gaussian(snr_db: npt.ArrayLike, block: int) -> np.ndarray:
     """Exact BER at α = 2 when Gaussian noise is scaled per block of ``block`` samples to Eq. 1's SNR.
 
     Per block the noise is ``A sqrt(n / snr) · u`` with ``u`` uniform on the unit sphere, so an error
@@ -316,11 +325,11 @@ def bpsk_ber_empirical_gaussian(snr_db, block: int) -> np.ndarray:
 )
 def simulate_bpsk(
     alpha: float,
-    snr_db,
+    snr_db: npt.ArrayLike,
     n_bits: int,
     definition: str = "dispersion",
     block: int = 100,
-    rng=None,
+    rng: np.random.Generator | int | None = None,
     amplitude: float = 1.0,
 ) -> np.ndarray:
     """Monte Carlo error counts of BPSK (±A) in SαS noise with a sign detector, one per SNR.
@@ -383,7 +392,13 @@ def shape_stamp(shape: str, size: int) -> np.ndarray:
     shape=Choice(SHAPES),
     size=Int(),
 )
-def impulse_pattern(image_shape, budget: float, shape: str = "points", size: int = 1, rng=None) -> np.ndarray:
+def impulse_pattern(
+    image_shape: npt.ArrayLike,
+    budget: float,
+    shape: str = "points",
+    size: int = 1,
+    rng: np.random.Generator | int | None = None,
+) -> np.ndarray:
     """A ±1 impulse pattern (0 elsewhere) covering about ``budget`` of the pixels with blobs of ``shape``.
 
     Blobs are stamped at uniformly random positions (wholly inside the image, overlaps allowed) until
@@ -416,7 +431,13 @@ def impulse_pattern(image_shape, budget: float, shape: str = "points", size: int
 
 
 @accepts(images=Array(ndim=3, what="images (N, H, W)"), amount=Real(positive=True), low=Real(), high=Real())
-def salt_and_pepper(images, amount: float, rng=None, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+def salt_and_pepper(
+    images: npt.ArrayLike,
+    amount: float,
+    rng: np.random.Generator | int | None = None,
+    low: float = 0.0,
+    high: float = 1.0,
+) -> np.ndarray:
     """Classic salt-and-pepper noise (as ImageNet-C's impulse noise): ``amount`` of the pixels,
     chosen at random, set to ``low`` or ``high`` with equal probability."""
     if not 0.0 < amount < 1.0:

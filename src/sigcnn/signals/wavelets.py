@@ -8,6 +8,7 @@ transform itself is never written here (the book uses kymatio's).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from ._validate import Array, Choice, Int, Real, accepts
 
@@ -84,7 +85,9 @@ def gaussian_window(n_samples: int, sigma: float) -> np.ndarray:
     sample_rate=Real(positive=True),
     n_fft=Int(optional=True),
 )
-def time_frequency_spread(window, sample_rate: float = 1.0, n_fft: int | None = None) -> tuple[float, float]:
+def time_frequency_spread(
+    window: npt.ArrayLike, sample_rate: float = 1.0, n_fft: int | None = None
+) -> tuple[float, float]:
     """``(σ_t, σ_f)``: standard deviations of ``|w(t)|²`` in seconds and of ``|W(f)|²`` in Hz.
 
     Both squared moduli are normalised to unit mass and treated as densities (the usual statement
@@ -114,7 +117,7 @@ def time_frequency_spread(window, sample_rate: float = 1.0, n_fft: int | None = 
     sample_rate=Real(positive=True),
     n_fft=Int(optional=True),
 )
-def uncertainty_product(window, sample_rate: float = 1.0, n_fft: int | None = None) -> float:
+def uncertainty_product(window: npt.ArrayLike, sample_rate: float = 1.0, n_fft: int | None = None) -> float:
     """σ_t · σ_f of :func:`time_frequency_spread` (dimensionless; 1/(4π) ≈ 0.0796 for a Gaussian)."""
     sigma_t, sigma_f = time_frequency_spread(window, sample_rate, n_fft)
     return sigma_t * sigma_f
@@ -128,7 +131,7 @@ def uncertainty_product(window, sample_rate: float = 1.0, n_fft: int | None = No
     window=Choice(("hann", "boxcar")),
 )
 def stft_magnitude(
-    x, window_length: int, sample_rate: float, hop: int | None = None, window: str = "hann"
+    x: npt.ArrayLike, window_length: int, sample_rate: float, hop: int | None = None, window: str = "hann"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Windowed Fourier transform modulus ``|Sx(t, f)|`` (Koushik Eq. 9): ``(times s, freqs Hz, |S|)``.
 
@@ -188,7 +191,9 @@ def morlet_wavelet(n_samples: int, centre_frequency: float, sample_rate: float, 
     sample_rate=Real(positive=True),
     n_cycles=Real(positive=True),
 )
-def cwt_magnitude(x, frequencies, sample_rate: float, n_cycles: float = 6.0) -> np.ndarray:
+def cwt_magnitude(
+    x: npt.ArrayLike, frequencies: npt.ArrayLike, sample_rate: float, n_cycles: float = 6.0
+) -> np.ndarray:
     """``|x ∗ ψ_f|`` for Morlet wavelets at ``frequencies`` Hz (Koushik Eqs. 10-11): shape (frequencies, samples).
 
     The convolution is circular (computed with the FFT on the signal's length).
@@ -207,7 +212,7 @@ def cwt_magnitude(x, frequencies, sample_rate: float, n_cycles: float = 6.0) -> 
 
 
 @accepts(x=Array(ndim=1, min_size=2, what="a signal (N,) with N >= 2"), factor=Real(positive=True))
-def dilate(x, factor: float) -> np.ndarray:
+def dilate(x: npt.ArrayLike, factor: float) -> np.ndarray:
     """``x(t / factor)`` by linear interpolation on the same grid, about the centre sample (zero outside).
 
     ``factor > 1`` stretches the signal, lowering every frequency by ``factor``.
@@ -220,7 +225,7 @@ def dilate(x, factor: float) -> np.ndarray:
 
 
 @accepts(a=Array(), b=Array())
-def relative_change(a, b) -> float:
+def relative_change(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
     """``‖a - b‖ / ‖a‖`` (Euclidean norms over all entries)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
