@@ -153,21 +153,3 @@ def test_the_rules_catch_violations(tmp_path):
     assert violations("sigcnn.probes.anchors", {"sigcnn.experiments.recos_sphere"})
     assert not violations("sigcnn.experiments.recos_sphere", {"sigcnn.probes.anchors", "sigcnn.signals.sphere"})
     assert not violations("sigcnn.widgets.modulation", {"sigcnn.plots.modulation", "sigcnn.signals.spectra"})
-
-
-@pytest.mark.parametrize("entry", sorted(EXPECTED_TO_MOVE))
-def test_expected_moves(entry):
-    """Each entry still at its old place is an expected failure naming where it goes; once it has
-    moved, this fails until the entry is removed from EXPECTED_TO_MOVE."""
-    module, _, attribute = entry.partition(":")
-    path = modules().get(module)
-    still_there = path is not None and (
-        not attribute
-        or any(
-            isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == attribute
-            for node in ast.parse(path.read_text()).body
-        )
-    )
-    if still_there:
-        pytest.xfail(f"{entry} is expected to move to {EXPECTED_TO_MOVE[entry][1]}")
-    pytest.fail(f"{entry} has moved: remove it from EXPECTED_TO_MOVE in {Path(__file__).name}")
