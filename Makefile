@@ -62,11 +62,11 @@ $(MATHJAX_DIR)/tex-chtml.js:
 
 book: install mathjax
 ifeq ($(strip $(BOOK_EXECUTE)),)
-	$(BIN)jupyter-book build . --warningiserror --keep-going
+	SIGCNN_STATIC_WIDGETS=1 $(BIN)jupyter-book build . --warningiserror --keep-going
 else
 	@# a copy of _config.yml beside it (paths in it are relative to its folder), git-ignored
 	sed 's/^  execute_notebooks: .*/  execute_notebooks: $(BOOK_EXECUTE)/' _config.yml > .config-$(BOOK_EXECUTE).yml
-	$(BIN)jupyter-book build . --config .config-$(BOOK_EXECUTE).yml --warningiserror --keep-going
+	SIGCNN_STATIC_WIDGETS=1 $(BIN)jupyter-book build . --config .config-$(BOOK_EXECUTE).yml --warningiserror --keep-going
 endif
 	$(PYTHON) tests/browser/screenshots.py _build/html _build/screenshots
 	@echo "book: $(CURDIR)/_build/html/index.html (figures: _build/figures, screenshots: _build/screenshots)"

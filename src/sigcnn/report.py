@@ -25,6 +25,10 @@ LEGEND = (
 )
 
 
+NOT_MEASURED = "not measured at this scale (see the run's notes)"
+"""What the report shows where a metric has no value at the scale that ran (data or weights absent)."""
+
+
 @dataclass
 class ReportLine:
     """One formatted line of the report."""
@@ -128,7 +132,7 @@ def rows_for(
                 row.reproduces,
                 row.quantity,
                 paper,
-                format_value(ours, row.format),
+                NOT_MEASURED if ours is None else format_value(ours, row.format),
                 control,
                 verdict,
                 result.scale,

@@ -75,6 +75,7 @@ def lab(tmp_path):
     (tmp_path / "widgets.ipynb").write_text(json.dumps(_fixture_notebook(widgets)))
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    env.pop("SIGCNN_STATIC_WIDGETS", None)  # live widgets here, whatever the book build uses
     cmd = [
         sys.executable,
         "-m",

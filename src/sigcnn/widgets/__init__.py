@@ -1,7 +1,15 @@
 """Interactive views (ipywidgets). Each has a static default rendering, so a headless book build
-still shows a figure; one module per chapter."""
+still shows a figure; one module per chapter.
+
+In the book build (``SIGCNN_STATIC_WIDGETS=1``, set by ``make book``) every ``*_widget`` factory
+returns ``None`` before it creates a single widget: a notebook that created widgets would carry
+widget state, and its page would then load the widget JavaScript from a CDN, which a reader
+offline does not have. The static figure drawn before each widget is what the page shows.
+"""
 
 from __future__ import annotations
+
+import os
 
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -10,6 +18,11 @@ import matplotlib.pyplot as plt
 
 if TYPE_CHECKING:
     import ipywidgets
+
+
+def static_build() -> bool:
+    """``True`` in the static book build (``SIGCNN_STATIC_WIDGETS=1``): factories then return ``None``."""
+    return os.environ.get("SIGCNN_STATIC_WIDGETS", "").strip().lower() in ("1", "true", "yes")
 
 
 def slider_view(draw: Callable[..., object], sliders: Mapping[str, ipywidgets.ValueWidget]) -> ipywidgets.VBox:

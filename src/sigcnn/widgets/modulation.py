@@ -12,7 +12,7 @@ import numpy as np
 from ..plots.modulation import modulation_figure
 from ..signals.modulation import baseband_signal, circular_correlate, dsb_sc, kernel_energy_response
 from ..signals.spectra import energy_spectrum, frequency_axis
-from . import slider_view
+from . import slider_view, static_build
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -29,8 +29,10 @@ def dsb_sc_figure(carrier_frequency: float = 0.2, bandwidth: float = 0.03) -> Fi
     return modulation_figure(np.arange(len(x)), x, m, freqs, energy_spectrum(x), energy_spectrum(m), carrier_frequency)
 
 
-def dsb_sc_widget() -> ipywidgets.VBox:
+def dsb_sc_widget() -> ipywidgets.VBox | None:
     """Slider for the carrier frequency: the spectrum follows the carrier to ±f_c."""
+    if static_build():
+        return None
     import ipywidgets as widgets
 
     return slider_view(
@@ -70,8 +72,10 @@ def kernel_carriers_figure(w0: float = 0.25, w1: float = 0.5, w2: float = 0.25, 
     return fig
 
 
-def kernel_carriers_widget() -> ipywidgets.VBox:
+def kernel_carriers_widget() -> ipywidgets.VBox | None:
     """Sliders for the three taps: a smoothing kernel moves energy down, a differencing one up."""
+    if static_build():
+        return None
     import ipywidgets as widgets
 
     return slider_view(

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..signals import wavelets as wv
-from . import slider_view
+from . import slider_view, static_build
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -50,6 +50,8 @@ def window_tradeoff_figure(window_ms: float = 16.0) -> Figure:
 
 def window_tradeoff_widget() -> ipywidgets.VBox | None:
     """Slider for the window length (ms); returns ``None`` without ipywidgets."""
+    if static_build():
+        return None
     try:
         import ipywidgets as widgets
     except ImportError:  # pragma: no cover

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..plots.recos import unit_circle_state
-from . import slider_view
+from . import slider_view, static_build
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -25,12 +25,14 @@ def circle_figure(
     return unit_circle_state(x_deg, [a1_deg, a2_deg, a3_deg])
 
 
-def circle_widget() -> ipywidgets.VBox:
+def circle_widget() -> ipywidgets.VBox | None:
     """Sliders for the four angles; each move redraws :func:`circle_figure`.
 
     Returns the view (display it in a live notebook). Nothing is drawn when it is built; the
     static figure drawn before it shows the default state, so a headless build never waits on it.
     """
+    if static_build():
+        return None
     import ipywidgets as w
 
     sliders = {
