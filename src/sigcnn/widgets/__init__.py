@@ -10,7 +10,6 @@ offline does not have. The static figure drawn before each widget is what the pa
 from __future__ import annotations
 
 import os
-
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
