@@ -59,6 +59,48 @@ def claims_markdown(result: Result) -> str:
     return table
 
 
+def reference_markdown(name: str, root=None, *, dataset: str | None = None) -> str:
+    """In words: which stored reference runs of ``name`` the claims table shows, and how they were made.
+
+    One sentence per stored scale (seeds, device, data set, date, commit, wall time, stale or not);
+    a sentence saying that none is stored otherwise. With ``dataset`` (this build's data set), a
+    reference made on another data set says so.
+    """
+    from .reference import dataset_of, is_stale, stored_references
+
+    stored = stored_references(name, root)
+    if not stored:
+        return (
+            f"_No reference run of `{name}` is stored yet: the table shows only this build's `ci` numbers "
+            "(`make reference` makes one)._"
+        )
+    sentences = []
+    for scale, results in stored.items():
+        seeds = ", ".join(str(r.provenance.get("seed", "?")) for r in results)
+        last = results[-1].provenance
+        wall = sum(float(r.provenance.get("wall_time_s", 0.0)) for r in results)
+        stale = any(is_stale(r) for r in results)
+        sentences.append(
+            f"The *reference run ({scale})* column comes from {len(results)} stored run"
+            f"{'s' if len(results) > 1 else ''} at scale `{scale}` (run seed {seeds}) on "
+            f"{str(last.get('device', '?')).split(' (')[0]}, data: {dataset_of(results[-1])}, "
+            f"finished {str(last.get('finished_at', '?'))[:10]} at commit `{str(last.get('git_commit', '?'))[:8]}`, "
+            f"{wall / 60:.1f} min of wall time in all"
+            + (
+                "; **stale**: the experiment's configuration in the code has changed since, so the "
+                "numbers may no longer be what the code gives."
+                if stale
+                else "; its configuration is still the one the code gives for that scale."
+            )
+        )
+        if dataset and dataset_of(results[-1]) != dataset:
+            sentences.append(
+                f"That reference ran on **{dataset_of(results[-1])}**, this build on **{dataset}**: "
+                "the two columns measure the same thing on different data."
+            )
+    return " ".join(sentences)
+
+
 def findings_markdown(result: Result) -> str:
     """The experiment's findings, computed from the measured numbers, as a bulleted list."""
     items = experiments.describe(result.name).findings_for(result.metrics)
@@ -82,9 +124,13 @@ def experiment(name: str, scale: str | None = None, *, show: bool = True, reuse:
     return result
 
 
-def claims(result: Result) -> None:
-    """Display :func:`claims_markdown`."""
+def claims(result: Result, *, reference: bool = True) -> None:
+    """Display :func:`claims_markdown`, and with ``reference`` the words of :func:`reference_markdown`."""
     _display(claims_markdown(result))
+    if reference:
+        from .reference import dataset_of
+
+        _display(reference_markdown(result.name, dataset=dataset_of(result)))
 
 
 def findings(result: Result) -> None:

@@ -47,7 +47,7 @@ def is_stale(result: Result) -> bool:
         expected = experiments.make_config(result.name, result.scale, **overrides)
     except ValueError:
         return True
-    return _plain(asdict(expected)) != stored
+    return _plain(asdict(expected)) != _plain(stored)
 
 
 def stored_references(name: str, root: Path | None = None) -> dict[str, list[Result]]:
@@ -64,7 +64,12 @@ def stored_references(name: str, root: Path | None = None) -> dict[str, list[Res
 
 @dataclass
 class ReferenceValue:
-    """One metric over the stored seeds of one scale, with the provenance a reader needs."""
+    """One metric over the stored seeds of one scale, with the provenance a reader needs.
+
+    ``trained`` is the spread over the training seeds inside the runs (``{metric}_trained_min/max``)
+    and ``controls`` the controls' spread (``{metric}_control_min/max``), both over every stored run;
+    ``None`` where the metric has none.
+    """
 
     scale: str
     values: list[float]
@@ -72,6 +77,10 @@ class ReferenceValue:
     date: str
     commit: str
     stale: bool
+    dataset: str = ""
+    trained: tuple[float, float] | None = None
+    controls: tuple[float, float] | None = None
+    wall_time_s: float = float("nan")
 
     @property
     def mean(self) -> float:
@@ -81,24 +90,59 @@ class ReferenceValue:
     def spread(self) -> tuple[float, float]:
         return float(np.min(self.values)), float(np.max(self.values))
 
+    @property
+    def versus_controls(self) -> str:
+        """``above controls``, ``below controls``, ``within controls`` or ``""`` without controls."""
+        if self.controls is None:
+            return ""
+        lo, hi = self.controls
+        return "above controls" if self.mean > hi else "below controls" if self.mean < lo else "within controls"
 
-def reference_value(name: str, metric: str, root: Path | None = None) -> ReferenceValue | None:
-    """``metric`` of the largest stored scale of ``name`` (``None`` when nothing is stored)."""
+
+def dataset_of(result: Result) -> str:
+    """The data set of a run in a few words: its config's ``dataset``, else the start of its data source."""
+    config = result.provenance.get("config") or {}
+    name = config.get("dataset") if isinstance(config, dict) else None
+    if name:
+        return str(name)
+    return str(result.provenance.get("data_source", "?")).split(":")[0].split(" (")[0]
+
+
+def _span(results: list[Result], low: str, high: str) -> tuple[float, float] | None:
+    lows = [r.metrics.get(low) for r in results]
+    highs = [r.metrics.get(high) for r in results]
+    if any(not isinstance(v, (int, float)) for v in lows + highs):
+        return None
+    return float(min(lows)), float(max(highs))
+
+
+def reference_values(name: str, metric: str, root: Path | None = None) -> dict[str, ReferenceValue]:
+    """``metric`` of every stored scale of ``name`` (largest scale first; empty when nothing is stored)."""
+    out = {}
     for scale, results in stored_references(name, root).items():
-        values = [r.metrics.get(metric) for r in results]
-        values = [float(v) for v in values if isinstance(v, (int, float))]  # bools count as 0/1
-        if not values:
+        kept = [r for r in results if isinstance(r.metrics.get(metric), (int, float))]  # bools count as 0/1
+        if not kept:
             continue
-        last = results[-1].provenance
-        return ReferenceValue(
+        last = kept[-1].provenance
+        out[scale] = ReferenceValue(
             scale,
-            values,
+            [float(r.metrics[metric]) for r in kept],
             str(last.get("device", "?")),
             str(last.get("finished_at", "?"))[:10],
             str(last.get("git_commit", "?"))[:8],
-            any(is_stale(r) for r in results),
+            any(is_stale(r) for r in kept),
+            dataset_of(kept[-1]),
+            _span(kept, f"{metric}_trained_min", f"{metric}_trained_max"),
+            _span(kept, f"{metric}_control_min", f"{metric}_control_max"),
+            float(sum(r.provenance.get("wall_time_s", float("nan")) for r in kept)),
         )
-    return None
+    return out
+
+
+def reference_value(name: str, metric: str, root: Path | None = None) -> ReferenceValue | None:
+    """``metric`` of the largest stored scale of ``name`` (``None`` when nothing is stored)."""
+    values = reference_values(name, metric, root)
+    return next(iter(values.values()), None)
 
 
 MAX_ARRAYS_BYTES = 1_000_000
@@ -157,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--cap-minutes", type=float, default=90.0)
     parser.add_argument("--device", default="auto")
+    parser.add_argument(
+        "--dataset",
+        default=None,
+        help="data set for the experiments that take one (e.g. fashion-mnist where MNIST's training images are absent)",
+    )
     args = parser.parse_args(argv)
     root, start = reference_root(), time.monotonic()
     for name, seed in planned_runs(args.scale, args.seeds, args.names or None):
@@ -170,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         exp = experiments.describe(name)
         try:
-            config = exp.make_config(args.scale, seed=seed, device=args.device)
+            data = {"dataset": args.dataset} if args.dataset and "dataset" in exp.config.__dataclass_fields__ else {}
+            config = exp.make_config(args.scale, seed=seed, device=args.device, **data)
             t0 = time.monotonic()
             result = exp.run(config)
         except DatasetUnavailable as exc:

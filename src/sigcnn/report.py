@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,8 @@ class ReportLine:
     scale: str
     data_source: str
     reference: str = ""
+    references: dict[str, str] = field(default_factory=dict)
+    """The reference cell of every stored scale (largest first); ``reference`` is the first of them."""
 
 
 def format_value(value: float | str | None, fmt: str = "number") -> str:
@@ -93,23 +95,32 @@ def _control_cells(row: ReportRow, metrics: dict) -> tuple[str, str]:
     return spread, verdict
 
 
-def reference_cell(name: str, row: ReportRow, root: Path | None = None) -> str:
-    """The stored larger-scale value of a row: mean (min … max over seeds), scale, device, date, commit."""
-    from .reference import reference_value
+def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: str | None = None) -> str:
+    """A row's stored reference value at ``scale`` (default: the largest stored scale), with provenance.
 
-    ref = reference_value(name, row.metric, root)
+    Shows the mean over stored seeds (with their min … max), else the spread over the training
+    seeds inside the run; then where it falls against the reference's own controls; then
+    ``[scale, device, data set, date, commit]``, and **stale** when the code's configuration changed.
+    """
+    from .reference import reference_values
+
+    refs = reference_values(name, row.metric, root)
+    ref = refs.get(scale) if scale else next(iter(refs.values()), None)
     if ref is None:
         return ""
-    if len(ref.values) == 1:
-        shown = format_value(ref.values[0], row.format)
-    else:
+    fmt = row.format
+    shown = format_value(ref.mean, fmt)
+    if len(ref.values) > 1:
         lo, hi = ref.spread
-        shown = (
-            f"{format_value(ref.mean, row.format)} ({format_value(lo, row.format)} … "
-            f"{format_value(hi, row.format)}, {len(ref.values)} seeds)"
-        )
+        shown += f" ({format_value(lo, fmt)} … {format_value(hi, fmt)}, {len(ref.values)} seeds)"
+    elif ref.trained is not None and ref.trained[0] != ref.trained[1]:
+        shown += f" (training seeds {format_value(ref.trained[0], fmt)} … {format_value(ref.trained[1], fmt)})"
+    if row.control is not None and ref.controls is not None:
+        lo, hi = ref.controls
+        shown += f"; {ref.versus_controls} ({format_value(lo, fmt)} … {format_value(hi, fmt)})"
+    device = ref.device.split(" (")[0]
     stale = " — **stale**: the code's configuration changed since" if ref.stale else ""
-    return f"{shown} [{ref.scale}, {ref.device.split(' (')[0]}, {ref.date}, {ref.commit}]{stale}"
+    return f"{shown} [{ref.scale}, {device}, {ref.dataset}, {ref.date}, {ref.commit}]{stale}"
 
 
 def rows_for(
@@ -118,6 +129,8 @@ def rows_for(
     reference_root: Path | None = None,
 ) -> list[ReportLine]:
     """Report lines of one experiment, from its report rows and its result."""
+    from .reference import reference_values
+
     experiment = experiment if experiment is not None else experiments.describe(result.name)
     if not hasattr(experiment, "report_rows"):  # a module object
         experiment = experiments.describe(result.name)
@@ -126,6 +139,10 @@ def rows_for(
         ours = result.metrics.get(row.metric)
         control, verdict = _control_cells(row, result.metrics)
         paper = format_value(row.paper, row.format) + SOURCE_MARKS[row.source]
+        refs = {
+            scale: reference_cell(result.name, row, reference_root, scale)
+            for scale in reference_values(result.name, row.metric, reference_root)
+        }
         lines.append(
             ReportLine(
                 result.name,
@@ -137,7 +154,8 @@ def rows_for(
                 verdict,
                 result.scale,
                 result.provenance.get("data_source", "?"),
-                reference_cell(result.name, row, reference_root),
+                next(iter(refs.values()), ""),
+                refs,
             )
         )
     return lines
@@ -155,32 +173,24 @@ def build_report(
 
 
 def to_markdown(lines: list[ReportLine], *, with_experiment: bool = True) -> str:
-    """A Markdown table of report lines: the key columns first, provenance columns last."""
-    cols = ["reproduces", "quantity", "paper", "ours", "control", "verdict", "reference", "scale", "data_source"]
-    heads = [
-        "reproduces",
-        "quantity",
-        "paper",
-        "ours",
-        "control (spread)",
-        "vs control",
-        "reference run",
-        "scale",
-        "data",
-    ]
+    """A Markdown table of report lines: the key columns first, one reference column per stored
+    scale (largest first), provenance columns last."""
+    from .reference import SCALE_ORDER
+
+    scales = [s for s in SCALE_ORDER if any(s in line.references for line in lines)]
+    cols = ["reproduces", "quantity", "paper", "ours", "control", "verdict"]
+    heads = ["reproduces", "quantity", "paper", "ours", "control (spread)", "vs control"]
     if with_experiment:
         cols, heads = ["experiment", *cols], ["experiment", *heads]
-    keep = [
-        i
-        for i, c in enumerate(cols)
-        if c not in ("control", "verdict", "reference") or any(getattr(x, c) for x in lines)
-    ]
+    keep = [i for i, c in enumerate(cols) if c not in ("control", "verdict") or any(getattr(x, c) for x in lines)]
     cols, heads = [cols[i] for i in keep], [heads[i] for i in keep]
+    cols += [f"ref:{s}" for s in scales] + ["scale", "data_source"]
+    heads += [f"reference run ({s})" for s in scales] + ["scale", "data"]
     out = "| " + " | ".join(heads) + " |\n|" + "---|" * len(heads) + "\n"
     for line in lines:
         cells = []
         for c in cols:
-            v = getattr(line, c)
+            v = line.references.get(c[4:], "") if c.startswith("ref:") else getattr(line, c)
             cells.append(f"`{v}`" if c == "experiment" else f"**{v}**" if c == "ours" else v)
         out += "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |\n"
     return out

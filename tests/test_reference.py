@@ -1,0 +1,100 @@
+"""Stored reference runs: cells with the controls' verdict, one report column per scale, the words in the chapters."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+import torch
+
+from sigcnn import book, experiments, reference
+from sigcnn.provenance import make_provenance
+from sigcnn.report import reference_cell, rows_for, to_markdown
+from sigcnn.results import Result, save_result
+
+
+def _store(root, name, scale, seed, metrics, **overrides):
+    config = replace(experiments.describe(name).make_config(scale, **overrides), seed=seed)
+    result = Result(name, scale, metrics, {}, make_provenance(config, torch.device("cpu"), "test data", 60.0))
+    save_result(result, root / f"seed-{seed}")
+    return result
+
+
+def _cnn_row():
+    return next(r for r in experiments.describe("scattering-audio").report_rows if r.metric == "cnn_accuracy")
+
+
+def test_one_run_shows_its_training_seeds_and_where_it_falls_against_its_own_controls(tmp_path):
+    m = "cnn_accuracy"
+    _store(
+        tmp_path,
+        "scattering-audio",
+        "laptop",
+        0,
+        {m: 0.8, f"{m}_trained_min": 0.74, f"{m}_trained_max": 0.82, f"{m}_control_min": 0.1, f"{m}_control_max": 0.1},
+    )
+    cell = reference_cell("scattering-audio", _cnn_row(), tmp_path)
+    assert cell.startswith(
+        "80.00 % (training seeds 74.00 % … 82.00 %); above controls (10.00 % … 10.00 %) [laptop, cpu"
+    )
+
+
+def test_several_runs_pool_their_controls_before_the_verdict(tmp_path):
+    m = "cnn_accuracy"
+    # seed 0: controls 0.10 … 0.30; seed 1: controls 0.05 … 0.20; pooled 0.05 … 0.30. Mean (0.2 + 0.3) / 2 = 0.25.
+    _store(tmp_path, "scattering-audio", "laptop", 0, {m: 0.2, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3})
+    _store(tmp_path, "scattering-audio", "laptop", 1, {m: 0.3, f"{m}_control_min": 0.05, f"{m}_control_max": 0.2})
+    ref = reference.reference_value("scattering-audio", m, tmp_path)
+    assert ref.controls == (0.05, 0.3) and ref.versus_controls == "within controls"
+    # each run alone would say "above" for seed 1 (0.3 > 0.2): pooling must not keep only the last run
+    cell = reference_cell("scattering-audio", _cnn_row(), tmp_path)
+    assert "25.00 % (20.00 % … 30.00 %, 2 seeds); within controls (5.00 % … 30.00 %)" in cell
+
+
+def test_the_report_has_one_reference_column_per_stored_scale_largest_first(tmp_path):
+    name = "recos-sphere"
+    metric = experiments.describe(name).report_rows[0].metric
+    _store(tmp_path, name, "laptop", 0, {metric: -0.9})
+    _store(tmp_path, name, "full", 0, {metric: -0.99})
+    ci = Result(name, "ci", {metric: -0.5}, {}, {"data_source": "here"})
+    lines = rows_for(ci, reference_root=tmp_path)
+    assert list(lines[0].references) == ["full", "laptop"]
+    table = to_markdown(lines[:1])
+    header, _, row = table.splitlines()
+    heads = [h.strip() for h in header.strip("|").split("|")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert heads.index("reference run (full)") < heads.index("reference run (laptop)")
+    assert cells[heads.index("reference run (full)")].startswith("-0.99 [full")
+    assert cells[heads.index("reference run (laptop)")].startswith("-0.9 [laptop")
+    assert cells[heads.index("ours")] == "**-0.5**"
+
+
+def test_the_words_name_seeds_data_and_staleness(tmp_path):
+    name = "recos-negative"
+    assert "No reference run" in book.reference_markdown(name, tmp_path)
+    for seed in (0, 1):
+        _store(tmp_path, name, "laptop", seed, {"accuracy_original": 0.9}, dataset="fashion-mnist")
+    words = book.reference_markdown(name, tmp_path, dataset="mnist")
+    assert "2 stored runs at scale `laptop` (run seed 0, 1)" in words and "2.0 min of wall time" in words
+    assert "ran on **fashion-mnist**, this build on **mnist**" in words and "stale" not in words
+    path = tmp_path / "seed-1" / name / "laptop" / "result.json"
+    payload = json.loads(path.read_text())
+    payload["provenance"]["config"]["epochs"] = 1  # doctored: no longer what make_config gives for laptop
+    path.write_text(json.dumps(payload))
+    assert "**stale**" in book.reference_markdown(name, tmp_path)
+
+
+def test_make_reference_runs_what_is_missing_then_reports_it_current(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SIGCNN_REFERENCE", str(tmp_path))
+    assert reference.main(["spectral-toy", "--scale", "ci", "--seeds", "0", "--dataset", "fashion-mnist"]) == 0
+    assert "ran      spectral-toy seed 0" in capsys.readouterr().out  # --dataset ignored: it takes none
+    assert (tmp_path / "seed-0" / "spectral-toy" / "ci" / "result.json").exists()
+    assert reference.main(["spectral-toy", "--scale", "ci", "--seeds", "0"]) == 0
+    assert "current  spectral-toy seed 0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["recos-negative", "max-gain-training"])
+def test_a_reference_on_another_data_set_is_current_for_that_data_set(tmp_path, name):
+    result = _store(tmp_path, name, "laptop", 0, {"x": 1.0}, dataset="fashion-mnist")
+    assert reference.dataset_of(result) == "fashion-mnist" and not reference.is_stale(result)
