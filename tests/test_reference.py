@@ -98,3 +98,15 @@ def test_make_reference_runs_what_is_missing_then_reports_it_current(tmp_path, m
 def test_a_reference_on_another_data_set_is_current_for_that_data_set(tmp_path, name):
     result = _store(tmp_path, name, "laptop", 0, {"x": 1.0}, dataset="fashion-mnist")
     assert reference.dataset_of(result) == "fashion-mnist" and not reference.is_stale(result)
+
+
+def test_verdict_changes_name_rows_whose_side_of_the_controls_depends_on_the_scale(tmp_path):
+    from sigcnn.report import verdict_changes
+
+    m = "cnn_accuracy"
+    _store(tmp_path, "scattering-audio", "laptop", 0, {m: 0.2, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3})
+    above = Result("scattering-audio", "ci", {m: 0.5, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
+    within = Result("scattering-audio", "ci", {m: 0.25, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
+    changes = verdict_changes(rows_for(above, reference_root=tmp_path))
+    assert len(changes) == 1 and "above controls at `ci`, within controls in the `laptop` reference run" in changes[0]
+    assert verdict_changes(rows_for(within, reference_root=tmp_path)) == []

@@ -45,6 +45,8 @@ class ReportLine:
     reference: str = ""
     references: dict[str, str] = field(default_factory=dict)
     """The reference cell of every stored scale (largest first); ``reference`` is the first of them."""
+    reference_verdicts: dict[str, str] = field(default_factory=dict)
+    """Per stored scale, where the reference value falls against its own controls (rows with a control)."""
 
 
 def format_value(value: float | str | None, fmt: str = "number") -> str:
@@ -139,9 +141,10 @@ def rows_for(
         ours = result.metrics.get(row.metric)
         control, verdict = _control_cells(row, result.metrics)
         paper = format_value(row.paper, row.format) + SOURCE_MARKS[row.source]
-        refs = {
-            scale: reference_cell(result.name, row, reference_root, scale)
-            for scale in reference_values(result.name, row.metric, reference_root)
+        stored = reference_values(result.name, row.metric, reference_root)
+        refs = {scale: reference_cell(result.name, row, reference_root, scale) for scale in stored}
+        ref_verdicts = {
+            s: v.versus_controls for s, v in stored.items() if row.control is not None and v.versus_controls
         }
         lines.append(
             ReportLine(
@@ -156,9 +159,23 @@ def rows_for(
                 result.provenance.get("data_source", "?"),
                 next(iter(refs.values()), ""),
                 refs,
+                ref_verdicts,
             )
         )
     return lines
+
+
+def verdict_changes(lines: Iterable[ReportLine]) -> list[str]:
+    """Sentences for the rows whose place against the controls differs between this build and a reference run."""
+    out = []
+    for line in lines:
+        for scale, ref_verdict in line.reference_verdicts.items():
+            if line.verdict and ref_verdict != line.verdict:
+                out.append(
+                    f"`{line.experiment}`, {line.quantity}: {line.verdict} at `{line.scale}`, "
+                    f"{ref_verdict} in the `{scale}` reference run."
+                )
+    return out
 
 
 def build_report(
