@@ -110,3 +110,19 @@ def test_verdict_changes_name_rows_whose_side_of_the_controls_depends_on_the_sca
     changes = verdict_changes(rows_for(above, reference_root=tmp_path))
     assert len(changes) == 1 and "above controls at `ci`, within controls in the `laptop` reference run" in changes[0]
     assert verdict_changes(rows_for(within, reference_root=tmp_path)) == []
+
+
+def test_extra_run_seeds_only_for_experiments_that_train_fewer_than_three_seeds_themselves():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Toy:
+        seed: int = 0
+        n_seeds: tuple = (0, 1, 2, 3, 4)
+        control_seeds: int = 2
+
+    assert reference.seeds_inside(Toy()) == 5 and reference.seeds_inside(Toy(n_seeds=())) == 2
+    runs = reference.planned_runs("laptop", [0, 1, 2])
+    assert [s for n, s in runs if n == "recos-cascade"] == [0, 1, 2]  # it trains one LeNet per run
+    assert [s for n, s in runs if n == "recos-negative"] == [0]  # it trains seeds 0, 1, 2 itself
+    assert all(s == 0 for _, s in runs[: len(experiments.names())])  # every experiment's first run comes first

@@ -176,11 +176,33 @@ PRIORITY = (
 others follow in book order."""
 
 
+def seeds_inside(config) -> int:
+    """How many networks (or seeds) one run of ``config`` already trains or draws: the largest of its
+    ``*seeds`` settings (an int, or the length of a sequence of seeds); 1 when it has none."""
+    counts = [1]
+    for name, value in vars(config).items():
+        if name.endswith("seeds"):
+            counts.append(len(value) if isinstance(value, (list, tuple)) else int(value or 0))
+    return max(counts)
+
+
 def planned_runs(scale: str, seeds: list[int], names: list[str] | None = None) -> list[tuple[str, int]]:
-    """``(experiment, seed)`` pairs in the order ``make reference`` runs them: by priority, then seed."""
+    """``(experiment, seed)`` pairs in the order ``make reference`` runs them.
+
+    The first seed of every experiment comes first (by priority), then the other seeds, only for
+    the experiments whose run trains fewer than three seeds itself: one run of an experiment that
+    trains seeds ``seed, seed + 1, seed + 2`` already holds three, and a second run would share two.
+    """
     known = experiments.names()
     chosen = names or [n for n in PRIORITY if n in known] + [n for n in known if n not in PRIORITY]
-    return [(name, seed) for name in chosen for seed in seeds]
+    first = [(name, seeds[0]) for name in chosen]
+    more = [
+        (name, seed)
+        for seed in seeds[1:]
+        for name in chosen
+        if seeds_inside(experiments.describe(name).make_config(scale)) < 3
+    ]
+    return first + more
 
 
 def main(argv: list[str] | None = None) -> int:
