@@ -342,3 +342,38 @@ def test_activation_variants_config_and_a_tiny_run(real_data_root):
     assert result.metrics["sigmoid_acdiff_aadiff_correlation_mean_outside_controls"] is False
     assert result.arrays["sigmoid_acdiff"].shape == result.arrays["grid"].shape
     assert len(ssa.findings(result.metrics)) == 3
+
+
+def test_a_network_with_a_dead_relu_layer_is_analysed_without_its_silent_layers(rng):
+    """A shuffled-label network can end with every unit of a ReLU layer dead (found at `laptop`):
+    its output and the next convolution's input have no energy, so no spectral shape."""
+    torch.manual_seed(0)
+    model = AudioVGG11(width=0.05, pool_size=2).eval()
+    with torch.no_grad():
+        unit = model.features.conv3
+        unit.conv.weight.zero_()
+        (unit[-1] if len(unit) > 1 else unit.conv).bias.fill_(-1.0)  # act3 = ReLU(-1) = 0 everywhere
+    x = torch.tensor(rng.standard_normal((6, 1, 128)), dtype=torch.float32)
+    found = analyse_network(model, x, 4000.0, 0.125, 65)
+    a, m = found.arrays, found.metrics
+    silent = {
+        n
+        for kind in ("conv", "act", "pool")
+        for n in a[f"{kind}_layers"]
+        if a[f"{n}_psi_in"].sum() == 0 or a[f"{n}_psi_out"].sum() == 0
+    }
+    assert {"act3", "conv4"} <= silent and m["silent_layers"] == len(silent)
+    assert np.isfinite(a["acdiff_shape"]).all() and np.isfinite(m["acdiff_aadiff_correlation_shape"])
+
+    def layers(kind):
+        return [
+            LayerSpectra(n, a[f"{n}_psi_in"], a[f"{n}_psi_out"], 1, 1, 1)
+            for n in a[f"{kind}_layers"]
+            if n not in silent
+        ]
+
+    ref = _reference(layers("conv"), layers("act"), list(a["grid"]), shape_only=True)
+    np.testing.assert_allclose(a["acdiff_shape"], ref["acdiff"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(a["aadiff_shape"], ref["aadiff"], rtol=1e-9, atol=1e-12)
+    ups = [_centroid(s.psi_out) - _centroid(s.psi_in) > 0 for s in layers("act")]
+    assert m["act_moves_up_fraction"] == pytest.approx(np.mean(ups))

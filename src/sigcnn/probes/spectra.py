@@ -255,22 +255,34 @@ def accumulated_differences(
     """CDIFF and ADIFF of every layer on ``grid`` (Eqs. 31-32), shape (layers, grid points).
 
     Each difference is divided by its layer length (so layers of different lengths add as power
-    spectra); ``shape_only`` first scales every spectrum to unit total energy.
+    spectra); ``shape_only`` first scales every spectrum to unit total energy. A spectrum with no
+    energy (a layer of dead ReLUs, or the layer after it) has no shape: with ``shape_only`` that
+    layer's difference is zero, so it adds nothing to ACDIFF/AADIFF (see :func:`silent_layers`).
     """
 
     def diff(s: LayerSpectra) -> np.ndarray:
         n = s.psi_in.shape[-1]
-        d = s.psi_out / s.psi_out.sum() - s.psi_in / s.psi_in.sum() if shape_only else (s.psi_out - s.psi_in) / n
+        if shape_only:
+            e_in, e_out = s.psi_in.sum(), s.psi_out.sum()
+            d = s.psi_out / e_out - s.psi_in / e_in if e_in > 0 and e_out > 0 else np.zeros(n)
+        else:
+            d = (s.psi_out - s.psi_in) / n
         return accumulate_on_grid([(frequency_axis(n), d)], grid)
 
     return (np.stack([diff(spectra[n]) for n in kinds["conv"]]), np.stack([diff(spectra[n]) for n in kinds["act"]]))
+
+
+def silent_layers(spectra: dict[str, LayerSpectra]) -> list[str]:
+    """Layers whose input or output spectrum has zero energy (their spectral shape is undefined)."""
+    return [name for name, s in spectra.items() if not (s.psi_in.sum() > 0 and s.psi_out.sum() > 0)]
 
 
 @accepts(cdiff=Array(ndim=2), adiff=Array(ndim=2))
 def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -> dict[str, float]:
     """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions."""
     acdiff, aadiff = cdiff.sum(axis=0), adiff.sum(axis=0)
-    per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in zip(cdiff, adiff)])
+    pairs = [(c, a) for c, a in zip(cdiff, adiff) if c.std() > 0 and a.std() > 0]  # a silent layer has no shape
+    per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in pairs]) if pairs else np.array([np.nan])
     return {
         f"acdiff_aadiff_correlation{suffix}": float(np.corrcoef(acdiff, aadiff)[0, 1]),
         f"aadiff_acdiff_amplitude_ratio{suffix}": float(np.linalg.norm(aadiff) / np.linalg.norm(acdiff)),
@@ -305,7 +317,11 @@ def analyse_network(
     with Stopwatch() as clock:
         spectra = record_spectra(model, inputs, layers, derived=derived)
     spectra = {name.removeprefix("features."): s for name, s in spectra.items()}
-    metrics: dict = {"analysed_recordings": int(inputs.shape[0]), "spectra_seconds": clock.seconds}
+    metrics: dict = {
+        "analysed_recordings": int(inputs.shape[0]),
+        "spectra_seconds": clock.seconds,
+        "silent_layers": len(silent_layers(spectra)),
+    }
     arrays: dict = {}
     n_input = inputs.shape[-1]
     for name, s in spectra.items():
@@ -322,7 +338,8 @@ def analyse_network(
     for kind, sign, label in (("conv", -1, "conv_moves_down"), ("act", +1, "act_moves_up")):
         for stem, suffix in (("centroid", ""), ("centroid_no_dc", "_no_dc")):
             shifts = np.array([metrics[f"{n}_{stem}_shift"] for n in kinds[kind]])
-            metrics[f"{label}_fraction{suffix}"] = float(np.mean(sign * shifts > 0))
+            shifts = shifts[np.isfinite(shifts)]  # a silent layer has no centroid
+            metrics[f"{label}_fraction{suffix}"] = float(np.mean(sign * shifts > 0)) if shifts.size else float("nan")
     grid = np.linspace(-0.5, 0.5, grid_points)
     arrays.update(
         grid=grid,
