@@ -50,14 +50,28 @@ def is_stale(result: Result) -> bool:
     return _plain(asdict(expected)) != _plain(stored)
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], Result]] = {}
+
+
+def _metrics_only(path: Path) -> Result:
+    """``load_result`` without the arrays, remembered until the file changes (the report asks per row)."""
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _LOADED.get(path)
+    if cached is None or cached[0] != key:
+        cached = _LOADED[path] = (key, load_result(path, with_arrays=False))
+    return cached[1]
+
+
 def stored_references(name: str, root: Path | None = None) -> dict[str, list[Result]]:
-    """The stored runs of experiment ``name``, by scale (largest scale first), seeds in order."""
+    """The stored runs of experiment ``name`` (metrics and provenance, no arrays), by scale (largest
+    scale first), seeds in order."""
     root = Path(root) if root is not None else reference_root()
     found: dict[str, list[Result]] = {}
     for path in sorted(
         root.glob(f"seed-*/{name}/*/result.json"), key=lambda p: int(re.sub(r"\D", "", p.parts[-4]) or 0)
     ):
-        result = load_result(path)
+        result = _metrics_only(path)
         found.setdefault(result.scale, []).append(result)
     return {s: found[s] for s in SCALE_ORDER if s in found}
 

@@ -177,8 +177,8 @@ def _arrays_file_of(path: Path) -> str | None:
     return name if "/" not in name and name.startswith("arrays") else None
 
 
-def load_result(path: Path | str) -> Result:
-    """Read a result file written by :func:`save_result` (with its arrays, when present).
+def load_result(path: Path | str, *, with_arrays: bool = True) -> Result:
+    """Read a result file written by :func:`save_result` (with its arrays, when present and ``with_arrays``).
 
     Raises
     ------
@@ -192,7 +192,7 @@ def load_result(path: Path | str) -> Result:
     payload = json.loads(path.read_text())
     arrays = {}
     listed = payload.get("arrays") or []
-    if listed:
+    if listed and with_arrays:
         name = payload.get("arrays_file") or "arrays.npz"  # files written before arrays_file existed
         npz = path.with_name(name)
         if not npz.is_file():
