@@ -126,3 +126,23 @@ def test_extra_run_seeds_only_for_experiments_that_train_fewer_than_three_seeds_
     assert [s for n, s in runs if n == "recos-cascade"] == [0, 1, 2]  # it trains one LeNet per run
     assert [s for n, s in runs if n == "recos-negative"] == [0]  # it trains seeds 0, 1, 2 itself
     assert all(s == 0 for _, s in runs[: len(experiments.names())])  # every experiment's first run comes first
+
+
+def test_the_committed_reference_folder_holds_only_small_result_files_where_their_paths_say():
+    from sigcnn.results import load_result
+
+    root = reference.REPO / "results" / "reference"
+    for path in root.rglob("*"):
+        if path.is_dir():
+            continue
+        rel = path.relative_to(root).parts
+        assert len(rel) == 4 and rel[0].startswith("seed-"), f"unexpected file {path}"
+        assert path.name == "result.json" or (path.suffix == ".npz" and path.name.startswith("arrays")), path
+        assert path.stat().st_size < reference.MAX_ARRAYS_BYTES, f"{path} is over 1 MB"
+        if path.name == "result.json":
+            result = load_result(path)  # also checks the arrays file's SHA-256
+            assert (f"seed-{result.provenance['seed']}", result.name, result.scale) == rel[:3]
+            assert result.name in experiments.names()
+        else:
+            listed = json.loads(path.with_name("result.json").read_text()).get("arrays_file", "arrays.npz")
+            assert listed == path.name, f"{path} is not the arrays file its result.json names"
