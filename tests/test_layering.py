@@ -40,6 +40,7 @@ PLACES = {
     "sigcnn.runtime": "foundation",
     "sigcnn.results": "foundation",
     "sigcnn.provenance": "foundation",
+    "sigcnn.checksums": "foundation",
     "sigcnn.distributed": "foundation",
     "sigcnn.signals": "signals",
     "sigcnn.data": "data",

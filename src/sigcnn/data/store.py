@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import shutil
@@ -17,11 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ..checksums import file_digest
 from ..runtime import user_cache_dir
 from .errors import DatasetCorrupt, DatasetUnavailable
 from .registry import DatasetSpec, RemoteFile
 
-_VERIFIED: dict[tuple[str, int, int, bool], str] = {}
+_VERIFIED: dict[tuple[str, int, int, str, bool], str] = {}
 
 CONNECT_TIMEOUT_S = 10.0
 """How long to wait for a connection to a download host (a firewall that drops packets)."""
@@ -80,29 +80,21 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _md5(path: Path, decompress: bool = False) -> str:
+def _digest(path: Path, algorithm: str, decompress: bool = False) -> str:
+    """:func:`~sigcnn.checksums.file_digest`, remembered until the file changes."""
     stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns, decompress)
+    key = (str(path), stat.st_size, stat.st_mtime_ns, algorithm, decompress)
     if key not in _VERIFIED:
-        digest = hashlib.md5()
-        opener = gzip.open if decompress else open
-        with opener(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        _VERIFIED[key] = digest.hexdigest()
+        _VERIFIED[key] = file_digest(path, algorithm, decompress=decompress)
     return _VERIFIED[key]
+
+
+def _md5(path: Path, decompress: bool = False) -> str:
+    return _digest(path, "md5", decompress)
 
 
 def _sha256(path: Path) -> str:
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns, "sha256")
-    if key not in _VERIFIED:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        _VERIFIED[key] = digest.hexdigest()
-    return _VERIFIED[key]
+    return _digest(path, "sha256")
 
 
 def expected_checksum(remote: RemoteFile) -> str:
