@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..signals._validate import Int
+
 if TYPE_CHECKING:
     import torch
     from kymatio.numpy import Scattering1D as NumPyScattering1D
@@ -39,10 +41,8 @@ def check_images(images: npt.ArrayLike, J: int, L: int = 8) -> np.ndarray:
         For ``J < 1``, ``L < 1``, a shape other than (H, W) or (N, H, W), sides not divisible by
         ``2^J`` or shorter than ``2^J``, or non-finite values.
     """
-    if isinstance(J, bool) or int(J) != J or J < 1:
-        raise ValueError(f"J must be an integer >= 1, got {J!r}")
-    if isinstance(L, bool) or int(L) != L or L < 1:
-        raise ValueError(f"L must be an integer >= 1 (number of angles), got {L!r}")
+    Int(min=1).check(J, "J")
+    Int(min=1).check(L, "L (the number of angles)")
     x = np.asarray(images, dtype=np.float32)
     if x.ndim == 2:
         x = x[None]
@@ -68,10 +68,8 @@ def check_signals(signals: npt.ArrayLike, J: int, Q: int = 8) -> np.ndarray:
     ValueError
         For ``J < 1``, ``Q < 1``, a shape other than (T,) or (N, T), ``T < 2^J`` or non-finite values.
     """
-    if isinstance(J, bool) or int(J) != J or J < 1:
-        raise ValueError(f"J must be an integer >= 1, got {J!r}")
-    if isinstance(Q, bool) or int(Q) != Q or Q < 1:
-        raise ValueError(f"Q must be an integer >= 1 (wavelets per octave), got {Q!r}")
+    Int(min=1).check(J, "J")
+    Int(min=1).check(Q, "Q (wavelets per octave)")
     x = np.asarray(signals, dtype=np.float32)
     if x.ndim == 1:
         x = x[None]

@@ -272,6 +272,7 @@ def accumulated_differences(
     return (np.stack([diff(spectra[n]) for n in kinds["conv"]]), np.stack([diff(spectra[n]) for n in kinds["act"]]))
 
 
+@accepts()
 def silent_layers(spectra: dict[str, LayerSpectra]) -> list[str]:
     """Layers whose input or output spectrum has zero energy (their spectral shape is undefined)."""
     return [name for name, s in spectra.items() if not (s.psi_in.sum() > 0 and s.psi_out.sum() > 0)]
