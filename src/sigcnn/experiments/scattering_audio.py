@@ -21,6 +21,7 @@ from ..controls import compare_to_controls, control_metrics
 from ..data import load_fsdd
 from ..data.audio_features import fixed_length_waveforms
 from ..models import scattering as sc
+from ..models.linear import logistic_regression_accuracy
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 KYMATIO_FSDD_ACCURACY = 0.980
@@ -51,18 +52,6 @@ def scattering_features(
     orders = np.array(sc.scattering_1d(config.length, config.J, config.Q).meta()["order"])
     feats = np.log(np.abs(coef[:, orders > 0]) + config.log_eps).mean(axis=-1)
     return feats, hit, orders[orders > 0]
-
-
-def logistic_regression_accuracy(
-    train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray, C: float, seed: int
-) -> float:
-    """Standardise on the training set, fit multinomial logistic regression (lbfgs), test accuracy."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean, std = train_x.mean(axis=0), train_x.std(axis=0) + 1e-8
-    clf = LogisticRegression(C=C, max_iter=3000, random_state=seed)
-    clf.fit((train_x - mean) / std, train_y)
-    return float(clf.score((test_x - mean) / std, test_y))
 
 
 def _network_audio_1(config: Config, audio, train_idx, test_idx, device) -> tuple[dict, list[str]]:
