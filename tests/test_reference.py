@@ -146,3 +146,29 @@ def test_the_committed_reference_folder_holds_only_small_result_files_where_thei
         else:
             listed = json.loads(path.with_name("result.json").read_text()).get("arrays_file", "arrays.npz")
             assert listed == path.name, f"{path} is not the arrays file its result.json names"
+
+
+def test_an_absent_data_set_falls_back_only_where_the_experiment_takes_the_fallback(tmp_path, monkeypatch, capsys):
+    from sigcnn.data import DatasetUnavailable
+
+    monkeypatch.setenv("SIGCNN_REFERENCE", str(tmp_path))
+    exp = experiments.describe("recos-cascade")
+    ran = []
+
+    def fake_run(config):
+        if config.dataset == "mnist":
+            raise DatasetUnavailable("MNIST training images absent")
+        ran.append(config.dataset)
+        return Result(exp.name, config.scale, {"x": 1.0}, {}, make_provenance(config, torch.device("cpu"), "t", 1.0))
+
+    monkeypatch.setattr(type(exp), "run", lambda self, config: fake_run(config))
+    assert reference.main(["recos-cascade", "--scale", "ci", "--seeds", "0"]) == 0
+    assert "skipped  recos-cascade seed 0: MNIST" in capsys.readouterr().out and ran == []
+    assert (
+        reference.main(["recos-cascade", "--scale", "ci", "--seeds", "0", "--fallback-dataset", "fashion-mnist"]) == 0
+    )
+    assert "fallback recos-cascade seed 0" in capsys.readouterr().out and ran == ["fashion-mnist"]
+    stored = reference.stored_references("recos-cascade", tmp_path)["ci"][0]
+    assert reference.dataset_of(stored) == "fashion-mnist" and not reference.is_stale(stored)
+    # an experiment that does not take the fallback is skipped, not run on it
+    assert not reference._takes(experiments.describe("spectral-shift"), "fashion-mnist")

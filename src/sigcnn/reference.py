@@ -219,6 +219,14 @@ def planned_runs(scale: str, seeds: list[int], names: list[str] | None = None) -
     return first + more
 
 
+def _takes(exp, dataset: str) -> bool:
+    try:
+        exp.make_config("ci", dataset=dataset)
+    except ValueError:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m sigcnn.reference --scale laptop --seeds 0 1 2 --cap-minutes 90 [NAME ...]``.
 
@@ -240,7 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dataset",
         default=None,
-        help="data set for the experiments that take one (e.g. fashion-mnist where MNIST's training images are absent)",
+        help="run every experiment that takes a data set on this one",
+    )
+    parser.add_argument(
+        "--fallback-dataset",
+        default=None,
+        help="where an experiment's own data set is absent, run it on this one if it takes it "
+        "(e.g. fashion-mnist where MNIST's training images are absent)",
     )
     args = parser.parse_args(argv)
     root, start = reference_root(), time.monotonic()
@@ -254,14 +268,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"current  {name} seed {seed}")
             continue
         exp = experiments.describe(name)
+        takes_data = "dataset" in exp.config.__dataclass_fields__
+        data = {"dataset": args.dataset} if args.dataset and takes_data else {}
+        t0 = time.monotonic()
         try:
-            data = {"dataset": args.dataset} if args.dataset and "dataset" in exp.config.__dataclass_fields__ else {}
-            config = exp.make_config(args.scale, seed=seed, device=args.device, **data)
-            t0 = time.monotonic()
-            result = exp.run(config)
+            result = exp.run(exp.make_config(args.scale, seed=seed, device=args.device, **data))
         except DatasetUnavailable as exc:
-            print(f"skipped  {name} seed {seed}: {exc}")
-            continue
+            fallback = args.fallback_dataset
+            if not (fallback and takes_data and not data and _takes(exp, fallback)):
+                print(f"skipped  {name} seed {seed}: {exc}")
+                continue
+            print(f"fallback {name} seed {seed}: its own data set is absent, running it on {fallback}")
+            try:
+                result = exp.run(exp.make_config(args.scale, seed=seed, device=args.device, dataset=fallback))
+            except DatasetUnavailable as again:
+                print(f"skipped  {name} seed {seed}: {again}")
+                continue
         save_reference(result, root / f"seed-{seed}")
         print(f"ran      {name} seed {seed} in {time.monotonic() - t0:.0f} s")
         sys.stdout.flush()
