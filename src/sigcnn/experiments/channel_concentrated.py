@@ -32,6 +32,18 @@ IMAGENET_C_AMOUNTS = (0.03, 0.06, 0.09, 0.17, 0.27)
 """Salt-and-pepper amounts of ImageNet-C's impulse noise, severities 1-5 (Hendrycks & Dietterich 2019)."""
 
 
+ALL_SHAPES = (
+    ("square", 2),
+    ("square", 3),
+    ("triangle", 3),
+    ("rhombus", 2),
+    ("square", 5),
+    ("triangle", 5),
+    ("rhombus", 3),
+)
+"""The (shape, size) stamps of the ``laptop`` and ``full`` scales."""
+
+
 @dataclass(frozen=True)
 class Config(ChannelConfig):
     """Budgets (share of pixels), blob sizes, the stable baseline's α and the SNR margin above the floor.
@@ -40,7 +52,7 @@ class Config(ChannelConfig):
     """
 
     budgets: tuple = (0.03, 0.09, 0.27)
-    shapes: tuple = (("square", 3), ("triangle", 3), ("rhombus", 2))
+    shapes: tuple = (("square", 3), ("triangle", 3), ("rhombus", 2))  # ci; laptop and full: ALL_SHAPES
     stable_alpha: float = 0.9
     margin_db: float = 0.5
 
@@ -193,30 +205,8 @@ EXPERIMENT = Experiment(
     reproduces="Ge et al. Fig. 4",
     config=Config,
     scales=channel_scales(
-        laptop=dict(
-            budgets=IMAGENET_C_AMOUNTS,
-            shapes=(
-                ("square", 2),
-                ("square", 3),
-                ("triangle", 3),
-                ("rhombus", 2),
-                ("square", 5),
-                ("triangle", 5),
-                ("rhombus", 3),
-            ),
-        ),
-        full=dict(
-            budgets=IMAGENET_C_AMOUNTS,
-            shapes=(
-                ("square", 2),
-                ("square", 3),
-                ("triangle", 3),
-                ("rhombus", 2),
-                ("square", 5),
-                ("triangle", 5),
-                ("rhombus", 3),
-            ),
-        ),
+        laptop=dict(budgets=IMAGENET_C_AMOUNTS, shapes=ALL_SHAPES),
+        full=dict(budgets=IMAGENET_C_AMOUNTS, shapes=ALL_SHAPES),
     ),
     measure=measure,
     notebook="notebooks/channel_concentrated",
