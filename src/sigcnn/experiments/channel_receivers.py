@@ -17,15 +17,15 @@ with ``acc_clean`` the plain network's clean accuracy, only where the plain netw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
 
 from ..controls import compare_to_controls, control_metrics
 from ..models import LeNet5
-from ..runtime import set_seed
 from ..signals import stable_noise as sn
-from ..training import train_classifier
+from ..training import train_seeded
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._channel_common import (
     CHANNEL_DATASETS,
@@ -61,12 +61,16 @@ class Config(ChannelConfig):
 
 def train_on(config: Config, inputs: torch.Tensor, labels: torch.Tensor, seed: int, n_classes: int) -> LeNet5:
     """LeNet-5 with init seed ``seed`` trained on ``inputs`` with the clean network's settings."""
-    generator = set_seed(seed)
-    model = LeNet5(num_classes=n_classes)
-    train_classifier(
-        model, inputs, labels, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, generator=generator
+    run = train_seeded(
+        partial(LeNet5, num_classes=n_classes),
+        inputs,
+        labels,
+        seed=seed,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        lr=config.lr,
     )
-    return model.eval()
+    return run.model.eval()
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
