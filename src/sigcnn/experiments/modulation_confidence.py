@@ -23,7 +23,7 @@ from ..controls import compare_to_controls, control_metrics
 from ..data.images import load_image_dataset
 from ..models.small_nets import SmallResNet
 from ..probes.feature_spectra import layer_outputs
-from ..training import train_classifier
+from ..training import train_seeded
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 LAYER = "block2"
@@ -133,14 +133,19 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     x_te, y_te = f(split.test_images[te]), split.test_labels[te].to(ctx.device)
     trained, untrained = [], []
     for s in range(config.seeds):
-        torch.manual_seed(config.seed * 100 + s)
-        model = SmallResNet().to(ctx.device)
-        untrained.append(analyse(model, x_tr, y_tr, x_te, y_te, config.top, rng, config.permutations))
-        gen = torch.Generator().manual_seed(config.seed * 100 + s)
-        train_classifier(
-            model, x_tr, y_tr, epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, generator=gen
+        run = train_seeded(
+            SmallResNet,
+            x_tr,
+            y_tr,
+            seed=config.seed * 100 + s,
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            lr=config.lr,
+            before_training=lambda m: untrained.append(
+                analyse(m, x_tr, y_tr, x_te, y_te, config.top, rng, config.permutations)
+            ),
         )
-        trained.append(analyse(model, x_tr, y_tr, x_te, y_te, config.top, rng, config.permutations))
+        trained.append(analyse(run.model, x_tr, y_tr, x_te, y_te, config.top, rng, config.permutations))
     metrics: dict = {}
     for key in ("rho", "gap"):
         comp = compare_to_controls([t[key] for t in trained], [u[key] for u in untrained], "untrained")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +32,7 @@ from ..signals.spectral_summaries import (
     random_shift_like,
     spectral_shift_gain,
 )
-from ..training import accuracy, train_classifier
+from ..training import accuracy, train_seeded
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 ARMS = ("original", "post-shift", "random-shift")
@@ -135,13 +136,17 @@ def estimate_diff(
     num_classes: int = 10,
 ) -> np.ndarray:
     """Algorithm 2, lines 1-4: train a network without pooling on the source; DIFF of its encoder output (log, rfft grid)."""
-    torch.manual_seed(seed)
-    model = FeatureCNN1d(num_classes=num_classes, pooling=False).to(device)
     x = torch.from_numpy(x_source[:, None].astype(np.float32)).to(device)
     y = torch.from_numpy(y_source).long().to(device)
-    train_classifier(
-        model, x, y, epochs=epochs, batch_size=batch_size, lr=lr, generator=torch.Generator().manual_seed(seed)
-    )
+    model = train_seeded(
+        partial(FeatureCNN1d, num_classes=num_classes, pooling=False),
+        x,
+        y,
+        seed=seed,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+    ).model
     feats = layer_outputs(model, x, ("encoder",))["encoder"]
     inp = np.abs(np.fft.rfft(x_source, axis=-1)) ** 2
     out = np.abs(np.fft.rfft(feats, axis=-1)) ** 2
@@ -185,19 +190,17 @@ def run_arms(
                 factor = rms / np.sqrt(np.mean(tr**2))  # one global factor from the training set
                 tr, te = tr * factor, te * factor
             for pooling in (True, False):
-                torch.manual_seed(config.seed * 100 + s)
-                model = make_model(pooling).to(device)
                 xt = torch.from_numpy(tr[:, None].astype(np.float32)).to(device)
                 yt = torch.from_numpy(y_train).long().to(device)
-                train_classifier(
-                    model,
+                model = train_seeded(
+                    partial(make_model, pooling),
                     xt,
                     yt,
+                    seed=config.seed * 100 + s,
                     epochs=config.epochs,
                     batch_size=config.batch_size,
                     lr=config.lr,
-                    generator=torch.Generator().manual_seed(config.seed * 100 + s),
-                )
+                ).model
                 xe = torch.from_numpy(te[:, None].astype(np.float32)).to(device)
                 acc.setdefault((arm, pooling), []).append(
                     accuracy(model, xe, torch.from_numpy(y_test).long().to(device))

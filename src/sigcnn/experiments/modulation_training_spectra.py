@@ -13,6 +13,7 @@ natural photographs and on the training inputs with the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -22,7 +23,7 @@ from ..data.images import load_image_dataset
 from ..models.small_nets import SMALL_NETS
 from ..probes.feature_spectra import SpectrumFitMonitor
 from ..signals.spectral_summaries import average_normalised_spectrum, power_law_fit
-from ..training import accuracy, train_classifier
+from ..training import accuracy, train_seeded
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 ARCHITECTURES = tuple(SMALL_NETS)
@@ -131,22 +132,19 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         mid, last = PROBES[arch]
         trained_mu, untrained_mu, accs = [], [], []
         for s in range(config.seeds):
-            torch.manual_seed(config.seed * 100 + s)
-            model = build_network(arch, in_channels).to(ctx.device)
             monitor = SpectrumFitMonitor(probe, (mid, last))
-            monitor(-1, model)
-            untrained_mu.append(monitor.as_array(mid)[0, 1])
-            gen = torch.Generator().manual_seed(config.seed * 100 + s)
-            train_classifier(
-                model,
+            model = train_seeded(
+                partial(build_network, arch, in_channels),
                 x_tr,
                 y_tr,
+                seed=config.seed * 100 + s,
                 epochs=config.epochs,
                 batch_size=config.batch_size,
                 lr=config.lr,
-                generator=gen,
                 callbacks=(monitor,),
-            )
+                before_training=lambda m, monitor=monitor: monitor(-1, m),
+            ).model
+            untrained_mu.append(monitor.as_array(mid)[0, 1])
             accs.append(accuracy(model, x_te, y_te))
             for role, layer in (("block2", mid), ("block3", last)):
                 arrays[f"{arch}_{role}_seed{s}"] = monitor.as_array(layer)
