@@ -172,3 +172,14 @@ def test_an_absent_data_set_falls_back_only_where_the_experiment_takes_the_fallb
     assert reference.dataset_of(stored) == "fashion-mnist" and not reference.is_stale(stored)
     # an experiment that does not take the fallback is skipped, not run on it
     assert not reference._takes(experiments.describe("spectral-shift"), "fashion-mnist")
+
+
+def test_boolean_metrics_are_counted_over_seeds_and_equal_values_are_not_shown_as_a_range(tmp_path):
+    name = "recos-sphere"
+    rows = experiments.describe(name).report_rows
+    flag = next(r for r in rows if r.format == "bool" or "agree" in r.quantity)
+    number = rows[0]
+    for seed, ok in ((0, True), (1, False), (2, True)):
+        _store(tmp_path, name, "laptop", seed, {flag.metric: ok, number.metric: -1.0})
+    assert reference_cell(name, flag, tmp_path).startswith("yes in 2 of 3 seeds [laptop")
+    assert reference_cell(name, number, tmp_path).startswith("-1 (3 seeds, all equal) [laptop")

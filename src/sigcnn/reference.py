@@ -95,6 +95,7 @@ class ReferenceValue:
     trained: tuple[float, float] | None = None
     controls: tuple[float, float] | None = None
     wall_time_s: float = float("nan")
+    is_bool: bool = False
 
     @property
     def mean(self) -> float:
@@ -149,6 +150,7 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
             _span(kept, f"{metric}_trained_min", f"{metric}_trained_max"),
             _span(kept, f"{metric}_control_min", f"{metric}_control_max"),
             float(sum(r.provenance.get("wall_time_s", float("nan")) for r in kept)),
+            all(isinstance(r.metrics[metric], bool) for r in kept),
         )
     return out
 

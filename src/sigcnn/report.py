@@ -111,10 +111,20 @@ def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: s
     if ref is None:
         return ""
     fmt = row.format
-    shown = format_value(ref.mean, fmt)
-    if len(ref.values) > 1:
-        lo, hi = ref.spread
-        shown += f" ({format_value(lo, fmt)} … {format_value(hi, fmt)}, {len(ref.values)} seeds)"
+    lo, hi = ref.spread
+    n = len(ref.values)
+    if ref.is_bool:
+        yes = int(sum(ref.values))
+        shown = format_value(bool(yes), "bool") if yes in (0, n) else f"yes in {yes} of {n} seeds"
+        shown += f" ({n} seeds)" if n > 1 and yes in (0, n) else ""
+    else:
+        shown = format_value(ref.mean, fmt)
+    if n > 1 and not ref.is_bool:
+        shown += (
+            f" ({n} seeds, all equal)"
+            if lo == hi
+            else f" ({format_value(lo, fmt)} … {format_value(hi, fmt)}, {n} seeds)"
+        )
     elif ref.trained is not None and ref.trained[0] != ref.trained[1]:
         shown += f" (training seeds {format_value(ref.trained[0], fmt)} … {format_value(ref.trained[1], fmt)})"
     if row.control is not None and ref.controls is not None:
