@@ -56,3 +56,13 @@ def test_directional_verdict_names_the_shuffled_spread():
     out = controlled_means(_seeds("x", (0.2, 0.4, 0.6)), _seeds("x", (0.1,)), _seeds("x", (0.3, 0.35)), ["x"])
     # directional_verdict reads {metric}_shuffled_min, which controlled_means writes as x_mean_shuffled_min
     assert "shuffled labels +0.300 to +0.350" in directional_verdict(out, "x_mean", lambda v: v > 0, +1)
+
+
+def test_a_non_finite_shuffled_value_is_left_out_whatever_its_position():
+    trained, untrained = _seeds("x", (0.6, 0.7)), _seeds("x", (0.1, 0.2))
+    for shuffled in ((float("nan"), 0.5, 0.3), (0.5, float("nan"), 0.3), (0.3, 0.5, float("nan"))):
+        out = controlled_means(trained, untrained, _seeds("x", shuffled), ["x"])
+        assert (out["x_mean_shuffled_min"], out["x_mean_shuffled_max"]) == (0.3, 0.5)
+        assert out["x_mean_outside_shuffled"] is True  # 0.65 > 0.5
+    none = controlled_means(trained, untrained, _seeds("x", (float("nan"),)), ["x"])
+    assert "x_mean_shuffled_min" not in none and "x_mean_outside_shuffled" not in none

@@ -85,6 +85,10 @@ def test_logistic_regression_matches_a_hand_standardised_sklearn_fit():
     expected = LogisticRegression(C=0.5, max_iter=3000, random_state=0).fit((xt - m) / s, yt).score((xs - m) / s, ys)
     assert logistic_regression_accuracy(xt, yt, xs, ys, 0.5, 0) == pytest.approx(expected)
     assert 0.4 < expected < 1.0  # not a degenerate case
+    # the image classifier's settings: 300 lbfgs iterations, std + 1e-6
+    s6 = xt.std(0) + 1e-6
+    images = LogisticRegression(C=0.5, max_iter=300, random_state=0).fit((xt - m) / s6, yt).score((xs - m) / s6, ys)
+    assert scattering_classifiers.logistic_regression(xt, yt, xs, ys, 0.5, 0) == pytest.approx(images)
 
 
 def test_log_scattering_features_drop_order_zero(tmp_path, monkeypatch):

@@ -377,3 +377,13 @@ def test_a_network_with_a_dead_relu_layer_is_analysed_without_its_silent_layers(
     np.testing.assert_allclose(a["aadiff_shape"], ref["aadiff"], rtol=1e-9, atol=1e-12)
     ups = [_centroid(s.psi_out) - _centroid(s.psi_in) > 0 for s in layers("act")]
     assert m["act_moves_up_fraction"] == pytest.approx(np.mean(ups))
+
+
+def test_silent_rows_are_left_out_of_the_opposite_fraction_and_the_pair_count():
+    cdiff = np.array([[1.0, -1.0, 2.0], [0.0, 0.0, 0.0]])  # the second layer pair is silent
+    adiff = np.array([[-1.0, 1.0, -2.0], [0.5, -0.5, 0.1]])
+    found = difference_metrics(cdiff, adiff)
+    assert found["cdiff_adiff_opposite_fraction"] == 1.0  # 3 of 3 bins of the one shaped pair
+    assert found["cdiff_adiff_anticorrelated_pairs"] == 1.0
+    silent = difference_metrics(np.zeros((2, 3)), adiff)
+    assert np.isnan(silent["cdiff_adiff_opposite_fraction"]) and np.isnan(silent["cdiff_adiff_anticorrelated_pairs"])

@@ -66,7 +66,7 @@ def reference_markdown(name: str, root=None, *, dataset: str | None = None) -> s
     a sentence saying that none is stored otherwise. With ``dataset`` (this build's data set), a
     reference made on another data set says so.
     """
-    from .reference import dataset_of, is_stale, stored_references
+    from .reference import dataset_of, is_stale, newest_run, stored_references, wall_time_s
 
     stored = stored_references(name, root)
     if not stored:
@@ -77,13 +77,14 @@ def reference_markdown(name: str, root=None, *, dataset: str | None = None) -> s
     sentences = []
     for scale, results in stored.items():
         seeds = ", ".join(str(r.provenance.get("seed", "?")) for r in results)
-        last = results[-1].provenance
-        wall = sum(float(r.provenance.get("wall_time_s", 0.0)) for r in results)
+        last = newest_run(results).provenance
+        wall = sum(wall_time_s(r) for r in results)
         stale = any(is_stale(r) for r in results)
+        datasets = sorted({dataset_of(r) for r in results})
         sentences.append(
             f"The *reference run ({scale})* column comes from {len(results)} stored run"
             f"{'s' if len(results) > 1 else ''} at scale `{scale}` (run seed {seeds}) on "
-            f"{str(last.get('device', '?')).split(' (')[0]}, data: {dataset_of(results[-1])}, "
+            f"{str(last.get('device', '?')).split(' (')[0]}, data: {', '.join(datasets)}, "
             f"finished {str(last.get('finished_at', '?'))[:10]} at commit `{str(last.get('git_commit', '?'))[:8]}`, "
             f"{wall / 60:.1f} min of wall time in all"
             + (
@@ -93,9 +94,14 @@ def reference_markdown(name: str, root=None, *, dataset: str | None = None) -> s
                 else "; its configuration is still the one the code gives for that scale."
             )
         )
-        if dataset and dataset_of(results[-1]) != dataset:
+        if len(datasets) > 1:
             sentences.append(
-                f"That reference ran on **{dataset_of(results[-1])}**, this build on **{dataset}**: "
+                f"Those runs used different data sets ({', '.join(datasets)}); the column pools only the "
+                "runs on the data set of the newest one."
+            )
+        if dataset and dataset != "?" and dataset not in datasets:
+            sentences.append(
+                f"That reference ran on **{', '.join(datasets)}**, this build on **{dataset}**: "
                 "the two columns measure the same thing on different data."
             )
     return " ".join(sentences)

@@ -94,7 +94,8 @@ def controlled_means(
 
     Each element of ``trained``/``untrained``/``shuffled`` holds one seed's metrics. For every ``key``
     this writes :func:`control_metrics` under ``{key}_mean`` (untrained control) and, when
-    ``shuffled`` is not empty, ``{key}_mean_shuffled_min/_max`` and ``{key}_mean_outside_shuffled``.
+    ``shuffled`` holds finite values of ``key``, ``{key}_mean_shuffled_min/_max`` and
+    ``{key}_mean_outside_shuffled`` (non-finite shuffled values, from layers with no energy, are left out).
 
     Raises
     ------
@@ -105,8 +106,8 @@ def controlled_means(
     for key in keys:
         comparison = compare_to_controls([m[key] for m in trained], [m[key] for m in untrained], "untrained")
         out.update(control_metrics(f"{key}_mean", comparison))
-        if shuffled:
-            values = [m[key] for m in shuffled]
+        values = [m[key] for m in shuffled if np.isfinite(m[key])]  # a silent shuffled network may have none
+        if values:
             out[f"{key}_mean_shuffled_min"], out[f"{key}_mean_shuffled_max"] = min(values), max(values)
             out[f"{key}_mean_outside_shuffled"] = not min(values) <= out[f"{key}_mean"] <= max(values)
     return out

@@ -73,7 +73,8 @@ def stored_references(name: str, root: Path | None = None) -> dict[str, list[Res
     ):
         result = _metrics_only(path)
         found.setdefault(result.scale, []).append(result)
-    return {s: found[s] for s in SCALE_ORDER if s in found}
+    order = [s for s in SCALE_ORDER if s in found] + sorted(set(found) - set(SCALE_ORDER))
+    return {s: found[s] for s in order}
 
 
 @dataclass
@@ -96,6 +97,7 @@ class ReferenceValue:
     controls: tuple[float, float] | None = None
     wall_time_s: float = float("nan")
     is_bool: bool = False
+    other_datasets: tuple[str, ...] = ()
 
     @property
     def mean(self) -> float:
@@ -131,14 +133,33 @@ def _span(results: list[Result], low: str, high: str) -> tuple[float, float] | N
     return float(min(lows)), float(max(highs))
 
 
+def newest_run(results: list[Result]) -> Result:
+    """The run that finished last (the later one in ``results`` on a tie)."""
+    return max(enumerate(results), key=lambda ir: (str(ir[1].provenance.get("finished_at", "")), ir[0]))[1]
+
+
+def wall_time_s(result: Result) -> float:
+    """A run's recorded wall time in seconds (0 when the result file has none)."""
+    value = result.provenance.get("wall_time_s")
+    return float(value) if isinstance(value, (int, float)) and value == value else 0.0
+
+
 def reference_values(name: str, metric: str, root: Path | None = None) -> dict[str, ReferenceValue]:
-    """``metric`` of every stored scale of ``name`` (largest scale first; empty when nothing is stored)."""
+    """``metric`` of every stored scale of ``name`` (largest scale first; empty when nothing is stored).
+
+    Within a scale, only the runs on the data set of the newest run are pooled; runs on other data
+    sets are named in ``other_datasets``, never averaged in.
+    """
     out = {}
     for scale, results in stored_references(name, root).items():
         kept = [r for r in results if isinstance(r.metrics.get(metric), (int, float))]  # bools count as 0/1
         if not kept:
             continue
-        last = kept[-1].provenance
+        newest = newest_run(kept)
+        data = dataset_of(newest)
+        others = tuple(sorted({dataset_of(r) for r in kept} - {data}))
+        kept = [r for r in kept if dataset_of(r) == data]
+        last = newest.provenance
         out[scale] = ReferenceValue(
             scale,
             [float(r.metrics[metric]) for r in kept],
@@ -146,11 +167,12 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
             str(last.get("finished_at", "?"))[:10],
             str(last.get("git_commit", "?"))[:8],
             any(is_stale(r) for r in kept),
-            dataset_of(kept[-1]),
+            data,
             _span(kept, f"{metric}_trained_min", f"{metric}_trained_max"),
             _span(kept, f"{metric}_control_min", f"{metric}_control_max"),
-            float(sum(r.provenance.get("wall_time_s", float("nan")) for r in kept)),
+            sum(wall_time_s(r) for r in kept),
             all(isinstance(r.metrics[metric], bool) for r in kept),
+            others,
         )
     return out
 
@@ -265,13 +287,15 @@ def main(argv: list[str] | None = None) -> int:
         if spent > args.cap_minutes:
             print(f"time cap of {args.cap_minutes:g} min reached: {name} seed {seed} and later not run")
             break
-        path = root / f"seed-{seed}" / name / args.scale / "result.json"
-        if path.exists() and not is_stale(load_result(path)):
-            print(f"current  {name} seed {seed}")
-            continue
         exp = experiments.describe(name)
         takes_data = "dataset" in exp.config.__dataclass_fields__
-        data = {"dataset": args.dataset} if args.dataset and takes_data else {}
+        data = {"dataset": args.dataset} if args.dataset and takes_data and _takes(exp, args.dataset) else {}
+        path = root / f"seed-{seed}" / name / args.scale / "result.json"
+        if path.exists():
+            stored = load_result(path, with_arrays=False)
+            if not is_stale(stored) and dataset_of(stored) == data.get("dataset", dataset_of(stored)):
+                print(f"current  {name} seed {seed} ({dataset_of(stored)})")
+                continue
         t0 = time.monotonic()
         try:
             result = exp.run(exp.make_config(args.scale, seed=seed, device=args.device, **data))
@@ -280,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             if not (fallback and takes_data and not data and _takes(exp, fallback)):
                 print(f"skipped  {name} seed {seed}: {exc}")
                 continue
-            print(f"fallback {name} seed {seed}: its own data set is absent, running it on {fallback}")
+            print(f"fallback {name} seed {seed}: {exc}; running it on {fallback}")
             try:
                 result = exp.run(exp.make_config(args.scale, seed=seed, device=args.device, dataset=fallback))
             except DatasetUnavailable as again:

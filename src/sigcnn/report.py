@@ -45,8 +45,9 @@ class ReportLine:
     reference: str = ""
     references: dict[str, str] = field(default_factory=dict)
     """The reference cell of every stored scale (largest first); ``reference`` is the first of them."""
-    reference_verdicts: dict[str, str] = field(default_factory=dict)
-    """Per stored scale, where the reference value falls against its own controls (rows with a control)."""
+    reference_verdicts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Per stored scale, where the reference value falls against its own controls (rows with a control),
+    and the reference's data set."""
 
 
 def format_value(value: float | str | None, fmt: str = "number") -> str:
@@ -118,7 +119,9 @@ def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: s
         shown = format_value(bool(yes), "bool") if yes in (0, n) else f"yes in {yes} of {n} seeds"
         shown += f" ({n} seeds)" if n > 1 and yes in (0, n) else ""
     else:
-        shown = format_value(ref.mean, fmt)
+        shown = format_value(
+            ref.mean, "number" if fmt == "int" and n > 1 else fmt
+        )  # a mean of counts keeps its fraction
     if n > 1 and not ref.is_bool:
         shown += (
             f" ({n} seeds, all equal)"
@@ -129,10 +132,12 @@ def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: s
         shown += f" (training seeds {format_value(ref.trained[0], fmt)} … {format_value(ref.trained[1], fmt)})"
     if row.control is not None and ref.controls is not None:
         lo, hi = ref.controls
-        shown += f"; {ref.versus_controls} ({format_value(lo, fmt)} … {format_value(hi, fmt)})"
+        spread = format_value(lo, fmt) if lo == hi else f"{format_value(lo, fmt)} … {format_value(hi, fmt)}"
+        shown += f"; {ref.versus_controls} ({spread})"
     device = ref.device.split(" (")[0]
     stale = " — **stale**: the code's configuration changed since" if ref.stale else ""
-    return f"{shown} [{ref.scale}, {device}, {ref.dataset}, {ref.date}, {ref.commit}]{stale}"
+    others = f" (runs on {', '.join(ref.other_datasets)} not pooled)" if ref.other_datasets else ""
+    return f"{shown} [{ref.scale}, {device}, {ref.dataset}, {ref.date}, {ref.commit}]{others}{stale}"
 
 
 def rows_for(
@@ -154,7 +159,9 @@ def rows_for(
         stored = reference_values(result.name, row.metric, reference_root)
         refs = {scale: reference_cell(result.name, row, reference_root, scale) for scale in stored}
         ref_verdicts = {
-            s: v.versus_controls for s, v in stored.items() if row.control is not None and v.versus_controls
+            s: (v.versus_controls, v.dataset)
+            for s, v in stored.items()
+            if row.control is not None and v.versus_controls
         }
         lines.append(
             ReportLine(
@@ -176,14 +183,15 @@ def rows_for(
 
 
 def verdict_changes(lines: Iterable[ReportLine]) -> list[str]:
-    """Sentences for the rows whose place against the controls differs between this build and a reference run."""
+    """Sentences for the rows whose place against the controls differs between this build and a
+    reference run (naming the reference's data set, which may differ from this build's)."""
     out = []
     for line in lines:
-        for scale, ref_verdict in line.reference_verdicts.items():
+        for scale, (ref_verdict, dataset) in line.reference_verdicts.items():
             if line.verdict and ref_verdict != line.verdict:
                 out.append(
                     f"`{line.experiment}`, {line.quantity}: {line.verdict} at `{line.scale}`, "
-                    f"{ref_verdict} in the `{scale}` reference run."
+                    f"{ref_verdict} in the `{scale}` reference run (data: {dataset})."
                 )
     return out
 
@@ -204,7 +212,8 @@ def to_markdown(lines: list[ReportLine], *, with_experiment: bool = True) -> str
     scale (largest first), provenance columns last."""
     from .reference import SCALE_ORDER
 
-    scales = [s for s in SCALE_ORDER if any(s in line.references for line in lines)]
+    present = {s for line in lines for s in line.references}
+    scales = [s for s in SCALE_ORDER if s in present] + sorted(present - set(SCALE_ORDER))
     cols = ["reproduces", "quantity", "paper", "ours", "control", "verdict"]
     heads = ["reproduces", "quantity", "paper", "ours", "control (spread)", "vs control"]
     if with_experiment:

@@ -283,13 +283,16 @@ def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -
     """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions."""
     acdiff, aadiff = cdiff.sum(axis=0), adiff.sum(axis=0)
     pairs = [(c, a) for c, a in zip(cdiff, adiff) if c.std() > 0 and a.std() > 0]  # a silent layer has no shape
-    per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in pairs]) if pairs else np.array([np.nan])
+    per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in pairs])
+    shaped = cdiff.any(axis=1) & adiff.any(axis=1)  # rows zeroed because a layer is silent are left out
     return {
         f"acdiff_aadiff_correlation{suffix}": float(np.corrcoef(acdiff, aadiff)[0, 1]),
         f"aadiff_acdiff_amplitude_ratio{suffix}": float(np.linalg.norm(aadiff) / np.linalg.norm(acdiff)),
         f"lambda_eq36{suffix}": float(-(aadiff @ acdiff) / (acdiff @ acdiff)),
-        f"cdiff_adiff_opposite_fraction{suffix}": float(np.mean(cdiff * adiff < 0)),
-        f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0)),
+        f"cdiff_adiff_opposite_fraction{suffix}": (
+            float(np.mean(cdiff[shaped] * adiff[shaped] < 0)) if shaped.any() else float("nan")
+        ),
+        f"cdiff_adiff_anticorrelated_pairs{suffix}": float(np.mean(per_pair < 0)) if per_pair.size else float("nan"),
     }
 
 
