@@ -229,3 +229,13 @@ def test_a_result_without_a_wall_time_or_provenance_fields_still_shows(tmp_path)
     assert "0.0 min of wall time" in book.reference_markdown(name, tmp_path, dataset="?")
     assert "this build on" not in book.reference_markdown(name, tmp_path, dataset="?")
     assert reference_cell(name, experiments.describe(name).report_rows[0], tmp_path).startswith("-1 [laptop")
+
+
+def test_a_chapter_lists_the_rows_whose_verdict_changes_in_a_reference_run(tmp_path):
+    m = "cnn_accuracy"
+    _store(tmp_path, "scattering-audio", "laptop", 0, {m: 0.2, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3})
+    ci = Result("scattering-audio", "ci", {m: 0.5, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
+    text = book.verdict_changes_markdown(ci, tmp_path)
+    assert text.startswith("**The verdict depends on the scale**") and text.count("\n- ") == 1
+    same = Result("scattering-audio", "ci", {m: 0.25, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
+    assert book.verdict_changes_markdown(same, tmp_path) == ""

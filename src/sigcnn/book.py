@@ -107,6 +107,17 @@ def reference_markdown(name: str, root=None, *, dataset: str | None = None) -> s
     return " ".join(sentences)
 
 
+def verdict_changes_markdown(result: Result, root=None) -> str:
+    """The rows of ``result`` whose place against the controls differs in a stored reference run, as a
+    list under a heading sentence ("" when there is none)."""
+    from .report import verdict_changes
+
+    changes = verdict_changes(rows_for(result, experiments.describe(result.name), root))
+    if not changes:
+        return ""
+    return "**The verdict depends on the scale** for these rows:\n\n" + "\n".join(f"- {c}" for c in changes)
+
+
 def findings_markdown(result: Result) -> str:
     """The experiment's findings, computed from the measured numbers, as a bulleted list."""
     items = experiments.describe(result.name).findings_for(result.metrics)
@@ -137,6 +148,9 @@ def claims(result: Result, *, reference: bool = True) -> None:
         from .reference import dataset_of
 
         _display(reference_markdown(result.name, dataset=dataset_of(result)))
+        changes = verdict_changes_markdown(result)
+        if changes:
+            _display(changes)
 
 
 def findings(result: Result) -> None:
