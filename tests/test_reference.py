@@ -239,3 +239,12 @@ def test_a_chapter_lists_the_rows_whose_verdict_changes_in_a_reference_run(tmp_p
     assert text.startswith("**The verdict depends on the scale**") and text.count("\n- ") == 1
     same = Result("scattering-audio", "ci", {m: 0.25, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
     assert book.verdict_changes_markdown(same, tmp_path) == ""
+
+
+def test_list_prints_every_stored_run_with_its_state(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SIGCNN_REFERENCE", str(tmp_path))
+    _store(tmp_path, "recos-sphere", "laptop", 0, {"x": 1.0})
+    _store(tmp_path, "recos-sphere", "laptop", 1, {"x": 1.0})
+    assert reference.main(["--list"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| recos-sphere")]
+    assert len(rows) == 1 and "| laptop | 0, 1 |" in rows[0] and rows[0].endswith("| 60 / 60 | current |")

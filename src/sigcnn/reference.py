@@ -122,7 +122,8 @@ def dataset_of(result: Result) -> str:
     name = config.get("dataset") if isinstance(config, dict) else None
     if name:
         return str(name)
-    return str(result.provenance.get("data_source", "?")).split(":")[0].split(" (")[0]
+    source = str(result.provenance.get("data_source", "?"))
+    return re.split(r":|, | \(|; ", source, maxsplit=1)[0]
 
 
 def _span(results: list[Result], low: str, high: str) -> tuple[float, float] | None:
@@ -243,6 +244,21 @@ def planned_runs(scale: str, seeds: list[int], names: list[str] | None = None) -
     return first + more
 
 
+def stored_table(root: Path | None = None) -> str:
+    """A Markdown table of every stored reference run: experiment, scale, run seeds, data set,
+    device, wall time per run, stale or current (what ``python -m sigcnn.reference --list`` prints)."""
+    out = "| experiment | scale | run seeds | data | device | wall time per run (s) | state |\n|---|---|---|---|---|---|---|\n"
+    for name in experiments.names():
+        for scale, results in stored_references(name, root).items():
+            seeds = ", ".join(str(r.provenance.get("seed", "?")) for r in results)
+            data = ", ".join(sorted({dataset_of(r) for r in results}))
+            device = newest_run(results).provenance.get("device", "?")
+            walls = " / ".join(f"{wall_time_s(r):.0f}" for r in results)
+            state = "stale" if any(is_stale(r) for r in results) else "current"
+            out += f"| {name} | {scale} | {seeds} | {data} | {device} | {walls} | {state} |\n"
+    return out
+
+
 def _takes(exp, dataset: str) -> bool:
     try:
         exp.make_config("ci", dataset=dataset)
@@ -280,8 +296,12 @@ def main(argv: list[str] | None = None) -> int:
         help="where an experiment's own data set is absent, run it on this one if it takes it "
         "(e.g. fashion-mnist where MNIST's training images are absent)",
     )
+    parser.add_argument("--list", action="store_true", help="print the stored reference runs and exit")
     args = parser.parse_args(argv)
     root, start = reference_root(), time.monotonic()
+    if args.list:
+        print(stored_table(root), end="")
+        return 0
     for name, seed in planned_runs(args.scale, args.seeds, args.names or None):
         spent = (time.monotonic() - start) / 60
         if spent > args.cap_minutes:
