@@ -78,7 +78,7 @@ REFERENCE_CAP_MINUTES ?= 120
 # where MNIST's 60,000 training images are absent, its experiments run on Fashion-MNIST (the cell says so)
 REFERENCE_FALLBACK_DATASET ?= fashion-mnist
 reference: install
-	time $(PYTHON) -m sigcnn.reference --scale $(REFERENCE_SCALE) --seeds $(REFERENCE_SEEDS) \
+	$(PYTHON) -m sigcnn.reference --scale $(REFERENCE_SCALE) --seeds $(REFERENCE_SEEDS) \
 		--cap-minutes $(REFERENCE_CAP_MINUTES) --fallback-dataset $(REFERENCE_FALLBACK_DATASET)
 
 student: install
