@@ -12,6 +12,7 @@ Summary tables are built with :func:`markdown_table`, never by hand in a noteboo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from . import experiments
 from .report import format_value, rows_for, to_markdown
@@ -59,7 +60,7 @@ def claims_markdown(result: Result) -> str:
     return table
 
 
-def reference_markdown(name: str, root=None, *, dataset: str | None = None) -> str:
+def reference_markdown(name: str, root: Path | None = None, *, dataset: str | None = None) -> str:
     """In words: which stored reference runs of ``name`` the claims table shows, and how they were made.
 
     One sentence per stored scale (seeds, device, data set, date, commit, wall time, stale or not);
@@ -107,7 +108,7 @@ def reference_markdown(name: str, root=None, *, dataset: str | None = None) -> s
     return " ".join(sentences)
 
 
-def verdict_changes_markdown(result: Result, root=None) -> str:
+def verdict_changes_markdown(result: Result, root: Path | None = None) -> str:
     """The rows of ``result`` whose place against the controls differs in a stored reference run, as a
     list under a heading sentence ("" when there is none)."""
     from .report import verdict_changes

@@ -215,7 +215,7 @@ PRIORITY = (
 others follow in book order."""
 
 
-def seeds_inside(config) -> int:
+def seeds_inside(config: object) -> int:
     """How many networks (or seeds) one run of ``config`` already trains or draws: the largest of its
     ``*seeds`` settings (an int, or the length of a sequence of seeds); 1 when it has none."""
     counts = [1]
@@ -259,7 +259,7 @@ def stored_table(root: Path | None = None) -> str:
     return out
 
 
-def _takes(exp, dataset: str) -> bool:
+def _takes(exp: experiments.Experiment, dataset: str) -> bool:
     try:
         exp.make_config("ci", dataset=dataset)
     except ValueError:
