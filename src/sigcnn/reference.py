@@ -217,7 +217,12 @@ others follow in book order."""
 
 def seeds_inside(config: object) -> int:
     """How many networks (or seeds) one run of ``config`` already trains or draws: the largest of its
-    ``*seeds`` settings (an int, or the length of a sequence of seeds); 1 when it has none."""
+    ``*seeds`` settings (an int, or the length of a sequence of seeds); 1 when it has none.
+
+    Control settings count too, on purpose: in the Maximum-Gain experiments ``control_seeds`` is the
+    number of trained-and-untrained pairs behind every controlled row (their learning-rate sweeps, which
+    the report shows without a verdict, train one seed per rate).
+    """
     counts = [1]
     for name, value in vars(config).items():
         if name.endswith("seeds"):

@@ -236,6 +236,12 @@ def _row(reproduces: str, quantity: str, key: str, paper: str) -> ReportRow:
     return ReportRow(reproduces, quantity, f"{key}_mean", paper, control=CONTROL)
 
 
+LAPTOP_SETTINGS = dict(length=4096, decimate=2, width=0.25, pool_size=4, epochs=15)
+"""Network-audio-1 and its training at the ``laptop`` scale (FSDD), shared with the activation study."""
+FULL_SETTINGS = dict(dataset="urbansound8k", length=16000, decimate=2, width=1.0, pool_size=2, epochs=30, analysed=1000)
+"""The same at the ``full`` scale: the paper's UrbanSound8K clips, full width, 30 epochs."""
+
+
 EXPERIMENT = Experiment(
     name="spectral-shift",
     title="Energy-spectrum generalised shifts in a trained 1-D audio CNN (Network-audio-1)",
@@ -244,17 +250,8 @@ EXPERIMENT = Experiment(
     config=Config,
     scales={
         "ci": dict(length=2048, decimate=2, width=0.125, pool_size=4, epochs=8, train_limit=900, analysed=None),
-        "laptop": dict(length=4096, decimate=2, width=0.25, pool_size=4, epochs=15, analysed=None, shuffled_seeds=3),
-        "full": dict(
-            dataset="urbansound8k",
-            length=16000,
-            decimate=2,
-            width=1.0,
-            pool_size=2,
-            epochs=30,
-            analysed=1000,
-            shuffled_seeds=3,
-        ),
+        "laptop": dict(LAPTOP_SETTINGS, analysed=None, shuffled_seeds=3),
+        "full": dict(FULL_SETTINGS, shuffled_seeds=3),
     },
     measure=measure,
     notebook="notebooks/spectral_shift",

@@ -162,20 +162,8 @@ EXPERIMENT = Experiment(
             analysed=200,
             variant_batch_norm=True,
         ),
-        "laptop": dict(
-            length=4096, decimate=2, width=0.25, pool_size=4, epochs=15, train_limit=None, variant_batch_norm=True
-        ),
-        "full": dict(
-            dataset="urbansound8k",
-            length=16000,
-            decimate=2,
-            width=1.0,
-            pool_size=2,
-            epochs=30,
-            analysed=1000,
-            train_limit=None,
-            variant_batch_norm=False,
-        ),
+        "laptop": dict(base.LAPTOP_SETTINGS, train_limit=None, variant_batch_norm=True),
+        "full": dict(base.FULL_SETTINGS, train_limit=None, variant_batch_norm=False),
     },
     measure=measure,
     notebook="notebooks/spectral_shift_activations",
