@@ -387,3 +387,16 @@ def test_silent_rows_are_left_out_of_the_opposite_fraction_and_the_pair_count():
     assert found["cdiff_adiff_anticorrelated_pairs"] == 1.0
     silent = difference_metrics(np.zeros((2, 3)), adiff)
     assert np.isnan(silent["cdiff_adiff_opposite_fraction"]) and np.isnan(silent["cdiff_adiff_anticorrelated_pairs"])
+
+
+def test_an_all_silent_network_gives_undefined_summaries_without_warnings():
+    import warnings
+
+    cdiff, adiff = np.zeros((2, 3)), np.array([[0.5, -0.5, 0.1], [0.2, 0.0, -0.2]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a 0/0 must come back as NaN, not as a RuntimeWarning
+        found = difference_metrics(cdiff, adiff)
+    assert np.isnan(found["acdiff_aadiff_correlation"]) and np.isnan(found["lambda_eq36"])
+    assert found["aadiff_acdiff_amplitude_ratio"] == np.inf
+    one_bin = difference_metrics(cdiff + [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]], adiff)
+    assert one_bin["lambda_eq36"] == pytest.approx(-0.7)  # -(AADIFF · ACDIFF) / (ACDIFF · ACDIFF), by hand

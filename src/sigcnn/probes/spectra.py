@@ -280,7 +280,15 @@ def silent_layers(spectra: dict[str, LayerSpectra]) -> list[str]:
 
 @accepts(cdiff=Array(ndim=2), adiff=Array(ndim=2))
 def difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str = "") -> dict[str, float]:
-    """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions."""
+    """Correlation, amplitude ratio and lambda (Eq. 36) of ACDIFF, AADIFF; the opposite-sign fractions.
+
+    When every layer is silent (ACDIFF is zero) the correlation and lambda are NaN and the ratio is inf.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _difference_metrics(cdiff, adiff, suffix)
+
+
+def _difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str) -> dict[str, float]:
     acdiff, aadiff = cdiff.sum(axis=0), adiff.sum(axis=0)
     pairs = [(c, a) for c, a in zip(cdiff, adiff) if c.std() > 0 and a.std() > 0]  # a silent layer has no shape
     per_pair = np.array([np.corrcoef(c, a)[0, 1] for c, a in pairs])
