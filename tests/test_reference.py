@@ -248,3 +248,26 @@ def test_list_prints_every_stored_run_with_its_state(tmp_path, monkeypatch, caps
     assert reference.main(["--list"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| recos-sphere")]
     assert len(rows) == 1 and "| laptop | 0, 1 |" in rows[0] and rows[0].endswith("| 60 / 60 | current |")
+
+
+def test_a_chapter_reads_a_stored_run_with_its_arrays_and_says_where_it_comes_from(tmp_path, monkeypatch, capsys):
+    import numpy as np
+
+    name = "max-gain-training"
+    config = replace(experiments.describe(name).make_config("laptop", dataset="fashion-mnist"), seed=1)
+    curve = np.array([1.0, 2.5, 3.0])
+    stored = Result(
+        name, "laptop", {"runs": 1}, {"width__w4__gain": curve}, make_provenance(config, torch.device("cpu"), "t", 90.0)
+    )
+    save_result(stored, tmp_path / "seed-1")
+    found = reference.stored_result(name, "laptop", 1, tmp_path)
+    assert found.arrays["width__w4__gain"].tolist() == [1.0, 2.5, 3.0] and found.metrics == {"runs": 1}
+    assert reference.stored_result(name, "laptop", 0, tmp_path) is None  # another seed
+    assert reference.stored_result(name, "full", 1, tmp_path) is None  # another scale
+
+    monkeypatch.setenv("SIGCNN_REFERENCE", str(tmp_path))
+    assert book.stored_run(name, "laptop", 1) is not None
+    said = capsys.readouterr().out
+    assert "stored `laptop` reference run (run seed 1, data: fashion-mnist" in said and "stale" not in said
+    assert book.stored_run(name, "laptop", 2) is None
+    assert "No `laptop` reference run of `max-gain-training` is stored" in capsys.readouterr().out

@@ -108,6 +108,26 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
     return " ".join(sentences)
 
 
+def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = True) -> Result | None:
+    """The stored reference run of ``name`` at ``scale`` (with arrays) for figures this page's scale
+    does not make; with ``show``, one sentence says where it comes from, or that none is stored."""
+    from .reference import dataset_of, is_stale, stored_result, wall_time_s
+
+    stored = stored_result(name, scale, seed)
+    if show and stored is None:
+        _display(f"_No `{scale}` reference run of `{name}` is stored (`make reference` makes one)._")
+    elif show:
+        p = stored.provenance
+        _display(
+            f"_From the stored `{scale}` reference run (run seed {seed}, data: {dataset_of(stored)}, "
+            f"{str(p.get('device', '?')).split(' (')[0]}, {wall_time_s(stored) / 60:.0f} min, "
+            f"{str(p.get('finished_at', '?'))[:10]}, commit `{str(p.get('git_commit', '?'))[:8]}`"
+            + ("; **stale**: the code's configuration has changed since" if is_stale(stored) else "")
+            + ")._"
+        )
+    return stored
+
+
 def verdict_changes_markdown(result: Result, root: Path | None = None) -> str:
     """The rows of ``result`` whose place against the controls differs in a stored reference run, as a
     list under a heading sentence ("" when there is none)."""

@@ -77,6 +77,14 @@ def stored_references(name: str, root: Path | None = None) -> dict[str, list[Res
     return {s: found[s] for s in order}
 
 
+def stored_result(name: str, scale: str, seed: int = 0, root: Path | None = None) -> Result | None:
+    """The stored reference run of ``name`` at ``scale`` and run seed ``seed``, with its arrays (a
+    chapter plots what its executed scale does not measure); ``None`` when none is stored."""
+    root = Path(root) if root is not None else reference_root()
+    path = root / f"seed-{seed}" / name / scale / "result.json"
+    return load_result(path) if path.is_file() else None
+
+
 @dataclass
 class ReferenceValue:
     """One metric over the stored seeds of one scale, with the provenance a reader needs.
