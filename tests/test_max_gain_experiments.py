@@ -237,3 +237,21 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
     result = pretrained_max_gain.run(config)
     assert result.metrics["imagenet_models_measured"] == 0
     assert result.metrics["imagenet_models_missing"] == 1
+
+
+def test_unlearned_runs_names_the_runs_that_end_at_chance():
+    import numpy as np
+
+    from sigcnn.experiments.max_gain_training import unlearned_runs
+
+    arrays = {
+        "run_studies": np.array(["hard_lr", "hard_lr", "architecture"]),
+        "run_labels": np.array(["LeNet, lr x1", "LeNet, lr x4", "NIN"]),
+        "run_keys": np.array(["hard_lr__x1", "hard_lr__x4", "architecture__nin"]),
+        "hard_lr__x1__val_error": np.array([0.9, 0.3, 0.14]),  # started at chance, learned
+        "hard_lr__x4__val_error": np.array([0.9, 0.9, 0.8986]),
+        "architecture__nin__val_error": np.array([0.2, 0.5, 0.84]),  # 0.84 < 0.9 - 0.05: learned a little
+    }
+    assert unlearned_runs(arrays) == ["hard_lr: LeNet, lr x4"]
+    assert unlearned_runs(arrays, margin=0.07) == ["hard_lr: LeNet, lr x4", "architecture: NIN"]
+    assert unlearned_runs(arrays, classes=2) == ["hard_lr: LeNet, lr x4", "architecture: NIN"]  # chance 0.5

@@ -294,6 +294,17 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     return Measured(metrics, arrays, "; ".join(s.source.data_source for s in data.values()), notes)
 
 
+def unlearned_runs(arrays: dict, classes: int = 10, margin: float = 0.05) -> list[str]:
+    """``"study: label"`` of every run whose last validation error is within ``margin`` of chance
+    (``1 - 1 / classes``): its gain curve belongs to a network that learned nothing."""
+    chance = 1 - 1 / classes
+    return [
+        f"{study}: {label}"
+        for study, label, key in zip(arrays["run_studies"], arrays["run_labels"], arrays["run_keys"])
+        if float(arrays[f"{key}__val_error"][-1]) >= chance - margin
+    ]
+
+
 def findings(metrics: dict) -> list[str]:
     """Plain-language verdicts on the paper's section IV claims, from the measured ``metrics``."""
     out = []
