@@ -195,3 +195,19 @@ def test_reference_keeps_arrays_only_under_a_megabyte(tmp_path):
     path = save_reference(big, tmp_path)
     assert load_result(path).arrays == {} and load_result(path).metrics["a"] == 2.0
     assert list(path.parent.glob("arrays*.npz")) == []
+
+
+def test_the_recorded_commit_is_the_one_the_run_started_from(monkeypatch):
+    from dataclasses import replace
+
+    from sigcnn import provenance
+
+    tree = {"commit": "start0000"}
+
+    def measure_then_commit(config, ctx):
+        tree["commit"] = "end00000"  # someone commits while a long run is running
+        return _measure(config, ctx)
+
+    monkeypatch.setattr(provenance, "git_commit", lambda: tree["commit"])
+    exp = replace(_EXP, measure=measure_then_commit)
+    assert exp.run(exp.make_config("ci")).provenance["git_commit"] == "start0000"

@@ -63,9 +63,15 @@ class Stopwatch:
 
 
 def make_provenance(
-    config: Any, device: torch.device, data_source: str, wall_time_s: float, notes: list[str] | None = None
+    config: Any,
+    device: torch.device,
+    data_source: str,
+    wall_time_s: float,
+    notes: list[str] | None = None,
+    commit: str | None = None,
 ) -> dict:
-    """The provenance block of a result file."""
+    """The provenance block of a result file; ``commit`` is the source tree's commit when the run
+    started (default: now), so that a commit made during a long run is not recorded as its code."""
     cfg = asdict(config) if is_dataclass(config) else dict(config)
     return {
         "config": cfg,
@@ -73,7 +79,7 @@ def make_provenance(
         "seed": cfg.get("seed"),
         "device": device_description(device),
         "versions": library_versions(),
-        "git_commit": git_commit(),
+        "git_commit": commit if commit is not None else git_commit(),
         "data_source": data_source,
         "wall_time_s": round(wall_time_s, 3),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
