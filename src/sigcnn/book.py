@@ -60,6 +60,18 @@ def claims_markdown(result: Result) -> str:
     return table
 
 
+def _device(provenance: dict) -> str:
+    return str(provenance.get("device", "?")).split(" (")[0]
+
+
+def _date(provenance: dict) -> str:
+    return str(provenance.get("finished_at", "?"))[:10]
+
+
+def _commit(provenance: dict) -> str:
+    return str(provenance.get("git_commit", "?"))[:8]
+
+
 def reference_markdown(name: str, root: Path | None = None, *, dataset: str | None = None) -> str:
     """In words: which stored reference runs of ``name`` the claims table shows, and how they were made.
 
@@ -85,8 +97,8 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
         sentences.append(
             f"The *reference run ({scale})* column comes from {len(results)} stored run"
             f"{'s' if len(results) > 1 else ''} at scale `{scale}` (run seed {seeds}) on "
-            f"{str(last.get('device', '?')).split(' (')[0]}, data: {', '.join(datasets)}, "
-            f"finished {str(last.get('finished_at', '?'))[:10]} at commit `{str(last.get('git_commit', '?'))[:8]}`, "
+            f"{_device(last)}, data: {', '.join(datasets)}, "
+            f"finished {_date(last)} at commit `{_commit(last)}`, "
             f"{wall / 60:.1f} min of wall time in all"
             + (
                 "; **stale**: the experiment's configuration in the code has changed since, so the "
@@ -120,8 +132,7 @@ def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = 
         p = stored.provenance
         _display(
             f"_From the stored `{scale}` reference run (run seed {seed}, data: {dataset_of(stored)}, "
-            f"{str(p.get('device', '?')).split(' (')[0]}, {wall_time_s(stored) / 60:.0f} min, "
-            f"{str(p.get('finished_at', '?'))[:10]}, commit `{str(p.get('git_commit', '?'))[:8]}`"
+            f"{_device(p)}, {wall_time_s(stored) / 60:.0f} min, {_date(p)}, commit `{_commit(p)}`"
             + ("; **stale**: the code's configuration has changed since" if is_stale(stored) else "")
             + ")._"
         )
