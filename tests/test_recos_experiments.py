@@ -128,18 +128,36 @@ def test_backgrounds_change_against_numpy(data_env):
     assert m["seed0_fade_ratio"] == pytest.approx(
         arrays["per_image_change_layer2"].mean() / arrays["per_image_change_layer1"].mean(), rel=1e-12
     )
-    assert m["fade_ratio_trained_min"] <= m["seed0_fade_ratio"] <= m["fade_ratio_trained_max"]
+    assert m["fade_ratio_replicates"][0] == m["seed0_fade_ratio"] and len(m["fade_ratio_replicates"]) == 2
+    assert len(m["fade_ratio_control"]) == config.control_seeds
+    assert m["fade_ratio_below_one_replicates"] == pytest.approx([1 - r for r in m["fade_ratio_replicates"]])
     # the plain-digit model is the cascade's network (no scenes), not a scenes model
     _, (plain,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=None)
     assert "reused" in plain.note and plain.cache_file != net.cache_file
     assert any(plain.cache_file in n for n in result.provenance["notes"])
-    fade = dict(m, fade_ratio=0.4, fade_ratio_outside_controls=True)
-    assert "effect of training" in " ".join(recos_backgrounds.findings(fade))
-    inside = dict(fade, fade_ratio_outside_controls=False)
-    assert "holds at initialisation" in " ".join(recos_backgrounds.findings(inside))
-    assert "does NOT fade" in " ".join(recos_backgrounds.findings(dict(m, fade_ratio=1.5)))
+    assert "Fig. 8" in " ".join(recos_backgrounds.EXPERIMENT.findings_for(m))
     with pytest.raises(ValueError, match="does not take dataset"):
         recos_backgrounds.make_config("ci", dataset="fsdd")
+
+
+@pytest.mark.parametrize(
+    "ratios,controls,fades,learned",
+    [
+        ([0.50, 0.52, 0.48], [0.90, 0.95, 0.85, 0.92, 0.88, 0.91, 0.93, 0.87, 0.9, 0.94], "supported", "supported"),
+        ([0.90, 0.92, 0.91], [0.90, 0.95, 0.85, 0.92, 0.88, 0.91, 0.93, 0.87, 0.9, 0.94], "supported", "inconclusive"),
+        ([1.50, 1.52, 1.48], [0.90, 0.95, 0.85, 0.92, 0.88, 0.91, 0.93, 0.87, 0.9, 0.94], "contradicted", "contradicted"),
+        ([0.5, 1.5, 1.0], [0.90, 0.95, 0.85, 0.92], "inconclusive", "inconclusive"),
+    ],
+)
+def test_backgrounds_verdicts_on_hand_made_metrics(ratios, controls, fades, learned):
+    """Each outcome from metrics built by hand: flipping a claim's direction fails here."""
+    m = {
+        "fade_ratio_replicates": ratios,
+        "fade_ratio_control": controls,
+        "fade_ratio_below_one_replicates": [1 - r for r in ratios],
+    }
+    v = recos_backgrounds.EXPERIMENT.verdicts(m)
+    assert (v["fades"].outcome, v["fade_is_learned"].outcome) == (fades, learned)
 
 
 def test_scales_follow_the_paper_protocol():

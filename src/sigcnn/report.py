@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import experiments
 from .experiments._base import Experiment, ReportRow
+from .verdicts import Verdict
 
 if TYPE_CHECKING:
     from .experiments import _LegacyDescription
@@ -48,6 +49,11 @@ class ReportLine:
     reference_verdicts: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Per stored scale, where the reference value falls against its own controls (rows with a control),
     and the reference's data set."""
+    outcome: str = ""
+    """The verdict engine's outcome for the row's claim (``supported``, ``contradicted``,
+    ``inconclusive``, ``no test``), or ``""`` for a measurement shown without a claim."""
+    effect: str = ""
+    """The claim's effect with its 95 % interval and replicate counts (or why there is no test)."""
 
 
 def format_value(value: float | str | None, fmt: str = "number") -> str:
@@ -86,6 +92,12 @@ def row_format(spec: ReportRow | Mapping[str, Any]) -> str:
 def _control_cells(row: ReportRow, metrics: dict) -> tuple[str, str]:
     if row.control is None:
         return "", ""
+    replicated = metrics.get(f"{row.metric}_control")
+    if isinstance(replicated, list):
+        if not replicated:
+            return f"{row.control}: not measured", ""
+        mean = sum(replicated) / len(replicated)
+        return f"{row.control}: mean {format_value(mean, row.format)} ({len(replicated)} replicates)", ""
     lo, hi = metrics.get(f"{row.metric}_control_min"), metrics.get(f"{row.metric}_control_max")
     if lo is None or hi is None:
         return f"{row.control}: not measured", ""
@@ -151,6 +163,7 @@ def rows_for(
     experiment = experiment if experiment is not None else experiments.describe(result.name)
     if not hasattr(experiment, "report_rows"):  # a module object
         experiment = experiments.describe(result.name)
+    verdicts = experiment.verdicts(result.metrics) if getattr(experiment, "claims", ()) else {}
     lines = []
     for row in experiment.report_rows:
         ours = result.metrics.get(row.metric)
@@ -177,9 +190,20 @@ def rows_for(
                 next(iter(refs.values()), ""),
                 refs,
                 ref_verdicts,
+                *_claim_cells(row, verdicts),
             )
         )
     return lines
+
+
+def _claim_cells(row: ReportRow, verdicts: Mapping[str, Verdict]) -> tuple[str, str]:
+    """The outcome and the effect text of the row's claim (empty for a row without a claim)."""
+    if row.claim is None:
+        return "", ""
+    verdict = verdicts[row.claim]
+    if verdict.outcome == "no test":
+        return verdict.outcome, verdict.reason
+    return verdict.outcome, verdict.effect_text()
 
 
 def verdict_changes(lines: Iterable[ReportLine]) -> list[str]:

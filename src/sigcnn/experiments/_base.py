@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from ..runtime import resolve_device, resolve_scale, set_seed
+from ..verdicts import Claim, Verdict, check_claims, decide
+from ._metrics import flatten, metric_keys
 
 if TYPE_CHECKING:
     from ..results import Result
@@ -69,6 +71,8 @@ class ReportRow:
         the result then holds ``{metric}_control_min`` and ``{metric}_control_max``.
     figure : a MyST label of the figure showing it (for ``{numref}``), if any.
     cite : the key of ``book/references.bib`` an ``external`` value comes from.
+    claim : the id of the experiment's :class:`~sigcnn.verdicts.Claim` this row's verdict comes
+        from (``None``: a measurement shown without a verdict).
     """
 
     reproduces: str
@@ -80,6 +84,7 @@ class ReportRow:
     control: str | None = None
     figure: str | None = None
     cite: str | None = None
+    claim: str | None = None
 
     def __post_init__(self):
         if self.source not in SOURCES:
@@ -100,10 +105,11 @@ class ReportRow:
 class Measured:
     """What an experiment's ``measure`` returns: numbers, arrays, where the data came from, notes.
 
-    ``metrics`` values are numbers or booleans (no formatted strings: the report formats them).
+    ``metrics`` is the experiment's metrics dataclass (see :mod:`._metrics`), or a flat dict of
+    numbers, booleans and lists of numbers (replicates); no formatted strings: the report formats them.
     """
 
-    metrics: dict[str, float | int | bool | None]
+    metrics: Any
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
     data_source: str = "none (no data set)"
     notes: list[str] = field(default_factory=list)
@@ -155,6 +161,10 @@ class Experiment:
     findings: Callable[[dict], list[str]] | None = None
     choices: Mapping[str, tuple] = field(default_factory=dict)
     """Fields restricted to a set of values (``{"image": ("chelsea", "astronaut")}``), checked by make_config."""
+    metrics: type | None = None
+    """The metrics dataclass ``measure`` returns; claims and report rows name its flat keys."""
+    claims: tuple[Claim, ...] = ()
+    """The claims tested on every run, decided together (one family) by :func:`sigcnn.verdicts.decide`."""
 
     def __post_init__(self):
         missing = {"ci", "laptop", "full"} - set(self.scales)
@@ -167,6 +177,20 @@ class Experiment:
             "report_rows",
             tuple(r if isinstance(r, ReportRow) else ReportRow.from_dict(r) for r in self.report_rows),
         )
+        if self.claims and self.metrics is None:
+            raise ValueError(f"experiment {self.name}: claims need a metrics dataclass to check their keys against")
+        if self.metrics is not None:
+            keys = metric_keys(self.metrics)
+            check_claims(self.claims, keys, f"experiment {self.name}")
+            unknown = [r.metric for r in self.report_rows if r.metric not in keys]
+            if unknown:
+                raise ValueError(
+                    f"experiment {self.name}: report rows read {unknown}, which the metrics do not declare"
+                )
+        ids = {c.id for c in self.claims}
+        for row in self.report_rows:
+            if row.claim is not None and row.claim not in ids:
+                raise ValueError(f"experiment {self.name}: report row {row.metric!r} names unknown claim {row.claim!r}")
 
     # Legacy module-level names, so older callers (``module.NAME``) keep working.
     @property
@@ -224,19 +248,45 @@ class Experiment:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
             raise TypeError(f"{self.name}: measure must return Measured, got {type(measured).__name__}")
-        bad = {
-            k: type(v).__name__
-            for k, v in measured.metrics.items()
-            if not (v is None or isinstance(v, (bool, int, float, np.integer, np.floating, np.bool_)))
-        }
-        if bad:
-            raise TypeError(f"{self.name}: metrics must be numbers, got {bad}")
+        if self.metrics is not None and not isinstance(measured.metrics, self.metrics):
+            raise TypeError(
+                f"{self.name}: measure must return {self.metrics.__name__} metrics, got {type(measured.metrics).__name__}"
+            )
+        try:
+            metrics = flatten(measured.metrics)
+        except TypeError as exc:
+            raise TypeError(f"{self.name}: {exc}") from None
         provenance = make_provenance(config, device, measured.data_source, clock.seconds, measured.notes, commit)
-        return Result(self.name, config.scale, dict(measured.metrics), dict(measured.arrays), provenance)
+        return Result(self.name, config.scale, metrics, dict(measured.arrays), provenance)
+
+    def verdicts(self, metrics: Mapping[str, Any]) -> dict[str, Verdict]:
+        """The engine's verdict on each claim, from a result's (flat) ``metrics``: today's engine
+        on whatever run wrote them, stored reference runs included."""
+        return decide(self.claims, metrics)
+
+    def claim(self, claim_id: str) -> Claim:
+        """The declared claim ``claim_id``.
+
+        Raises
+        ------
+        KeyError
+            When the experiment declares no such claim.
+        """
+        for c in self.claims:
+            if c.id == claim_id:
+                return c
+        raise KeyError(f"{self.name} declares no claim {claim_id!r}")
 
     def findings_for(self, metrics: dict) -> list[str]:
-        """The plain-language findings for ``metrics`` (empty when the experiment has none)."""
-        return list(self.findings(metrics)) if self.findings else []
+        """The plain-language findings for ``metrics`` (empty when the experiment has none).
+
+        An experiment that declares claims gets the engine's verdicts as a second argument.
+        """
+        if not self.findings:
+            return []
+        if self.claims:
+            return list(self.findings(metrics, self.verdicts(metrics)))
+        return list(self.findings(metrics))
 
 
 def legacy_experiment(module: ModuleType) -> Experiment | None:
