@@ -104,7 +104,7 @@ def test_run_refuses_text_metrics():
         scales={"ci": {}, "laptop": {}, "full": {}},
         measure=lambda c, ctx: Measured({"shown": "1.0 dB"}),
     )
-    with pytest.raises(TypeError, match="metrics must be numbers"):
+    with pytest.raises(TypeError, match="metric 'shown' must be a number"):
         exp.run(exp.make_config("ci"))
 
 

@@ -41,6 +41,7 @@ PLACES = {
     "sigcnn.results": "foundation",
     "sigcnn.provenance": "foundation",
     "sigcnn.checksums": "foundation",
+    "sigcnn.verdicts": "foundation",
     "sigcnn.distributed": "foundation",
     "sigcnn.signals": "signals",
     "sigcnn.data": "data",
