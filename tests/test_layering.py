@@ -50,6 +50,7 @@ PLACES = {
     "sigcnn.probes": "probes",
     "sigcnn.controls": "probes",
     "sigcnn.experiments": "experiments",
+    "sigcnn.lenses": "experiments",
     "sigcnn.plots": "plots",
     "sigcnn.widgets": "widgets",
     "sigcnn.report": "frontends",
