@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..lenses import LensSettings
-from ..verdicts import Verdict, sentence
-from ._base import Experiment, Measured, ReportRow, RunContext
-from ._lenses_common import CLAIMS, Metrics, five_lenses
+from ._base import Experiment, Measured, RunContext
+from ._lenses_common import CLAIMS, REPORT_ROWS, Metrics, findings, five_lenses
 from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets
 
 
@@ -38,35 +37,6 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics, arrays, notes = five_lenses(net.model, x, y, settings, config.untrained_seeds)
     return Measured(metrics, arrays, data.split.data_source, ["LeNet-5: " + net.note, *notes])
 
-
-def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
-    """One computed sentence per cross-lens prediction."""
-    claims = {c.id: c for c in CLAIMS}
-    return [sentence(claims[k], v) for k, v in verdicts.items()]
-
-
-def _row(quantity: str, metric: str, claim: str, fmt: str = "number") -> ReportRow:
-    return ReportRow("ours (five lenses)", quantity, metric, "no claim", source="ours", format=fmt, claim=claim)
-
-
-REPORT_ROWS = (
-    _row("first-conv Gabor residual (trained; untrained is the control)", "gabor_first_conv", "filters_gabor_like"),
-    _row("Spearman ρ, output centroid vs deformation change", "centroid_deformation_rho", "lower_centroid_more_stable"),
-    ReportRow(
-        "Kuo §2 (five lenses)",
-        "accuracy drop under grey-scale reversal",
-        "reversal_drop",
-        "large (no number)",
-        source="derived",
-        format="percent",
-        claim="reversal_hurts",
-    ),
-    _row(
-        "centroid shift, trained minus untrained (cycles/sample)", "trained_lowers_centroid", "training_lowers_centroid"
-    ),
-    _row("SNR gain through the network, α = 2 (dB)", "gaussian_snr_gain_db", "gaussian_noise_suppressed", "db"),
-    _row("Spearman ρ, Maximum Gain vs SNR loss", "gain_noise_rho", "gain_predicts_noise"),
-)
 
 EXPERIMENT = Experiment(
     name="lenses-lenet",

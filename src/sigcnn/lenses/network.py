@@ -36,6 +36,8 @@ from .gabor import gabor_residual, strongest_slices
 from .walk import Call, output_of, trace
 
 SNR_DEFINITIONS = ("scale", "generalised")
+GABOR_MIN_SIZE = 5
+"""Smallest kernel fitted with a Gabor atom: a 3-tap kernel has 3 numbers for a 2-parameter fit."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +295,7 @@ def _read_layer(model, call: Call, x, variants, settings: LensSettings, length: 
         layer.rectified_fraction = readings.rectified_fraction(call.input)
     if call.kind == "conv":
         weight = call.module.weight.detach().double().cpu().numpy()
-        if weight.shape[-1] >= 3:
+        if weight.shape[-1] >= GABOR_MIN_SIZE:
             layer.gabor = gabor_residual(strongest_slices(weight))
         layer.anchor_angle_deg = readings.anchor_angle_deg(call.module, call.input, settings.patch_limit, settings.seed)
     return layer
