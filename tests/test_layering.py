@@ -41,6 +41,7 @@ PLACES = {
     "sigcnn.results": "foundation",
     "sigcnn.provenance": "foundation",
     "sigcnn.checksums": "foundation",
+    "sigcnn.cache": "foundation",
     "sigcnn.distributed": "foundation",
     "sigcnn.signals": "signals",
     "sigcnn.data": "data",

@@ -210,7 +210,7 @@ class Experiment:
 
     def run(self, config: BaseConfig, progress: bool = False) -> Result:
         """Run ``measure`` on ``config``: device, seed, stopwatch, provenance, :class:`Result`."""
-        from ..provenance import Stopwatch, git_commit, make_provenance
+        from ..provenance import Stopwatch, git_commit, make_provenance, source_digest
         from ..results import Result
 
         if not isinstance(config, self.config):
@@ -220,6 +220,7 @@ class Experiment:
         device = resolve_device(config.device)
         generator = set_seed(config.seed)
         commit = git_commit()  # the code that runs, not the tree at the end of a long run
+        source = source_digest()
         with Stopwatch() as clock:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
@@ -231,7 +232,7 @@ class Experiment:
         }
         if bad:
             raise TypeError(f"{self.name}: metrics must be numbers, got {bad}")
-        provenance = make_provenance(config, device, measured.data_source, clock.seconds, measured.notes, commit)
+        provenance = make_provenance(config, device, measured.data_source, clock.seconds, measured.notes, commit, source)
         return Result(self.name, config.scale, dict(measured.metrics), dict(measured.arrays), provenance)
 
     def findings_for(self, metrics: dict) -> list[str]:
