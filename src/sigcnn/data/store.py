@@ -328,7 +328,8 @@ def ensure_files(spec: DatasetSpec, required: list[str] | None = None) -> Path:
 def ensure_wav_folder(spec: DatasetSpec) -> Path:
     """Make sure a WAV-folder data set is complete (per-file MD5 manifest), downloading when allowed.
 
-    Extra ``.wav`` files not in the manifest are left alone (and not read by the loader).
+    A repair adds only the missing recordings (:func:`add_missing`): files not in the manifest
+    (the user's own recordings, notes) are left alone, and not read by the loader.
 
     Raises
     ------
@@ -370,10 +371,7 @@ def ensure_wav_folder(spec: DatasetSpec) -> Path:
         count, sha = wav_manifest(staging)
         if (count, sha) != (spec.manifest_count, spec.manifest_sha256):
             raise _unavailable(spec, ["recordings/*.wav"], "downloaded archive failed its checksum")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
-        staging = None
+        add_missing(staging, folder, missing)
     except OSError as exc:
         raise _unavailable(spec, ["recordings/*.wav"], f"download failed: {exc}; {OFFLINE_HINT}") from exc
     finally:
@@ -383,6 +381,27 @@ def ensure_wav_folder(spec: DatasetSpec) -> Path:
         if not folder.exists():
             _remove_empty(made)
     return folder
+
+
+def add_missing(source: Path, folder: Path, names: list[str]) -> list[str]:
+    """Move the files ``names`` (paths relative to both folders) from ``source`` into ``folder``
+    where ``folder`` lacks them; nothing already in ``folder`` is replaced or removed.
+
+    The repair step of a download: the user's own files beside the data set (a recording of
+    their own, notes) stay, and so does every file that was already there. Each file arrives by
+    one rename (same file system), so a reader never sees half of it. Returns the names moved.
+    """
+    moved = []
+    for rel in names:
+        target = folder / rel
+        if target.exists() or target.is_symlink():
+            continue
+        made = _new_dirs(target.parent)
+        for part in made:
+            part.mkdir(mode=_dir_mode())
+        os.replace(source / rel, target)
+        moved.append(rel)
+    return moved
 
 
 def _dir_mode() -> int:

@@ -232,7 +232,9 @@ class Experiment:
         }
         if bad:
             raise TypeError(f"{self.name}: metrics must be numbers, got {bad}")
-        provenance = make_provenance(config, device, measured.data_source, clock.seconds, measured.notes, commit, source)
+        provenance = make_provenance(
+            config, device, measured.data_source, clock.seconds, measured.notes, commit, source
+        )
         return Result(self.name, config.scale, dict(measured.metrics), dict(measured.arrays), provenance)
 
     def findings_for(self, metrics: dict) -> list[str]:

@@ -206,7 +206,9 @@ def trained_lenet(
     init = untrained_lenet(spec.seed, data.num_classes, device)
     init_c1 = init.c1.weight.detach().cpu().numpy().copy()
     check = _check_weights(data.num_classes)
-    stored = read_entry(path, lambda h: torch.load(h, map_location="cpu", weights_only=True), check) if use_cache else None
+    stored = (
+        read_entry(path, lambda h: torch.load(h, map_location="cpu", weights_only=True), check) if use_cache else None
+    )
     if stored is not None:
         init.load_state_dict(stored["state_dict"])
         return TrainedLeNet(init, stored["loss"].numpy(), init_c1, str(path), True)
