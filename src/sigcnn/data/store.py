@@ -81,11 +81,23 @@ def _file_mode() -> int:
 
 
 def _digest(path: Path, algorithm: str, decompress: bool = False) -> str:
-    """:func:`~sigcnn.checksums.file_digest`, remembered until the file changes."""
+    """:func:`~sigcnn.checksums.file_digest`, remembered until the file changes.
+
+    A file that exists but cannot be read (no permission, an I/O error) gives
+    ``"unreadable (<reason>)"``, which matches no checksum: such a file is reported as failing
+    its checksum, with the reason, instead of ending ``data status`` or a load in a traceback.
+    """
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, algorithm, decompress)
     if key not in _VERIFIED:
-        _VERIFIED[key] = file_digest(path, algorithm, decompress=decompress)
+        try:
+            _VERIFIED[key] = file_digest(path, algorithm, decompress=decompress)
+        except (PermissionError, IsADirectoryError) as exc:
+            return f"unreadable ({exc.strerror or exc})"
+        except OSError as exc:
+            if decompress:  # a damaged gzip stream: the caller compares the plain digest instead
+                raise
+            return f"unreadable ({exc.strerror or exc})"
     return _VERIFIED[key]
 
 
