@@ -42,6 +42,7 @@ PLACES = {
     "sigcnn.provenance": "foundation",
     "sigcnn.checksums": "foundation",
     "sigcnn.verdicts": "foundation",
+    "sigcnn.cache": "foundation",
     "sigcnn.distributed": "foundation",
     "sigcnn.signals": "signals",
     "sigcnn.data": "data",

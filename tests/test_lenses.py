@@ -158,7 +158,12 @@ def test_identity_network_keeps_the_snr_and_does_not_move_the_centroid():
     "claim,quantity,values,expected",
     [
         ("filters_gabor_like", "gabor_first_conv", ([0.3, 0.35, 0.32, 0.31, 0.3, 0.33], [0.7, 0.68] * 10), "supported"),
-        ("filters_gabor_like", "gabor_first_conv", ([0.9, 0.95, 0.92, 0.91, 0.9, 0.93], [0.7, 0.68] * 10), "contradicted"),
+        (
+            "filters_gabor_like",
+            "gabor_first_conv",
+            ([0.9, 0.95, 0.92, 0.91, 0.9, 0.93], [0.7, 0.68] * 10),
+            "contradicted",
+        ),
         ("reversal_hurts", "reversal_drop", ([1.0, 1.0, 0.0, 1.0] * 20, None), "supported"),
         ("reversal_hurts", "reversal_drop", ([-1.0, 0.0, 0.0, 0.0] * 20, None), "contradicted"),
         ("training_lowers_centroid", "trained_lowers_centroid", ([-0.1, -0.05, -0.08] * 20, None), "supported"),

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from sigcnn import experiments
+from sigcnn.data import store
 from sigcnn.experiments import max_gain_training, pretrained_max_gain
 from sigcnn.models import WideLeNet
 from sigcnn.results import load_result, save_result
@@ -191,6 +192,7 @@ def test_present_weights_are_measured(monkeypatch, real_data_root):
 
     names = ("squeezenet1_1", "mobilenet_v3_large", "shufflenet_v2_x1_0")
     monkeypatch.setattr(pretrained_max_gain, "weights_status", lambda models, w: {n: True for n in models})
+    monkeypatch.setattr(pretrained_max_gain, "ensure_weights", lambda weights: None)
     real_get = torchvision.models.get_model
     monkeypatch.setattr(torchvision.models, "get_model", lambda name, weights=None: real_get(name, weights=None))
     config = pretrained_max_gain.make_config(
@@ -230,6 +232,8 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
     def unreachable(*args, **kwargs):
         raise socket.gaierror(-3, "Temporary failure in name resolution")
 
+    monkeypatch.setattr(socket, "getaddrinfo", unreachable)  # sigcnn's downloader resolves the host first
+    monkeypatch.setattr(store, "_FAILED_HOSTS", {})
     monkeypatch.setattr(torchvision.models, "get_model", unreachable)
     config = pretrained_max_gain.make_config(
         "ci", models=("resnet18",), own_models=("lenet5",), own_epochs=1, control_seeds=1
@@ -237,6 +241,8 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
     result = pretrained_max_gain.run(config)
     assert result.metrics["imagenet_models_measured"] == 0
     assert result.metrics["imagenet_models_missing"] == 1
+    assert "name resolution" in " ".join(result.provenance["notes"])  # the reason, not "offline"
+    assert "(offline)" not in " ".join(pretrained_max_gain.findings(result.metrics))
 
 
 def test_unlearned_runs_names_the_runs_that_end_at_chance():

@@ -1,8 +1,9 @@
 """The ``sigcnn`` command: list experiments, run them, and report on the data root.
 
 Errors print one line and exit non-zero: 2 for bad arguments (checked before any work,
-``--out`` included), 1 for a missing or corrupt data set or a failed run, 130 for Ctrl-C.
-``SIGCNN_DEBUG=1`` (or ``true``/``yes``) also prints the traceback, for every kind of error.
+``--out`` and ``--out/NAME/SCALE`` included), 1 for a missing or corrupt data set or a failed
+run, 130 for Ctrl-C, 143 for SIGTERM. ``SIGCNN_DEBUG=1`` (or ``true``/``yes``) also prints the
+traceback, for every kind of error.
 
 Only the standard library is imported at module level, so that Ctrl-C while torch is still
 loading is caught like any other interrupt.
@@ -14,6 +15,7 @@ import argparse
 import errno
 import os
 import re
+import signal
 import sys
 import tempfile
 import traceback
@@ -149,6 +151,10 @@ def _cmd_run(args) -> int:
             config = module.make_config(scale, device=args.device, dataset=dataset, seed=seed)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
+        if os.environ.get("RANK", "0") == "0":
+            # the folder the result goes to (a file at out/NAME/SCALE fails here, not after the run)
+            created += check_output_folder(Path(out).expanduser() / args.name / config.scale)
+            _warn_if_cache_unwritable()
     except BaseException:
         remove_created(created)
         raise
@@ -168,6 +174,19 @@ def _cmd_run(args) -> int:
         return 0
     finally:
         distributed.shutdown()
+
+
+def _warn_if_cache_unwritable() -> None:
+    """Say before the work when the cache folder cannot be written: the run goes on uncached."""
+    from .cache import cache_root, probe_folder
+
+    problem = probe_folder(cache_root())
+    if problem:
+        print(
+            f"sigcnn: warning: cache {problem}; this run's networks and coefficients will not be cached "
+            "(set SIGCNN_CACHE to a writable folder)",
+            file=sys.stderr,
+        )
 
 
 def _cmd_data_status() -> int:
@@ -200,8 +219,32 @@ def _describe_os_error(exc: OSError) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so temporary files are removed on the way out."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``sigcnn`` console script."""
+    """Entry point of the ``sigcnn`` console script.
+
+    SIGTERM (``kill``, a batch system's time limit) unwinds the run like Ctrl-C: the temporary
+    file being written is removed, one line is printed, and the exit code is 143.
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         try:
             args = _parser().parse_args(argv)
@@ -214,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(f"error: {exc}", 2)
         except KeyboardInterrupt:
             return _fail("interrupted", 130)
+        except Terminated:
+            return _fail("terminated (SIGTERM)", 143)
         except OSError as exc:
             errors = sys.modules.get(f"{__package__ or 'sigcnn'}.data.errors")
             if errors is not None and isinstance(exc, errors.DatasetUnavailable):
@@ -227,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while importing, or while printing the message above
         print("sigcnn: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("sigcnn: terminated (SIGTERM)", file=sys.stderr)
+        return 143
 
 
 def _fail(message: str, code: int) -> int:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import experiments
-from .results import Result, load_result
+from .results import Result, ResultFileError, load_result
 
 REPO = Path(__file__).resolve().parents[2]
 SCALE_ORDER = ("full", "laptop", "ci")
@@ -63,15 +64,48 @@ def _metrics_only(path: Path) -> Result:
     return cached[1]
 
 
+_SEED_FOLDER = re.compile(r"seed-([0-9]+)")
+
+
+def _checked(path: Path, name: str, seed: int, scale: str) -> Result:
+    """The stored run at ``path``, checked against where it lies: its name, scale and seed must be
+    those of its folders (a run copied into another seed's folder is not a new seed)."""
+    result = _metrics_only(path)
+    seed_field = result.provenance.get("seed")
+    for field_name, stored, expected in (
+        ("name", result.name, name),
+        ("scale", result.scale, scale),
+        ("provenance.seed", seed_field, seed),
+    ):
+        if stored != expected or isinstance(stored, bool):
+            raise ResultFileError(f"{path}: field {field_name!r} is {stored!r} but its folder says {expected!r}")
+    return result
+
+
 def stored_references(name: str, root: Path | None = None) -> dict[str, list[Result]]:
     """The stored runs of experiment ``name`` (metrics and provenance, no arrays), by scale (largest
-    scale first), seeds in order."""
+    scale first), seeds in order.
+
+    Raises
+    ------
+    ResultFileError
+        For a folder ``seed-*`` that is not ``seed-<integer>`` (a copy such as ``seed-0-copy``),
+        a result file that cannot be read, or one whose name, scale or seed differ from its
+        folders' (each message names the file and the field).
+    """
     root = Path(root) if root is not None else reference_root()
     found: dict[str, list[Result]] = {}
-    for path in sorted(
-        root.glob(f"seed-*/{name}/*/result.json"), key=lambda p: int(re.sub(r"\D", "", p.parts[-4]) or 0)
-    ):
-        result = _metrics_only(path)
+    runs = []
+    for path in root.glob(f"seed-*/{name}/*/result.json"):
+        match = _SEED_FOLDER.fullmatch(path.parts[-4])
+        if match is None:
+            raise ResultFileError(
+                f"{path}: folder {path.parts[-4]!r} is not seed-<integer>; rename or remove it "
+                "(a copied run would count as another seed)"
+            )
+        runs.append((int(match.group(1)), path))
+    for seed, path in sorted(runs):
+        result = _checked(path, name, seed, path.parts[-2])
         found.setdefault(result.scale, []).append(result)
     order = [s for s in SCALE_ORDER if s in found] + sorted(set(found) - set(SCALE_ORDER))
     return {s: found[s] for s in order}
@@ -106,6 +140,9 @@ class ReferenceValue:
     wall_time_s: float = float("nan")
     is_bool: bool = False
     other_datasets: tuple[str, ...] = ()
+    without_value: tuple[str, ...] = ()
+    """Stored runs (``seed-S``) whose file has the metric as ``null`` (a NaN when it ran), or lacks it:
+    not in :attr:`values`, named here (and in a warning) instead of dropped silently."""
 
     @property
     def mean(self) -> float:
@@ -164,6 +201,13 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
         kept = [r for r in results if isinstance(r.metrics.get(metric), (int, float))]  # bools count as 0/1
         if not kept:
             continue
+        without = tuple(f"seed-{r.provenance.get('seed')}" for r in results if r not in kept)
+        if without:
+            warnings.warn(
+                f"{name} [{scale}]: metric {metric!r} is null or absent in {', '.join(without)}; "
+                f"the reference pools the other {len(kept)} run(s)",
+                stacklevel=2,
+            )
         newest = newest_run(kept)
         data = dataset_of(newest)
         others = tuple(sorted({dataset_of(r) for r in kept} - {data}))
@@ -182,6 +226,7 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
             sum(wall_time_s(r) for r in kept),
             all(isinstance(r.metrics[metric], bool) for r in kept),
             others,
+            without,
         )
     return out
 

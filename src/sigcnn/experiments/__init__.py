@@ -116,24 +116,46 @@ def run_experiment(name: str, scale: str | None = None, progress: bool = False, 
 def load_or_run(name: str, scale: str | None = None, out_dir: Path | str | None = None, **overrides: Any) -> Result:
     """Reuse the result file of ``name`` if it was made by this code with this configuration,
     else run the experiment and save its result file. Used by the reproduction report.
+
+    "This code" means: the stored commit is the current one, known (not ``unknown``, as without
+    git) and clean, and the stored ``source_sha256`` (when the file has one) equals
+    :func:`sigcnn.provenance.source_digest` now. A stored file that cannot be read (truncated,
+    arrays missing) is run again too, with a warning naming it.
     """
+    import warnings
     from dataclasses import asdict
 
-    from ..provenance import git_commit
+    from ..provenance import git_commit, source_digest
+    from ..results import ResultFileError
 
     config = make_config(name, scale, **overrides)
     out_dir = out_dir if out_dir is not None else results_dir()
     path = result_path(out_dir, name, config.scale)
     if path.exists():
-        stored = load_result(path)
-        same_config = stored.provenance.get("config") == _plain(asdict(config))
-        commit = git_commit()
-        same_code = stored.provenance.get("git_commit") == commit and not commit.endswith("-dirty")
-        if same_config and same_code:
-            return stored
+        try:
+            stored = load_result(path)
+        except (OSError, ResultFileError) as exc:
+            warnings.warn(f"{path} cannot be reused ({exc}); running {name} again", stacklevel=2)
+        else:
+            if is_current(stored, config, git_commit(), source_digest()):
+                return stored
     result = describe(name).run(config)
     save_result(result, out_dir)
     return result
+
+
+def is_current(stored: Result, config: BaseConfig, commit: str, source: str) -> bool:
+    """Whether ``stored`` was made with ``config`` by the code at ``commit`` (known and clean) whose
+    source digest is ``source`` (checked when ``stored`` records one)."""
+    from dataclasses import asdict
+
+    provenance = stored.provenance
+    same_config = provenance.get("config") == _plain(asdict(config))
+    known = commit not in ("", "unknown") and not commit.endswith("-dirty")
+    same_commit = known and provenance.get("git_commit") == commit
+    recorded = provenance.get("source_sha256")
+    same_source = recorded is None or recorded == source
+    return same_config and same_commit and same_source
 
 
 def _plain(value):

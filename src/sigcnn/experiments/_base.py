@@ -234,7 +234,7 @@ class Experiment:
 
     def run(self, config: BaseConfig, progress: bool = False) -> Result:
         """Run ``measure`` on ``config``: device, seed, stopwatch, provenance, :class:`Result`."""
-        from ..provenance import Stopwatch, git_commit, make_provenance
+        from ..provenance import Stopwatch, git_commit, make_provenance, source_digest
         from ..results import Result
 
         if not isinstance(config, self.config):
@@ -244,6 +244,7 @@ class Experiment:
         device = resolve_device(config.device)
         generator = set_seed(config.seed)
         commit = git_commit()  # the code that runs, not the tree at the end of a long run
+        source = source_digest()
         with Stopwatch() as clock:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
@@ -256,7 +257,9 @@ class Experiment:
             metrics = flatten(measured.metrics)
         except TypeError as exc:
             raise TypeError(f"{self.name}: {exc}") from None
-        provenance = make_provenance(config, device, measured.data_source, clock.seconds, measured.notes, commit)
+        provenance = make_provenance(
+            config, device, measured.data_source, clock.seconds, measured.notes, commit, source
+        )
         return Result(self.name, config.scale, metrics, dict(measured.arrays), provenance)
 
     def verdicts(self, metrics: Mapping[str, Any]) -> dict[str, Verdict]:
