@@ -40,6 +40,7 @@ PLACES = {
     "sigcnn.runtime": "foundation",
     "sigcnn.results": "foundation",
     "sigcnn.provenance": "foundation",
+    "sigcnn.code_state": "foundation",
     "sigcnn.checksums": "foundation",
     "sigcnn.verdicts": "foundation",
     "sigcnn.cache": "foundation",

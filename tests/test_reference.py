@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from sigcnn import book, experiments, reference
+from sigcnn.code_state import module_digest
 from sigcnn.provenance import make_provenance
 from sigcnn.report import reference_cell, rows_for, to_markdown
 from sigcnn.results import Result, save_result
@@ -16,7 +17,11 @@ from sigcnn.results import Result, save_result
 
 def _store(root, name, scale, seed, metrics, **overrides):
     config = replace(experiments.describe(name).make_config(scale, **overrides), seed=seed)
-    result = Result(name, scale, metrics, {}, make_provenance(config, torch.device("cpu"), "test data", 60.0))
+    provenance = make_provenance(config, torch.device("cpu"), "test data", 60.0)
+    # today's code: a clean commit made before the run, and the experiment's current digest
+    provenance["git_commit"] = provenance["git_commit"].removesuffix("-dirty")
+    provenance["experiment_source_sha256"] = module_digest(experiments.describe(name).measure.__module__)
+    result = Result(name, scale, metrics, {}, provenance)
     save_result(result, root / f"seed-{seed}")
     return result
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import warnings
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +40,64 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def short_commit(commit: str) -> str:
+    """12 hex digits of a recorded commit, keeping its ``-dirty`` flag (``unknown`` stays)."""
+    commit = str(commit or "unknown")
+    dirty = commit.endswith("-dirty")
+    core = commit.removesuffix("-dirty")
+    return (core if core == "unknown" else core[:12]) + ("-dirty" if dirty else "")
+
+
+@lru_cache(maxsize=512)
+def _digest_at(module: str, commit: str) -> str | None:
+    from .code_state import git_reader, module_digest
+
+    try:
+        return module_digest(module, git_reader(commit))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def code_status(result: Result) -> tuple[str, str]:
+    """``("current" | "stale" | "unknown", why)``: whether a stored run's code is today's code.
+
+    *unknown* when the run recorded no commit, ran from uncommitted changes (``-dirty``), or
+    records a commit made *after* it started (a commit during the run: its code is not the
+    commit's); *stale* when the digest of the experiment's import graph (recorded, or recomputed
+    from the commit's sources) differs from today's, or its configuration differs (:func:`is_stale`).
+    """
+    from .code_state import commit_time, module_digest
+
+    prov = result.provenance
+    commit = str(prov.get("git_commit") or "unknown")
+    if commit == "unknown":
+        return "unknown", "no commit recorded"
+    if commit.endswith("-dirty"):
+        return "unknown", "ran from uncommitted changes"
+    made = commit_time(commit)
+    if made is None:
+        return "unknown", "its commit is not in this repository"
+    try:
+        finished = datetime.fromisoformat(str(prov.get("finished_at")))
+        started = finished - timedelta(seconds=float(prov.get("wall_time_s") or 0.0))
+    except (TypeError, ValueError):
+        return "unknown", "no finishing time recorded"
+    if made > started + timedelta(seconds=1):
+        return "unknown", "its recorded commit was made after the run started"
+    try:
+        module = experiments.describe(result.name).measure.__module__
+    except (KeyError, ValueError, AttributeError):
+        return "stale", "the experiment no longer exists"
+    stored = prov.get("experiment_source_sha256") or _digest_at(module, commit.removesuffix("-dirty"))
+    if stored is None:
+        return "unknown", "its code could not be read from git"
+    if stored != module_digest(module):
+        return "stale", "the experiment's code changed since"
+    if is_stale(result):
+        return "stale", "its configuration changed since"
+    return "current", ""
 
 
 def is_stale(result: Result) -> bool:
@@ -143,6 +204,8 @@ class ReferenceValue:
     without_value: tuple[str, ...] = ()
     """Stored runs (``seed-S``) whose file has the metric as ``null`` (a NaN when it ran), or lacks it:
     not in :attr:`values`, named here (and in a warning) instead of dropped silently."""
+    code: tuple[str, str] = ("current", "")
+    """:func:`code_status` of the pooled runs: the worst of them (unknown > stale > current), and why."""
 
     @property
     def mean(self) -> float:
@@ -218,7 +281,7 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
             [float(r.metrics[metric]) for r in kept],
             str(last.get("device", "?")),
             str(last.get("finished_at", "?"))[:10],
-            str(last.get("git_commit", "?"))[:8],
+            short_commit(last.get("git_commit", "unknown")),
             any(is_stale(r) for r in kept),
             data,
             _span(kept, f"{metric}_trained_min", f"{metric}_trained_max"),
@@ -227,8 +290,14 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
             all(isinstance(r.metrics[metric], bool) for r in kept),
             others,
             without,
+            _worst(code_status(r) for r in kept),
         )
     return out
+
+
+def _worst(statuses) -> tuple[str, str]:
+    rank = {"current": 0, "stale": 1, "unknown": 2}
+    return max(statuses, key=lambda s: rank[s[0]], default=("current", ""))
 
 
 def reference_value(name: str, metric: str, root: Path | None = None) -> ReferenceValue | None:
@@ -312,7 +381,8 @@ def stored_table(root: Path | None = None) -> str:
             data = ", ".join(sorted({dataset_of(r) for r in results}))
             device = newest_run(results).provenance.get("device", "?")
             walls = " / ".join(f"{wall_time_s(r):.0f}" for r in results)
-            state = "stale" if any(is_stale(r) for r in results) else "current"
+            status, why = _worst(code_status(r) for r in results)
+            state = status if status == "current" else f"{status}: {why}"
             out += f"| {name} | {scale} | {seeds} | {data} | {device} | {walls} | {state} |\n"
     return out
 

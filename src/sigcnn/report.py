@@ -147,7 +147,10 @@ def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: s
         spread = format_value(lo, fmt) if lo == hi else f"{format_value(lo, fmt)} … {format_value(hi, fmt)}"
         shown += f"; {ref.versus_controls} ({spread})"
     device = ref.device.split(" (")[0]
-    stale = " — **stale**: the code's configuration changed since" if ref.stale else ""
+    state, why = ref.code
+    if ref.stale and state == "current":
+        state, why = "stale", "its configuration changed since"
+    stale = {"current": "", "stale": f" — **stale**: {why}", "unknown": f" — **code unknown**: {why}"}[state]
     others = f" (runs on {', '.join(ref.other_datasets)} not pooled)" if ref.other_datasets else ""
     return f"{shown} [{ref.scale}, {device}, {ref.dataset}, {ref.date}, {ref.commit}]{others}{stale}"
 

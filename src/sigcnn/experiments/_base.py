@@ -234,6 +234,7 @@ class Experiment:
 
     def run(self, config: BaseConfig, progress: bool = False) -> Result:
         """Run ``measure`` on ``config``: device, seed, stopwatch, provenance, :class:`Result`."""
+        from ..code_state import module_digest
         from ..provenance import Stopwatch, git_commit, make_provenance, source_digest
         from ..results import Result
 
@@ -245,6 +246,7 @@ class Experiment:
         generator = set_seed(config.seed)
         commit = git_commit()  # the code that runs, not the tree at the end of a long run
         source = source_digest()
+        experiment_source = module_digest(self.measure.__module__)  # the code this run's claims come from
         with Stopwatch() as clock:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
@@ -260,6 +262,7 @@ class Experiment:
         provenance = make_provenance(
             config, device, measured.data_source, clock.seconds, measured.notes, commit, source
         )
+        provenance["experiment_source_sha256"] = experiment_source
         return Result(self.name, config.scale, metrics, dict(measured.arrays), provenance)
 
     def verdicts(self, metrics: Mapping[str, Any]) -> dict[str, Verdict]:
