@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from book_files import toc_files
 
 from sigcnn import course
 
@@ -96,8 +97,6 @@ def test_cli_refuses_a_missing_folder(tmp_path, capsys):
 
 
 def test_every_chapter_page_is_in_exactly_one_week():
-    from sigcnn.experiments import toc_files
-
     toc = toc_files()
     weeks = [p for _, pages in course.COURSE_WEEKS for p in pages]
     assert len(weeks) == len(set(weeks)), "a page is planned in two weeks"

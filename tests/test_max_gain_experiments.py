@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from book_files import toc_files
 
 from sigcnn import experiments
 from sigcnn.data import store
@@ -144,7 +145,7 @@ def test_training_config_errors():
 
 def test_experiments_are_discovered():
     # the book's order comes from _toc.yml: the chapter's three notebooks in the order listed there
-    names, toc = experiments.names(), experiments.toc_files()
+    names, toc = experiments.names(), toc_files()
     ours = ["spectral-toy", "pretrained-max-gain", "max-gain-training"]
     stems = ["notebooks/spectral_toy", "notebooks/pretrained_max_gain", "notebooks/max_gain_training"]
     by_toc = [n for _, n in sorted(zip([toc.index(s) for s in stems], ours))]

@@ -237,8 +237,9 @@ COURSE_WEEKS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "notebooks/max_gain_training",
         ),
     ),
+    ("All five lenses on one network", ("book/five_lenses", "notebooks/lenses_lenet", "notebooks/lenses_audio")),
 )
-"""A 12-week course: (theme, pages in ``_toc.yml`` form). Objectives and times come from the pages."""
+"""A 13-week course: (theme, pages in ``_toc.yml`` form). Objectives and times come from the pages."""
 
 REFERENCE_PAGES = ("book/report", "book/status", "book/references", "book/api", "book/teaching")
 """Pages of the book that are not course material (every other page belongs to exactly one week)."""

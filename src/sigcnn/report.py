@@ -6,7 +6,6 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import experiments
@@ -14,7 +13,6 @@ from .experiments._base import Experiment, ReportRow
 from .verdicts import Verdict
 
 if TYPE_CHECKING:
-    from .experiments import _LegacyDescription
     from .results import Result
 
 SOURCE_MARKS = {"paper": "", "derived": " ᵈ", "external": " ᵉ", "ours": " ⁿ"}
@@ -147,9 +145,7 @@ def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: s
         spread = format_value(lo, fmt) if lo == hi else f"{format_value(lo, fmt)} … {format_value(hi, fmt)}"
         shown += f"; {ref.versus_controls} ({spread})"
     device = ref.device.split(" (")[0]
-    state, why = ref.code
-    if ref.stale and state == "current":
-        state, why = "stale", "its configuration changed since"
+    state, why = ("stale", "its configuration changed since") if ref.stale else ref.code
     stale = {"current": "", "stale": f" — **stale**: {why}", "unknown": f" — **code unknown**: {why}"}[state]
     others = f" (runs on {', '.join(ref.other_datasets)} not pooled)" if ref.other_datasets else ""
     return f"{shown} [{ref.scale}, {device}, {ref.dataset}, {ref.date}, {ref.commit}]{others}{stale}"
@@ -157,15 +153,13 @@ def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: s
 
 def rows_for(
     result: Result,
-    experiment: Experiment | _LegacyDescription | ModuleType | None = None,
+    experiment: Experiment | None = None,
     reference_root: Path | None = None,
 ) -> list[ReportLine]:
     """Report lines of one experiment, from its report rows and its result."""
     from .reference import reference_values
 
     experiment = experiment if experiment is not None else experiments.describe(result.name)
-    if not hasattr(experiment, "report_rows"):  # a module object
-        experiment = experiments.describe(result.name)
     verdicts = experiment.verdicts(result.metrics) if getattr(experiment, "claims", ()) else {}
     lines = []
     for row in experiment.report_rows:

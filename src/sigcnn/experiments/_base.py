@@ -246,7 +246,10 @@ class Experiment:
         generator = set_seed(config.seed)
         commit = git_commit()  # the code that runs, not the tree at the end of a long run
         source = source_digest()
-        experiment_source = module_digest(self.measure.__module__)  # the code this run's claims come from
+        try:  # the code this run's claims come from (an experiment defined outside sigcnn has none)
+            experiment_source: str | None = module_digest(self.measure.__module__)
+        except ValueError:
+            experiment_source = None
         with Stopwatch() as clock:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
