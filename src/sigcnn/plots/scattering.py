@@ -275,7 +275,7 @@ def scattering_tree_figure(J: int = 3, max_order: int = 2) -> Figure:
         label = "x" if not p else "U[" + ",".join(map(str, p)) + "]x"
         ax.text(x, y, label, ha="center", va="center", fontsize=8, bbox=dict(boxstyle="round", fc="w", ec="k"))
         ax.annotate(
-            "S[" + ",".join(map(str, p)) + "]x",
+            "S[" + (",".join(map(str, p)) or "∅") + "]x",
             (x + 0.35, y - 0.55),
             (x + 0.12, y - 0.2),
             fontsize=7,
