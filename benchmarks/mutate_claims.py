@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.keyword:
         cmd += ["-k", args.keyword]
     survivors = 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a killed run still restores the module
     try:
         for site in sites:
             mutated, what = mutate(original, site)
