@@ -2,8 +2,10 @@
 
 A scattering network is a CNN whose filters are fixed wavelets, whose activation is the
 modulus and whose pooling is a low-pass average φ_J. We never write the transform: this
-module checks the input, picks kymatio's frontend (numpy on CPU, the fastest there; torch
-on CUDA), caches coefficients on disk and names every output channel.
+module checks the input, picks kymatio's frontend (numpy on CPU, torch on CUDA), caches
+coefficients on disk and names every output channel. On one CPU thread the two frontends are
+within about 30 % of each other (benchmarks/NOTES.md: numpy ahead for images, torch at 0.9x
+numpy's CPU time for audio); numpy is kept on the CPU for one code path without autograd.
 
 Bad input (an image too small for ``J``, a signal shorter than ``2^J``, non-finite values)
 raises ``ValueError`` before any filter bank is built.
@@ -82,7 +84,8 @@ def check_signals(signals: npt.ArrayLike, J: int, Q: int = 8) -> np.ndarray:
 
 
 def frontend_for(device: torch.device | str) -> str:
-    """``"torch"`` on a CUDA device, ``"numpy"`` otherwise (measured faster on CPU: benchmarks/NOTES.md)."""
+    """``"torch"`` on a CUDA device, ``"numpy"`` otherwise (on the CPU numpy is faster for images and about
+    10 % slower for audio than torch: benchmarks/NOTES.md)."""
     return "torch" if str(device).startswith("cuda") else "numpy"
 
 
