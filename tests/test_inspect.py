@@ -218,8 +218,8 @@ def test_missing_file(capsys, tmp_path):
 @pytest.mark.parametrize(
     "which,arch,needle",
     [
-        ("junk", "lenet5", "notes.pt is not a model: neither a TorchScript archive nor a PyTorch model file"),
-        ("pickle", "lenet5", "pickled.pt is not a model: neither a TorchScript archive nor a state_dict readable"),
+        ("junk", "lenet5", "notes.pt is not a model: neither a TorchScript archive nor a state_dict that torch.load"),
+        ("pickle", "lenet5", "pickled.pt is not a model: neither a TorchScript archive nor a state_dict that"),
         ("lenet", None, "lenet.pt is a state_dict: name its architecture with --arch"),
         ("lenet", "resnet18", "the weights do not fit --arch resnet18: no 'conv1.weight'"),
         ("script", "lenet5", "scripted.pt is a TorchScript file: leave out --arch"),

@@ -302,9 +302,9 @@ def load_model_file(path: str | Path, arch: str | None, width: float | None = No
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        kind = "a state_dict readable without pickle" if "Weights only" in str(exc) else "a PyTorch model file"
         raise InspectError(
-            f"{path.name} is not a model: neither a TorchScript archive nor {kind} ({type(exc).__name__})"
+            f"{path.name} is not a model: neither a TorchScript archive nor a state_dict that "
+            f"torch.load(weights_only=True) can read ({type(exc).__name__})"
         ) from None
     if not isinstance(state, Mapping) or not state or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise InspectError(f"{path.name} is not a state_dict (a mapping of parameter names to tensors)")
