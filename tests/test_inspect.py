@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import CONFIGURED_DATA_ROOT
 from torch import nn
 
 from sigcnn import cli
@@ -23,9 +22,9 @@ FAST = ["--examples", "4", "--untrained-seeds", "2", "--seed", "0"]
 
 
 @pytest.fixture(scope="module")
-def data_env():
+def data_env(configured_data_root):
     """The real offline data (MNIST, FSDD) for the whole module; skips without it."""
-    root = CONFIGURED_DATA_ROOT
+    root = configured_data_root
     if root is None or not (root / "MNIST").exists() or not (root / "FSDD").exists():
         pytest.skip("no data root with MNIST and FSDD (set SIGCNN_DATA)")
     with pytest.MonkeyPatch.context() as patch:
