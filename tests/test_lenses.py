@@ -181,3 +181,22 @@ def test_lens_claims_on_hand_made_metrics(claim, quantity, values, expected):
         metrics[f"{quantity}_control"] = control
     exp = lenses_lenet.EXPERIMENT
     assert exp.verdicts(metrics)[claim].outcome == expected
+
+
+def test_training_lowers_centroid_reads_the_deepest_layer_with_a_map():
+    """A global pool (1x1 output, LeNet's C5 likewise) has centroid 0 whatever the weights: the claim
+    reads the deepest layer whose map has more than one sample (before the fix: all zeros)."""
+    from sigcnn.experiments._lenses_common import five_lenses
+
+    torch.manual_seed(2)
+    m = nn.Sequential(nn.Conv2d(1, 3, 5, padding=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(3, 3))
+    x, y = torch.randn(6, 1, 16, 16), torch.randint(0, 3, (6,))
+    settings = LensSettings(scattering=False, max_gain_examples=2, alphas=(2.0,))
+    metrics, _, _ = five_lenses(m.eval(), x, y, settings, 2)
+    trained = read_network(m.eval(), x, y, settings)
+    controls = [read_network(untrained_copy(m, 1000 + s), x, y, settings) for s in range(2)]
+    relu = 1  # conv, relu, pool: the ReLU's 16x16 map is the deepest with a spectrum
+    shift = trained.layers[relu].centroid_input_units - trained.layers[0].centroid_in
+    base = np.mean([c.layers[relu].centroid_input_units - c.layers[0].centroid_in for c in controls], axis=0)
+    assert np.any(np.asarray(metrics.trained_lowers_centroid.replicates) != 0)
+    assert metrics.trained_lowers_centroid.replicates == pytest.approx(shift - base)

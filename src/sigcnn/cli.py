@@ -53,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", default=None, help=f"random seed (an integer from 0 to {SEED_MAX})")
     run.add_argument("--out", default=None, help="output folder (default: $SIGCNN_RESULTS)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    ins = sub.add_parser("inspect", help="read your own CNN through the five lenses: result folder + summary.html")
+    ins.add_argument("model", help="a saved state_dict (with --arch) or a TorchScript file")
+    ins.add_argument("--arch", default=None, help="architecture of a state_dict: lenet5, audio-vgg11 or resnet18")
+    ins.add_argument("--data", required=True, help="data set: mnist, fashion-mnist (32x32 images) or fsdd (audio)")
+    ins.add_argument("--examples", default=None, help="test examples read (default: the five-lens chapter's)")
+    ins.add_argument("--untrained-seeds", default=None, help="untrained copies as the baseline (default: chapter's)")
+    ins.add_argument("--width", default=None, help="audio-vgg11 width (default: from the weights)")
+    ins.add_argument("--pool-size", default=None, help="audio-vgg11 pooling size (default 4)")
+    ins.add_argument("--scale", default=None, help=f"one of {', '.join(SCALES)} (default: $SIGCNN_SCALE or ci)")
+    ins.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
+    ins.add_argument("--seed", default=None, help=f"random seed (an integer from 0 to {SEED_MAX})")
+    ins.add_argument("--out", default=None, help="output folder (default: $SIGCNN_RESULTS)")
     data = sub.add_parser("data", help="data-root commands")
     data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
     data_sub.add_parser("status", help="which data sets are present, partial, corrupt or missing")
@@ -176,6 +188,76 @@ def _cmd_run(args) -> int:
         distributed.shutdown()
 
 
+def _count(text: str | None, flag: str, low: int) -> int | None:
+    if text is None:
+        return None
+    if not re.fullmatch(r"[0-9]+", text.strip()) or int(text) < low:
+        raise UsageError(f"{flag} must be a whole number >= {low}, got {text!r}")
+    return int(text)
+
+
+def _positive(text: str | None, flag: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise UsageError(f"{flag} must be a positive number, got {text!r}")
+    return value
+
+
+def _cmd_inspect(args) -> int:
+    from .results import results_dir
+
+    out = results_dir() if args.out is None else args.out
+    seed = parse_seed(args.seed) if args.seed is not None else 0
+    examples = _count(args.examples, "--examples", 4)
+    untrained = _count(args.untrained_seeds, "--untrained-seeds", 2)
+    pool = _count(args.pool_size, "--pool-size", 1)
+    width = _positive(args.width, "--width")
+    if not Path(args.model).expanduser().is_file():
+        raise UsageError(f"model file {args.model} does not exist or is not a file")
+    from . import inspect as inspection
+    from .runtime import resolve_device, resolve_scale
+
+    try:
+        inspection.check_arch(args.arch)
+        dataset = inspection.normalise_dataset(args.data)
+        scale = resolve_scale(args.scale)
+        resolve_device(args.device)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    created = check_output_folder(out)
+    try:
+        created += check_output_folder(Path(out).expanduser() / "inspect" / scale)
+        try:
+            prepared = inspection.prepare(
+                Path(args.model).expanduser(),
+                args.arch,
+                dataset,
+                scale=scale,
+                examples=examples,
+                untrained_seeds=untrained,
+                seed=seed,
+                device=args.device,
+                width=width,
+                pool_size=pool,
+            )
+        except inspection.InspectError as exc:
+            raise UsageError(str(exc)) from exc
+    except BaseException:
+        remove_created(created)
+        raise
+    result = inspection.run_inspect(prepared)
+    path, page = inspection.write_summary(result, out)
+    print(inspection.terminal_summary(result))
+    print(f"wrote {path}")
+    print(f"wrote {page}")
+    return 0
+
+
 def _warn_if_cache_unwritable() -> None:
     """Say before the work when the cache folder cannot be written: the run goes on uncached."""
     from .cache import cache_root, probe_folder
@@ -252,6 +334,8 @@ def _main(argv: list[str] | None) -> int:
                 return _cmd_list()
             if args.command == "run":
                 return _cmd_run(args)
+            if args.command == "inspect":
+                return _cmd_inspect(args)
             return _cmd_data_status()
         except UsageError as exc:
             return _fail(f"error: {exc}", 2)

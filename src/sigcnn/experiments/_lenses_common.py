@@ -3,7 +3,7 @@ becomes them. The predictions tested here are ours (none of the five papers make
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -143,8 +143,10 @@ def five_lenses(
 ) -> tuple[Metrics, dict[str, np.ndarray], list[str]]:
     """Read ``model`` and ``untrained_seeds`` untrained copies; the metrics, arrays and notes."""
     trained = read_network(model, x, labels, settings)
+    # the scattering reference depends on the inputs only: computed once, with the trained network's reading
+    no_scattering = replace(settings, scattering=False)
     controls = [
-        read_network(untrained_copy(model, settings.seed + 1000 + s), x, labels, settings)
+        read_network(untrained_copy(model, settings.seed + 1000 + s), x, labels, no_scattering)
         for s in range(untrained_seeds)
     ]
     if not trained.layers:
@@ -154,8 +156,13 @@ def five_lenses(
     last = trained.layers[-1]
     centroid = np.stack([layer.centroid_input_units for layer in trained.layers])
     deformation = np.stack([layer.deformation_change for layer in trained.layers])
-    last_shift = last.centroid_input_units - trained.layers[0].centroid_in
-    untrained_shift = np.mean([c.layers[-1].centroid_input_units - c.layers[0].centroid_in for c in controls], axis=0)
+    # the deepest layer with a map: a 1-sample output (LeNet's C5, a global pool) has no spectrum to move
+    mapped = [i for i, layer in enumerate(trained.layers) if int(np.prod(layer.shape[1:])) > 1]
+    deepest = mapped[-1] if mapped else len(trained.layers) - 1
+    last_shift = trained.layers[deepest].centroid_input_units - trained.layers[0].centroid_in
+    untrained_shift = np.mean(
+        [c.layers[deepest].centroid_input_units - c.layers[0].centroid_in for c in controls], axis=0
+    )
     gains = np.stack([layer.max_gain_db for layer in trained.layers])
     snr_loss = settings.input_snr_db - np.stack([layer.snr_db["scale_2"][: gains.shape[1]] for layer in trained.layers])
     reversal = trained.correct - trained.correct_reversed if trained.correct is not None else np.array([], dtype=float)

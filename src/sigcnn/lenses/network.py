@@ -190,16 +190,20 @@ def _accuracy_vector(logits: torch.Tensor, labels: torch.Tensor | None) -> np.nd
 
 
 def _scattering_change(x: torch.Tensor, shifted: torch.Tensor, deformed: torch.Tensor, J: int):
+    """Relative change of a scattering transform of scale ``2^J`` under the shift and the deformation.
+
+    The three inputs are scattered in one call (one filter bank), channels averaged: one grey image
+    or mono signal per example.
+    """
     from ..models.scattering import scatter_images, scatter_signals
 
-    def s(v):
-        arr = v.detach().double().cpu().numpy().mean(1)  # channels averaged: one grey image / mono signal
-        if arr.ndim == 3:
-            return torch.as_tensor(scatter_images(arr.astype(np.float32), J, use_cache=False)[0])
-        return torch.as_tensor(scatter_signals(arr.astype(np.float32), J, use_cache=False)[0])
+    def grey(v):
+        return v.detach().double().cpu().numpy().mean(1).astype(np.float32)
 
-    base = s(x)
-    return readings.relative_change(base, s(shifted)), readings.relative_change(base, s(deformed))
+    batch = np.concatenate([grey(x), grey(shifted), grey(deformed)])
+    scatter = scatter_images if batch.ndim == 3 else scatter_signals
+    base, moved, warped = torch.as_tensor(scatter(batch, J, use_cache=False)[0]).split(x.shape[0])
+    return readings.relative_change(base, moved), readings.relative_change(base, warped)
 
 
 def _matched_j(downsampling: float, size: int) -> int:
