@@ -154,10 +154,10 @@ def five_lenses(
     convs = [i for i, layer in enumerate(trained.layers) if layer.gabor is not None]
     first = convs[0] if convs else None
     last = trained.layers[-1]
-    centroid = np.stack([layer.centroid_input_units for layer in trained.layers])
-    deformation = np.stack([layer.deformation_change for layer in trained.layers])
-    # the deepest layer with a map: a 1-sample output (LeNet's C5, a global pool) has no spectrum to move
+    # layers with a map: a 1-sample output (LeNet's C5, a global pool) has no spectrum, its centroid is 0
     mapped = [i for i, layer in enumerate(trained.layers) if int(np.prod(layer.shape[1:])) > 1]
+    centroid = np.stack([trained.layers[i].centroid_input_units for i in mapped or range(len(trained.layers))])
+    deformation = np.stack([trained.layers[i].deformation_change for i in mapped or range(len(trained.layers))])
     deepest = mapped[-1] if mapped else len(trained.layers) - 1
     last_shift = trained.layers[deepest].centroid_input_units - trained.layers[0].centroid_in
     untrained_shift = np.mean(
