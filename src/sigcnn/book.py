@@ -60,6 +60,34 @@ def claims_markdown(result: Result) -> str:
     return table
 
 
+def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) -> str:
+    """A folded list (HTML ``<details>``) of the result files behind the report: per experiment its
+    commit, device, wall time, finish time and notes (no machine paths)."""
+    import html
+
+    from .report import inline_html
+    from .results import load_result, result_path
+
+    items = []
+    for name in names:
+        path = result_path(root or results_dir(), name, scale)
+        if not path.exists():
+            items.append(f"<li><code>{name}</code>: no result file at scale <code>{scale}</code></li>")
+            continue
+        p = load_result(path).provenance
+        notes = "".join(f"<li>{inline_html(n)}</li>" for n in p.get("notes") or [])
+        items.append(
+            f"<li><code>{name}</code>: commit <code>{_commit(p)}</code>, {html.escape(_device(p))}, "
+            f"{float(p.get('wall_time_s', float('nan'))):.1f} s, finished {html.escape(str(p.get('finished_at', '?')))}"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</li>"
+        )
+    return (
+        f'<details class="sig-provenance">\n<summary>{len(names)} result files at scale <code>{scale}</code>'
+        "</summary>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</details>\n"
+    )
+
+
 def _device(provenance: dict) -> str:
     return str(provenance.get("device", "?")).split(" (")[0]
 
