@@ -286,6 +286,8 @@ def paper_label(key: str, bib: Path | None = None) -> tuple[str, str]:
 def inline_html(text: str) -> str:
     """HTML of a cell's text: escaped, with Markdown's ``code`` and **bold** kept."""
     out = html.escape(str(text), quote=False)
+    # a browser may break a line after a hyphen or a minus: "1e-12", "−3.2", "5-10" stay whole
+    out = re.sub(r"[^\s`*]*\d[-‐–−/][^\s`*]*|[^\s`*]*[-‐–−/]\d[^\s`*]*", r'<span class="sig-nowrap">\g<0></span>', out)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
 

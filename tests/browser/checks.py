@@ -133,6 +133,48 @@ def horizontal_overflow(page) -> list[str]:
     return []
 
 
+BROKEN_TABLE_TEXT = """
+() => {
+  const lines = (range) => new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0)
+    .map((r) => Math.round(r.top + r.height / 2))).size;
+  const out = [];
+  for (const cell of document.querySelectorAll('main table td, main table th')) {
+    if (cell.getClientRects().length === 0) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      if (node.parentElement.closest('mjx-container, .MathJax')) continue;
+      const re = /\\S+/g;
+      let m;
+      while ((m = re.exec(node.textContent))) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const n = lines(range);
+        if (n > 1) out.push(`"${m[0]}" breaks over ${n} lines in a cell "${cell.textContent.trim().slice(0, 50)}"`);
+      }
+    }
+  }
+  for (const span of document.querySelectorAll('main .sig-nowrap')) {
+    const range = document.createRange();
+    range.selectNodeContents(span);
+    const n = lines(range);
+    if (n > 1) out.push(`number "${span.textContent}" breaks over ${n} lines`);
+  }
+  return out;
+}
+"""
+
+
+def broken_table_text(page) -> list[str]:
+    """A word or a number in a table cell broken over two lines ("s c a l e", "96.8 / 2 %").
+
+    Measured, not inferred from CSS: the text of each word (and of each ``.sig-nowrap`` number)
+    must lie on one line box (its client rectangles share one vertical centre).
+    """
+    return page.evaluate(BROKEN_TABLE_TEXT)
+
+
 def check_page(page, html_root: Path) -> list[str]:
     """All content checks of one loaded page."""
     problems = []
@@ -140,5 +182,5 @@ def check_page(page, html_root: Path) -> list[str]:
     if state != "done" and page.query_selector("mjx-container, .math") is not None:
         problems.append(f"MathJax did not finish ({state})")
     problems += raw_tex(page) + mathjax_errors(page) + image_problems(page) + error_outputs(page)
-    problems += broken_internal_links(page, html_root)
+    problems += broken_internal_links(page, html_root) + broken_table_text(page)
     return problems
