@@ -112,3 +112,61 @@ def test_syllabus_reads_each_page_objectives():
     info = course.page_info("book/recos", REPO)
     assert info.objectives and all(o in text for o in info.objectives)
     assert text.count("### Week") == len(course.course_weeks(REPO))
+
+
+def test_student_copies_keep_every_exercise_of_the_notebooks_and_the_theory_pages(tmp_path):
+    """Counted in the teacher's files and in the copies; the old code dropped a cell that closed a
+    solution and went on with the next exercises (3 exercises in the book, 1 in the copy)."""
+    out = tmp_path / "student"
+    written = course.write_student_copies(REPO / "notebooks", out, REPO / "book")
+    book = {p.name: course.count_exercises(json.loads(p.read_text())) for p in NOTEBOOKS}
+    book |= {f"book/{p.name}": course.count_exercises(p.read_text()) for p in (REPO / "book").glob("*.md")}
+    copies = {p.name: course.count_exercises(json.loads(p.read_text())) for p in out.glob("*.ipynb")}
+    copies |= {f"book/{p.name}": course.count_exercises(p.read_text()) for p in (out / "book").glob("*.md")}
+    expected = {k: v for k, v in book.items() if v}
+    assert sum(expected.values()) >= 40 and {k: copies.get(k, 0) for k in expected} == expected
+    assert len(written) == len(NOTEBOOKS) + sum(1 for k in expected if k.startswith("book/"))
+    for page in (out / "book").glob("*.md"):  # no theory solution survives
+        text = page.read_text()
+        assert "{solution}" not in text and course.SOLUTION_REMOVED in text, page.name
+
+
+def test_a_cell_closing_a_solution_keeps_the_exercises_after_it():
+    nb = {
+        "cells": [
+            _md(":::{exercise}\n:label: a\nOne.\n:::\n\n````{solution-start} a\n:class: dropdown\n````\n\nsecret A"),
+            _code("x = 1"),
+            _md("````{solution-end}\n````\n\n:::{exercise}\n:label: b\nTwo.\n:::\n\n:::{solution} b\nsecret B\n:::"),
+            _md("````{solution-start} c\n````\nsecret C"),
+            _code("y = 2"),
+            _md("````{solution-end}\n````"),
+        ]
+    }
+    student = course.student_notebook(nb)
+    text = json.dumps(student)
+    assert course.count_exercises(student) == 2 and "Two." in text
+    assert "secret" not in text and "x = 1" not in text and text.count(course.SOLUTION_REMOVED) == 3
+    assert [c["cell_type"] for c in student["cells"]] == ["markdown", "code", "markdown", "markdown", "code"]
+
+
+@pytest.mark.parametrize("target", ["notebooks", "notebooks/sub", "."])
+def test_a_target_that_is_or_holds_the_source_is_refused_and_nothing_is_written(tmp_path, target, capsys):
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    teacher = json.dumps({"cells": [_md(":::{solution} a\nsecret\n:::")], "metadata": {}, "nbformat": 4})
+    (src / "a.ipynb").write_text(teacher)
+    assert course.main(["student", str(tmp_path / target), str(src)]) == 1
+    assert "overwrite the teacher's files" in capsys.readouterr().err
+    assert (src / "a.ipynb").read_text() == teacher and sorted(p.name for p in src.rglob("*")) == ["a.ipynb"]
+
+
+def test_copies_are_written_through_a_temporary_file_and_a_rename(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "recos_sphere.ipynb").write_text("old")
+    renamed = []
+    real = course.os.replace
+    monkeypatch.setattr(course.os, "replace", lambda a, b: (renamed.append((Path(a).parent, Path(b).name)), real(a, b)))
+    course.write_student_copies(REPO / "notebooks", out)
+    assert (out, "recos_sphere.ipynb") in renamed and len(renamed) == len(NOTEBOOKS)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in NOTEBOOKS)  # no temp file left

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,41 @@ def _scaffold(label: str) -> str:
     return f"# Exercise {label}: write your solution here.\n..."
 
 
+def _fenced(lines: list[str], directive: str) -> tuple[int, int, str] | None:
+    """The first top-level ``{directive}`` block in ``lines``: ``(start, end inclusive, argument)``."""
+    for start, end, name, arg in _directive_blocks(lines):
+        if name == directive:
+            return start, end, arg
+    return None
+
+
+def _student_markdown(source: str, open_label: str | None) -> tuple[str | None, str | None]:
+    """The student text of one markdown cell, given the label of the executed solution open before it
+    (``None``: none is open); returns ``(text or None when nothing is left, label open after it)``.
+
+    A cell may close a solution and go on with the next exercises (``{solution-end}`` then more
+    text), or open one after its text: everything outside an executed solution is kept, and
+    ``{solution}`` blocks in it become :data:`SOLUTION_REMOVED`.
+    """
+    lines, kept = source.split("\n"), []
+    while lines:
+        if open_label is not None:
+            end = _fenced(lines, "solution-end")
+            if end is None:
+                lines = []  # the rest of the cell is the solution's text
+                break
+            lines, open_label = lines[end[1] + 1 :], None
+            continue
+        start = _fenced(lines, "solution-start")
+        if start is None:
+            kept += lines
+            break
+        kept += lines[: start[0]] + ["", SOLUTION_REMOVED, ""]
+        lines, open_label = lines[start[1] + 1 :], (start[2].split() or ["?"])[0]
+    text = strip_solutions("\n".join(kept)).strip("\n")
+    return (text if text.strip() else None), open_label
+
+
 def student_notebook(nb: Mapping) -> dict:
     """A student copy of notebook ``nb`` (nbformat 4 as a dict); ``nb`` itself is not changed.
 
@@ -69,21 +106,11 @@ def student_notebook(nb: Mapping) -> dict:
     cells, out = nb.get("cells", []), []
     open_label = None
     for cell in cells:
-        source = "".join(cell.get("source", []))
         if cell.get("cell_type") == "markdown":
-            start = re.search(r"\{solution-start\}\s*(\S+)", source)
-            end = "{solution-end}" in source
-            if start:
-                open_label = start.group(1)
-                before = source[: source.find(start.group(0))].rstrip(":` \n")
-                cell["source"] = (before + "\n\n" if before.strip() else "") + SOLUTION_REMOVED
+            text, open_label = _student_markdown("".join(cell.get("source", [])), open_label)
+            if text is not None:
+                cell["source"] = text
                 out.append(cell)
-                continue
-            if end and open_label is not None:
-                open_label = None
-                continue
-            cell["source"] = strip_solutions(source)
-            out.append(cell)
         elif open_label is not None:
             if cell.get("cell_type") == "code":
                 cell["source"] = _scaffold(open_label)
@@ -95,6 +122,15 @@ def student_notebook(nb: Mapping) -> dict:
         raise ValueError(f"solution {open_label!r} starts but never ends (no {{solution-end}})")
     nb["cells"] = out
     return nb
+
+
+def count_exercises(page: str | Mapping) -> int:
+    """How many ``{exercise}`` directives a page's Markdown (or a notebook, as a dict) holds."""
+    if isinstance(page, Mapping):
+        page = "\n\n".join(
+            "".join(c.get("source", [])) for c in page.get("cells", []) if c.get("cell_type") == "markdown"
+        )
+    return len(re.findall(r"(?m)^\s*(?:`{3,}|:{3,})\{exercise\}", page))
 
 
 def solution_texts(nb: Mapping) -> list[str]:
@@ -118,16 +154,70 @@ def solution_texts(nb: Mapping) -> list[str]:
     return [t for t in texts if t]
 
 
-def write_student_copies(notebooks: Path, out_dir: Path) -> list[Path]:
-    """Write a student copy of every ``*.ipynb`` in ``notebooks`` to ``out_dir``; return the paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in sorted(Path(notebooks).glob("*.ipynb")):
+def _write_atomic(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` through a temporary file in its folder and a rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _refuse_overlap(source: Path, out_dir: Path) -> None:
+    src, out = source.resolve(), out_dir.resolve()
+    if src == out or src in out.parents or out in src.parents:
+        raise ValueError(
+            f"the student copies would overwrite the teacher's files: target {out_dir} is (inside) the source {source}"
+        )
+
+
+def student_page(markdown: str) -> str:
+    """A student copy of a theory page (MyST Markdown): its exercises kept, its solutions removed."""
+    return _student_markdown(markdown, None)[0] or ""
+
+
+def pages_with_exercises(book: Path) -> list[Path]:
+    """The theory pages (``*.md`` of ``book``) that hold at least one exercise."""
+    return [p for p in sorted(Path(book).glob("*.md")) if count_exercises(p.read_text(encoding="utf-8"))]
+
+
+def write_student_copies(notebooks: Path, out_dir: Path, book: Path | None = None) -> list[Path]:
+    """Write a student copy of every ``*.ipynb`` in ``notebooks`` to ``out_dir``, and of every theory
+    page of ``book`` with exercises to ``out_dir/book``; return the paths.
+
+    Every file is written through a temporary file and a rename (an interrupted run leaves no half
+    file), after all copies were made in memory (a notebook with an unclosed solution writes nothing).
+
+    Raises
+    ------
+    ValueError
+        When ``out_dir`` is, contains or lies inside ``notebooks`` or ``book`` (it would overwrite the
+        teacher's files), or a solution never ends.
+    """
+    notebooks, out_dir = Path(notebooks), Path(out_dir)
+    for source in (notebooks, book):
+        if source is not None:
+            _refuse_overlap(source, out_dir)
+    copies: dict[Path, str] = {}
+    for path in sorted(notebooks.glob("*.ipynb")):
         nb = student_notebook(json.loads(path.read_text(encoding="utf-8")))
-        target = out_dir / path.name
-        target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(target)
-    return written
+        copies[out_dir / path.name] = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    for path in pages_with_exercises(book) if book is not None else []:
+        copies[out_dir / "book" / path.name] = student_page(path.read_text(encoding="utf-8")) + "\n"
+    for target, text in copies.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, text)
+    return list(copies)
 
 
 @dataclass
@@ -266,21 +356,29 @@ def course_weeks(repo: Path | str = ".") -> list[tuple[str, list[str]]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR]``."""
+    """``python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR [BOOK_DIR]]``.
+
+    ``BOOK_DIR`` (the theory pages) defaults to ``book`` beside ``NOTEBOOKS_DIR`` when it exists.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) < 2 or argv[0] != "student":
-        print("usage: python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR]", file=sys.stderr)
+        print("usage: python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR [BOOK_DIR]]", file=sys.stderr)
         return 2
     src = Path(argv[2]) if len(argv) > 2 else Path("notebooks")
+    book = Path(argv[3]) if len(argv) > 3 else src.parent / "book"
     if not src.is_dir():
         print(f"sigcnn.course: no notebooks folder {src}", file=sys.stderr)
         return 2
+    if len(argv) > 3 and not book.is_dir():
+        print(f"sigcnn.course: no book folder {book}", file=sys.stderr)
+        return 2
     try:
-        written = write_student_copies(src, Path(argv[1]))
+        written = write_student_copies(src, Path(argv[1]), book if book.is_dir() else None)
     except (ValueError, OSError) as exc:
         print(f"sigcnn.course: {exc}", file=sys.stderr)
         return 1
-    print(f"student copies: {len(written)} notebooks in {argv[1]}")
+    n_pages = sum(1 for p in written if p.suffix == ".md")
+    print(f"student copies: {len(written) - n_pages} notebooks and {n_pages} theory pages in {argv[1]}")
     return 0
 
 
