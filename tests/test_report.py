@@ -80,8 +80,9 @@ def test_numbers_never_break_and_markdown_inside_a_cell_becomes_html():
     line.reference_shown = {"laptop": "96.80 % (96.50 % … 97.00 %, 3 seeds); above controls"}
     text = report.to_markdown([line], with_experiment=False)
     assert text.startswith("**Verdicts:** 1 supported.")
-    assert '<span class="sig-nowrap">96.80 % (96.50 % … 97.00 %, 3 seeds)</span><br>' in text
-    assert '<span class="sig-nowrap">10.00 % … 12.00 %</span>' in text
+    # a short value stays on one line; a longer one wraps between its numbers, each kept with its unit
+    assert "96.80\u00a0% (96.50\u00a0% … 97.00\u00a0%, 3\u00a0seeds)<br>" in text and "96.80 %" not in text
+    assert '<span class="sig-nowrap">10.00\u00a0% … 12.00\u00a0%</span>' in text
     assert "<strong>stale</strong>" in text and "**" not in text.split("\n", 1)[1]
     # an HTML block ends at a blank line: none inside a table
     assert "\n\n" not in text.split("\n\n", 1)[1].strip()

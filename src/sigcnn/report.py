@@ -288,6 +288,7 @@ def inline_html(text: str) -> str:
     out = html.escape(str(text), quote=False)
     # a browser may break a line after a hyphen or a minus: "1e-12", "−3.2", "5-10" stay whole
     out = re.sub(r"[^\s`*]*\d[-‐–−/][^\s`*]*|[^\s`*]*[-‐–−/]\d[^\s`*]*", r'<span class="sig-nowrap">\g<0></span>', out)
+    out = re.sub(r"(\d) (%|dB|rad|seeds?\b)", "\\1\u00a0\\2", out)  # a number keeps its unit
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
 
@@ -295,7 +296,14 @@ def inline_html(text: str) -> str:
 def _number(text: str) -> str:
     """A value cell: each ``; ``-separated part on its own line, never broken inside."""
     parts = [p for p in str(text).split("; ") if p]
-    return "<br>".join(f'<span class="sig-nowrap">{inline_html(p)}</span>' for p in parts) or "—"
+    # a short part (a number with its unit or spread) stays on one line; a sentence wraps between
+    # words (its numbers still whole: see inline_html)
+    return (
+        "<br>".join(
+            f'<span class="sig-nowrap">{inline_html(p)}</span>' if len(p) <= 24 else inline_html(p) for p in parts
+        )
+        or "—"
+    )
 
 
 def badge(outcome: str) -> str:
@@ -336,7 +344,8 @@ def _claims_table(lines: list[ReportLine]) -> str:
     out += ["</tr></thead>", "<tbody>"]
     for line in lines:
         cells = [badge(line.outcome), inline_html(line.reproduces), inline_html(line.quantity)]
-        cells += [_number(line.paper), f"<strong>{_number(line.ours)}</strong>"]
+        ours = "not measured" if line.ours == NOT_MEASURED else line.ours  # the why is in the run's notes
+        cells += [_number(line.paper), f"<strong>{_number(ours)}</strong>"]
         cells += [_number(line.effect)] * with_effect
         if with_control:
             spread = line.control.split(": ", 1)

@@ -147,11 +147,18 @@ BROKEN_TABLE_TEXT = """
       const re = /\\S+/g;
       let m;
       while ((m = re.exec(node.textContent))) {
-        const range = document.createRange();
-        range.setStart(node, m.index);
-        range.setEnd(node, m.index + m[0].length);
-        const n = lines(range);
-        if (n > 1) out.push(`"${m[0]}" breaks over ${n} lines in a cell "${cell.textContent.trim().slice(0, 50)}"`);
+        // a line may end after a hyphen or a dash ("multi-" / "carrier"), but not inside a number ("1e-12")
+        const parts = /\\d[-\u2010\u2013\u2212]\\d|e[-\u2212]\\d/.test(m[0]) ? [m[0]] : m[0].match(/[^-\u2010\u2013\u2014\u2212/]*[-\u2010\u2013\u2014\u2212/]*/g);
+        let at = m.index;
+        for (const part of parts) {
+          if (!part) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + part.length);
+          at += part.length;
+          const n = lines(range);
+          if (n > 1) out.push(`"${part}" breaks over ${n} lines in a cell "${cell.textContent.trim().slice(0, 50)}"`);
+        }
       }
     }
   }
@@ -169,6 +176,7 @@ BROKEN_TABLE_TEXT = """
 def broken_table_text(page) -> list[str]:
     """A word or a number in a table cell broken over two lines ("s c a l e", "96.8 / 2 %").
 
+    A line may end after a hyphen or a dash inside a word ("multi-" / "carrier"), not inside a number.
     Measured, not inferred from CSS: the text of each word (and of each ``.sig-nowrap`` number)
     must lie on one line box (its client rectangles share one vertical centre).
     """

@@ -66,7 +66,7 @@ def build_pdf(html_root: Path, out: Path, pages: list[str] | None = None) -> int
                 first = len(writer.pages)
                 for p in PdfReader(io.BytesIO(data)).pages:
                     writer.add_page(p)
-                writer.add_outline_item(page.title().split(" — ")[0] or name, first)
+                writer.add_outline_item(title=page.title().split(" — ")[0] or name, page_number=first)
             browser.close()
     finally:
         server.shutdown()
