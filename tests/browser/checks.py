@@ -148,7 +148,8 @@ BROKEN_TABLE_TEXT = """
       let m;
       while ((m = re.exec(node.textContent))) {
         // a line may end after a hyphen or a dash ("multi-" / "carrier"), but not inside a number ("1e-12")
-        const parts = /\\d[-\u2010\u2013\u2212]\\d|e[-\u2212]\\d/.test(m[0]) ? [m[0]] : m[0].match(/[^-\u2010\u2013\u2014\u2212/]*[-\u2010\u2013\u2014\u2212/]*/g);
+        const number = /\\d[-\u2010\u2013\u2212]\\d|e[-\u2212]\\d/.test(m[0]);
+        const parts = number ? [m[0]] : m[0].match(/[^-\u2010\u2013\u2014\u2212/]*[-\u2010\u2013\u2014\u2212/]*/g);
         let at = m.index;
         for (const part of parts) {
           if (!part) continue;

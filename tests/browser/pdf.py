@@ -36,39 +36,47 @@ figure, img, table { break-inside: avoid; }
 """Printed pages show the article alone (no navigation bars, no "previous/next" links)."""
 
 
-def build_pdf(html_root: Path, out: Path, pages: list[str] | None = None) -> int:
-    """Print ``pages`` (default: every page of ``_toc.yml``) of the book at ``html_root`` into ``out``;
-    return the number of PDF pages."""
-    from playwright.sync_api import sync_playwright
+def build_pdf(html_root: Path, out: Path, pages: list[str] | None = None, browser=None) -> int:
+    """Print ``pages`` (default: every page of ``_toc.yml``) of the book at ``html_root`` into ``out``
+    (written through a temporary file); return the number of PDF pages. ``browser``: a Playwright
+    Chromium already launched (else one is launched here)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        exe = chromium_executable()
+        if exe is None:
+            raise RuntimeError("no Chromium found (apt-get install chromium)")
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
+            try:
+                return build_pdf(html_root, out, pages, own)
+            finally:
+                own.close()
     from pypdf import PdfReader, PdfWriter
 
-    exe = chromium_executable()
-    if exe is None:
-        raise RuntimeError("no Chromium found (apt-get install chromium)")
     pages = pages or toc_pages()
     url, server = serve(html_root)
     writer = PdfWriter()
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-            for name in pages:
-                page.goto(url + name + ".html", wait_until="load")
-                wait_for_mathjax(page)
-                page.add_style_tag(content=PRINT_CSS)
-                page.emulate_media(media="print")
-                data = page.pdf(
-                    format="A4",
-                    print_background=True,
-                    margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"},
-                )
-                first = len(writer.pages)
-                for p in PdfReader(io.BytesIO(data)).pages:
-                    writer.add_page(p)
-                writer.add_outline_item(title=page.title().split(" — ")[0] or name, page_number=first)
-            browser.close()
+        page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+        for name in pages:
+            response = page.goto(url + name + ".html", wait_until="load")
+            if response is None or response.status != 200:
+                raise RuntimeError(f"{name}.html: status {response and response.status} (is the book built?)")
+            wait_for_mathjax(page)
+            page.add_style_tag(content=PRINT_CSS)
+            page.emulate_media(media="print")
+            margin = {"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"}
+            data = page.pdf(format="A4", print_background=True, margin=margin)
+            first = len(writer.pages)
+            for p in PdfReader(io.BytesIO(data)).pages:
+                writer.add_page(p)
+            heading = page.locator("main h1").first.text_content() if page.locator("main h1").count() else name
+            writer.add_outline_item(title=heading.strip().rstrip("#").strip(), page_number=first)
+            page.emulate_media(media="screen")
     finally:
+        page.close()
         server.shutdown()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
