@@ -87,7 +87,8 @@ def test_page_info_reads_objectives_and_time(tmp_path):
         "**Time:** 20 minutes of reading, 1.5 hours for the notebook.\n"
     )
     info = course.page_info("p", tmp_path)
-    assert (info.title, info.objectives, info.minutes) == ("A page", ["one", "two"], 110)
+    # the page's own time (its notebook has its own time box, counted in its week once)
+    assert (info.title, info.objectives, info.minutes) == ("A page", ["one", "two"], 20)
 
 
 def test_cli_refuses_a_missing_folder(tmp_path, capsys):
@@ -170,3 +171,21 @@ def test_copies_are_written_through_a_temporary_file_and_a_rename(tmp_path, monk
     course.write_student_copies(REPO / "notebooks", out)
     assert (out, "recos_sphere.ipynb") in renamed and len(renamed) == len(NOTEBOOKS)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in NOTEBOOKS)  # no temp file left
+
+
+def test_time_boxes_give_each_page_its_own_time():
+    # the scattering page's time is an admonition: 20 minutes for the page (its notebooks have their own)
+    assert course.page_info("book/scattering", REPO).minutes == 20
+    assert course.page_info("book/channel", REPO).minutes == 25  # "25 minutes of reading, 20-30 … notebooks"
+    assert course._minutes("**Time:** 1 h and 20 minutes") == 80
+
+
+def test_every_week_of_the_syllabus_is_within_the_target_load():
+    weeks = course.course_weeks(REPO)
+    loads = {}
+    for theme, pages in weeks:
+        infos = [course.page_info(p, REPO) for p in pages]
+        assert [i.path for i in infos if i.minutes is None] == [], f"pages without a time box in {theme!r}"
+        loads[theme] = sum(i.minutes for i in infos)
+    lo, hi = course.WEEKLY_MINUTES
+    assert len(weeks) == 12 and all(lo <= m <= hi for m in loads.values()), loads

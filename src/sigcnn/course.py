@@ -239,8 +239,9 @@ def _page_markdown(path: Path) -> str:
 
 def page_info(path: Path | str, repo: Path | str = ".") -> PageInfo:
     """Title, objectives (the numbered or bulleted items of the "Learning objectives" admonition)
-    and time (the minutes in a line starting ``**Time:**`` or in a "Time" admonition; several
-    numbers are added up: "20 minutes of reading, 30 minutes for the notebook" is 50)."""
+    and time (from a line starting ``**Time:**`` or a "Time" admonition: the minutes "of reading" or
+    "for this page" when it names them, since each notebook has its own time; else every number
+    added up: "1 h and 20 minutes" is 80)."""
     repo = Path(repo)
     rel = Path(path)
     file = next(
@@ -256,15 +257,27 @@ def page_info(path: Path | str, repo: Path | str = ".") -> PageInfo:
                 m = re.match(r"^\s*(?:\d+\.|[-*])\s+(.*)", ln)
                 if m:
                     objectives.append(m.group(1).strip())
+    time_lines = [ln for ln in lines if re.match(r"^\s*(\*\*)?(Time|Time estimate)(:\*\*|\*\*:|:)", ln, flags=re.I)]
+    for start, end, directive, arg in _directive_blocks(lines):
+        if directive == "admonition" and arg.strip().lower() in ("time", "time estimate"):
+            time_lines += [" ".join(ln for ln in lines[start + 1 : end] if not ln.strip().startswith(":"))]
     minutes = None
-    for ln in lines:
-        if re.match(r"^\s*(\*\*)?(Time|Time estimate)(:\*\*|\*\*:|:)", ln, flags=re.IGNORECASE):
-            found = [int(n) for n in re.findall(r"(\d+)\s*(?:min|minutes)", ln)]
-            hours = [float(h) for h in re.findall(r"(\d+(?:\.\d+)?)\s*(?:h\b|hours?)", ln)]
-            if found or hours:
-                minutes = sum(found) + int(round(60 * sum(hours)))
-                break
+    for ln in time_lines:
+        minutes = _minutes(ln)
+        if minutes is not None:
+            break
     return PageInfo(str(rel), title, objectives, minutes)
+
+
+def _minutes(line: str) -> int | None:
+    """The time a time box gives to its own page: the minutes "of reading" or "for this page" when it
+    says so (each notebook has its own time box), else all minutes and hours added up."""
+    own = re.findall(r"(\d+)\s*(?:min|minutes)\s+(?:of reading|for this page|reading)", line)
+    if own:
+        return sum(int(n) for n in own)
+    found = [int(n) for n in re.findall(r"(\d+)\s*(?:min|minutes)", line)]
+    hours = [float(h) for h in re.findall(r"(\d+(?:\.\d+)?)\s*(?:h\b|hours?)", line)]
+    return sum(found) + int(round(60 * sum(hours))) if found or hours else None
 
 
 def syllabus_markdown(
@@ -298,35 +311,33 @@ COURSE_WEEKS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("book/modulation", "notebooks/modulation_primer", "notebooks/modulation_equivalences"),
     ),
     ("Where trained networks move energy", ("notebooks/spectral_shift", "notebooks/spectral_shift_activations")),
+    ("Whole networks: normalisation", ("book/modulation_applications", "notebooks/modulation_normalisation")),
     (
-        "Whole networks: normalisation and training spectra",
+        "Training spectra and post-shift applications",
         (
-            "book/modulation_applications",
-            "notebooks/modulation_normalisation",
             "notebooks/modulation_training_spectra",
             "notebooks/modulation_confidence",
+            "notebooks/modulation_postshift_audio",
+            "notebooks/modulation_postshift_segmentation",
         ),
     ),
     (
-        "Post-shift applications",
-        ("notebooks/modulation_postshift_audio", "notebooks/modulation_postshift_segmentation"),
-    ),
-    ("Time, frequency and wavelets", ("book/scattering", "notebooks/scattering_time_frequency")),
-    (
-        "Scattering: theorems and classifiers",
-        ("notebooks/scattering_theorems", "notebooks/scattering_classifiers", "notebooks/scattering_audio"),
-    ),
-    ("A CNN as a receiver: stable noise", ("book/channel", "notebooks/channel_ber", "notebooks/channel_cnn_noise")),
-    ("Concentrated noise and better receivers", ("notebooks/channel_concentrated", "notebooks/channel_receivers")),
-    (
-        "The spectral response of a CNN",
+        "Time, frequency, wavelets and scattering",
         (
-            "book/spectral_response",
-            "notebooks/spectral_toy",
-            "notebooks/pretrained_max_gain",
-            "notebooks/max_gain_training",
+            "book/scattering",
+            "notebooks/scattering_time_frequency",
+            "notebooks/scattering_theorems",
+            "notebooks/scattering_classifiers",
+            "notebooks/scattering_audio",
         ),
     ),
+    ("A CNN as a receiver: stable noise", ("book/channel", "notebooks/channel_ber")),
+    (
+        "Noise in a CNN, concentrated noise and better receivers",
+        ("notebooks/channel_cnn_noise", "notebooks/channel_concentrated", "notebooks/channel_receivers"),
+    ),
+    ("The spectral response of a CNN", ("book/spectral_response", "notebooks/spectral_toy")),
+    ("Maximum Gain of trained networks", ("notebooks/pretrained_max_gain", "notebooks/max_gain_training")),
 )
 """A 12-week course: (theme, pages in ``_toc.yml`` form). Objectives and times come from the pages."""
 
@@ -342,6 +353,10 @@ LIVE_IN_CLASS = (
     "notebooks/channel_ber",
 )
 """Notebooks cheap enough to run live in class at ``ci`` scale (no training, well under a minute)."""
+
+WEEKLY_MINUTES = (40, 90)
+"""The target weekly load of :data:`COURSE_WEEKS` (reading and notebooks, from the pages' own time
+boxes): every week between these bounds, so no week is more than about twice another."""
 
 
 def course_weeks(repo: Path | str = ".") -> list[tuple[str, list[str]]]:
