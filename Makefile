@@ -27,7 +27,7 @@ PYTEST_ARGS ?=
 # re-executes only the notebooks whose code changed) or `force` (CI: execute all).
 BOOK_EXECUTE ?=
 
-.PHONY: install lint test book bench clean help mathjax student book-student pdf browser-test reference
+.PHONY: install lint test book bench clean help mathjax student answer-key book-student pdf browser-test reference
 
 help:
 	@echo "make install       install sigcnn with everything the book and the tests need"
@@ -38,6 +38,7 @@ help:
 	@echo "make pdf           the built book as one PDF, offline, by headless Chromium (_build/pdf/book.pdf; after make book)"
 	@echo "make mathjax       copy MathJax 3 from the npm registry into book/_static/mathjax (make book runs it)"
 	@echo "make student       student copies of the notebooks and theory pages (solutions removed) in _build/student"
+	@echo "make answer-key    every exercise's solution in one file for the teacher (_build/answer-key/answer-key.md)"
 	@echo "make reference     stored reference runs at larger scales: what is missing or stale (REFERENCE_SCALE, REFERENCE_SEEDS)"
 	@echo "make bench         print wall times of the experiments (benchmarks/)"
 	@echo "make browser-test  check the built book in headless Chromium (needs: apt-get install chromium)"
@@ -87,6 +88,9 @@ reference: install
 
 student: install
 	$(PYTHON) -m sigcnn.course student _build/student notebooks book
+
+answer-key: install
+	$(PYTHON) -m sigcnn.course answers _build/answer-key notebooks book
 
 # The same book built from the student copies (every solution, executed ones included, left out;
 # sphinx-exercise's hide_solutions as well), in its own folder.

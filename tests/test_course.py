@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,25 @@ def test_every_week_of_the_syllabus_is_within_the_target_load():
         loads[theme] = sum(i.minutes for i in infos)
     lo, hi = course.WEEKLY_MINUTES
     assert len(weeks) == 12 and all(lo <= m <= hi for m in loads.values()), loads
+
+
+def test_the_answer_key_has_one_solution_per_exercise_and_none_of_it_is_in_the_student_copies(tmp_path):
+    assert course.main(["answers", str(tmp_path / "key"), str(REPO / "notebooks"), str(REPO / "book")]) == 0
+    key = (tmp_path / "key" / "answer-key.md").read_text()
+    labels = []
+    for path in [*NOTEBOOKS, *(REPO / "book").glob("*.md")]:
+        text = path.read_text()
+        labels += re.findall(r":label: ([\w-]+)", text[text.find("{exercise}") :]) if "{exercise}" in text else []
+    keyed = re.findall(r"^### `([\w-]+)`$", key, flags=re.MULTILINE)
+    exercises = set(re.findall(r"[\w-]+", " ".join(labels))) & set(keyed)
+    assert len(keyed) == len(set(keyed)) >= 70 and len(exercises) == len(keyed)
+    course.write_student_copies(REPO / "notebooks", tmp_path / "student", REPO / "book")
+    copies = "\n".join(
+        "\n".join("".join(c["source"]) for c in json.loads(p.read_text())["cells"])
+        if p.suffix == ".ipynb"
+        else p.read_text()
+        for p in (tmp_path / "student").rglob("*.*")
+    )
+    firsts = [b.strip().split("\n")[0] for b in re.split(r"^### `[\w-]+`$", key, flags=re.MULTILINE)[1:]]
+    leaked = [f for f in firsts if len(f) > 30 and f in copies]
+    assert leaked == []

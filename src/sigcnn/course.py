@@ -220,6 +220,65 @@ def write_student_copies(notebooks: Path, out_dir: Path, book: Path | None = Non
     return list(copies)
 
 
+def _solutions_of_markdown(text: str) -> list[tuple[str, str]]:
+    """``(label, text)`` of every ``{solution}`` block of ``text``."""
+    lines, out = text.split("\n"), []
+    for start, end, directive, arg in _directive_blocks(lines):
+        if directive == "solution":
+            body = [ln for ln in lines[start + 1 : end] if not re.match(r"^:\w[\w-]*:", ln.strip())]
+            out.append((arg.split()[0] if arg.split() else "?", "\n".join(body).strip()))
+    return out
+
+
+def answers(source: Mapping | str) -> list[tuple[str, str]]:
+    """``(exercise label, solution)`` for every solution of a notebook (a dict) or a page (Markdown):
+    written solutions as they are, executed ones as their text and code (fenced)."""
+    if isinstance(source, str):
+        return _solutions_of_markdown(source)
+    out, label, parts = [], None, []
+    for cell in source.get("cells", []):
+        text = "".join(cell.get("source", []))
+        if cell.get("cell_type") != "markdown":
+            if label is not None and text.strip():
+                parts.append(f"```python\n{text.strip()}\n```")
+            continue
+        lines = text.split("\n")
+        while lines:
+            if label is None:
+                start = _fenced(lines, "solution-start")
+                head = lines if start is None else lines[: start[0]]
+                out += _solutions_of_markdown("\n".join(head))
+                if start is None:
+                    break
+                label, parts = (start[2].split() or ["?"])[0], []
+                lines = lines[start[1] + 1 :]
+            else:
+                end = _fenced(lines, "solution-end")
+                parts.append("\n".join(lines if end is None else lines[: end[0]]).strip())
+                if end is None:
+                    break
+                out.append((label, "\n\n".join(p for p in parts if p)))
+                label, lines = None, lines[end[1] + 1 :]
+    return out
+
+
+def answer_key_markdown(notebooks: Path, book: Path | None = None) -> str:
+    """The answer key: every exercise's solution, page by page (theory pages, then notebooks), as one
+    Markdown document for the teacher (kept apart from the student copies)."""
+    sections = []
+    sources = [(p, p.read_text(encoding="utf-8")) for p in (pages_with_exercises(book) if book else [])]
+    sources += [(p, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(Path(notebooks).glob("*.ipynb"))]
+    for path, source in sources:
+        found = answers(source)
+        if found:
+            items = "\n\n".join(f"### `{label}`\n\n{text}" for label, text in found)
+            sections.append(f"## {path.parent.name}/{path.name}\n\n{items}")
+    n = sum(s.count("\n### ") for s in sections)
+    return f"# Answer key\n\n{n} solutions. For the teacher: not part of the student copies.\n\n" + "\n\n".join(
+        sections
+    )
+
+
 @dataclass
 class PageInfo:
     """What the syllabus shows of a page: title, learning objectives and time estimate (minutes)."""
@@ -371,13 +430,14 @@ def course_weeks(repo: Path | str = ".") -> list[tuple[str, list[str]]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR [BOOK_DIR]]``.
+    """``python -m sigcnn.course student|answers OUT_DIR [NOTEBOOKS_DIR [BOOK_DIR]]``: student copies,
+    or the answer key (``OUT_DIR/answer-key.md``).
 
     ``BOOK_DIR`` (the theory pages) defaults to ``book`` beside ``NOTEBOOKS_DIR`` when it exists.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    if len(argv) < 2 or argv[0] != "student":
-        print("usage: python -m sigcnn.course student OUT_DIR [NOTEBOOKS_DIR [BOOK_DIR]]", file=sys.stderr)
+    if len(argv) < 2 or argv[0] not in ("student", "answers"):
+        print("usage: python -m sigcnn.course student|answers OUT_DIR [NOTEBOOKS_DIR [BOOK_DIR]]", file=sys.stderr)
         return 2
     src = Path(argv[2]) if len(argv) > 2 else Path("notebooks")
     book = Path(argv[3]) if len(argv) > 3 else src.parent / "book"
@@ -387,6 +447,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(argv) > 3 and not book.is_dir():
         print(f"sigcnn.course: no book folder {book}", file=sys.stderr)
         return 2
+    if argv[0] == "answers":
+        out = Path(argv[1])
+        try:
+            _refuse_overlap(src, out)
+            out.mkdir(parents=True, exist_ok=True)
+            key = answer_key_markdown(src, book if book.is_dir() else None)
+            _write_atomic(out / "answer-key.md", key)
+        except (ValueError, OSError) as exc:
+            print(f"sigcnn.course: {exc}", file=sys.stderr)
+            return 1
+        print(f"answer key: {key.count(chr(10) + '### ')} solutions in {out / 'answer-key.md'}")
+        return 0
     try:
         written = write_student_copies(src, Path(argv[1]), book if book.is_dir() else None)
     except (ValueError, OSError) as exc:
