@@ -212,3 +212,9 @@ def test_the_answer_key_has_one_solution_per_exercise_and_none_of_it_is_in_the_s
     firsts = [b.strip().split("\n")[0] for b in re.split(r"^### `[\w-]+`$", key, flags=re.MULTILINE)[1:]]
     leaked = [f for f in firsts if len(f) > 30 and f in copies]
     assert leaked == []
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, *sorted((REPO / "book").glob("*.md"))], ids=lambda p: p.name)
+def test_no_equation_reference_in_parentheses(path):
+    """{eq} writes its own parentheses: "({eq}`x`)" shows as "((25))"."""
+    assert "({eq}`" not in path.read_text(encoding="utf-8")
