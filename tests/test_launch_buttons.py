@@ -40,3 +40,15 @@ def test_the_book_ships_with_the_setting_empty_and_the_extension_on():
     assert config["repository"]["url"] == ""
     assert config["sphinx"]["local_extensions"]["launch_buttons"] == "book/_ext"
     assert "repository: url:" in (REPO / "README.md").read_text()
+
+
+def test_the_status_table_says_succeeded_in_words_not_an_emoji():
+    import status_badges
+    from docutils import nodes
+
+    cell = nodes.paragraph("", "", nodes.Text("\u2705"))
+    other = nodes.paragraph("", "", nodes.Text("a \u2705 inside a sentence"))
+    root = nodes.section("", cell, other)
+    assert status_badges.replace_marks(root) == 1
+    assert cell.astext() == "succeeded" and "sig-badge" in cell.children[0]["classes"]
+    assert "\u2705" in other.astext()  # only a mark alone in its cell
