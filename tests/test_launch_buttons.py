@@ -52,3 +52,5 @@ def test_the_status_table_says_succeeded_in_words_not_an_emoji():
     assert status_badges.replace_marks(root) == 1
     assert cell.astext() == "succeeded" and "sig-badge" in cell.children[0]["classes"]
     assert "\u2705" in other.astext()  # only a mark alone in its cell
+    date = nodes.paragraph("", "", nodes.Text("2026-12-07 03:21"))
+    assert status_badges.replace_marks(nodes.section("", date)) == 1 and date.children[0]["classes"] == ["sig-nowrap"]

@@ -1,7 +1,10 @@
 """The execution-status table (``{nb-exec-table}``) says "succeeded" / "failed" in text badges
-instead of the emoji ✅ / ❌, which show as empty boxes where no emoji font is installed."""
+instead of the emoji ✅ / ❌, which show as empty boxes where no emoji font is installed, and
+keeps each date on one line ("2026-12-07" broke after a hyphen on a phone)."""
 
 from __future__ import annotations
+
+import re
 
 from docutils import nodes
 
@@ -13,6 +16,8 @@ def replace_marks(doctree: nodes.Node) -> int:
     count = 0
     for text in list(doctree.findall(nodes.Text)):
         word = WORDS.get(text.astext().strip())
+        if word is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?", text.astext().strip()):
+            word = (text.astext(), "sig-nowrap")
         if word is None:
             continue
         text.parent.replace(text, nodes.inline(word[0], word[0], classes=word[1].split()))

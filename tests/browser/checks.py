@@ -184,6 +184,32 @@ def broken_table_text(page) -> list[str]:
     return page.evaluate(BROKEN_TABLE_TEXT)
 
 
+EQUATION_REPORT = """
+() => Array.from(document.querySelectorAll('main div.math')).map((d) => {
+  const m = d.querySelector('mjx-container');
+  if (!m) return null;
+  const math = (m.querySelector('mjx-math') || m).getBoundingClientRect();
+  const no = d.querySelector('.eqno');
+  const n = no ? no.getBoundingClientRect() : null;
+  const overlap = !!n && n.left < math.right && n.right > math.left && n.top < math.bottom && n.bottom > math.top;
+  return {number: no ? no.textContent.replace('#', '').trim() : '', overlap, hidden: m.scrollWidth - m.clientWidth};
+}).filter((x) => x !== null)
+"""
+
+
+def equation_problems(page, *, must_fit: bool = True) -> list[str]:
+    """A display equation under its own number, or (with ``must_fit``) wider than the column, so that
+    part of it is hidden or needs scrolling (equation (20) of the Wu chapter was clipped)."""
+    problems = []
+    for eq in page.evaluate(EQUATION_REPORT):
+        name = f"equation {eq['number'] or '(unnumbered)'}"
+        if eq["overlap"]:
+            problems.append(f"{name} runs under its number")
+        if must_fit and eq["hidden"] > 1:
+            problems.append(f"{name} is {eq['hidden']} px wider than the column")
+    return problems
+
+
 def check_page(page, html_root: Path) -> list[str]:
     """All content checks of one loaded page."""
     problems = []
@@ -191,5 +217,5 @@ def check_page(page, html_root: Path) -> list[str]:
     if state != "done" and page.query_selector("mjx-container, .math") is not None:
         problems.append(f"MathJax did not finish ({state})")
     problems += raw_tex(page) + mathjax_errors(page) + image_problems(page) + error_outputs(page)
-    problems += broken_internal_links(page, html_root) + broken_table_text(page)
+    problems += broken_internal_links(page, html_root) + broken_table_text(page) + equation_problems(page)
     return problems

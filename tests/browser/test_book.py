@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .checks import broken_table_text, check_page, horizontal_overflow, wait_for_mathjax
+from .checks import broken_table_text, check_page, equation_problems, horizontal_overflow, wait_for_mathjax
 from .screenshots import toc_pages
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_page_fits_a_phone(name, offline_page, book_url):
         " > window.innerWidth + 1).map(i => i.getAttribute('src'))"
     )
     problems += [f"figure wider than the screen: {s}" for s in too_wide]
-    problems += broken_table_text(p.page)
+    problems += broken_table_text(p.page) + equation_problems(p.page, must_fit=False)
     assert problems == [], f"{name} at 390 px:\n" + "\n".join(problems)
 
 
