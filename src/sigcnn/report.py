@@ -336,7 +336,7 @@ def _claims_table(lines: list[ReportLine]) -> str:
     with_control = any(line.control for line in lines)
     with_effect = any(line.effect for line in lines)
     ours_head = "ours" + (f" ({lines[0].scale})" if len({x.scale for x in lines}) == 1 else "")
-    heads = ["verdict", "reproduces", "quantity", "paper", ours_head]
+    heads = ["verdict", "reproduces", "quantity", ours_head, "paper"]  # ours first: visible without scrolling
     heads += ["effect (95 % interval)"] * with_effect + ["control (spread)"] * with_control
     heads += [f"reference ({s})" for s in scales]
     out = ['<div class="sig-scroll">', '<table class="sig-claims">', "<thead><tr>"]
@@ -345,7 +345,7 @@ def _claims_table(lines: list[ReportLine]) -> str:
     for line in lines:
         cells = [badge(line.outcome), inline_html(line.reproduces), inline_html(line.quantity)]
         ours = "not measured" if line.ours == NOT_MEASURED else line.ours  # the why is in the run's notes
-        cells += [_number(line.paper), f"<strong>{_number(ours)}</strong>"]
+        cells += [f"<strong>{_number(ours)}</strong>", _number(line.paper)]
         cells += [_number(line.effect)] * with_effect
         if with_control:
             spread = line.control.split(": ", 1)
