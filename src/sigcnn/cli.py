@@ -38,9 +38,8 @@ def debug_enabled() -> bool:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .runtime import DEVICES, SCALES
-
     from . import __version__
+    from .runtime import DEVICES, SCALES
 
     parser = _Parser(prog="sigcnn", description="Experiments of 'CNNs through the Lens of Signal Processing'.")
     parser.add_argument("--version", action="version", version=f"sigcnn {__version__}")
