@@ -177,7 +177,7 @@ def _refuse_overlap(source: Path, out_dir: Path) -> None:
     src, out = source.resolve(), out_dir.resolve()
     if src == out or src in out.parents or out in src.parents:
         raise ValueError(
-            f"the student copies would overwrite the teacher's files: target {out_dir} is (inside) the source {source}"
+            f"the student copies would overwrite the teacher's files: target {out_dir} is, holds or lies inside the source {source}"
         )
 
 
