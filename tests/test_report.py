@@ -113,3 +113,14 @@ def test_the_runs_behind_the_report_are_folded_and_name_no_machine_path(tmp_path
         "commit <code>abcdef12</code>, cpu, 2.5 s" in text and "<li>used <code>mnist</code> &lt;small&gt;</li>" in text
     )
     assert "<code>recos-sphere</code>: no result file" in text and str(tmp_path) not in text
+
+
+def test_a_table_keeps_a_number_with_a_minus_whole():
+    from sigcnn.book import markdown_table
+
+    text = markdown_table(
+        [{"a": -3.25e-12, "b": "2-3", "c": "a-b", "d": 0.5}], ["a", "b", "c", "d"], {"b": str, "c": str}
+    )
+    row = text.splitlines()[2]
+    assert '<span class="sig-nowrap">-3.25e-12</span>' in row and '<span class="sig-nowrap">2-3</span>' in row
+    assert "| a-b |" in row and "| 0.5 |" in row

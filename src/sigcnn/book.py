@@ -11,6 +11,7 @@ Summary tables are built with :func:`markdown_table`, never by hand in a noteboo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -243,9 +244,17 @@ def markdown_table(
                 raise KeyError(f"row {i} has no column {key!r}")
             fmt = formats.get(key, "number")
             value = fmt(row[key]) if callable(fmt) else format_value(row[key], fmt)
-            cells.append(str(value).replace("|", "\\|"))
+            cells.append(_keep_whole(str(value)).replace("|", "\\|"))
         out += "| " + " | ".join(cells) + " |\n"
     return out
+
+
+def _keep_whole(text: str) -> str:
+    """``text``, kept on one line in the browser when it is one number a line could break after its
+    minus ("1e-12", "2-3"): a ``sig-nowrap`` span (raw HTML in the table's Markdown)."""
+    if re.fullmatch(r"[^\s<>|`*\\]+", text) and re.search(r"\d[-–−]\d|\de[-−]\d", text):
+        return f'<span class="sig-nowrap">{text}</span>'
+    return text
 
 
 def table(
