@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -63,14 +64,18 @@ def test_the_report_has_one_reference_column_per_stored_scale_largest_first(tmp_
     ci = Result(name, "ci", {metric: -0.5}, {}, {"data_source": "here"})
     lines = rows_for(ci, reference_root=tmp_path)
     assert list(lines[0].references) == ["full", "laptop"]
-    table = to_markdown(lines[:1])
-    header, _, row = table.splitlines()
-    heads = [h.strip() for h in header.strip("|").split("|")]
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert heads.index("reference run (full)") < heads.index("reference run (laptop)")
-    assert cells[heads.index("reference run (full)")].startswith("-0.99 [full")
-    assert cells[heads.index("reference run (laptop)")].startswith("-0.9 [laptop")
-    assert cells[heads.index("ours")] == "**-0.5**"
+    assert lines[0].references["full"].startswith("-0.99 [full")
+    assert lines[0].references["laptop"].startswith("-0.9 [laptop")
+    table = to_markdown(lines[:1], with_experiment=False)
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", table).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", row)]
+    assert heads.index("reference (full)") < heads.index("reference (laptop)")
+    assert cells[heads.index("reference (full)")] == "-0.99" and cells[heads.index("reference (laptop)")] == "-0.9"
+    assert cells[heads.index("ours (ci)")] == "-0.5" and "<strong>" in row
+    # the provenance of each reference value is in the fold under the table
+    fold = table.split("<details")[1]
+    assert "[full, cpu" in fold and "[laptop, cpu" in fold
 
 
 def test_the_words_name_seeds_data_and_staleness(tmp_path):

@@ -40,9 +40,11 @@ def debug_enabled() -> bool:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
     from .runtime import DEVICES, SCALES
 
     parser = _Parser(prog="sigcnn", description="Experiments of 'CNNs through the Lens of Signal Processing'.")
+    parser.add_argument("--version", action="version", version=f"sigcnn {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="list the experiments, their papers and figures")
     run = sub.add_parser("run", help="run an experiment and write its result file")
@@ -134,9 +136,11 @@ def remove_created(folders: list[Path]) -> None:
 def _cmd_list() -> int:
     from . import experiments
 
-    for name in experiments.names():
+    names = experiments.names()
+    width = max(len(n) for n in names)
+    for name in names:  # the second column lines up however long a name is
         exp = experiments.describe(name)
-        print(f"{name:<24} {exp.title} — {exp.reproduces}")
+        print(f"{name:<{width}}  {exp.title} — {exp.reproduces}")
     return 0
 
 
@@ -329,7 +333,10 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     try:
         try:
-            args = _parser().parse_args(argv)
+            try:
+                args = _parser().parse_args(argv)
+            except SystemExit as exc:  # --version, --help: argparse printed, nothing else to do
+                return int(exc.code or 0)
             if args.command == "list":
                 return _cmd_list()
             if args.command == "run":
