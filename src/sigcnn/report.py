@@ -204,10 +204,32 @@ def rows_for(
         )
         if row.claim is not None:
             line.outcome, line.effect = _claim_cells(row, verdicts)
+            line.verdict = line.outcome
+            line.reference_verdicts = {
+                scale: (v.outcome, data)
+                for scale, (v, data) in stored_claim_verdicts(experiment, row.claim, reference_root).items()
+                if v.outcome != "no test"
+            }
         elif not getattr(experiment, "claims", ()):
             line.outcome = _interim_outcome(line)  # an experiment not yet on the verdict engine
         lines.append(line)
     return lines
+
+
+def stored_claim_verdicts(
+    experiment: Experiment, claim_id: str, root: Path | None = None
+) -> dict[str, tuple[Verdict, str]]:
+    """Per stored scale, today's engine on the newest stored run: the claim's verdict and the run's data set.
+
+    A run stored before its experiment declared replicates gives ``"no test"`` with the reason.
+    """
+    from .reference import dataset_of, newest_run, stored_references
+
+    out = {}
+    for scale, results in stored_references(experiment.name, root).items():
+        run = newest_run(results)
+        out[scale] = (experiment.verdicts(run.metrics)[claim_id], dataset_of(run))
+    return out
 
 
 def _claim_cells(row: ReportRow, verdicts: Mapping[str, Verdict]) -> tuple[str, str]:
@@ -221,8 +243,8 @@ def _claim_cells(row: ReportRow, verdicts: Mapping[str, Verdict]) -> tuple[str, 
 
 
 def verdict_changes(lines: Iterable[ReportLine]) -> list[str]:
-    """Sentences for the rows whose place against the controls differs between this build and a
-    reference run (naming the reference's data set, which may differ from this build's)."""
+    """Sentences for the rows whose verdict differs between this build and a reference run (the
+    engine's outcome for rows with a claim; naming the reference's data set, which may differ)."""
     out = []
     for line in lines:
         for scale, (ref_verdict, dataset) in line.reference_verdicts.items():
