@@ -132,7 +132,7 @@ def test_training_spectra_moves_and_converge():
     verdicts = mts.EXPERIMENT.verdicts(m)
     assert {v.outcome for v in verdicts.values()} == {"supported"}
     m["mu_spread_replicates"] = [0.3, 0.31, 0.29]  # trained architectures further apart than untrained
-    still = mts.make_config("ci")  # noqa: F841 (the config declares 12 controls by default)
+    still = mts.make_config("ci")
     assert mts.EXPERIMENT.verdicts(m)["architectures_converge"].outcome == "contradicted"
     m["resnet_mu_moved_replicates"] = [0.0, 0.001, 0.002]  # trained networks sit at the untrained centre
     assert mts.EXPERIMENT.verdicts(m)["resnet_mu_moves"].outcome == "contradicted"
