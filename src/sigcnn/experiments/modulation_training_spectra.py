@@ -398,7 +398,6 @@ EXPERIMENT = Experiment(
             "mu_spread",
             "smaller than before training (no number)",
             source="derived",
-            control="untrained networks",
             claim="architectures_converge",
         ),
     ),
