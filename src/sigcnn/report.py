@@ -196,7 +196,7 @@ def rows_for(
             control,
             verdict,
             result.scale,
-            result.provenance.get("data_source", "?"),
+            row.data or result.provenance.get("data_source", "?"),
             next(iter(refs.values()), ""),
             refs,
             ref_verdicts,

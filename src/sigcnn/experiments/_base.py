@@ -73,6 +73,8 @@ class ReportRow:
     cite : the key of ``book/references.bib`` an ``external`` value comes from.
     claim : the id of the experiment's :class:`~sigcnn.verdicts.Claim` this row's verdict comes
         from (``None``: a measurement shown without a verdict).
+    data : the data this row's number is measured on, when it is not the run's data set (the
+        report's data column shows it instead of the run's ``data_source``).
     """
 
     reproduces: str
@@ -85,6 +87,7 @@ class ReportRow:
     figure: str | None = None
     cite: str | None = None
     claim: str | None = None
+    data: str | None = None
 
     def __post_init__(self):
         if self.source not in SOURCES:
