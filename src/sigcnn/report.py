@@ -313,6 +313,8 @@ def _bib_entries(path: Path | None = None) -> dict[str, dict[str, str]]:
 def paper_label(key: str, bib: Path | None = None) -> tuple[str, str]:
     """``("Kuo (2016)", "Understanding Convolutional …")`` for a key of ``book/references.bib``
     (the first author's surname, "et al." for three or more; the key itself when it is not there)."""
+    if key == "ours":
+        return "Ours: all five lenses on one network", "cross-lens predictions of ours, tested on the same weights"
     entry = _bib_entries(bib).get(key)
     if not entry:
         return key, ""
