@@ -140,3 +140,23 @@ def test_verdict_round_trip_and_sentence():
     assert Verdict.from_dict(v.to_dict()) == v
     text = sentence(TRAINED_VS_UNTRAINED, v)
     assert text.startswith("**supported**") and "untrained" in text and "3 vs 12" in text
+
+
+def test_a_less_claim_is_supported_below_and_contradicted_above_its_control():
+    lower = Claim("falls", "training lowers q", "q", "less", "seeds", control="c", control_label="untrained")
+    control = np.linspace(-0.2, 0.2, 12)
+    assert decide_one(lower, {"q": [-3.0, -3.1, -2.9], "c": control}).outcome == "supported"
+    assert decide_one(lower, {"q": [3.0, 3.1, 2.9], "c": control}).outcome == "contradicted"
+
+
+def test_replicates_without_spread():
+    """Identical replicates: an exact effect is significant, an exact null is not (no division by zero)."""
+    assert decide_one(PAIRED, {"d": [0.5] * 5}).outcome == "supported"
+    assert decide_one(PAIRED, {"d": [0.0] * 5}).outcome == "inconclusive"
+    assert decide_one(TRAINED_VS_UNTRAINED, {"q": [1.0] * 3, "c": [0.0] * 5}).outcome == "supported"
+    assert decide_one(TRAINED_VS_UNTRAINED, {"q": [1.0] * 3, "c": [1.0] * 5}).outcome == "inconclusive"
+
+
+def test_a_no_test_sentence_gives_the_reason():
+    v = decide_one(PAIRED, {})
+    assert sentence(PAIRED, v).startswith("**no test**") and "no replicate values" in sentence(PAIRED, v)
