@@ -351,8 +351,9 @@ def test_jitter_helpers_by_another_route():
 @pytest.mark.parametrize(
     "own, imagenet, outcome_own, outcome_in",
     [
-        ([-0.8, -0.7, -0.75], [-0.6], "supported", "inconclusive"),
-        ([0.8, 0.7, 0.75], [], "contradicted", "no test"),
+        ([-0.8, -0.7, -0.75], [-0.6, -0.65, -0.7], "supported", "supported"),
+        ([0.8, 0.7, 0.75], [0.6, 0.65, 0.7], "contradicted", "contradicted"),
+        ([0.1, -0.3, 0.2], [-0.6], "inconclusive", "inconclusive"),  # one set of weights: no test possible
         ([0.1, -0.3, 0.2], [], "inconclusive", "no test"),
     ],
 )
