@@ -334,6 +334,17 @@ def test_stored_laptop_jitter_ratio_is_one_replicate_and_inconclusive():
     v = max_gain_training.EXPERIMENT.verdicts({"mnist_jitter_log_ratio_replicates": [math.log10(0.782)]})
     assert v["higher_lr_more_variable"].outcome == "inconclusive"
     assert v["higher_lr_more_variable"].effect == pytest.approx(math.log10(0.782))
+    stored = Path(__file__).resolve().parents[1] / "results/reference/seed-0/max-gain-training/laptop/result.json"
+    if stored.exists():  # the stored run, re-decided: its ratio from its own curves, one replicate
+        m = load_result(stored).metrics
+        assert m["mnist_jitter_ratio_high_vs_base"] == pytest.approx(0.782, abs=5e-4)
+        assert m["mnist_jitter_log_ratio_replicates"] == pytest.approx(
+            [math.log10(m["mnist_jitter_ratio_high_vs_base"])]
+        )
+        v = max_gain_training.EXPERIMENT.verdicts(m)["higher_lr_more_variable"]
+        assert (v.outcome, v.n) == ("inconclusive", 1)
+        sentences = max_gain_training.EXPERIMENT.findings_for(m)
+        assert any("0.78 times as jagged" in f and "**inconclusive**" in f for f in sentences)
 
 
 def test_jitter_helpers_by_another_route():
