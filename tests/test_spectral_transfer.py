@@ -201,5 +201,27 @@ def test_toy_config():
 
 
 def test_toy_findings_text(toy):
-    text = " ".join(spectral_toy.findings(toy.metrics))
-    assert "as the paper says" in text and "exactly zero" in text
+    findings = spectral_toy.EXPERIMENT.findings_for(toy.metrics)
+    verdicts = spectral_toy.EXPERIMENT.verdicts(toy.metrics)
+    assert {v.outcome for v in verdicts.values()} == {"supported"}
+    for claim in spectral_toy.CLAIMS:  # each verdict is stated, computed from the engine's verdict
+        assert any(claim.statement in f and "**supported**" in f for f in findings)
+
+
+_EXACT = {
+    "gaussian_match_max_abs_db": 3e-12,
+    "zero_output_derivative_max_abs": 0.0,
+    "max_gain_nonzero_db": -1e-15,
+    "impulse_unwindowed_match_max_abs_db": 4e-10,
+}
+
+
+@pytest.mark.parametrize("key", sorted(_EXACT))
+def test_toy_verdicts_on_hand_made_metrics(key):
+    """Each identity is supported at rounding level and contradicted just beyond its tolerance."""
+    assert {v.outcome for v in spectral_toy.EXPERIMENT.verdicts(_EXACT).values()} == {"supported"}
+    claim = next(c for c in spectral_toy.CLAIMS if c.quantity == key)
+    off = {**_EXACT, key: claim.tolerance * 1.5 + 1e-300}
+    verdicts = spectral_toy.EXPERIMENT.verdicts(off)
+    assert verdicts[claim.id].outcome == "contradicted"
+    assert {v.outcome for c, v in verdicts.items() if c != claim.id} == {"supported"}

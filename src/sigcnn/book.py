@@ -11,7 +11,9 @@ Summary tables are built with :func:`markdown_table`, never by hand in a noteboo
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -34,17 +36,65 @@ def _display(text: str) -> None:
         display(Markdown(text))
 
 
+_PATH = re.compile(r"(?<![\w.~$:/])/[^\s,;:()'\"`]+")
+_TRAILING = ".!?"
+
+
+def _roots() -> list[tuple[str, str]]:
+    from .data import data_root
+
+    roots = [(str(data_root()), "$SIGCNN_DATA"), (str(results_dir()), "$SIGCNN_RESULTS")]
+    try:
+        import torch
+
+        roots.append((str(Path(torch.hub.get_dir())), "$TORCH_HOME/hub"))
+    except ImportError:  # pragma: no cover - torch is a dependency
+        pass
+    roots += [(tempfile.gettempdir(), "<temporary folder>"), (os.path.expanduser("~"), "~")]
+    return [(str(Path(r).resolve()) if Path(r).exists() else r.rstrip("/"), label) for r, label in roots]
+
+
+def public_paths(text: str) -> str:
+    """``text`` with every absolute path shown relative to where it lives, never as this machine's path.
+
+    A path under the data root becomes ``$SIGCNN_DATA/...``, under the results root
+    ``$SIGCNN_RESULTS/...`` (so ``…/_build/results/NAME/ci/result.json`` reads
+    ``$SIGCNN_RESULTS/NAME/ci/result.json`` and a LeNet cache ``$SIGCNN_RESULTS/_cache/lenet5-….pt``),
+    under torch's hub ``$TORCH_HOME/hub/...``, under the temporary folder ``<temporary folder>/...``,
+    under the home folder ``~/...``. A path under none of them (a stored run made on another machine)
+    keeps its last component only: ``…/NAME``. The one place the book formats paths for a page.
+    """
+    roots = sorted(_roots(), key=lambda r: -len(r[0]))
+
+    def replace(match: re.Match) -> str:
+        path = match.group(0)
+        tail = ""
+        while path and path[-1] in _TRAILING:
+            path, tail = path[:-1], path[-1] + tail
+        for root, label in roots:
+            if root and (path == root or path.startswith(root + "/")):
+                return label + path[len(root) :] + tail
+        for marker, label in (("/_build/results/", "$SIGCNN_RESULTS/"), ("/results/reference/", "results/reference/")):
+            if marker in path:
+                return label + path.split(marker, 1)[1] + tail
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        return ("…/" + name if name else "…") + tail
+
+    return _PATH.sub(replace, text)
+
+
 def provenance_markdown(result: Result) -> str:
-    """One paragraph: scale, device, wall time, data source, commit, and the run's notes."""
+    """One paragraph: scale, device, wall time, data source, commit, and the run's notes (paths
+    shown by :func:`public_paths`, never as this machine's paths)."""
     p = result.provenance
     text = (
         f"**`{result.name}`** at scale `{result.scale}` on {p.get('device', '?')}, "
         f"{p.get('wall_time_s', float('nan')):.1f} s, commit `{str(p.get('git_commit', '?'))[:12]}`. "
-        f"Data: {p.get('data_source', '?')}."
+        f"Data: {public_paths(str(p.get('data_source', '?')))}."
     )
     notes = p.get("notes") or []
     if notes:
-        text += "\n\n" + "\n".join(f"- {n}" for n in notes)
+        text += "\n\n" + "\n".join(f"- {public_paths(str(n))}" for n in notes)
     return text
 
 
@@ -76,7 +126,7 @@ def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) ->
             items.append(f"<li><code>{name}</code>: no result file at scale <code>{scale}</code></li>")
             continue
         p = load_result(path).provenance
-        notes = "".join(f"<li>{inline_html(n)}</li>" for n in p.get("notes") or [])
+        notes = "".join(f"<li>{inline_html(public_paths(n))}</li>" for n in p.get("notes") or [])
         items.append(
             f"<li><code>{name}</code>: commit <code>{_commit(p)}</code>, {html.escape(_device(p))}, "
             f"{float(p.get('wall_time_s', float('nan'))):.1f} s, finished {html.escape(str(p.get('finished_at', '?')))}"

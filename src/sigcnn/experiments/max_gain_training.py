@@ -6,8 +6,11 @@ is installed, its power-law exponent alpha). Studies: a learning-rate sweep of L
 (Figs. 8-9); the same on a harder data set with the paper's CIFAR network (Figs. 10-11);
 Network-in-Network against LeNet (Fig. 12); LeNet with x1/4 and x4 filters (Fig. 13). The
 section IV-C1 rules read each gain curve; our loss rule reads the losses; the two are compared.
-Controls: the base MNIST network untrained (same initialisation seeds) and, from ``laptop``
-scale, trained on shuffled labels.
+Claims are declared as data (:data:`CLAIMS`) and decided by :mod:`sigcnn.verdicts`: the gain after
+training against ``untrained_seeds`` untrained networks (they cost no training); the rise with true
+labels against the same initialisations trained on shuffled labels (paired by seed, from
+``laptop`` scale); the jitter of the highest learning rate against the base rate (paired by seed,
+log ratio); the rules' agreement with our loss verdict against the agreement expected by chance.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from fractions import Fraction
 import numpy as np
 import torch
 
-from ..controls import compare_to_controls, control_metrics
 from ..data import IMAGE_DATASETS, DatasetUnavailable
 from ..models import NIN, WideLeNet
 from ..models.lenet_wide import CifarLeNet
 from ..probes.diagnosis import diagnose_runs, jitter
 from ..probes.epoch_metrics import Split, load_split, train_with_curves, weightwatcher_available
+from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
+from ._metrics import Replicated, mean_of
 
 HARD_DATASETS = ("cifar10",) + IMAGE_DATASETS
 STUDIES = ("mnist_lr", "hard_lr", "architecture", "width")
@@ -56,6 +60,9 @@ class Config(BaseConfig):
     val_limit: int | None = None
     allow_test_split: bool = False
     control_seeds: int = 3
+    """Training seeds of the base MNIST run (and of its highest-rate and shuffled-label twins)."""
+    untrained_seeds: int = 12
+    """Untrained networks of the control (no training: cheap); the first ``control_seeds`` share the trained seeds."""
     shuffled_control: bool = True
     weightwatcher: bool = True  # alpha per epoch when the optional package is installed
 
@@ -65,6 +72,10 @@ class Config(BaseConfig):
             raise ValueError(f"unknown studies {bad}: choose from {', '.join(STUDIES)}")
         if self.control_seeds < 1:
             raise ValueError(f"control_seeds must be >= 1, got {self.control_seeds}")
+        if self.untrained_seeds < self.control_seeds:
+            raise ValueError(
+                f"untrained_seeds must be >= control_seeds ({self.control_seeds}), got {self.untrained_seeds}"
+            )
 
 
 @dataclass(frozen=True)
@@ -163,54 +174,140 @@ def _load(config: Config, roles: set[str], device) -> tuple[dict[str, Split], li
     return loaded, notes
 
 
-def _controlled(metrics: dict, metric: str, trained, controls, label: str) -> None:
-    """``metric`` = mean of ``trained``; with ``controls``, the spread and the outside-controls test."""
-    trained = [t for t in trained if np.isfinite(t)]
-    controls = [c for c in controls if np.isfinite(c)]
-    if trained and controls:
-        metrics.update(control_metrics(metric, compare_to_controls(trained, controls, label)))
-    else:
-        metrics[metric] = float(np.mean(trained)) if trained else float("nan")
+@dataclass(frozen=True)
+class Metrics:
+    """What a run measures. A :class:`Replicated` field holds one value per replicate (training seed,
+    run) and, where a control applies, the control's values; the flat keys are those of the stored runs."""
+
+    runs: int
+    weightwatcher_used: bool
+    hard_is_cifar10: bool | None
+    control_seed_count: int
+    untrained_seed_count: int
+    diagnosed_runs: int
+    diagnosis_agreement: float
+    diagnosis_agreement_chance: float
+    """The agreement expected by chance from how often each verdict occurs (rules x loss rule)."""
+    diagnosis_agreement_above_chance: Replicated
+    """Per diagnosed run: agrees (1) or not (0), minus :attr:`diagnosis_agreement_chance`."""
+    gain_val_loss_spearman_median: float
+    gain_val_loss_spearman: Replicated
+    """Per run (finite values): Spearman correlation of the gain with the validation loss across epochs."""
+    mnist_base_final_val_error: float | None
+    mnist_base_final_gain_db: Replicated
+    """Gain after the last epoch per training seed; control: the same architecture untrained."""
+    mnist_base_gain_rise_db: Replicated
+    """Gain rise, first to last epoch, per training seed; control: shuffled labels (same seeds)."""
+    mnist_base_gain_rise_vs_shuffled_db: Replicated
+    """Per training seed: rise with true labels minus rise with shuffled labels from the same initialisation."""
+    mnist_base_gain_rise_seed0_db: float | None
+    mnist_jitter_ratio_high_vs_base: float | None
+    """Seed 0: median jitter of the highest-rate gain curve / that of the base rate."""
+    mnist_jitter_log_ratio: Replicated
+    """Per replicate pair (base-rate seed k, highest-rate seed k): log10 of the ratio of their median jitters."""
+    alpha_diagnosed_runs: int | None = None
+    alpha_diagnosis_agreement: float | None = None
+    alpha_val_loss_spearman_median: float | None = None
 
 
-def _controls(config: Config, runs: list[Run], data: dict[str, Split], base: int, ctx: RunContext, metrics, arrays):
-    """The base MNIST run over ``control_seeds`` seeds, untrained and (optionally) on shuffled labels."""
+def median_jitter(curve) -> float:
+    """Median absolute second difference of a gain curve (dB); NaN when it is not finite."""
+    g = np.asarray(curve, dtype=float)
+    return float(np.median(jitter(g))) if g.size >= 3 and np.all(np.isfinite(g)) else float("nan")
+
+
+def jitter_log_ratio(high, base) -> float:
+    """``log10(median_jitter(high) / median_jitter(base))``: above 0 when the high-rate curve is more jagged."""
+    h, b = median_jitter(high), median_jitter(base)
+    return float(np.log10(h / b)) if np.isfinite(h) and np.isfinite(b) and h > 0 and b > 0 else float("nan")
+
+
+def chance_agreement(verdicts, loss_verdicts) -> float:
+    """Agreement of two verdict lists expected by chance: ``sum_v P(rules = v) P(loss = v)`` (NaN when empty)."""
+    a, b = np.asarray(verdicts, dtype=str), np.asarray(loss_verdicts, dtype=str)
+    if a.size == 0:
+        return float("nan")
+    return float(sum(np.mean(a == v) * np.mean(b == v) for v in set(a.tolist()) | set(b.tolist())))
+
+
+def _ratio(log_ratio: float) -> float | None:
+    return float(10**log_ratio) if np.isfinite(log_ratio) else None
+
+
+def _finite(values) -> list[float]:
+    return [float(v) for v in values if np.isfinite(v)]
+
+
+def _controls(config: Config, runs: list[Run], data: dict[str, Split], base: int, high: int, ctx: RunContext, arrays):
+    """The base MNIST run over ``control_seeds`` seeds (with its highest-rate twin), ``untrained_seeds``
+    untrained networks and (optionally) the same seeds on shuffled labels. Returns the per-seed numbers."""
     run, split = runs[base], data["main"]
     build = lambda: run.build(split.source.name, split.x_train.shape[1])  # noqa: E731
-    seeds = [config.seed + base + 100 * i for i in range(config.control_seeds)]  # seed 0 is the sweep's run
-    kw = dict(epochs=run.epochs, lr=run.lr, batch_size=config.batch_size, optimizer=config.optimizer)
+    offsets = [100 * i for i in range(config.untrained_seeds)]  # offset 0: the sweep's own run
+    seeds = [config.seed + base + o for o in offsets[: config.control_seeds]]
+    kw = dict(epochs=run.epochs, batch_size=config.batch_size, optimizer=config.optimizer)
     trained = [arrays[f"mnist_lr__{_key(run.key)}__gain"]] + [
-        train_with_curves(s, build, split, progress=ctx.progress, desc=f"seed {s}", **kw)["gain"] for s in seeds[1:]
+        train_with_curves(s, build, split, lr=run.lr, progress=ctx.progress, desc=f"seed {s}", **kw)["gain"]
+        for s in seeds[1:]
     ]
-    untrained = [train_with_curves(s, build, split, epochs=0, lr=run.lr)["gain"][0] for s in seeds]
+    # the highest rate over as many seeds (pair 0: the two sweep runs): the jitter ratio is paired by replicate
+    high_run = runs[high]
+    high_seeds = [config.seed + high + o for o in offsets[: config.control_seeds]]
+    highs = [arrays[f"mnist_lr__{_key(high_run.key)}__gain"]] + [
+        train_with_curves(s, build, split, lr=high_run.lr, progress=ctx.progress, desc=f"high lr, seed {s}", **kw)[
+            "gain"
+        ]
+        for s in high_seeds[1:]
+    ]
+    untrained_seeds = [config.seed + base + o for o in offsets]
+    untrained = [train_with_curves(s, build, split, epochs=0, lr=run.lr)["gain"][0] for s in untrained_seeds]
     shuffled = (
         [
-            train_with_curves(s, build, split, shuffle_labels=True, progress=ctx.progress, desc=f"shuffled {s}", **kw)
+            train_with_curves(
+                s, build, split, lr=run.lr, shuffle_labels=True, progress=ctx.progress, desc=f"shuffled {s}", **kw
+            )
             for s in seeds
         ]
         if config.shuffled_control
         else []
     )
     arrays.update(
-        control_seeds=np.array(seeds), base_trained_gain=np.stack(trained), base_untrained_gain=np.array(untrained)
+        control_seeds=np.array(seeds),
+        high_seeds=np.array(high_seeds),
+        untrained_seeds=np.array(untrained_seeds),
+        base_trained_gain=np.stack(trained),
+        high_trained_gain=np.stack(highs),
+        base_untrained_gain=np.array(untrained[: len(seeds)]),
+        untrained_control_gain=np.array(untrained),
     )
     if shuffled:
         for name in CURVES:
             arrays[f"base_shuffled_{name}"] = np.stack([c[name] for c in shuffled])
-    finals = [g[-1] for g in trained]
-    _controlled(metrics, "mnist_base_final_gain_db", finals, untrained, "untrained")
-    _controlled(
-        metrics, "mnist_base_final_gain_db_vs_shuffled", finals, [c["gain"][-1] for c in shuffled], "shuffled labels"
-    )
-    _controlled(
-        metrics,
-        "mnist_base_gain_rise_db",
-        [g[-1] - g[0] for g in trained],
-        [c["gain"][-1] - c["gain"][0] for c in shuffled],
-        "shuffled labels",
-    )
-    metrics["control_seed_count"] = len(seeds)
-    metrics["mnist_base_gain_rise_seed0_db"] = float(trained[0][-1] - trained[0][0])
+    rises = [float(g[-1] - g[0]) for g in trained]
+    shuffled_rises = [float(c["gain"][-1] - c["gain"][0]) for c in shuffled]
+    return {
+        "control_seed_count": len(seeds),
+        "untrained_seed_count": len(untrained_seeds),
+        "mnist_base_final_gain_db": Replicated.of(_finite(g[-1] for g in trained), _finite(untrained)),
+        "mnist_base_gain_rise_db": Replicated.of(rises, shuffled_rises),
+        "mnist_base_gain_rise_vs_shuffled_db": Replicated.of([t - s for t, s in zip(rises, shuffled_rises)]),
+        "mnist_base_gain_rise_seed0_db": rises[0],
+        "mnist_jitter_ratio_high_vs_base": _ratio(jitter_log_ratio(highs[0], trained[0])),
+        "mnist_jitter_log_ratio": Replicated.of(_finite(jitter_log_ratio(h, b) for h, b in zip(highs, trained))),
+    }
+
+
+NO_BASE = {
+    "control_seed_count": 0,
+    "untrained_seed_count": 0,
+    "mnist_base_final_gain_db": Replicated.of([]),
+    "mnist_base_gain_rise_db": Replicated.of([]),
+    "mnist_base_gain_rise_vs_shuffled_db": Replicated.of([]),
+    "mnist_base_gain_rise_seed0_db": None,
+    "mnist_jitter_ratio_high_vs_base": None,
+    "mnist_jitter_log_ratio": Replicated.of([]),
+}
+"""The base-run numbers when the MNIST learning-rate study is not run (the claims then say "no test")."""
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
@@ -218,9 +315,6 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     runs = _runs(config)
     data, notes = _load(config, {r.role for r in runs}, ctx.device)
     alpha = config.weightwatcher and weightwatcher_available()
-    metrics: dict = {"runs": len(runs), "weightwatcher_used": alpha}
-    if "hard" in data:
-        metrics["hard_is_cifar10"] = data["hard"].source.name == "cifar10"
     arrays: dict = {}
     curves = []
     for k, run in enumerate(runs):
@@ -241,41 +335,62 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         arrays.update({f"{key}__{name}": values for name, values in c.items() if name != "alpha_layers"})
         if "alpha_layers" in c:
             arrays["alpha_layers"] = c["alpha_layers"]
-        metrics[f"{key}__lr"] = run.lr
-        metrics[f"{key}__final_val_error"] = float(c["val_error"][-1])
         curves.append(c)
     arrays.update(
         run_labels=np.array([r.label for r in runs]),
         run_studies=np.array([r.study for r in runs]),
         run_keys=np.array([f"{r.study}__{_key(r.key)}" for r in runs]),
+        run_lr=np.array([r.lr for r in runs]),
+        run_final_val_error=np.array([float(c["val_error"][-1]) for c in curves]),
     )
-    for signal, prefix in (("gain", ""), ("alpha", "alpha_")) if alpha else (("gain", ""),):
-        diagnosis = diagnose_runs(arrays["run_keys"], arrays["run_studies"], curves, signal)
-        metrics.update(diagnosis.metrics(prefix))
-        arrays.update(diagnosis.arrays())
+    diagnosis = diagnose_runs(arrays["run_keys"], arrays["run_studies"], curves, "gain")
+    arrays.update(diagnosis.arrays())
+    chance = chance_agreement(diagnosis.verdicts, diagnosis.loss_verdicts)
+    agree = [float(v == lv) - chance for v, lv in zip(diagnosis.verdicts, diagnosis.loss_verdicts)]
+    alpha_numbers = {}
+    if alpha:
+        a_diag = diagnose_runs(arrays["run_keys"], arrays["run_studies"], curves, "alpha")
+        arrays.update(a_diag.arrays())
+        a_rho = _finite(a_diag.spearman)
+        alpha_numbers = dict(
+            alpha_diagnosed_runs=len(a_diag.keys),
+            alpha_diagnosis_agreement=a_diag.agreement,
+            alpha_val_loss_spearman_median=float(np.median(a_rho)) if a_rho else float("nan"),
+        )
+    rho = _finite(diagnosis.spearman)
     base = next((k for k, r in enumerate(runs) if r.study == "mnist_lr" and r.lr == config.mnist_lr), None)
+    numbers = dict(NO_BASE)
     if base is not None:
-        gain = curves[base]["gain"]
-        metrics["mnist_base_final_val_error"] = float(curves[base]["val_error"][-1])
         high = next(
-            c["gain"]
-            for r, c in zip(runs, curves)
+            k
+            for k, r in enumerate(runs)
             if r.study == "mnist_lr" and r.lr == config.mnist_lr * max(config.mnist_factors)
         )
-        base_jitter = float(np.median(jitter(gain)))
-        metrics["mnist_jitter_ratio_high_vs_base"] = (
-            float(np.median(jitter(high))) / base_jitter if base_jitter > 0 else float("inf")
-        )
-        _controls(config, runs, data, base, ctx, metrics, arrays)
+        numbers = _controls(config, runs, data, base, high, ctx, arrays)
         notes.append(
-            f"Controls: the base MNIST run (lr {config.mnist_lr:g}) over {config.control_seeds} seeds, "
-            "the same networks untrained (same initialisation seeds)"
+            f"Controls: the base MNIST run (lr {config.mnist_lr:g}) and the highest rate over {config.control_seeds} "
+            f"seeds, {config.untrained_seeds} untrained networks (the first {config.control_seeds} share the "
+            "trained seeds' initialisations)"
             + (
-                " and trained on shuffled labels."
+                " and the trained seeds on shuffled labels."
                 if config.shuffled_control
                 else "; shuffled labels are trained only from the laptop scale (notebook budget)."
             )
         )
+    metrics = Metrics(
+        runs=len(runs),
+        weightwatcher_used=bool(alpha),
+        hard_is_cifar10=(data["hard"].source.name == "cifar10") if "hard" in data else None,
+        diagnosed_runs=len(diagnosis.keys),
+        diagnosis_agreement=diagnosis.agreement,
+        diagnosis_agreement_chance=chance,
+        diagnosis_agreement_above_chance=Replicated.of(agree),
+        gain_val_loss_spearman_median=float(np.median(rho)) if rho else float("nan"),
+        gain_val_loss_spearman=Replicated.of(rho),
+        mnist_base_final_val_error=float(curves[base]["val_error"][-1]) if base is not None else None,
+        **numbers,
+        **alpha_numbers,
+    )
     notes += [f"{role} data: {s.source.split_note}" for role, s in data.items()]
     if alpha:
         notes.append(
@@ -305,84 +420,100 @@ def unlearned_runs(arrays: dict, classes: int = 10, margin: float = 0.05) -> lis
     ]
 
 
-def findings(metrics: dict) -> list[str]:
-    """Plain-language verdicts on the paper's section IV claims, from the measured ``metrics``."""
+CLAIMS = (
+    Claim(
+        "gain_rises_with_training",
+        "training raises LeNet's Maximum Gain on MNIST above its value at initialisation (Fig. 8)",
+        "mnist_base_final_gain_db_replicates",
+        "greater",
+        "training seeds",
+        control="mnist_base_final_gain_db_control",
+        control_label="untrained networks",
+    ),
+    Claim(
+        "rise_needs_true_labels",
+        "the gain rises more with true labels than with shuffled labels from the same initialisation",
+        "mnist_base_gain_rise_vs_shuffled_db_replicates",
+        "greater",
+        "training seeds",
+        no_control="paired by initialisation seed: rise with true labels minus rise with shuffled labels; "
+        "0 means the rise does not depend on learning the labels",
+        source="ours",
+    ),
+    Claim(
+        "higher_lr_more_variable",
+        "a higher learning rate makes the Maximum Gain curve more variable (Fig. 8)",
+        "mnist_jitter_log_ratio_replicates",
+        "greater",
+        "training seeds",
+        no_control="paired by replicate: log10 of the highest rate's median jitter over the base rate's; "
+        "0 means the learning rate leaves the variability unchanged (seed-to-seed spread is the t test's variance)",
+    ),
+    Claim(
+        "rules_agree_with_loss",
+        "the section IV-C1 rules read from the gain curve agree with a reading of the validation loss",
+        "diagnosis_agreement_above_chance_replicates",
+        "greater",
+        "training runs",
+        no_control="per run: agrees (1) or not (0) minus the agreement expected by chance from how often "
+        "each verdict occurs; 0 means the rules agree no more than chance",
+    ),
+    Claim(
+        "gain_tracks_val_loss",
+        "across epochs the Maximum Gain falls as the validation loss rises (negative rank correlation)",
+        "gain_val_loss_spearman_replicates",
+        "less",
+        "training runs",
+        no_control="per run, Spearman correlation of gain and validation loss across epochs; 0 means no "
+        "monotone association (both also trend with the epoch)",
+        source="ours",
+    ),
+)
+
+
+def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """Plain-language verdicts on the paper's section IV claims, computed from ``metrics`` and the engine's verdicts."""
+    claims = {c.id: c for c in CLAIMS}
+    say = lambda cid: sentence(claims[cid], verdicts[cid])  # noqa: E731
     out = []
     final = metrics.get("mnist_base_final_gain_db")
     if final is not None and np.isfinite(final):
-        lo, hi = (
-            metrics.get("mnist_base_final_gain_db_control_min"),
-            metrics.get("mnist_base_final_gain_db_control_max"),
-        )
-        rise = metrics["mnist_base_gain_rise_db"]
-        text = (
-            f"At the base learning rate the Maximum Gain of LeNet on MNIST changes by {rise:+.1f} dB from the "
-            f"first to the last epoch (mean of {metrics['control_seed_count']} seeds) and ends at "
-            f"{final:.1f} dB"
-        )
-        if lo is not None:
-            outside = metrics["mnist_base_final_gain_db_outside_controls"]
-            text += f"; the same networks untrained have {lo:.1f} to {hi:.1f} dB. " + (
-                "Training moved the gain outside that spread, "
-                + ("upwards, as the paper reports." if final > hi else "but downwards, unlike the paper.")
-                if outside
-                else "The trained gain is inside the untrained spread: at this scale the "
-                "gain has not moved away from its value at initialisation."
-            )
-        out.append(text)
-        lo_s = metrics.get("mnist_base_gain_rise_db_control_min")
-        if lo_s is not None:
-            out.append(
-                f"Trained on shuffled labels, the same networks' gain changes by {lo_s:+.1f} to "
-                f"{metrics['mnist_base_gain_rise_db_control_max']:+.1f} dB: the rise with true labels is "
-                + (
-                    "outside that spread, so it comes with learning the labels."
-                    if metrics["mnist_base_gain_rise_db_outside_controls"]
-                    else "inside it, so the rise does not show that the network learned the task."
-                )
-            )
-    ratio = metrics.get("mnist_jitter_ratio_high_vs_base")
-    if ratio is not None and np.isfinite(ratio):
         out.append(
-            f"The largest learning rate makes the gain curve {ratio:.1f} times as jagged as at 0.001 "
-            "(median absolute second difference): "
-            + (
-                "higher learning rates give more variable curves, as in Fig. 8."
-                if ratio > 1.5
-                else "no clear increase of variability with the learning rate at this scale."
-            )
+            f"At the base learning rate the Maximum Gain of LeNet on MNIST ends at {final:.1f} dB (mean of "
+            f"{metrics['control_seed_count']} seeds) and changes by {metrics['mnist_base_gain_rise_db']:+.1f} dB "
+            f"from the first to the last epoch; {metrics['untrained_seed_count']} untrained networks have a mean of "
+            f"{mean_of(metrics.get('mnist_base_final_gain_db_control', [])):.1f} dB. Fig. 8: "
+            + say("gain_rises_with_training")
         )
+    out.append("Does the rise need the true labels? " + say("rise_needs_true_labels"))
+    ratio = metrics.get("mnist_jitter_ratio_high_vs_base")
+    lead = (
+        f"The largest learning rate makes the seed-0 gain curve {ratio:.2f} times as jagged as the base rate "
+        "(median absolute second difference). "
+        if ratio is not None and np.isfinite(ratio)
+        else ""
+    )
+    out.append(lead + "Fig. 8, variability: " + say("higher_lr_more_variable") + " (effect in log10 of the ratio)")
     agree = metrics.get("diagnosis_agreement")
     if agree is not None and np.isfinite(agree):
         n = metrics.get("diagnosed_runs", 0)
         out.append(
-            f"The section IV-C1 rules, read from the gain curve alone, agree with our validation-loss verdict "
-            f"on {round(agree * n)} of {n} runs ({100 * agree:.0f} %). "
-            + (
-                "That supports using Maximum Gain as a stand-in for the validation loss."
-                if agree >= 0.75
-                else "That is not enough to replace the validation loss: the gain curve and the loss curves often "
-                "tell different stories."
-            )
+            f"The section IV-C1 rules, read from the gain curve alone, agree with our validation-loss verdict on "
+            f"{round(agree * n)} of {n} runs ({100 * agree:.0f} %; chance from the verdicts' frequencies: "
+            f"{100 * metrics['diagnosis_agreement_chance']:.0f} %): " + say("rules_agree_with_loss")
         )
     rho = metrics.get("gain_val_loss_spearman_median")
     if rho is not None and np.isfinite(rho):
         out.append(
             f"Across epochs, Maximum Gain and validation loss have a median Spearman correlation of {rho:+.2f}: "
-            + (
-                "strongly negative, so a rising gain tracks a falling validation loss."
-                if rho <= -0.5
-                else "weakly negative: the gain tracks the validation loss only loosely."
-                if rho < 0
-                else "not negative, so the gain does not track the validation loss here."
-            )
+            + say("gain_tracks_val_loss")
         )
     a_rho, a_agree = metrics.get("alpha_val_loss_spearman_median"), metrics.get("alpha_diagnosis_agreement")
-    if a_rho is not None and np.isfinite(a_rho):
+    if a_rho is not None and np.isfinite(a_rho) and rho is not None and agree is not None:
         out.append(
-            f"weightwatcher's alpha on the same checkpoints (our comparison, not the paper's): median Spearman "
-            f"correlation with validation loss {a_rho:+.2f} (gain: {rho:+.2f}); the four rules read from the "
-            f"alpha curve agree with our loss verdict on {100 * a_agree:.0f} % of the runs "
+            f"weightwatcher's alpha on the same checkpoints (our comparison, not the paper's, without a test): "
+            f"median Spearman correlation with validation loss {a_rho:+.2f} (gain: {rho:+.2f}); the four rules "
+            f"read from the alpha curve agree with our loss verdict on {100 * a_agree:.0f} % of the runs "
             f"(gain: {100 * agree:.0f} %)."
         )
     return out
@@ -424,29 +555,31 @@ EXPERIMENT = Experiment(
     report_rows=(
         ReportRow(
             "S&M §IV-A (Fig. 8)",
-            "Maximum Gain after training, LeNet on MNIST at lr 0.001 (mean of 3 seeds)",
+            "Maximum Gain after training, LeNet on MNIST at lr 0.001 (mean over training seeds)",
             "mnist_base_final_gain_db",
             "rises, then flat (no number)",
             source="derived",
             format="db",
-            control="untrained, 3 seeds",
+            control="untrained networks",
             figure="fig-max-gain-mnist",
+            claim="gain_rises_with_training",
         ),
         ReportRow(
             "S&M §IV-A (Fig. 8)",
-            "Maximum Gain rise from the first to the last epoch, lr 0.001 (mean of 3 seeds)",
-            "mnist_base_gain_rise_db",
-            "rises (no number)",
-            source="derived",
+            "Maximum Gain rise, first to last epoch, true minus shuffled labels (paired by seed; ours)",
+            "mnist_base_gain_rise_vs_shuffled_db",
+            "no claim",
+            source="ours",
             format="db",
-            control="shuffled labels, 3 seeds",
+            claim="rise_needs_true_labels",
         ),
         ReportRow(
             "S&M §IV-A (Fig. 8)",
-            "gain jitter at the highest lr / at lr 0.001 (median absolute 2nd difference)",
-            "mnist_jitter_ratio_high_vs_base",
-            "> 1 (no number)",
+            "log10 of gain jitter at the highest lr / at lr 0.001 (median absolute 2nd difference, paired by seed)",
+            "mnist_jitter_log_ratio",
+            "> 0 (no number)",
             source="derived",
+            claim="higher_lr_more_variable",
         ),
         ReportRow(
             "S&M §IV-A (Fig. 9)",
@@ -465,11 +598,20 @@ EXPERIMENT = Experiment(
             format="percent",
         ),
         ReportRow(
+            "S&M §IV-C1",
+            "agreement of the rules with our loss verdict minus chance agreement (per run)",
+            "diagnosis_agreement_above_chance",
+            "> 0 (no number)",
+            source="derived",
+            claim="rules_agree_with_loss",
+        ),
+        ReportRow(
             "beyond the paper",
-            "median Spearman correlation of Maximum Gain with validation loss across epochs",
-            "gain_val_loss_spearman_median",
+            "Spearman correlation of Maximum Gain with validation loss across epochs (mean over runs)",
+            "gain_val_loss_spearman",
             "negative expected (no number)",
             source="ours",
+            claim="gain_tracks_val_loss",
         ),
         ReportRow(
             "beyond the paper",
@@ -480,6 +622,8 @@ EXPERIMENT = Experiment(
         ),
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name

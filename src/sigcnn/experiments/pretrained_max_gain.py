@@ -6,14 +6,15 @@ Maximum Gain is set against the model's top-5 error as published with the weight
 (``weights.meta["_metrics"]``). Offline, weights that are not in the torch hub cache are not
 downloaded: they are listed as missing, and the same analysis runs on small networks trained
 here on a 28x28 data set (top-1 test error instead of top-5, as there are only 10 classes).
-Controls: the same architectures untrained (same initialisation seeds; for ImageNet, torchvision's
-random initialisation), and from ``laptop`` scale the own networks trained on shuffled labels.
+Claims (:data:`CLAIMS`) are decided by :mod:`sigcnn.verdicts`. The control is the same architectures
+untrained (``untrained_seeds`` initialisations: they cost no training; for ImageNet, torchvision's
+random initialisation); from ``laptop`` scale the own networks trained on shuffled labels are shown
+beside them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -31,8 +32,9 @@ from ..probes.max_gain import (  # noqa: F401
     weights_of,
     weights_status,
 )
+from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
-from .max_gain_training import _controlled
+from ._metrics import Replicated, mean_of
 
 TORCHVISION_MODELS = (
     "alexnet",
@@ -81,12 +83,39 @@ class Config(BaseConfig):
     test_limit: int | None = None
     allow_test_split: bool = False
     control_seeds: int = 3
+    """Training seeds of the own networks (and of their shuffled-label twins)."""
+    untrained_seeds: int = 12
+    """Untrained initialisations of the control (no training: cheap)."""
     shuffled_control: bool = True
 
     def __post_init__(self):
         bad = sorted(set(self.own_models) - set(OWN_MODELS))
         if bad:
             raise ValueError(f"unknown own models {bad}: choose from {', '.join(OWN_MODELS)}")
+        if self.control_seeds < 1 or self.untrained_seeds < 2:
+            raise ValueError(
+                f"control_seeds must be >= 1 and untrained_seeds >= 2, got {self.control_seeds}, {self.untrained_seeds}"
+            )
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What a run measures; a :class:`Replicated` holds one Spearman correlation per replicate
+    (training seed; for ImageNet the one set of published weights) beside the untrained control's."""
+
+    imagenet_models_listed: int
+    imagenet_models_measured: int
+    imagenet_models_missing: int
+    offline: bool
+    imagenet_spearman_gain_vs_top5_error: Replicated
+    own_points: int
+    own_spearman_gain_vs_error_seed0: float
+    own_spearman_gain_vs_error_final_epochs: float
+    own_spearman_gain_vs_error: Replicated
+    own_spearman_shuffled: float | None
+    """Mean Spearman correlation of the own networks trained on shuffled labels (from ``laptop``; no test)."""
+    control_seed_count: int
+    untrained_seed_count: int
 
 
 @dataclass
@@ -187,15 +216,13 @@ def _measure_own(config: Config, split: Split, seed_offset: int, progress: bool,
     return points
 
 
+def _finite(values) -> list[float]:
+    return [float(v) for v in values if np.isfinite(v)]
+
+
 def measure(config: Config, ctx: RunContext) -> Measured:
     """ImageNet classifiers (when their weights are here) and the own networks, with their controls."""
     imagenet, missing, per_channel = _measure_imagenet(config, ctx.device, ctx.progress)
-    metrics: dict = {
-        "imagenet_models_listed": len(config.models),
-        "imagenet_models_measured": len(imagenet.names),
-        "imagenet_models_missing": len(missing),
-        "offline": is_offline(),
-    }
     arrays: dict = {
         "imagenet_missing": np.array(list(missing), dtype=str),
         "models_all": np.array(config.models),
@@ -210,17 +237,21 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             imagenet_top5_error=np.array(imagenet.error),
         )
     untrained_in = (
-        [_imagenet_untrained(config, imagenet.names, config.seed + i, ctx.device) for i in range(config.control_seeds)]
+        [
+            _imagenet_untrained(config, imagenet.names, config.seed + i, ctx.device)
+            for i in range(config.untrained_seeds)
+        ]
         if len(imagenet.names) >= 3
         else []
     )
-    _controlled(metrics, "imagenet_spearman_gain_vs_top5_error", [imagenet.spearman()], untrained_in, "untrained")
     split = load_split(config.dataset, ctx.device, config.allow_test_split, config.train_limit, config.test_limit)
-    offsets = [100 * i for i in range(config.control_seeds)]
-    own = [_measure_own(config, split, o, ctx.progress) for o in offsets]
+    offsets = [100 * i for i in range(config.untrained_seeds)]
+    own = [_measure_own(config, split, o, ctx.progress) for o in offsets[: config.control_seeds]]
     untrained = [_measure_own(config, split, o, False, epochs=0) for o in offsets]
     shuffled = (
-        [_measure_own(config, split, o, ctx.progress, shuffle=True) for o in offsets] if config.shuffled_control else []
+        [_measure_own(config, split, o, ctx.progress, shuffle=True) for o in offsets[: config.control_seeds]]
+        if config.shuffled_control
+        else []
     )
     first = own[0]
     arrays.update(
@@ -230,27 +261,35 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         own_test_error=np.array(first.error),
         own_untrained_gain_db=np.array([p.gain_db for p in untrained]),
         own_untrained_test_error=np.array([p.error for p in untrained]),
-    )
-    metrics["own_points"] = len(first.gain_db)
-    metrics["own_spearman_gain_vs_error_seed0"] = first.spearman()
-    last = np.r_[np.array(first.names[1:]) != np.array(first.names[:-1]), True]
-    metrics["own_spearman_gain_vs_error_final_epochs"] = spearman(
-        np.array(first.gain_db)[last], np.array(first.error)[last]
-    )
-    arrays.update(
         own_spearman_trained=np.array([p.spearman() for p in own]),
         own_spearman_untrained=np.array([p.spearman() for p in untrained]),
         own_spearman_shuffled=np.array([p.spearman() for p in shuffled]),
     )
-    controls = [p.spearman() for p in untrained] + [p.spearman() for p in shuffled]
-    label = "untrained" + (" and shuffled labels" if shuffled else "")
-    _controlled(metrics, "own_spearman_gain_vs_error", [p.spearman() for p in own], controls, label)
-    metrics["control_seed_count"] = len(offsets)
+    last = np.r_[np.array(first.names[1:]) != np.array(first.names[:-1]), True]
+    shuffled_rho = _finite(p.spearman() for p in shuffled)
+    metrics = Metrics(
+        imagenet_models_listed=len(config.models),
+        imagenet_models_measured=len(imagenet.names),
+        imagenet_models_missing=len(missing),
+        offline=is_offline(),
+        imagenet_spearman_gain_vs_top5_error=Replicated.of(
+            _finite([imagenet.spearman()]) if imagenet.names else [], _finite(untrained_in)
+        ),
+        own_points=len(first.gain_db),
+        own_spearman_gain_vs_error_seed0=first.spearman(),
+        own_spearman_gain_vs_error_final_epochs=spearman(np.array(first.gain_db)[last], np.array(first.error)[last]),
+        own_spearman_gain_vs_error=Replicated.of(
+            _finite(p.spearman() for p in own), _finite(p.spearman() for p in untrained)
+        ),
+        own_spearman_shuffled=float(np.mean(shuffled_rho)) if shuffled_rho else None,
+        control_seed_count=config.control_seeds,
+        untrained_seed_count=config.untrained_seeds,
+    )
     notes = [split.source.split_note]
     if missing:
         notes.append(
-            f"{len(missing)} of {len(config.models)} torchvision weight files are not in "
-            f"{Path(torch.hub.get_dir()) / 'checkpoints'} and were not downloaded ({why_missing(missing)}): "
+            f"{len(missing)} of {len(config.models)} torchvision weight files are not in torch's hub cache "
+            f"($TORCH_HOME/hub/checkpoints) and were not downloaded ({why_missing(missing)}): "
             + ", ".join(missing)
             + "."
         )
@@ -258,8 +297,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     notes.append(
         f"Own networks: {', '.join(config.own_models)} trained {config.own_epochs} epochs on {n_train} "
         f"{config.dataset} training images (Adam, lr {config.own_lr:g}); one point per epoch, top-1 test "
-        f"error; {len(offsets)} seeds. Controls: the same networks untrained (same initialisation seeds; "
-        "one point per network)"
+        f"error; {config.control_seeds} seeds. Controls: the same networks untrained ({config.untrained_seeds} "
+        "initialisations, the first ones those of the trained seeds; one point per network)"
         + (
             ", and trained on shuffled labels."
             if shuffled
@@ -269,11 +308,34 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     return Measured(metrics, arrays, f"torchvision {config.weights} weights; {split.source.data_source}", notes)
 
 
-def findings(metrics: dict) -> list[str]:
-    """Plain-language verdicts on the paper's Fig. 7 claim, from the measured ``metrics``."""
+CLAIMS = (
+    Claim(
+        "imagenet_better_models_higher_gain",
+        "across ImageNet classifiers, lower top-5 error goes with higher Maximum Gain (Fig. 7)",
+        "imagenet_spearman_gain_vs_top5_error_replicates",
+        "less",
+        "sets of published weights",
+        control="imagenet_spearman_gain_vs_top5_error_control",
+        control_label="the same architectures untrained",
+    ),
+    Claim(
+        "own_better_checkpoints_higher_gain",
+        "across the checkpoints of networks trained here, lower test error goes with higher Maximum Gain "
+        "(Fig. 7's trend, on our networks)",
+        "own_spearman_gain_vs_error_replicates",
+        "less",
+        "training seeds",
+        control="own_spearman_gain_vs_error_control",
+        control_label="the same networks untrained",
+    ),
+)
+
+
+def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """Plain-language verdicts on the paper's Fig. 7 claim, computed from ``metrics`` and the engine's verdicts."""
+    claims = {c.id: c for c in CLAIMS}
     out = []
     measured, listed = metrics["imagenet_models_measured"], metrics["imagenet_models_listed"]
-    rho = metrics.get("imagenet_spearman_gain_vs_top5_error")
     if measured == 0:
         out.append(
             f"None of the {listed} torchvision weight files is available on this machine"
@@ -281,42 +343,33 @@ def findings(metrics: dict) -> list[str]:
             + ", so the "
             "ImageNet comparison of Fig. 7 could not be made here; nothing is shown in its place."
         )
-    elif rho is None or not np.isfinite(rho):
-        out.append(f"Only {measured} of {listed} ImageNet classifiers could be measured: too few for a correlation.")
     else:
+        rho = metrics.get("imagenet_spearman_gain_vs_top5_error")
+        text = f"Across {measured} of {listed} torchvision ImageNet classifiers, "
+        if rho is not None and np.isfinite(rho):
+            text += f"Maximum Gain and published top-5 error have a Spearman correlation of {rho:+.2f}. "
         out.append(
-            f"Across {measured} torchvision ImageNet classifiers, Maximum Gain and published top-5 error have "
-            f"a Spearman correlation of {rho:+.2f}: "
-            + (
-                "better models have higher gain, as the paper reports."
-                if rho <= -0.3
-                else "we do NOT see the paper's trend that better models have higher gain."
-            )
+            text
+            + sentence(claims["imagenet_better_models_higher_gain"], verdicts["imagenet_better_models_higher_gain"])
+            + " (One set of weights is one replicate: the engine cannot test a single correlation against the"
+            " untrained spread.)"
         )
     own = metrics.get("own_spearman_gain_vs_error")
     if own is not None and np.isfinite(own):
-        text = (
+        control = mean_of(metrics.get("own_spearman_gain_vs_error_control", []))
+        out.append(
             f"On the checkpoints of the networks trained here ({metrics['own_points']} per seed, mean of "
             f"{metrics['control_seed_count']} seeds), Maximum Gain and test error have a Spearman correlation of "
-            f"{own:+.2f}"
+            f"{own:+.2f}; {metrics['untrained_seed_count']} untrained initialisations give {control:+.2f} on "
+            "average: "
+            + sentence(claims["own_better_checkpoints_higher_gain"], verdicts["own_better_checkpoints_higher_gain"])
         )
-        lo = metrics.get("own_spearman_gain_vs_error_control_min")
-        if own > -0.3:
-            text += ": no consistent 'better means higher gain' trend."
-        elif lo is None:
-            text += ": lower error goes with higher gain (no control measured)."
-        elif metrics["own_spearman_gain_vs_error_outside_controls"]:
-            text += (
-                f", outside the controls' spread ({lo:+.2f} to "
-                f"{metrics['own_spearman_gain_vs_error_control_max']:+.2f}): lower error goes with higher gain, "
-                "in line with the paper's observation."
-            )
-        else:
-            text += (
-                f", but the controls give {lo:+.2f} to {metrics['own_spearman_gain_vs_error_control_max']:+.2f}: "
-                "the trend does not stand out from the controls, so it does not support the paper's claim here."
-            )
-        out.append(text)
+    shuffled = metrics.get("own_spearman_shuffled")
+    if shuffled is not None and np.isfinite(shuffled):
+        out.append(
+            f"Trained on shuffled labels, the same networks give a mean correlation of {shuffled:+.2f} "
+            "(a comparison, not a test)."
+        )
     return out
 
 
@@ -355,19 +408,23 @@ EXPERIMENT = Experiment(
             "imagenet_spearman_gain_vs_top5_error",
             "negative (no number)",
             source="derived",
-            control="untrained, 3 seeds",
+            control="the same architectures untrained",
+            claim="imagenet_better_models_higher_gain",
         ),
         ReportRow(
             "S&M §III-D, our fallback",
-            "Spearman correlation, Maximum Gain vs test error (own networks, mean of 3 seeds)",
+            "Spearman correlation, Maximum Gain vs test error (own networks, mean over training seeds)",
             "own_spearman_gain_vs_error",
             "negative (no number)",
             source="derived",
-            control="untrained, 3 seeds",
+            control="the same networks untrained",
             figure="fig-own-gain-vs-error",
+            claim="own_better_checkpoints_higher_gain",
         ),
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name

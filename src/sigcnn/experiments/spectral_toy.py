@@ -4,7 +4,8 @@ A 7x7 Gaussian filter (sigma = 1 px) followed by a ReLU is applied to the mean-s
 channel of a colour photograph; one backward pass per projection tensor ``p`` gives the data
 derivative ``dz/dx`` (Eqs. 3-4) and its frequency response (Eq. 5). The response is checked
 against the Gaussian's closed-form transfer function and the impulse image's analytic response.
-No training, so no control is needed.
+No training and no randomness: the claims are identities (``"equal"`` claims checked to a tolerance
+by :mod:`sigcnn.verdicts`), so no control applies.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..signals.transfer import (
     gaussian_transfer_db,
     maximum_gain_db,
 )
+from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 IMAGES = ("chelsea", "astronaut", "coffee", "rocket")
@@ -42,6 +44,32 @@ class Config(BaseConfig):
     probe_col: int = 100
     impulse_size: int = 64
     low_band: float = 0.25
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What a run measures (deterministic: one value each, float64)."""
+
+    image_height: int
+    image_width: int
+    probe_nonzero_row: int
+    probe_nonzero_col: int
+    probe_zero_row: int
+    probe_zero_col: int
+    output_fraction_zero: float
+    gaussian_match_max_abs_db: float
+    continuous_match_low_band_max_abs_db: float
+    continuous_match_all_max_abs_db: float
+    zero_output_derivative_max_abs: float
+    max_gain_nonzero_db: float
+    max_gain_all_ones_db: float
+    max_gain_impulse_db: float
+    impulse_unwindowed_match_max_abs_db: float
+    low_band_cycles_per_px: float
+
+
+ROUNDING_DB = 1e-6
+"""Largest difference (dB) a float64 identity may show: rounding, orders of magnitude above 1e-12 dB."""
 
 
 def photograph(name: str = "chelsea") -> np.ndarray:
@@ -128,24 +156,24 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         + dirichlet_db(fyi, config.kernel_size)
         + dirichlet_db(fxi, config.kernel_size)
     )
-    metrics = {
-        "image_height": int(red.shape[0]),
-        "image_width": int(red.shape[1]),
-        "probe_nonzero_row": on[0],
-        "probe_nonzero_col": on[1],
-        "probe_zero_row": off[0],
-        "probe_zero_col": off[1],
-        "output_fraction_zero": float(np.mean(z == 0)),
-        "gaussian_match_max_abs_db": float(np.max(np.abs(h_on - closed))),
-        "continuous_match_low_band_max_abs_db": float(np.max(np.abs(h_on - continuous)[low])),
-        "continuous_match_all_max_abs_db": float(np.max(np.abs(h_on - continuous))),
-        "zero_output_derivative_max_abs": float(np.max(np.abs(d_off))),
-        "max_gain_nonzero_db": float(maximum_gain_db(d_on)),
-        "max_gain_all_ones_db": float(maximum_gain_db(d_ones)),
-        "max_gain_impulse_db": float(maximum_gain_db(d_imp, window=True)),
-        "impulse_unwindowed_match_max_abs_db": float(np.max(np.abs(frequency_response_db(d_imp) - analytic_imp))),
-        "low_band_cycles_per_px": config.low_band,
-    }
+    metrics = Metrics(
+        image_height=int(red.shape[0]),
+        image_width=int(red.shape[1]),
+        probe_nonzero_row=on[0],
+        probe_nonzero_col=on[1],
+        probe_zero_row=off[0],
+        probe_zero_col=off[1],
+        output_fraction_zero=float(np.mean(z == 0)),
+        gaussian_match_max_abs_db=float(np.max(np.abs(h_on - closed))),
+        continuous_match_low_band_max_abs_db=float(np.max(np.abs(h_on - continuous)[low])),
+        continuous_match_all_max_abs_db=float(np.max(np.abs(h_on - continuous))),
+        zero_output_derivative_max_abs=float(np.max(np.abs(d_off))),
+        max_gain_nonzero_db=float(maximum_gain_db(d_on)),
+        max_gain_all_ones_db=float(maximum_gain_db(d_ones)),
+        max_gain_impulse_db=float(maximum_gain_db(d_imp, window=True)),
+        impulse_unwindowed_match_max_abs_db=float(np.max(np.abs(frequency_response_db(d_imp) - analytic_imp))),
+        low_band_cycles_per_px=config.low_band,
+    )
     shift, f32 = np.fft.fftshift, np.float32
     arrays = {
         "rgb": photograph(config.image),
@@ -171,34 +199,67 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     )
 
 
-def findings(metrics: dict) -> list[str]:
-    """Plain-language verdicts on the paper's toy-CNN statements, from the measured ``metrics``."""
-    err, zero = metrics["gaussian_match_max_abs_db"], metrics["zero_output_derivative_max_abs"]
+CLAIMS = (
+    Claim(
+        "response_is_the_gaussian",
+        "for p one-hot on a non-zero output, the toy CNN's frequency response is the Gaussian filter's "
+        "transfer function (largest difference, dB)",
+        "gaussian_match_max_abs_db",
+        "equal",
+        "one deterministic computation",
+        null=0.0,
+        tolerance=ROUNDING_DB,
+    ),
+    Claim(
+        "zero_output_zero_derivative",
+        "for p one-hot on an output the ReLU set to zero, the data derivative is zero everywhere (largest |dz/dx|)",
+        "zero_output_derivative_max_abs",
+        "equal",
+        "one deterministic computation",
+        null=0.0,
+        tolerance=0.0,
+    ),
+    Claim(
+        "unit_dc_gain",
+        "the Maximum Gain for p one-hot is the filter's DC gain, 0 dB for weights summing to one (dB)",
+        "max_gain_nonzero_db",
+        "equal",
+        "one deterministic computation",
+        null=0.0,
+        tolerance=ROUNDING_DB,
+        source="ours",
+    ),
+    Claim(
+        "impulse_response_is_gaussian_times_box",
+        "the impulse image's unwindowed response is the Gaussian times a 7x7 box (largest difference, dB)",
+        "impulse_unwindowed_match_max_abs_db",
+        "equal",
+        "one deterministic computation",
+        null=0.0,
+        tolerance=ROUNDING_DB,
+        source="ours",
+    ),
+)
+
+
+def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """Plain-language verdicts on the paper's toy-CNN statements, computed from ``metrics`` and the engine's verdicts."""
+    claims = {c.id: c for c in CLAIMS}
+    say = lambda cid: sentence(claims[cid], verdicts[cid], fmt=lambda v: f"{v:.2e}")  # noqa: E731
     return [
-        f"For p one-hot on a non-zero output, the measured frequency response equals the closed-form "
-        f"transfer function of the 7x7 Gaussian to {err:.1e} dB at every frequency: "
-        + (
-            "the linearised toy CNN *is* the Gaussian low-pass filter there, as the paper says."
-            if err < 1e-6
-            else "a larger difference than rounding explains, so the claim is NOT reproduced."
-        ),
-        f"Its Maximum Gain is {metrics['max_gain_nonzero_db']:+.2e} dB, i.e. the filter's unit DC gain. "
+        "Fig. 3a, the linearised toy CNN as a filter: " + say("response_is_the_gaussian"),
         f"The continuous Gaussian exp(-2 pi^2 sigma^2 f^2) agrees within "
         f"{metrics['continuous_match_low_band_max_abs_db']:.2f} dB up to {metrics['low_band_cycles_per_px']} "
         f"cycles/px; near the Nyquist frequency truncation and sampling separate them by up to "
         f"{metrics['continuous_match_all_max_abs_db']:.1f} dB.",
-        "A projection on an output that the ReLU set to zero gives "
-        + (
-            "a derivative that is exactly zero everywhere, as the paper states."
-            if zero == 0.0
-            else f"a non-zero derivative (max {zero:.2e}): the paper's statement is NOT reproduced."
-        ),
+        "Maximum Gain for p one-hot: " + say("unit_dc_gain"),
+        "A projection on an output that the ReLU set to zero: " + say("zero_output_zero_derivative"),
         f"With p all ones, {100 * metrics['output_fraction_zero']:.0f} % of the outputs are zero and contribute "
         f"nothing, so the derivative is a sum of shifted filter copies over the active outputs only "
         f"(Maximum Gain {metrics['max_gain_all_ones_db']:.1f} dB).",
-        f"For the impulse image the active outputs are the 7x7 support of the filter, so the unwindowed response is "
-        f"the Gaussian times a 7x7 box (matched to {metrics['impulse_unwindowed_match_max_abs_db']:.1e} dB); "
-        f"with the Hann window the Maximum Gain is {metrics['max_gain_impulse_db']:.1f} dB.",
+        "Fig. 4, the impulse image: "
+        + say("impulse_response_is_gaussian_times_box")
+        + f" With the Hann window the Maximum Gain is {metrics['max_gain_impulse_db']:.1f} dB.",
     ]
 
 
@@ -221,6 +282,7 @@ EXPERIMENT = Experiment(
             source="derived",
             format="db",
             figure="fig-toy-derivatives",
+            claim="response_is_the_gaussian",
         ),
         ReportRow(
             "S&M §III-B",
@@ -229,6 +291,7 @@ EXPERIMENT = Experiment(
             0.0,
             source="derived",
             format="sci",
+            claim="zero_output_zero_derivative",
         ),
         ReportRow(
             "S&M §III-B (Fig. 3a)",
@@ -237,6 +300,16 @@ EXPERIMENT = Experiment(
             "no number",
             source="ours",
             format="db",
+            claim="unit_dc_gain",
+        ),
+        ReportRow(
+            "S&M §III-B (Fig. 4)",
+            "impulse image, unwindowed response vs Gaussian times a 7x7 box, largest absolute difference",
+            "impulse_unwindowed_match_max_abs_db",
+            "no number",
+            source="ours",
+            format="db",
+            claim="impulse_response_is_gaussian_times_box",
         ),
         ReportRow(
             "S&M §III-B (Fig. 4)",
@@ -249,6 +322,8 @@ EXPERIMENT = Experiment(
         ),
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name
