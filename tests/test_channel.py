@@ -80,23 +80,98 @@ def test_network_input_matches_training_scaling():
     assert torch.allclose(via_unit, to_symmetric(u8), atol=1e-6)
 
 
-def test_ordering_share_by_loop():
-    alphas = (2.0, 0.5, 1.0)  # unsorted on purpose
-    ber = np.array([[0.1, 0.01], [0.3, 0.0], [0.2, 0.0]])
-    share = channel_ber.ordering_share(ber, alphas, np.array([0.0, 10.0]), np.array([True, True]))
-    # sorted alphas 0.5, 1, 2; pairs (0.5,1),(1,2) at each SNR; both-zero pair at 10 dB left out
-    pairs = [(0.3 > 0.2), (0.2 > 0.1), (0.0 > 0.01)]
-    assert share == pytest.approx(np.mean(pairs))
+def test_familywise_check_keeps_its_false_rejection_rate():
+    # independent route: error counts drawn from the exact binomial law (a correct simulator), at the ci grid
+    snr = np.arange(-10, 20.01, 2.5)
+    p = np.concatenate([sn.bpsk_ber_scale(a, snr) for a in channel_ber.ALPHAS])
+    n, draws = 20_000, 300
+    rng = np.random.default_rng(0)
+    counts = rng.binomial(n, p, size=(draws, p.size))
+    rejected = np.mean([channel_ber.familywise_agreement(c, p, n)[1] > 1 for c in counts])
+    assert rejected <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / draws)
+    # the old rule, every point within 3 sigma (+1 count), rejects a correct simulator far more often
+    sigma = np.sqrt(n * p * (1 - p))
+    old = np.mean([not np.all(np.abs(c - n * p) <= 3 * sigma + 1) for c in counts])
+    assert old > rejected
+    # and a wrong simulator (BER 10 % too high at every point) is caught
+    assert channel_ber.familywise_agreement(rng.binomial(n, 1.1 * p), p, n)[1] > 1
 
 
 def test_channel_ber_experiment_small():
-    config = channel_ber.make_config("ci", n_bits=5000, snr_step_db=5.0)
+    config = channel_ber.make_config("ci", n_bits=5000, snr_step_db=5.0, batches=25, samples=5)
     result = channel_ber.run(config)
     m = result.metrics
-    assert m["mc_within_3_sigma"]
     assert m["closed_form_max_abs_gap"] < 1e-6
-    # the dispersion BER at 0 dB for alpha = 2 is Q(1)
-    assert m["dispersion_ber_alpha2_at_0db"] == pytest.approx(0.158655, abs=1e-5)
+    # the scale BER at 0 dB for alpha = 2 is Q(1); the crossing is root-found, not a grid midpoint
+    assert m["scale_ber_large_at_0db"] == pytest.approx(0.158655, abs=1e-5)
+    assert m["scale_crossings_db"] == pytest.approx([-5.357], abs=2e-3)
+    # the range where alpha 0.5 is better is [-20, crossing]
+    assert m["scale_snr_range_small_alpha_better_db"] == pytest.approx(-5.357 + 20, abs=2e-3)
+    assert m["generalised_snr_range_small_alpha_better_db"] == 0
+    v = channel_ber.EXPERIMENT.verdicts(m)
+    assert v["scale_snr_smaller_alpha_worse"].outcome == "contradicted"
+    assert v["generalised_snr_smaller_alpha_worse"].outcome == "supported"
+    assert v["one_sample_detectors_agree"].outcome == "supported"
+    # the per-batch replicates average to the reported BER
+    assert np.mean(m["empirical_ber_low_snr_replicates"]) == pytest.approx(m["empirical_ber_low_snr"])
+    assert len(m["empirical_ber_low_snr_control"]) == 25
+
+
+def _ber_metrics(**changes):
+    rng = np.random.default_rng(1)
+    spread = lambda centre: list(centre + 0.002 * rng.standard_normal(30))  # noqa: E731
+    m = {
+        "mc_worst_over_threshold": 0.4,
+        "closed_form_max_abs_gap": 1e-12,
+        "scale_snr_range_small_alpha_better_db": 14.6,
+        "generalised_snr_range_small_alpha_better_db": 0.0,
+        "empirical_ber_low_snr_replicates": spread(0.01),
+        "empirical_ber_low_snr_control": spread(0.15),
+        "empirical_ber_high_snr_replicates": spread(0.008),
+        "empirical_ber_high_snr_control": spread(0.001),
+        "repetition_one_sample_disagreement": 0.0,
+        "repetition_median_gain_replicates": spread(0.18),
+        "repetition_myriad_gain_replicates": spread(0.19),
+        "repetition_gaussian_linear_gain_replicates": spread(0.006),
+    }
+    m.update(changes)
+    return m
+
+
+def test_ber_verdicts_on_hand_made_metrics():
+    """Each outcome from metrics built by hand: flipping a claim's direction or tolerance fails here."""
+    v = channel_ber.EXPERIMENT.verdicts(_ber_metrics())
+    assert {k: x.outcome for k, x in v.items()} == {
+        "monte_carlo_matches_exact": "supported",
+        "closed_forms_agree": "supported",
+        "scale_snr_smaller_alpha_worse": "contradicted",
+        "generalised_snr_smaller_alpha_worse": "supported",
+        "empirical_smaller_alpha_worse_low_snr": "contradicted",
+        "empirical_smaller_alpha_worse_high_snr": "supported",
+        "one_sample_detectors_agree": "supported",
+        "median_helps_with_several_samples": "supported",
+        "myriad_helps_with_several_samples": "supported",
+        "linear_best_in_gaussian_noise": "supported",
+    }
+    rng = np.random.default_rng(2)
+    flipped = channel_ber.EXPERIMENT.verdicts(
+        _ber_metrics(
+            mc_worst_over_threshold=1.3,
+            closed_form_max_abs_gap=1e-3,
+            repetition_one_sample_disagreement=0.001,
+            repetition_median_gain_replicates=list(-0.1 + 0.01 * rng.standard_normal(30)),
+            repetition_myriad_gain_replicates=list(0.01 * rng.standard_normal(30)),
+            repetition_gaussian_linear_gain_replicates=list(-0.1 + 0.01 * rng.standard_normal(30)),
+        )
+    )
+    assert flipped["monte_carlo_matches_exact"].outcome == "contradicted"
+    assert flipped["closed_forms_agree"].outcome == "contradicted"
+    assert flipped["one_sample_detectors_agree"].outcome == "contradicted"
+    assert flipped["median_helps_with_several_samples"].outcome == "contradicted"
+    assert flipped["myriad_helps_with_several_samples"].outcome == "inconclusive"
+    assert flipped["linear_best_in_gaussian_noise"].outcome == "contradicted"
+    missing = channel_ber.EXPERIMENT.verdicts({})
+    assert all(x.outcome == "no test" for x in missing.values())
 
 
 def test_channel_configs_reject_unknown_dataset():
