@@ -46,6 +46,8 @@ class ChannelConfig(BaseConfig):
     allow_test_split: bool = True
     n_seeds: int = 3
     test_limit: int | None = 500
+    control_seeds: int = 12
+    """Untrained networks of the clean-accuracy control (they cost no training)."""
 
 
 def channel_scales(**extra) -> dict:
@@ -169,13 +171,18 @@ def stable_unit_noise(shape: tuple[int, ...], alpha: float, seed: int) -> np.nda
     return sn.symmetric_stable(alpha, shape, 1.0, np.random.default_rng(seed))
 
 
-def noise_seed(seed: int, alpha_index: int) -> int:
-    """Seed of the unit SαS draw for training seed ``seed`` and the ``alpha_index``-th α."""
-    return 10_000 + 97 * seed + alpha_index
+def noise_seed(seed: int, alpha_index: int, draw: int = 0) -> int:
+    """Seed of the ``draw``-th unit SαS draw for training seed ``seed`` and the ``alpha_index``-th α."""
+    return 10_000 + 97 * seed + alpha_index + 7_919 * draw
 
 
 def reachable_snrs(
-    images: np.ndarray, alphas: Sequence[float], seeds: Iterable[int], snrs: Sequence[float], margin_db: float = 0.1
+    images: np.ndarray,
+    alphas: Sequence[float],
+    seeds: Iterable[int],
+    snrs: Sequence[float],
+    margin_db: float = 0.1,
+    draws: int = 1,
 ) -> tuple[tuple[float, ...], float]:
     """The SNR values of ``snrs`` that every image can reach after clipping, and the floor.
 
@@ -190,9 +197,12 @@ def reachable_snrs(
         When no SNR of ``snrs`` is reachable (the message names the floor).
     """
     floor = max(
-        float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha, noise_seed(seed, a))).max())
+        float(
+            sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha, noise_seed(seed, a, d))).max()
+        )
         for seed in seeds
         for a, alpha in enumerate(alphas)
+        for d in range(draws)
     )
     kept = tuple(float(s) for s in sorted(snrs) if s >= floor + margin_db)
     if not kept:
@@ -256,3 +266,16 @@ def mean_min_max(values: npt.ArrayLike) -> tuple[float, float, float]:
     """Mean, min and max of a list of numbers."""
     v = np.asarray(values, dtype=float)
     return float(v.mean()), float(v.min()), float(v.max())
+
+
+CONTROL_SEED_OFFSET = 1000
+"""Untrained control networks use initialisation seeds ``seed + 1000`` onwards (none is a training seed)."""
+
+
+def untrained_accuracies(config: ChannelConfig, images01: np.ndarray, labels: torch.Tensor, n_classes: int) -> list:
+    """Clean accuracy of ``config.control_seeds`` untrained LeNet-5s (they cost no training)."""
+    out = []
+    for k in range(config.control_seeds):
+        set_seed(config.seed + CONTROL_SEED_OFFSET + k)
+        out.append(accuracy_on(LeNet5(num_classes=n_classes).eval(), images01, labels))
+    return out
