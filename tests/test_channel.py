@@ -276,9 +276,9 @@ def test_bad_grid_rejected_before_training(results_root):
 def test_augmented_training_set_snrs():
     rng = np.random.default_rng(5)
     u8 = torch.from_numpy(rng.integers(0, 256, (40, 28, 28)).astype(np.uint8))
-    clean = common.framed_unit_images(u8)
-    aug = common.augmented_training_set(u8, (0.5, 2.0), 3.0, 12.0, 0.5, seed=6)
-    noisy01 = (aug[:, 0].numpy().astype(np.float64) + 1.0) / 2.0
+    clean = u8.numpy() / 255.0  # Eq. 1 on the 28 x 28 image itself, not the framed one
+    noisy01 = common.augmented_training_set(u8, (0.5, 2.0), 3.0, 12.0, 0.5, seed=6)
+    assert noisy01.shape == (40, 28, 28)
     changed = [k for k in range(40) if not np.allclose(noisy01[k], clean[k], atol=1e-6)]
     assert 8 <= len(changed) <= 32  # about half of the images
     for k in changed:  # Eq. 1 by hand: inside the drawn range (or just above an image's clipping floor)

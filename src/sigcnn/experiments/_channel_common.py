@@ -240,12 +240,12 @@ def augmented_training_set(
     snr_high_db: float,
     noisy_share: float,
     seed: int,
-) -> torch.Tensor:
-    """Training inputs where a share of the images carries SαS noise of random α and Eq. 1 SNR.
+) -> np.ndarray:
+    """Training images in [0, 1] (unframed) where a share carries SαS noise of random α and Eq. 1 SNR.
 
     Each noisy image draws α uniformly from ``alphas`` and its SNR uniformly in
     [``snr_low_db``, ``snr_high_db``] (Eq. 1 on the unframed image, as at test time); the others
-    stay clean. One fixed noisy copy (not redrawn per epoch), framed to the network's input.
+    stay clean. One fixed noisy copy (not redrawn per epoch); :func:`network_input` frames it.
     """
     rng = np.random.default_rng(seed)
     images = unit_images(train_u8)
@@ -259,7 +259,7 @@ def augmented_training_set(
         noise = sn.symmetric_stable(alpha, (idx.size,) + images.shape[1:], 1.0, rng)
         floor = sn.minimum_reachable_snr_db(images[idx], noise)
         images[idx] = sn.noisy_images_at_snr(images[idx], noise, np.maximum(snr[idx], floor + 0.5))
-    return network_input(images)
+    return images
 
 
 def mean_min_max(values: npt.ArrayLike) -> tuple[float, float, float]:
