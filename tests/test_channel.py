@@ -180,36 +180,109 @@ def test_channel_configs_reject_unknown_dataset():
 
 
 def test_cnn_noise_and_receivers_tiny(real_data_root, results_root):
-    small = dict(n_seeds=1, epochs=1, train_limit=300, test_limit=60)
-    r = channel_cnn_noise.run(channel_cnn_noise.make_config("ci", alphas=(0.5, 2.0), snrs_db=(0.0,), **small))
-    m = r.metrics
-    # drop = clean accuracy minus noisy accuracy, recomputed independently for the first seed and alpha 2
-    bench = common.build_bench(channel_cnn_noise.make_config("ci", **small), torch.device("cpu"))
-    unit = common.stable_unit_noise(bench.images.shape, 2.0, 10_000 + 97 * bench.seeds[0] + 1)  # alpha index 1
-    noisy = sn.noisy_images_at_snr(bench.images, unit, 0.0)
-    net = bench.trained[0]
-    x_clean = torch.from_numpy(2 * bench.images[:, None].astype(np.float32) - 1)
-    x_noisy = torch.from_numpy(2 * noisy[:, None].astype(np.float32) - 1)
-    with torch.no_grad():
-        clean = (net(x_clean).argmax(1) == bench.labels).float().mean().item()
-        noisy_acc = (net(x_noisy).argmax(1) == bench.labels).float().mean().item()
-    assert m["drop_a2_snr0"] == pytest.approx(clean - noisy_acc, abs=1e-6)
-    assert m["top_share_a0.5"] > m["top_share_a2"]
-    rc = channel_receivers.run(channel_receivers.make_config("ci", alphas=(0.5,), snrs_db=(0.0,), **small))
-    # the plain receiver is the clean-trained network itself: same drop as channel-cnn-noise
-    assert rc.metrics["clean_accuracy_plain"] - rc.metrics["accuracy_plain_a0.5_snr0"] == pytest.approx(
-        m["drop_a0.5_snr0"], abs=1e-6
+    small = dict(n_seeds=1, epochs=1, train_limit=300, test_limit=60, control_seeds=2)
+    r = channel_cnn_noise.run(
+        channel_cnn_noise.make_config("ci", alphas=(0.5, 2.0), snrs_db=(0.0, 10.0), noise_draws=1, **small)
     )
+    m = r.metrics
+    # independent route: the 28 x 28 test digits from the data set, noise and Eq. 1 on them, then a black frame
+    config = channel_cnn_noise.make_config("ci", **small)
+    data = common.load_data(common.spec_for(config, 0))
+    u8, labels = data.test_u8[:60], data.y_test[:60]
+    x = u8.numpy().astype(np.float64) / 255.0
+    assert x.shape[1:] == (28, 28)
+    unit = sn.symmetric_stable(2.0, x.shape, 1.0, np.random.default_rng(10_000 + 97 * 0 + 1))  # alpha index 1
+    noisy = sn.noisy_images_at_snr(x, unit, 0.0)
+    eq1 = 10 * np.log10((x**2).sum((1, 2)) / ((x - noisy) ** 2).sum((1, 2)))
+    assert np.allclose(eq1, 0.0, atol=0.02)  # the digit itself is at the target (the old framed noise gave ~1 dB more)
+    net = common.build_bench(config, torch.device("cpu")).trained[0]
+    framed = lambda im: torch.nn.functional.pad(torch.from_numpy(im).float(), (2, 2, 2, 2))  # noqa: E731
+    with torch.no_grad():
+        correct = lambda im: (net((2 * framed(im) - 1)[:, None]).argmax(1) == labels).numpy()  # noqa: E731
+        expected = correct(x).astype(float) - correct(noisy).astype(float)
+    assert np.allclose(r.arrays["drop_per_image"][1, 0], expected)
+    assert m["drops_lowest_snr"][1] == pytest.approx(expected.mean())
+    assert len(m["gap_lowest_snr_replicates"]) == 60 and len(m["clean_accuracy_control"]) == 2
+    assert m["top_share_small"] > m["top_share_large"]
+    rc = channel_receivers.run(channel_receivers.make_config("ci", alphas=(0.5,), snrs_db=(0.0,), **small))
+    # the plain receiver is the clean-trained network itself: same accuracies as channel-cnn-noise
+    assert rc.metrics["clean_accuracy_plain"] - rc.arrays["accuracy"][0, 0, 0, 0] == pytest.approx(
+        m["drops_lowest_snr"][0], abs=1e-6
+    )
+    assert len(rc.metrics["gain_median_lowest_snr_replicates"]) == 60
 
 
 def test_concentrated_tiny(real_data_root, results_root):
     cfg = channel_concentrated.make_config(
         "ci", n_seeds=1, epochs=1, train_limit=300, test_limit=40, budgets=(0.09,), shapes=(("square", 3),)
     )
-    m = channel_concentrated.run(cfg).metrics
-    assert {"drop_points_p0.09", "drop_square3_p0.09", "drop_stable0.9_p0.09"} <= set(m)
+    r = channel_concentrated.run(cfg)
+    m = r.metrics
+    assert r.arrays["drop"].shape == (3, 1, 1)  # stable0.9, points, square3
     # classic salt-and-pepper at 9 % on digits is below the equal-SNR target (it saturates every impulse)
-    assert m["saltpepper_snr_db_p0.09"] <= m["target_snr_db_p0.09"]
+    assert m["saltpepper_snr_db"][0] <= m["target_snr_db"][0]
+    # one shape: the per-image gap averages to the difference of the two kinds' mean drops
+    d = r.arrays["drop"][:, 0, 0]
+    assert m["shape_gap_vs_points_largest_budget"] == pytest.approx(d[2] - d[1])
+    assert m["shape_gap_vs_stable_largest_budget"] == pytest.approx(d[2] - d[0])
+
+
+def _spread(centre, n=200, sd=0.3, seed=0):
+    return list(centre + sd * np.random.default_rng(seed).standard_normal(n))
+
+
+@pytest.mark.parametrize(
+    "low,high,expected",
+    [
+        (0.1, 0.1, ("supported", "supported")),
+        (-0.1, 0.0, ("contradicted", "inconclusive")),
+        (0.0, -0.1, ("inconclusive", "contradicted")),
+    ],
+)
+def test_cnn_noise_verdicts_on_hand_made_metrics(low, high, expected):
+    """Flipping a claim's direction or key fails here."""
+    m = {
+        "gap_lowest_snr_replicates": _spread(low, seed=1),
+        "gap_high_snr_replicates": _spread(high, seed=2),
+        "concentration_gap_replicates": _spread(0.5, sd=0.05),
+        "clean_accuracy_replicates": [0.95, 0.96, 0.94],
+        "clean_accuracy_control": _spread(0.1, n=12, sd=0.02),
+    }
+    v = channel_cnn_noise.EXPERIMENT.verdicts(m)
+    assert (v["smaller_alpha_hurts_more_low_snr"].outcome, v["smaller_alpha_hurts_more_high_snr"].outcome) == expected
+    assert v["smaller_alpha_concentrates_energy"].outcome == "supported"
+    assert v["networks_learned"].outcome == "supported"
+    m["clean_accuracy_replicates"] = [0.1, 0.11, 0.09]
+    assert channel_cnn_noise.EXPERIMENT.verdicts(m)["networks_learned"].outcome == "inconclusive"
+    m["concentration_gap_replicates"] = _spread(-0.5, sd=0.05)
+    assert channel_cnn_noise.EXPERIMENT.verdicts(m)["smaller_alpha_concentrates_energy"].outcome == "contradicted"
+
+
+@pytest.mark.parametrize(
+    "points,stable,expected", [(0.2, -0.2, ("supported", "contradicted")), (0.0, 0.2, ("inconclusive", "supported"))]
+)
+def test_concentrated_verdicts_on_hand_made_metrics(points, stable, expected):
+    m = {
+        "shape_gap_vs_points_largest_budget_replicates": _spread(points, seed=3),
+        "shape_gap_vs_points_all_budgets_replicates": _spread(points, seed=4),
+        "shape_gap_vs_stable_largest_budget_replicates": _spread(stable, seed=5),
+    }
+    v = channel_concentrated.EXPERIMENT.verdicts(m)
+    assert (v["shapes_hurt_more_than_points"].outcome, v["shapes_hurt_more_than_stable"].outcome) == expected
+    assert v["shapes_hurt_more_than_points_all_budgets"].outcome == expected[0]
+
+
+@pytest.mark.parametrize("sign,expected", [(1, "supported"), (-1, "contradicted"), (0, "inconclusive")])
+def test_receivers_verdicts_on_hand_made_metrics(sign, expected):
+    keys = ("median", "augmented", "median_augmented")
+    m = {f"gain_{k}_lowest_snr_replicates": _spread(0.1 * sign, seed=i) for i, k in enumerate(keys)}
+    m["median_clean_cost_replicates"] = _spread(-0.1 * sign, seed=9)
+    v = channel_receivers.EXPERIMENT.verdicts(m)
+    assert [v[c].outcome for c in ("median_helps", "augmentation_helps", "median_and_augmentation_help")] == [
+        expected
+    ] * 3
+    flipped = {"supported": "contradicted", "contradicted": "supported", "inconclusive": "inconclusive"}
+    assert v["median_costs_clean_accuracy"].outcome == flipped[expected]
 
 
 def _fake_flowers(path):
