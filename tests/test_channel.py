@@ -357,3 +357,25 @@ def test_augmented_training_set_snrs():
     for k in changed:  # Eq. 1 by hand: inside the drawn range (or just above an image's clipping floor)
         snr = 10 * np.log10((clean[k] ** 2).sum() / ((clean[k] - noisy01[k]) ** 2).sum())
         assert 3.0 - 0.05 <= snr <= 12.0 + 0.05
+
+
+def test_channel_configs_reject_bad_claim_settings():
+    with pytest.raises(ValueError, match="batches"):
+        channel_ber.make_config("ci", n_bits=20_050)
+    with pytest.raises(ValueError, match="batches"):
+        channel_ber.make_config("ci", batches=80)  # 250 bits per batch: not a multiple of block=100
+    for bad in ((10.0, 0.0), (0.0, 0.0), (0.0, 5.0, 10.0)):
+        with pytest.raises(ValueError, match="claim_snrs_db"):
+            channel_ber.make_config("ci", claim_snrs_db=bad)
+    for small, large in ((2.0, 0.5), (1.0, 1.0)):
+        with pytest.raises(ValueError, match="alpha_small"):
+            channel_ber.make_config("ci", alpha_small=small, alpha_large=large)
+    channel_ber.make_config("ci", claim_snrs_db=(-1.0, 1.0), alpha_small=0.9, alpha_large=1.0)  # valid
+    with pytest.raises(ValueError, match="alpha_small"):
+        channel_cnn_noise.make_config("ci", alphas=(0.9, 2.0))
+    with pytest.raises(ValueError, match="high_snr_db"):
+        channel_cnn_noise.make_config("ci", high_snr_db=7.0)
+    for module in (channel_cnn_noise, channel_receivers):
+        with pytest.raises(ValueError, match="noise_draws"):
+            module.make_config("ci", noise_draws=0)
+        module.make_config("ci", noise_draws=1)  # valid
