@@ -263,21 +263,26 @@ def noisy_images_at_snr(
     # Safeguarded Newton on E(c) = target: E'(c) = 2 c Σ n² over the pixels that are not clipped;
     # a step that leaves the bracket [lo, hi] is replaced by the geometric midpoint.
     c = np.sqrt(lo * hi)
+    active = np.arange(shape[0])  # images not yet within tolerance: only these are iterated
     for _ in range(200):
-        y = x + c[:, None] * n
+        xa, na, ca = x[active], n[active], c[active]
+        y = xa + ca[:, None] * na
         inside = (y > low) & (y < high)
-        energy = np.sum((np.clip(y, low, high) - x) ** 2, 1)
+        energy = np.sum((np.clip(y, low, high) - xa) ** 2, 1)
         with np.errstate(divide="ignore"):
-            achieved = 10.0 * np.log10(signal_energy / energy)
-        if np.all(np.abs(achieved - target_db) < tolerance_db):
+            achieved = 10.0 * np.log10(signal_energy[active] / energy)
+        done = np.abs(achieved - target_db[active]) < tolerance_db
+        if done.all():
             break
-        below = energy < target_energy
-        lo, hi = np.where(below, c, lo), np.where(below, hi, c)
-        slope = 2.0 * c * np.sum(np.where(inside, n**2, 0.0), 1)
+        active, energy, inside, xa, na, ca = (v[~done] for v in (active, energy, inside, xa, na, ca))
+        te = target_energy[active]
+        below = energy < te
+        lo[active], hi[active] = np.where(below, ca, lo[active]), np.where(below, hi[active], ca)
+        slope = 2.0 * ca * np.sum(np.where(inside, na**2, 0.0), 1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = c - (energy - target_energy) / slope
-        ok = np.isfinite(step) & (step > lo) & (step < hi)
-        c = np.where(ok, step, np.sqrt(lo * hi))
+            step = ca - (energy - te) / slope
+        ok = np.isfinite(step) & (step > lo[active]) & (step < hi[active])
+        c[active] = np.where(ok, step, np.sqrt(lo[active] * hi[active]))
     out = np.clip(x + c[:, None] * n, low, high).reshape(shape)
     return (out, c) if return_scale else out
 
