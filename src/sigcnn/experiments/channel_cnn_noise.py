@@ -175,7 +175,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "Noise on the unframed image (28×28 for MNIST/Fashion-MNIST) in [0, 1]; Eq. 1 on those pixels; the SNR after "
         "clipping to [0, 1] is the target for every image (solver tolerance 0.01 dB); the noisy image is then framed "
         "to 32×32 with a black, noise-free frame, as in training.",
-        f"Noise: {draws} unit SαS draws per (α, training seed), each rescaled for every SNR. Replicates of the claims: "
+        f"Noise: {draws} unit SαS draw(s) per (α, training seed), each rescaled for every SNR. Replicates of the claims: "
         f"the {n_img} test images, each image's drop averaged over the {len(bench.seeds)} trained networks and the "
         "noise draws (paired by image across α). Concentration measured at "
         f"{conc_snr:g} dB, top {config.top_fraction:.0%} of pixels.",
