@@ -128,7 +128,8 @@ def network_input(images01: np.ndarray) -> torch.Tensor:
 
 @dataclass
 class Bench:
-    """Clean test images in [0, 1] (unframed), labels, the trained networks, their untrained twins."""
+    """Clean test images in [0, 1] (unframed), labels, the trained networks, their untrained twins (same init
+    seeds; at chance, so no control for a robustness claim)."""
 
     images: np.ndarray
     labels: torch.Tensor
@@ -141,7 +142,7 @@ class Bench:
 
 
 def build_bench(config: ChannelConfig, device: torch.device, progress: bool = False) -> Bench:
-    """Train (or reuse) ``n_seeds`` LeNet-5s on clean images; the untrained control uses the same init seeds."""
+    """Train (or reuse) ``n_seeds`` LeNet-5s on clean images; their untrained twins use the same init seeds."""
     seeds = [config.seed + i for i in range(config.n_seeds)]
     trained, untrained, notes = [], [], []
     data = None
