@@ -198,9 +198,7 @@ def reachable_snrs(
         When no SNR of ``snrs`` is reachable (the message names the floor).
     """
     floor = max(
-        float(
-            sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha, noise_seed(seed, a, d))).max()
-        )
+        float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha, noise_seed(seed, a, d))).max())
         for seed in seeds
         for a, alpha in enumerate(alphas)
         for d in range(draws)
