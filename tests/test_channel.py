@@ -379,3 +379,17 @@ def test_channel_configs_reject_bad_claim_settings():
         with pytest.raises(ValueError, match="noise_draws"):
             module.make_config("ci", noise_draws=0)
         module.make_config("ci", noise_draws=1)  # valid
+
+
+def test_ber_helpers_by_hand():
+    # _crossing: linear interpolation of the first sign change
+    assert channel_ber._crossing(np.array([0.0, 1.0, 2.0]), np.array([1.0, -1.0, -2.0])) == pytest.approx(0.5)
+    assert channel_ber._crossing(np.array([0.0, 1.0]), np.array([1.0, 2.0])) is None
+    cfg = channel_ber.make_config("ci", alphas=(0.5, 2.0), n_bits=2000, batches=10, samples=3)
+    scale, gen = channel_ber._exact_curves(cfg, "scale"), channel_ber._exact_curves(cfg, "generalised")
+    # alpha 0.5 is better exactly on [-20, crossing]; never under the generalised SNR
+    assert scale.snr_range_small_alpha_better_db == pytest.approx(scale.crossings_db[0] + 20, abs=1e-6)
+    assert gen.snr_range_small_alpha_better_db == 0 and gen.crossings_db == ()
+    assert scale.largest_gap > 0 and scale.ber_small_at_20db > scale.ber_large_at_20db
+    rep = channel_ber._repetition(cfg, np.random.default_rng(0))
+    assert rep.one_sample_disagreement == 0.0 and rep.ber_median < rep.ber_linear
