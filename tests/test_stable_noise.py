@@ -1,4 +1,4 @@
-"""SαS noise, the two SNR definitions and BPSK bit-error rates, against independent routes."""
+"""SαS noise, the three SNR definitions and BPSK bit-error rates, against independent routes."""
 
 import numpy as np
 import pytest
@@ -45,13 +45,13 @@ def test_bad_alpha_and_scale():
         sn.symmetric_stable(1.0, 10, scale=0)
 
 
-def test_dispersion_snr_is_the_usual_snr_at_alpha_two():
+def test_scale_snr_is_the_usual_snr_at_alpha_two():
     snr_db = 7.0
-    gamma = sn.dispersion_for_snr(snr_db, amplitude=2.0)
+    gamma = sn.scale_for_snr(snr_db, amplitude=2.0)
     noise = sn.symmetric_stable(2.0, 400_000, gamma, rng=4)
     measured = 10 * np.log10(2.0**2 / noise.var())
     assert abs(measured - snr_db) < 0.03
-    assert abs(sn.dispersion_snr_db(2.0, gamma) - snr_db) < 1e-12
+    assert abs(sn.scale_snr_db(2.0, gamma) - snr_db) < 1e-12
 
 
 def test_scale_blocks_to_snr_loop():
@@ -120,8 +120,8 @@ def test_top_energy_share_gaussian_closed_form():
 
 def test_ber_levy_stable_matches_closed_forms():
     snr = np.linspace(-10, 20, 7)
-    assert np.allclose(sn.bpsk_ber_dispersion(2.0, snr), sn.bpsk_ber_closed_form(2.0, snr), rtol=1e-4, atol=1e-12)
-    assert np.allclose(sn.bpsk_ber_dispersion(1.0, snr), sn.bpsk_ber_closed_form(1.0, snr), rtol=1e-4)
+    assert np.allclose(sn.bpsk_ber_scale(2.0, snr), sn.bpsk_ber_closed_form(2.0, snr), rtol=1e-4, atol=1e-12)
+    assert np.allclose(sn.bpsk_ber_scale(1.0, snr), sn.bpsk_ber_closed_form(1.0, snr), rtol=1e-4)
     # and the Gaussian closed form is the textbook Q(sqrt(snr))
     assert np.allclose(sn.bpsk_ber_closed_form(2.0, 0.0), stats.norm.sf(1.0))
 
@@ -135,8 +135,8 @@ def _within_3_sigma(errors, n, p):
 def test_bpsk_monte_carlo_agrees_with_exact_within_3_sigma(alpha):
     snr = np.arange(-10, 21, 5.0)
     n = 40_000
-    errors = sn.simulate_bpsk(alpha, snr, n, "dispersion", rng=10)
-    exact = sn.bpsk_ber_dispersion(alpha, snr)
+    errors = sn.simulate_bpsk(alpha, snr, n, "scale", rng=10)
+    exact = sn.bpsk_ber_scale(alpha, snr)
     assert np.all(_within_3_sigma(errors, n, exact)), (errors / n, exact)
 
 
@@ -156,3 +156,54 @@ def test_empirical_definition_gaussian_closed_form():
 def test_simulate_bpsk_bad_definition():
     with pytest.raises(ValueError, match="definition"):
         sn.simulate_bpsk(1.0, 0.0, 100, "variance")
+
+
+def test_generalised_snr_uses_the_dispersion_gamma_to_the_alpha():
+    # by hand: gamma^alpha = A^2 / (2 * 10^(snr/10)); equal to the scale SNR at alpha = 2 only
+    for alpha in ALPHAS:
+        gamma = sn.scale_for_generalised_snr(3.0, alpha, amplitude=1.5)
+        assert gamma**alpha == pytest.approx(1.5**2 / (2 * 10**0.3))
+        assert sn.generalised_snr_db(1.5, gamma, alpha) == pytest.approx(3.0)
+    assert sn.scale_for_generalised_snr(3.0, 2.0, 1.5) == pytest.approx(sn.scale_for_snr(3.0, 1.5))
+    assert sn.scale_for_generalised_snr(3.0, 0.5, 1.5) != pytest.approx(sn.scale_for_snr(3.0, 1.5))
+
+
+def test_generalised_ber_cauchy_closed_form():
+    # alpha = 1: gamma = A^2 / (2 snr) with A = 1, and P(N > 1) = 1/2 - arctan(1/gamma)/pi
+    snr_db = np.array([-10.0, 0.0, 10.0])
+    gamma = 1.0 / (2 * 10 ** (snr_db / 10))
+    assert np.allclose(sn.bpsk_ber_generalised(1.0, snr_db), 0.5 - np.arctan(1 / gamma) / np.pi, rtol=1e-4)
+
+
+def _ber_by_integral(alpha, snr_db):
+    """Eq. channel-ber-exact by quadrature of the characteristic function (no levy_stable)."""
+    from scipy.integrate import quad
+
+    gamma = 1.0 / np.sqrt(2 * 10 ** (snr_db / 10))
+    value, _ = quad(lambda t: np.sin(t) / t * np.exp(-((gamma * t) ** alpha)), 0, np.inf, limit=500)
+    return 0.5 - value / np.pi
+
+
+def test_crossing_of_alpha_half_and_two_is_root_found_near_minus_5_36_db():
+    from scipy.optimize import brentq
+
+    independent = brentq(lambda s: _ber_by_integral(0.5, s) - _ber_by_integral(2.0, s), -10, 0, xtol=1e-6)
+    roots = sn.ber_crossings_db(0.5, 2.0, "scale")
+    assert roots.shape == (1,) and abs(roots[0] - independent) < 1e-3
+    assert abs(roots[0] + 5.357) < 2e-3  # not "near -6 dB"
+    assert sn.ber_crossings_db(0.5, 2.0, "generalised").size == 0  # no crossing: smaller alpha worse throughout
+
+
+def test_repetition_median_detector_matches_the_binomial_tail():
+    # the median of L samples errs when at least (L + 1)/2 of them err: a binomial tail of the one-sample BER
+    from scipy.stats import binom
+
+    n, L = 40_000, 5
+    errors = sn.repetition_bit_errors(1.0, 0.0, n, L, rng=12)
+    q = float(sn.bpsk_ber_closed_form(1.0, 0.0))
+    expected = binom.sf((L - 1) // 2, L, q)
+    assert abs(errors["median"].mean() - expected) < 4 * np.sqrt(expected * (1 - expected) / n)
+    # the linear sum of Cauchy samples is Cauchy of L times the scale: the same BER as one sample
+    assert abs(errors["linear"].mean() - q) < 4 * np.sqrt(q * (1 - q) / n)
+    one = sn.repetition_bit_errors(0.7, 3.0, 5000, 1, rng=13)
+    assert np.array_equal(one["linear"], one["median"]) and np.array_equal(one["linear"], one["myriad"])

@@ -2,10 +2,15 @@
 
 The networks are the RECOS chapter's LeNet-5 trained on clean images through
 :func:`._recos_common.trained_lenet` (so a training is cached on disk by its full
-configuration and reused by the next experiment). Noise is added to the 32×32 framed image the
-network sees, with pixels in [0, 1]; Eq. 1 is computed on those values and the noisy image is
-clipped to [0, 1] (the solver of :func:`sigcnn.signals.stable_noise.noisy_images_at_snr` makes the
-SNR after clipping equal to the target). The network input is then ``2u - 1``, as in training.
+configuration and reused by the next experiment). Noise is added to the image itself (28×28 for
+MNIST and Fashion-MNIST, the data set's own size), with pixels in [0, 1]; Eq. 1 is computed on
+those pixels and the noisy image is clipped to [0, 1] (the solver of
+:func:`sigcnn.signals.stable_noise.noisy_images_at_snr` makes the SNR after clipping equal to the
+target). Only then is the image framed to the 32×32 input of LeNet-5: the frame stays black
+(noise-free), exactly as in training, and the network input is ``2u - 1``.
+
+Per-image outcomes (:func:`correct_on`) let the experiments replicate over test images and noise
+draws on the *same* trained networks: a robustness claim is a paired difference per image.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class ChannelConfig(BaseConfig):
     allow_test_split: bool = True
     n_seeds: int = 3
     test_limit: int | None = 500
+    control_seeds: int = 12
+    """Untrained networks of the clean-accuracy control (they cost no training)."""
 
 
 def channel_scales(**extra) -> dict:
@@ -88,19 +95,41 @@ def spec_for(config: ChannelConfig, seed: int) -> TrainingSpec:
     )
 
 
+INPUT_SIZE = 32
+"""LeNet-5's input size: images are framed to it (black frame) after the noise is added."""
+
+
+def unit_images(u8: torch.Tensor) -> np.ndarray:
+    """uint8 images (N, H, W) as float64 in [0, 1], unframed: what noise and Eq. 1 apply to."""
+    if u8.dtype != torch.uint8 or u8.ndim != 3:
+        raise ValueError(f"expected uint8 images (N, H, W), got {u8.dtype} {tuple(u8.shape)}")
+    return u8.numpy().astype(np.float64) / 255.0
+
+
 def framed_unit_images(u8: torch.Tensor) -> np.ndarray:
-    """uint8 images (N, 28, 28) framed to 32×32 as float64 in [0, 1] (what Eq. 1 is computed on)."""
-    return pad_images(u8, 32).numpy().astype(np.float64) / 255.0
+    """uint8 images (N, 28, 28) framed to 32×32 as float64 in [0, 1] (what the network sees)."""
+    return pad_images(u8, INPUT_SIZE).numpy().astype(np.float64) / 255.0
+
+
+def frame(images01: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """Centre images in [0, 1] (N, H, W) in a black ``size``×``size`` frame (as :func:`pad_images`)."""
+    x = np.asarray(images01)
+    h, w = x.shape[-2:]
+    if h > size or w > size:
+        raise ValueError(f"images of {h}x{w} do not fit a {size}x{size} frame")
+    top, left = (size - h) // 2, (size - w) // 2
+    return np.pad(x, ((0, 0), (top, size - h - top), (left, size - w - left)))
 
 
 def network_input(images01: np.ndarray) -> torch.Tensor:
-    """Images in [0, 1] (N, 32, 32) to the network's input ``2u - 1`` (N, 1, 32, 32), float32."""
-    return torch.from_numpy(2.0 * np.asarray(images01, dtype=np.float32)[:, None] - 1.0)
+    """Images in [0, 1] (N, H, W), framed to 32×32 with a black frame, to the input ``2u - 1`` (N, 1, 32, 32)."""
+    return torch.from_numpy(2.0 * frame(np.asarray(images01, dtype=np.float32))[:, None] - 1.0)
 
 
 @dataclass
 class Bench:
-    """Clean test images in [0, 1], labels, the trained networks, their untrained twins."""
+    """Clean test images in [0, 1] (unframed), labels, the trained networks, their untrained twins (same init
+    seeds; at chance, so no control for a robustness claim)."""
 
     images: np.ndarray
     labels: torch.Tensor
@@ -113,7 +142,7 @@ class Bench:
 
 
 def build_bench(config: ChannelConfig, device: torch.device, progress: bool = False) -> Bench:
-    """Train (or reuse) ``n_seeds`` LeNet-5s on clean images; the untrained control uses the same init seeds."""
+    """Train (or reuse) ``n_seeds`` LeNet-5s on clean images; their untrained twins use the same init seeds."""
     seeds = [config.seed + i for i in range(config.n_seeds)]
     trained, untrained, notes = [], [], []
     data = None
@@ -135,7 +164,7 @@ def build_bench(config: ChannelConfig, device: torch.device, progress: bool = Fa
         f"{split.split_note} Training: {data.x_train.shape[0]:,} clean images, {config.epochs} epochs, "
         f"training seeds {seeds}; noisy test set: the first {test_u8.shape[0]:,} test images.",
     )
-    return Bench(framed_unit_images(test_u8), labels, trained, untrained, seeds, split.data_source, notes, data)
+    return Bench(unit_images(test_u8), labels, trained, untrained, seeds, split.data_source, notes, data)
 
 
 def stable_unit_noise(shape: tuple[int, ...], alpha: float, seed: int) -> np.ndarray:
@@ -143,13 +172,18 @@ def stable_unit_noise(shape: tuple[int, ...], alpha: float, seed: int) -> np.nda
     return sn.symmetric_stable(alpha, shape, 1.0, np.random.default_rng(seed))
 
 
-def noise_seed(seed: int, alpha_index: int) -> int:
-    """Seed of the unit SαS draw for training seed ``seed`` and the ``alpha_index``-th α."""
-    return 10_000 + 97 * seed + alpha_index
+def noise_seed(seed: int, alpha_index: int, draw: int = 0) -> int:
+    """Seed of the ``draw``-th unit SαS draw for training seed ``seed`` and the ``alpha_index``-th α."""
+    return 10_000 + 97 * seed + alpha_index + 7_919 * draw
 
 
 def reachable_snrs(
-    images: np.ndarray, alphas: Sequence[float], seeds: Iterable[int], snrs: Sequence[float], margin_db: float = 0.1
+    images: np.ndarray,
+    alphas: Sequence[float],
+    seeds: Iterable[int],
+    snrs: Sequence[float],
+    margin_db: float = 0.1,
+    draws: int = 1,
 ) -> tuple[tuple[float, ...], float]:
     """The SNR values of ``snrs`` that every image can reach after clipping, and the floor.
 
@@ -164,9 +198,10 @@ def reachable_snrs(
         When no SNR of ``snrs`` is reachable (the message names the floor).
     """
     floor = max(
-        float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha, noise_seed(seed, a))).max())
+        float(sn.minimum_reachable_snr_db(images, stable_unit_noise(images.shape, alpha, noise_seed(seed, a, d))).max())
         for seed in seeds
         for a, alpha in enumerate(alphas)
+        for d in range(draws)
     )
     kept = tuple(float(s) for s in sorted(snrs) if s >= floor + margin_db)
     if not kept:
@@ -180,6 +215,14 @@ def reachable_snrs(
 def accuracy_on(model: nn.Module, images01: np.ndarray, labels: torch.Tensor) -> float:
     """Accuracy of ``model`` on images in [0, 1]."""
     return accuracy(model, network_input(images01), labels)
+
+
+@torch.no_grad()
+def correct_on(model: nn.Module, images01: np.ndarray, labels: torch.Tensor, batch: int = 1000) -> np.ndarray:
+    """Per image, 1.0 where ``model`` classifies the image (in [0, 1], unframed) correctly, else 0.0."""
+    x = network_input(images01)
+    preds = torch.cat([model(x[i : i + batch]).argmax(1) for i in range(0, len(x), batch)])
+    return (preds == labels).numpy().astype(np.float64)
 
 
 def median_front_end(images01: np.ndarray, size: int = 3) -> np.ndarray:
@@ -196,14 +239,15 @@ def augmented_training_set(
     snr_high_db: float,
     noisy_share: float,
     seed: int,
-) -> torch.Tensor:
-    """Training inputs where a share of the images carries SαS noise of random α and Eq. 1 SNR.
+) -> np.ndarray:
+    """Training images in [0, 1] (unframed) where a share carries SαS noise of random α and Eq. 1 SNR.
 
     Each noisy image draws α uniformly from ``alphas`` and its SNR uniformly in
-    [``snr_low_db``, ``snr_high_db``]; the others stay clean. One fixed noisy copy (not redrawn per epoch).
+    [``snr_low_db``, ``snr_high_db``] (Eq. 1 on the unframed image, as at test time); the others
+    stay clean. One fixed noisy copy (not redrawn per epoch); :func:`network_input` frames it.
     """
     rng = np.random.default_rng(seed)
-    images = framed_unit_images(train_u8)
+    images = unit_images(train_u8)
     noisy = rng.random(len(images)) < noisy_share
     which_alpha = rng.integers(0, len(alphas), len(images))
     snr = rng.uniform(snr_low_db, snr_high_db, len(images))
@@ -214,10 +258,23 @@ def augmented_training_set(
         noise = sn.symmetric_stable(alpha, (idx.size,) + images.shape[1:], 1.0, rng)
         floor = sn.minimum_reachable_snr_db(images[idx], noise)
         images[idx] = sn.noisy_images_at_snr(images[idx], noise, np.maximum(snr[idx], floor + 0.5))
-    return network_input(images)
+    return images
 
 
 def mean_min_max(values: npt.ArrayLike) -> tuple[float, float, float]:
     """Mean, min and max of a list of numbers."""
     v = np.asarray(values, dtype=float)
     return float(v.mean()), float(v.min()), float(v.max())
+
+
+CONTROL_SEED_OFFSET = 1000
+"""Untrained control networks use initialisation seeds ``seed + 1000`` onwards (none is a training seed)."""
+
+
+def untrained_accuracies(config: ChannelConfig, images01: np.ndarray, labels: torch.Tensor, n_classes: int) -> list:
+    """Clean accuracy of ``config.control_seeds`` untrained LeNet-5s (they cost no training)."""
+    out = []
+    for k in range(config.control_seeds):
+        set_seed(config.seed + CONTROL_SEED_OFFSET + k)
+        out.append(accuracy_on(LeNet5(num_classes=n_classes).eval(), images01, labels))
+    return out

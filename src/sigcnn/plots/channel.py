@@ -15,17 +15,20 @@ from . import _bare
 
 
 def ber_curves(arrays: Mapping[str, np.ndarray], n_bits: int) -> Figure:
-    """Ge Fig. 1, two ways: BER vs SNR per α, dispersion SNR (exact + Monte Carlo) and empirical SNR (Monte Carlo)."""
+    """Ge Fig. 1, three ways: BER vs SNR per α under the scale SNR and the generalised SNR (exact lines and
+    Monte Carlo points) and under Eq. 1's empirical SNR (Monte Carlo; dashed: the α = 2 closed form)."""
     snr, alphas = arrays["snr_db"], arrays["alphas"]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
     colours = plt.cm.viridis(np.linspace(0, 0.9, len(alphas)))
     floor = 0.5 / n_bits
-    for ax, key, title in (
-        (axes[0], "ber_mc_dispersion", "dispersion SNR $10\\log_{10}(A^2/2\\gamma^2)$"),
-        (axes[1], "ber_mc_empirical", "empirical SNR (Eq. 1, blocks of bits)"),
-    ):
+    panels = (
+        (axes[0], "scale", "scale SNR $10\\log_{10}(A^2/2\\gamma^2)$"),
+        (axes[1], "generalised", "generalised SNR $10\\log_{10}(A^2/2\\gamma^\\alpha)$"),
+        (axes[2], "empirical", "empirical SNR (Eq. 1, blocks of bits)"),
+    )
+    for ax, name, title in panels:
         for a, c in zip(range(len(alphas)), colours):
-            p = arrays[key][a]
+            p = arrays[f"ber_mc_{name}"][a]
             err = np.sqrt(np.maximum(p * (1 - p), 1e-300) / n_bits)
             shown = p > 0
             ax.errorbar(
@@ -38,9 +41,9 @@ def ber_curves(arrays: Mapping[str, np.ndarray], n_bits: int) -> Figure:
                 capsize=2,
                 label=f"α = {alphas[a]:g} (Monte Carlo)",
             )
-            if key == "ber_mc_dispersion":
-                ax.semilogy(snr, np.maximum(arrays["ber_exact_dispersion"][a], 1e-12), "-", color=c, lw=1)
-        if key == "ber_mc_empirical":
+            if f"ber_exact_{name}" in arrays:
+                ax.semilogy(snr, np.maximum(arrays[f"ber_exact_{name}"][a], 1e-12), "-", color=c, lw=1)
+        if name == "empirical":
             ax.semilogy(
                 snr, np.maximum(arrays["ber_exact_empirical_gaussian"], 1e-12), "k--", lw=1, label="α = 2 exact"
             )
@@ -50,7 +53,7 @@ def ber_curves(arrays: Mapping[str, np.ndarray], n_bits: int) -> Figure:
         ax.set_title(title, fontsize=10)
     axes[0].set_ylabel("bit-error rate")
     axes[0].legend(fontsize=7, loc="lower left")
-    axes[1].legend(fontsize=7, loc="lower left")
+    axes[2].legend(fontsize=7, loc="lower left")
     fig.suptitle("BPSK in SαS noise, sign detector (lines: exact)", fontsize=10)
     fig.tight_layout()
     return fig
@@ -59,7 +62,7 @@ def ber_curves(arrays: Mapping[str, np.ndarray], n_bits: int) -> Figure:
 def accuracy_drop_curves(
     arrays: Mapping[str, np.ndarray], title: str = "LeNet-5 under SαS noise (cf. Ge Fig. 3)"
 ) -> Figure:
-    """Accuracy drop vs Eq. 1 SNR per α: mean over seeds, bars from min to max; untrained control dashed."""
+    """Accuracy drop vs Eq. 1 SNR per α: mean over seeds, bars from min to max over seeds."""
     snr, alphas, drop = arrays["snrs_db"], arrays["alphas"], arrays["drop"]
     fig, ax = plt.subplots(figsize=(6, 4))
     colours = plt.cm.viridis(np.linspace(0, 0.9, len(alphas)))
@@ -75,11 +78,10 @@ def accuracy_drop_curves(
             ms=4,
             label=f"α = {alphas[a]:g}",
         )
-        ax.plot(snr, 100 * arrays["control_drop"][a].mean(1), ":", color=c, lw=1)
     ax.axhline(0, color="grey", lw=0.5)
     ax.set_xlabel("SNR per image, Eq. 1 (dB)")
     ax.set_ylabel("accuracy drop (percentage points)")
-    ax.set_title(title + "\n(dotted: untrained twins)", fontsize=10)
+    ax.set_title(title + "\n(bars: range over training seeds)", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)  # never over the data
     fig.tight_layout()
     return fig

@@ -1,12 +1,14 @@
-"""Symmetric α-stable (SαS) noise and the two definitions of its signal-to-noise ratio.
+"""Symmetric α-stable (SαS) noise and three definitions of its signal-to-noise ratio.
 
 Ge et al. add stable noise to images and to a communication channel and compare the damage
 "at the same SNR" (their Eq. 1). A stable law with α < 2 has no finite variance, so an SNR
-needs a definition. Two are implemented here:
+needs a definition. Three are implemented here:
 
-* the **dispersion SNR** ``10 log10(A² / (2 γ²))`` of a signal of amplitude ``A`` in noise of
+* the **scale SNR** ``10 log10(A² / (2 γ²))`` of a signal of amplitude ``A`` in noise of
   scale ``γ`` (scipy's parameterisation, characteristic function ``exp(-|γ t|^α)``); at α = 2
   the noise is Gaussian with variance ``2 γ²``, so this is the usual SNR there;
+* the **generalised SNR** of the stable-noise literature, ``10 log10(A² / (2 γ^α))``, with the
+  *dispersion* ``γ^α`` in place of ``γ²`` (equal to the scale SNR at α = 2);
 * the **empirical SNR** of Ge et al.'s Eq. 1, ``10 log10(Σ x² / Σ (x - x̃)²)``, computed per
   block of samples (per image for images), where ``x̃`` is the received (noisy) signal.
 
@@ -24,18 +26,26 @@ from ._validate import Array, Choice, Int, Real, accepts
 
 __all__ = [
     "symmetric_stable",
-    "dispersion_for_snr",
-    "dispersion_snr_db",
+    "scale_for_snr",
+    "scale_snr_db",
+    "scale_for_generalised_snr",
+    "generalised_snr_db",
     "empirical_snr_db",
     "scale_blocks_to_snr",
     "clipped_error_energy",
     "minimum_reachable_snr_db",
     "noisy_images_at_snr",
     "top_energy_share",
-    "bpsk_ber_dispersion",
+    "bpsk_ber_scale",
+    "bpsk_ber_generalised",
+    "bpsk_ber",
+    "ber_crossings_db",
     "bpsk_ber_closed_form",
     "bpsk_ber_empirical_gaussian",
     "simulate_bpsk",
+    "bpsk_bit_errors",
+    "DETECTORS",
+    "repetition_bit_errors",
     "SNR_DEFINITIONS",
     "SHAPES",
     "shape_stamp",
@@ -43,7 +53,8 @@ __all__ = [
     "salt_and_pepper",
 ]
 
-SNR_DEFINITIONS = ("dispersion", "empirical")
+SNR_DEFINITIONS = ("scale", "generalised", "empirical")
+"""The SNR definitions of :func:`simulate_bpsk`; the first two have exact BERs (:func:`bpsk_ber`)."""
 
 
 def _check_alpha(alpha: float) -> float:
@@ -83,15 +94,37 @@ def symmetric_stable(
 
 
 @accepts(snr_db=Array(), amplitude=Real(positive=True))
-def dispersion_for_snr(snr_db: npt.ArrayLike, amplitude: float = 1.0) -> np.ndarray:
-    """Scale γ giving dispersion SNR ``10 log10(A² / (2 γ²)) = snr_db`` for amplitude ``A``."""
+def scale_for_snr(snr_db: npt.ArrayLike, amplitude: float = 1.0) -> np.ndarray:
+    """Scale γ giving scale SNR ``10 log10(A² / (2 γ²)) = snr_db`` for amplitude ``A``."""
     return amplitude / np.sqrt(2.0 * 10.0 ** (np.asarray(snr_db, dtype=np.float64) / 10.0))
 
 
 @accepts(amplitude=Real(positive=True), scale=Array())
-def dispersion_snr_db(amplitude: float, scale: npt.ArrayLike) -> np.ndarray:
-    """Dispersion SNR ``10 log10(A² / (2 γ²))`` in dB."""
+def scale_snr_db(amplitude: float, scale: npt.ArrayLike) -> np.ndarray:
+    """Scale SNR ``10 log10(A² / (2 γ²))`` in dB."""
     return 10.0 * np.log10(amplitude**2 / (2.0 * np.asarray(scale, dtype=np.float64) ** 2))
+
+
+@accepts(snr_db=Array(), alpha=Real(positive=True), amplitude=Real(positive=True))
+def scale_for_generalised_snr(snr_db: npt.ArrayLike, alpha: float, amplitude: float = 1.0) -> np.ndarray:
+    """Scale γ giving generalised SNR ``10 log10(A² / (2 γ^α)) = snr_db``: ``γ = (A² / (2·10^(snr/10)))^(1/α)``."""
+    alpha = _check_alpha(alpha)
+    return (amplitude**2 / (2.0 * 10.0 ** (np.asarray(snr_db, dtype=np.float64) / 10.0))) ** (1.0 / alpha)
+
+
+@accepts(amplitude=Real(positive=True), scale=Array(), alpha=Real(positive=True))
+def generalised_snr_db(amplitude: float, scale: npt.ArrayLike, alpha: float) -> np.ndarray:
+    """Generalised SNR ``10 log10(A² / (2 γ^α))`` in dB (the dispersion γ^α in the denominator)."""
+    alpha = _check_alpha(alpha)
+    return 10.0 * np.log10(amplitude**2 / (2.0 * np.asarray(scale, dtype=np.float64) ** alpha))
+
+
+def _scale_for(definition: str, snr_db: npt.ArrayLike, alpha: float, amplitude: float) -> np.ndarray:
+    if definition == "scale":
+        return scale_for_snr(snr_db, amplitude)
+    if definition == "generalised":
+        return scale_for_generalised_snr(snr_db, alpha, amplitude)
+    raise ValueError(f"definition must be 'scale' or 'generalised' for a fixed noise scale, got {definition!r}")
 
 
 @accepts(clean=Array(), received=Array())
@@ -237,21 +270,26 @@ def noisy_images_at_snr(
     # Safeguarded Newton on E(c) = target: E'(c) = 2 c Σ n² over the pixels that are not clipped;
     # a step that leaves the bracket [lo, hi] is replaced by the geometric midpoint.
     c = np.sqrt(lo * hi)
+    active = np.arange(shape[0])  # images not yet within tolerance: only these are iterated
     for _ in range(200):
-        y = x + c[:, None] * n
+        xa, na, ca = x[active], n[active], c[active]
+        y = xa + ca[:, None] * na
         inside = (y > low) & (y < high)
-        energy = np.sum((np.clip(y, low, high) - x) ** 2, 1)
+        energy = np.sum((np.clip(y, low, high) - xa) ** 2, 1)
         with np.errstate(divide="ignore"):
-            achieved = 10.0 * np.log10(signal_energy / energy)
-        if np.all(np.abs(achieved - target_db) < tolerance_db):
+            achieved = 10.0 * np.log10(signal_energy[active] / energy)
+        done = np.abs(achieved - target_db[active]) < tolerance_db
+        if done.all():
             break
-        below = energy < target_energy
-        lo, hi = np.where(below, c, lo), np.where(below, hi, c)
-        slope = 2.0 * c * np.sum(np.where(inside, n**2, 0.0), 1)
+        active, energy, inside, xa, na, ca = (v[~done] for v in (active, energy, inside, xa, na, ca))
+        te = target_energy[active]
+        below = energy < te
+        lo[active], hi[active] = np.where(below, ca, lo[active]), np.where(below, hi[active], ca)
+        slope = 2.0 * ca * np.sum(np.where(inside, na**2, 0.0), 1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = c - (energy - target_energy) / slope
-        ok = np.isfinite(step) & (step > lo) & (step < hi)
-        c = np.where(ok, step, np.sqrt(lo * hi))
+            step = ca - (energy - te) / slope
+        ok = np.isfinite(step) & (step > lo[active]) & (step < hi[active])
+        c[active] = np.where(ok, step, np.sqrt(lo[active] * hi[active]))
     out = np.clip(x + c[:, None] * n, low, high).reshape(shape)
     return (out, c) if return_scale else out
 
@@ -280,23 +318,71 @@ def top_energy_share(noise: npt.ArrayLike, fraction: float = 0.05, axis: int | t
 # --- BPSK over an additive SαS channel with a sign detector -----------------------------------
 
 
-@accepts(alpha=Real(positive=True), snr_db=Array())
-def bpsk_ber_dispersion(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
-    """Exact bit-error rate of BPSK (±A) in SαS noise with a sign detector, dispersion SNR in dB.
+@accepts(alpha=Real(positive=True), snr_db=Array(), definition=Choice(("scale", "generalised")))
+def bpsk_ber(alpha: float, snr_db: npt.ArrayLike, definition: str = "scale") -> np.ndarray:
+    """Exact bit-error rate of BPSK (±1) in SαS noise with a sign detector, SNR in dB.
 
-    An error happens when the noise pushes the symbol across zero: ``P(N > A) = sf(A/γ)`` with
-    ``A/γ = sqrt(2 · 10^(snr/10))``. Computed with ``levy_stable.sf`` (numerical for general α).
+    An error happens when the noise pushes the symbol across zero: ``P(N > A) = sf(A/γ)``, with γ
+    from the scale SNR (``A/γ = sqrt(2 · 10^(snr/10))``) or from the generalised SNR
+    (``γ = (A² / (2 · 10^(snr/10)))^(1/α)``). Computed with ``levy_stable.sf`` (numerical for general α).
     """
     from scipy.stats import levy_stable
 
     alpha = _check_alpha(alpha)
-    ratio = np.sqrt(2.0 * 10.0 ** (np.asarray(snr_db, dtype=np.float64) / 10.0))
+    ratio = 1.0 / _scale_for(definition, snr_db, alpha, 1.0)
     return np.asarray(levy_stable.sf(ratio, alpha, 0.0), dtype=np.float64)
+
+
+def bpsk_ber_scale(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
+    """:func:`bpsk_ber` under the scale SNR ``10 log10(A²/(2γ²))``."""
+    return bpsk_ber(alpha, snr_db, "scale")
+
+
+def bpsk_ber_generalised(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
+    """:func:`bpsk_ber` under the generalised SNR ``10 log10(A²/(2γ^α))``."""
+    return bpsk_ber(alpha, snr_db, "generalised")
+
+
+@accepts(
+    alpha_small=Real(positive=True),
+    alpha_large=Real(positive=True),
+    definition=Choice(("scale", "generalised")),
+    low_db=Real(),
+    high_db=Real(),
+    step_db=Real(positive=True),
+)
+def ber_crossings_db(
+    alpha_small: float,
+    alpha_large: float,
+    definition: str = "scale",
+    low_db: float = -20.0,
+    high_db: float = 30.0,
+    step_db: float = 0.25,
+) -> np.ndarray:
+    """SNRs in [``low_db``, ``high_db``] where the exact BER curves of two α cross, root-found.
+
+    The difference ``BER(alpha_small) - BER(alpha_large)`` is bracketed on a search grid of
+    ``step_db`` and each sign change is refined by Brent's method (to 1e-9 dB); the result does
+    not depend on any experiment's SNR grid.
+    """
+    from scipy.optimize import brentq
+
+    if not low_db < high_db:
+        raise ValueError(f"low_db must be below high_db, got {low_db} and {high_db}")
+    f = lambda s: float(bpsk_ber(alpha_small, s, definition) - bpsk_ber(alpha_large, s, definition))  # noqa: E731
+    grid = np.arange(low_db, high_db + step_db / 2, step_db)
+    values = bpsk_ber(alpha_small, grid, definition) - bpsk_ber(alpha_large, grid, definition)
+    roots = [
+        brentq(f, grid[k], grid[k + 1], xtol=1e-9)
+        for k in np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)[0]
+    ]
+    roots += [float(s) for s, v in zip(grid, values) if v == 0.0]
+    return np.array(sorted(roots))
 
 
 @accepts(alpha=Real(positive=True), snr_db=Array())
 def bpsk_ber_closed_form(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
-    """Closed forms of :func:`bpsk_ber_dispersion` at α = 2 (``Q(sqrt(snr))``) and α = 1 (Cauchy).
+    """Closed forms of :func:`bpsk_ber_scale` at α = 2 (``Q(sqrt(snr))``) and α = 1 (Cauchy).
 
     α = 2: noise N(0, 2γ²), so ``P(N > A) = Q(A / (sqrt 2 γ)) = Q(sqrt(snr))``;
     α = 1: Cauchy of scale γ, ``P(N > A) = 1/2 - arctan(A/γ)/π``.
@@ -335,25 +421,25 @@ def bpsk_ber_empirical_gaussian(snr_db: npt.ArrayLike, block: int) -> np.ndarray
     block=Int(),
     amplitude=Real(positive=True),
 )
-def simulate_bpsk(
+def bpsk_bit_errors(
     alpha: float,
     snr_db: npt.ArrayLike,
     n_bits: int,
-    definition: str = "dispersion",
+    definition: str = "scale",
     block: int = 100,
     rng: np.random.Generator | int | None = None,
     amplitude: float = 1.0,
 ) -> np.ndarray:
-    """Monte Carlo error counts of BPSK (±A) in SαS noise with a sign detector, one per SNR.
+    """Monte Carlo errors of BPSK (±A) in SαS noise with a sign detector: one boolean per (SNR, bit).
 
-    ``definition="dispersion"``: noise ``γ S`` with γ from :func:`dispersion_for_snr`;
+    ``definition="scale"`` or ``"generalised"``: noise ``γ S`` with γ from that SNR;
     ``definition="empirical"``: each block of ``block`` bits gets noise scaled to Eq. 1's SNR
     (:func:`scale_blocks_to_snr`). The same bits and unit noise serve every SNR (common random
-    numbers), so each point is a binomial count of ``n_bits`` trials.
+    numbers).
 
     Returns
     -------
-    errors : int array, one count per SNR.
+    errors : bool array (number of SNRs, ``n_bits``).
     """
     if definition not in SNR_DEFINITIONS:
         raise ValueError(f"definition must be one of {SNR_DEFINITIONS}, got {definition!r}")
@@ -365,13 +451,73 @@ def simulate_bpsk(
     unit = symmetric_stable(alpha, n_bits, 1.0, rng)
     errors = []
     for snr in np.atleast_1d(np.asarray(snr_db, dtype=np.float64)):
-        if definition == "dispersion":
-            noise = float(dispersion_for_snr(snr, amplitude)) * unit
-        else:
+        if definition == "empirical":
             noise = scale_blocks_to_snr(symbols, unit, float(snr), block)
+        else:
+            noise = float(_scale_for(definition, snr, alpha, amplitude)) * unit
         decided = (symbols + noise) > 0
-        errors.append(int(np.sum(decided != (bits == 1))))
+        errors.append(decided != (bits == 1))
     return np.array(errors)
+
+
+def simulate_bpsk(
+    alpha: float,
+    snr_db: npt.ArrayLike,
+    n_bits: int,
+    definition: str = "scale",
+    block: int = 100,
+    rng: np.random.Generator | int | None = None,
+    amplitude: float = 1.0,
+) -> np.ndarray:
+    """Monte Carlo error counts of :func:`bpsk_bit_errors`, one binomial count of ``n_bits`` per SNR."""
+    return bpsk_bit_errors(alpha, snr_db, n_bits, definition, block, rng, amplitude).sum(1)
+
+
+DETECTORS = ("linear", "median", "myriad")
+"""Detectors of :func:`repetition_bit_errors`: sign of the sum, of the median, and the myriad
+(Cauchy likelihood-ratio) detector ``Σ log((K² + (r + A)²) / (K² + (r - A)²)) > 0``."""
+
+
+@accepts(
+    alpha=Real(positive=True),
+    snr_db=Real(),
+    n_bits=Int(),
+    samples=Int(),
+    amplitude=Real(positive=True),
+)
+def repetition_bit_errors(
+    alpha: float,
+    snr_db: float,
+    n_bits: int,
+    samples: int,
+    rng: np.random.Generator | int | None = None,
+    amplitude: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """BPSK with ``samples`` noisy copies of each bit: the errors of each of :data:`DETECTORS`.
+
+    Every copy carries independent SαS noise of scale γ from the *scale* SNR per sample
+    (:func:`scale_for_snr`); the myriad detector uses ``K = γ`` (its maximum-likelihood value at
+    α = 1). With one sample all three decide ``sign(r)``, which is maximum likelihood for any
+    symmetric unimodal noise; with several, the linear sum is optimal only for Gaussian noise.
+
+    Returns
+    -------
+    ``{detector: bool array (n_bits,)}``, True where the detector decides the wrong bit.
+    """
+    if n_bits < 1 or samples < 1:
+        raise ValueError(f"n_bits and samples must be >= 1, got {n_bits} and {samples}")
+    rng = np.random.default_rng(rng)
+    bits = rng.integers(0, 2, n_bits)
+    symbols = amplitude * (2.0 * bits - 1.0)
+    gamma = float(scale_for_snr(snr_db, amplitude))
+    received = symbols[:, None] + gamma * symmetric_stable(alpha, (n_bits, samples), 1.0, rng)
+    k2 = gamma**2
+    stats = {
+        "linear": received.sum(1),
+        "median": np.median(received, axis=1),
+        "myriad": np.sum(np.log(k2 + (received + amplitude) ** 2) - np.log(k2 + (received - amplitude) ** 2), 1),
+    }
+    return {name: (stat > 0) != (bits == 1) for name, stat in stats.items()}
 
 
 # --- concentrated impulse noise (Ge et al., Fig. 4) ---------------------------------------------
