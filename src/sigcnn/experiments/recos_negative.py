@@ -57,11 +57,11 @@ class Config(LeNetConfig):
 
 @dataclass(frozen=True)
 class Variant:
-    """One extra network (one seed): accuracies on original and reversed images (NaN: not run)."""
+    """One extra network (one seed): accuracies on original and reversed images (``None``: not run)."""
 
-    accuracy_original: float = float("nan")
-    accuracy_reversed: float = float("nan")
-    prediction_agreement: float = float("nan")
+    accuracy_original: float | None = None
+    accuracy_reversed: float | None = None
+    prediction_agreement: float | None = None
     """Fraction of test images given the same class original and reversed (single-polarity networks)."""
 
 
@@ -169,9 +169,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         )
         arrays[f"loss_{prefix.removeprefix('activation_')}"] = np.array(run.log.loss)
         correct[prefix] = _correct(run.model, x_test, y_test)
-        agree = (
-            float("nan") if both else float((predict(run.model, x_test) == predict(run.model, -x_test)).float().mean())
-        )
+        agree = None if both else float((predict(run.model, x_test) == predict(run.model, -x_test)).float().mean())
         variants[prefix] = Variant(float(correct[prefix][0].mean()), float(correct[prefix][1].mean()), agree)
 
     def diff(a: str, b: str, which: int) -> tuple[float, ...]:
@@ -302,9 +300,7 @@ def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
         + " "
         + say("negation_restores"),
     ]
-    remedy = [
-        k for k in ("remedy_c1_6_accuracy_reversed", "remedy_c1_12_accuracy_reversed") if np.isfinite(m.get(k, np.nan))
-    ]
+    remedy = [k for k in ("remedy_c1_6_accuracy_reversed", "remedy_c1_12_accuracy_reversed") if m.get(k) is not None]
     if len(remedy) == 2:
         out.append(
             "Kuo's remedy is to double the C1 anchors; training on both polarities is our addition. With both: 12 "
@@ -315,14 +311,14 @@ def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
             + " "
             + say("doubling_helps")
         )
-    if np.isfinite(m.get("activation_identity_accuracy_reversed", np.nan)):
+    if m.get("activation_identity_accuracy_reversed") is not None:
         others = [
             f"{label} {pct(key)}"
             for label, key in (
                 ("sigmoid", "activation_sigmoid_accuracy_reversed"),
                 ("leaky ReLU", "activation_leaky_relu_accuracy_reversed"),
             )
-            if np.isfinite(m.get(key, np.nan))
+            if m.get(key) is not None
         ]
         out.append(
             f"Without any activation (same epochs as the ReLU network) the network reaches "
