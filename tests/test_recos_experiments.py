@@ -55,27 +55,69 @@ def test_matched_angle_against_brute_force_over_all_pairings(anchors_result):
     assert abs(anchors_result.metrics["init_matched_angle_mean_deg"] - best0) < 1e-9
 
 
-def test_anchor_controls_are_the_untrained_networks(anchors_result):
-    m = anchors_result.metrics
-    # the control spread contains the seed-0 untrained value, the trained spread the seed-0 trained value
-    key = "matched_angle_mean_deg"
-    assert m[f"{key}_control_min"] <= m["init_matched_angle_mean_deg"] <= m[f"{key}_control_max"]
-    assert m[f"{key}_trained_min"] <= m["seed0_matched_angle_mean_deg"] <= m[f"{key}_trained_max"]
-    assert m[f"{key}_outside_controls"] == (not m[f"{key}_control_min"] <= m[key] <= m[f"{key}_control_max"])
+def test_anchor_controls_are_untrained_networks(anchors_result):
+    """The control angles recomputed from untrained LeNet-5s built here (disjoint initialisation seeds)."""
+    from sigcnn.models import LeNet5
+    from sigcnn.probes.anchors import mean_matched_angle_deg
+
+    m, a = anchors_result.metrics, anchors_result.arrays
+    centroids = a["centroids"].reshape(6, -1)
+    expected = []
+    for s in range(recos_anchors.CONTROL_SEED_OFFSET, recos_anchors.CONTROL_SEED_OFFSET + m["control_seeds"]):
+        torch.manual_seed(s)
+        expected.append(mean_matched_angle_deg(LeNet5().c1.weight.detach().double().numpy(), centroids))
+    assert m["matched_angle_mean_deg_control"] == pytest.approx(expected, abs=1e-9)
+    assert len(m["matched_angle_mean_deg_replicates"]) == m["seeds"] == 2
+    assert m["matched_angle_mean_deg_replicates"][0] == pytest.approx(m["seed0_matched_angle_mean_deg"], abs=1e-9)
+    assert m["negated_minus_matched_deg_replicates"][0] == pytest.approx(
+        m["negated_matched_angle_mean_deg"] - m["seed0_matched_angle_mean_deg"], abs=1e-9
+    )
+    draws = a["dc_removed_random_matched_means_deg"]
+    assert m["dc_removed_random_matched_angle_draws_deg"] == pytest.approx(draws.tolist())
+    assert m["dc_removed_random_matched_angle_p05_deg"] == pytest.approx(np.percentile(draws, 5))
     shares = [m[f"variance_share_{k}"] for k in ("zero_mean_part", "local_mean_part", "cross_term")]
     assert abs(sum(shares) - 1) < 1e-9
 
 
-def test_anchor_findings_follow_the_controls(anchors_result):
-    m = dict(
-        anchors_result.metrics, dc_removed_matched_angle_mean_deg=10.0, dc_removed_random_matched_angle_p05_deg=50.0
-    )
-    text = lambda **kw: " ".join(recos_anchors.findings(dict(m, **kw)))  # noqa: E731
-    assert "supports Kuo's picture" in text(dc_removed_matched_angle_mean_deg_outside_controls=True)
-    assert "holds at initialisation" in text(dc_removed_matched_angle_mean_deg_outside_controls=False)
-    farther = dict(m, dc_removed_matched_angle_mean_deg=80.0)
-    assert "does not support" in " ".join(recos_anchors.findings(farther))
-    assert "not that element" in " ".join(recos_anchors.findings(m))
+def _anchor_metrics(trained, untrained, random, negated_gap):
+    return {
+        "dc_removed_matched_angle_mean_deg_replicates": trained,
+        "dc_removed_matched_angle_mean_deg_control": untrained,
+        "dc_removed_random_matched_angle_draws_deg": random,
+        "matched_angle_mean_deg_replicates": trained,
+        "random_anchor_dc_matched_angle_draws_deg": random,
+        "negated_minus_matched_deg_replicates": negated_gap,
+    }
+
+
+_UNTRAINED = [77.0, 78.0, 76.5, 77.5, 78.5, 76.0, 77.2, 77.8, 76.8, 78.2, 77.1, 76.9]
+_RANDOM = [77.0 + 2.0 * np.sin(i) for i in range(200)]
+
+
+@pytest.mark.parametrize(
+    "trained,gap,outcomes",
+    [
+        ([70.0, 70.5, 69.5], [3.0, 3.5, 2.5], ("supported",) * 4),
+        ([85.0, 85.5, 84.5], [-3.0, -3.5, -2.5], ("contradicted",) * 4),
+        ([70.0, 84.0, 77.0], [3.0, -3.0, 0.5], ("inconclusive",) * 4),
+    ],
+)
+def test_anchor_verdicts_on_hand_made_metrics(trained, gap, outcomes):
+    """Each outcome from metrics built by hand: flipping any claim's direction fails here."""
+    v = recos_anchors.EXPERIMENT.verdicts(_anchor_metrics(trained, _UNTRAINED, _RANDOM, gap))
+    ids = ("anchors_nearer_than_chance", "raw_anchors_nearer_than_chance", "closeness_is_learned", "polarity_matters")
+    assert tuple(v[i].outcome for i in ids) == outcomes
+
+
+def test_anchor_findings_follow_the_verdicts(anchors_result):
+    m = dict(anchors_result.metrics, **_anchor_metrics([70.0, 70.5], _UNTRAINED, _RANDOM, [3.0, 3.5]))
+    text = " ".join(recos_anchors.EXPERIMENT.findings_for(m))
+    assert "Kuo's k-means remark: **supported**" in text and "Is it learned? **supported**" in text
+    far = dict(m, **_anchor_metrics([85.0, 85.5], _UNTRAINED, _RANDOM, [3.0, 3.5]))
+    assert "Kuo's k-means remark: **contradicted**" in " ".join(recos_anchors.EXPERIMENT.findings_for(far))
+    assert "not that element" in text
+    stored = {k: v for k, v in anchors_result.metrics.items() if not k.endswith(("_replicates", "_control"))}
+    assert {x.outcome for x in recos_anchors.EXPERIMENT.verdicts(stored).values()} == {"no test"}
 
 
 def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
@@ -145,7 +187,12 @@ def test_backgrounds_change_against_numpy(data_env):
     [
         ([0.50, 0.52, 0.48], [0.90, 0.95, 0.85, 0.92, 0.88, 0.91, 0.93, 0.87, 0.9, 0.94], "supported", "supported"),
         ([0.90, 0.92, 0.91], [0.90, 0.95, 0.85, 0.92, 0.88, 0.91, 0.93, 0.87, 0.9, 0.94], "supported", "inconclusive"),
-        ([1.50, 1.52, 1.48], [0.90, 0.95, 0.85, 0.92, 0.88, 0.91, 0.93, 0.87, 0.9, 0.94], "contradicted", "contradicted"),
+        (
+            [1.50, 1.52, 1.48],
+            [0.90, 0.95, 0.85, 0.92, 0.88, 0.91, 0.93, 0.87, 0.9, 0.94],
+            "contradicted",
+            "contradicted",
+        ),
         ([0.5, 1.5, 1.0], [0.90, 0.95, 0.85, 0.92], "inconclusive", "inconclusive"),
     ],
 )
