@@ -155,6 +155,80 @@ def test_cascade_counts_against_a_loop_over_the_10x10_blocks(data_env):
         recos_cascade.make_config("ci", strong_quantile=1.5)
 
 
+def _direct_agreement(model, x, quantile):
+    """corr(z, z'') where z'' is in its channel's top decile and positive, by a route independent of the probes."""
+    import torch.nn.functional as F
+
+    with torch.no_grad():
+        m = model.double()
+        x = x.double()
+        z = F.conv2d(F.avg_pool2d(F.conv2d(x, m.c1.weight, m.c1.bias), 2), m.c3.weight, m.c3.bias).numpy()
+        real = m.c3(F.max_pool2d(F.relu(m.c1(x)), 2)).numpy()
+    strong = np.zeros(real.shape, dtype=bool)
+    for ch in range(real.shape[1]):
+        strong[:, ch] = (real[:, ch] >= np.quantile(real[:, ch], quantile)) & (real[:, ch] > 0)
+    corr = lambda mask: np.corrcoef(z[mask], real[mask])[0, 1]  # noqa: E731
+    return corr(strong), corr(~strong)
+
+
+def test_cascade_control_is_untrained_networks_recomputed_directly(data_env):
+    """Issue 21 item 19: the z-vs-z'' rows have a control (untrained networks, many seeds), recomputed here."""
+    from sigcnn.models import LeNet5
+
+    config = recos_cascade.make_config("ci", eval_images=40, scatter_points=100, seeds=2, control_seeds=3, **TINY)
+    m = recos_cascade.run(config).metrics
+    x = _recos_common.load_data(_recos_common.training_spec(config)).x_test[:40]
+    for i, s in enumerate(range(recos_cascade.CONTROL_SEED_OFFSET, recos_cascade.CONTROL_SEED_OFFSET + 3)):
+        torch.manual_seed(s)
+        strong, rest = _direct_agreement(LeNet5().eval(), x, config.strong_quantile)
+        assert m["average_corr_z_strong_control"][i] == pytest.approx(strong, abs=1e-9)
+        assert m["average_corr_z_rest_control"][i] == pytest.approx(rest, abs=1e-9)
+        assert m["average_strong_minus_rest_corr_z_control"][i] == pytest.approx(strong - rest, abs=1e-9)
+    _, nets = _recos_common.trained_lenets(config, 2, torch.device("cpu"))
+    for i, net in enumerate(nets):
+        strong, _ = _direct_agreement(net.model.cpu().eval(), x, config.strong_quantile)
+        assert m["average_corr_z_strong_replicates"][i] == pytest.approx(strong, abs=1e-9)
+    rows = [r for r in recos_cascade.EXPERIMENT.report_rows if "z''" in r.quantity]
+    assert rows and all(r.control for r in rows)
+    for claim in recos_cascade.CLAIMS:
+        assert len(m[claim.control]) == 3 and len(m[claim.quantity]) == 2
+
+
+_CASCADE_KEYS = [(c.quantity, c.control) for c in recos_cascade.CLAIMS]
+
+
+@pytest.mark.parametrize(
+    "trained,outcome",
+    [([0.80, 0.82, 0.81], "supported"), ([0.10, 0.12, 0.11], "contradicted"), ([0.2, 0.8, 0.5], "inconclusive")],
+)
+def test_cascade_verdicts_on_hand_made_metrics(trained, outcome):
+    """Each claim gets each outcome against hand-made untrained controls: flipping a direction fails here."""
+    control = [0.45, 0.5, 0.55, 0.48, 0.52, 0.47, 0.53, 0.5, 0.49, 0.51]
+    metrics = {k: v for q, c in _CASCADE_KEYS for k, v in ((q, trained), (c, control))}
+    v = recos_cascade.EXPERIMENT.verdicts(metrics)
+    assert {cid: x.outcome for cid, x in v.items()} == {c.id: outcome for c in recos_cascade.CLAIMS}
+    text = " ".join(recos_cascade.findings({**_CASCADE_FINDINGS_METRICS, **metrics}, v))
+    assert f"Kuo's approximation z ≈ z'': **{outcome}**" in text
+
+
+_CASCADE_FINDINGS_METRICS = {
+    "seeds": 3,
+    **{
+        f"{p}_{k}": 0.5
+        for p in ("average", "subsample")
+        for k in (
+            "strong_fraction corr_z_strong relerr_z_strong corr_zrect_strong relerr_zrect_strong corr_z_rest "
+            "corr_zrect_rest compound_negative_fraction rectification_change"
+        ).split()
+    },
+    "average_corr_z_rest_control": [0.6] * 10,
+    "c1_rectified_fraction": 0.5,
+    "rectified_inputs_per_unit_mean": 0.5,
+    "units_without_rectified_inputs": 0.0,
+    "ab_product_vs_conv_max_abs_diff": 1e-16,
+}
+
+
 def test_backgrounds_change_against_numpy(data_env):
     config = recos_backgrounds.make_config("ci", eval_images=50, seeds=2, **TINY)
     result = recos_backgrounds.run(config)
