@@ -209,6 +209,11 @@ def test_cascade_verdicts_on_hand_made_metrics(trained, outcome):
     assert {cid: x.outcome for cid, x in v.items()} == {c.id: outcome for c in recos_cascade.CLAIMS}
     text = " ".join(recos_cascade.findings({**_CASCADE_FINDINGS_METRICS, **metrics}, v))
     assert f"Kuo's approximation z ≈ z'': **{outcome}**" in text
+    assert "the exact regime does not occur here" in text
+    with_exact = recos_cascade.findings(
+        {**_CASCADE_FINDINGS_METRICS, **metrics, "units_without_rectified_inputs": 0.2}, v
+    )
+    assert "the exact regime does not occur here" not in " ".join(with_exact)
 
 
 _CASCADE_FINDINGS_METRICS = {
