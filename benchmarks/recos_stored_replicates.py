@@ -101,7 +101,7 @@ def cascade(scale: str, check: bool) -> None:
         m[f"average_{key}_control"] = [f({k: getattr(a, k) for k in vars(a)}) for a in control]
     m["control_seeds"] = CONTROL_SEEDS
     for cid, v in recos_cascade.EXPERIMENT.verdicts(m).items():
-        print(f"recos-cascade {scale}: {cid}: {v.outcome} {v.effect_text()}")
+        print(f"recos-cascade {scale}: {cid}: {v.outcome} {v.effect_text()}", flush=True)
     if not check:
         _note(
             payload,
@@ -164,7 +164,7 @@ def anchors(scale: str, check: bool) -> None:
     m["random_centroid_dc_matched_angle_draws_deg"] = dc_means.tolist()
     m["control_seeds"] = CONTROL_SEEDS
     for cid, v in recos_anchors.EXPERIMENT.verdicts(m).items():
-        print(f"recos-anchors {scale}: {cid}: {v.outcome} {v.effect_text()} {v.reason}")
+        print(f"recos-anchors {scale}: {cid}: {v.outcome} {v.effect_text()} {v.reason}", flush=True)
     if not check:
         _note(
             payload,
@@ -180,9 +180,9 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="print the verdicts, write nothing")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    anchors("laptop", args.check)
     for scale in ("laptop", "full"):
         cascade(scale, args.check)
+    anchors("laptop", args.check)
 
 
 if __name__ == "__main__":

@@ -145,6 +145,11 @@ def test_findings_are_generated_from_the_verdicts(tiny_result):
     m = tiny_result.metrics
     text = " ".join(recos_negative.EXPERIMENT.findings_for(m))
     assert "**supported** (the paper's claim: negating the C1 anchors makes" in text
+    assert "Kuo's remedy is to double the C1 anchors" in text  # both remedy networks ran
+    one = {k: v for k, v in m.items() if k != "remedy_c1_6_accuracy_reversed"}
+    assert "Kuo's remedy is to double" not in " ".join(
+        recos_negative.findings(one, recos_negative.EXPERIMENT.verdicts(one))
+    )
     fake = dict(m, swap_exact=False)
     assert "**contradicted** (the paper's claim: negating the C1 anchors makes" in " ".join(
         recos_negative.EXPERIMENT.findings_for(fake)
