@@ -52,7 +52,7 @@ CONTROL_SEEDS = 12
 
 def _write(path: Path, payload: dict) -> None:
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(payload, indent=1, sort_keys=False) + "\n")
+    tmp.write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n")
     tmp.replace(path)
 
 
