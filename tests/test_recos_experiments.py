@@ -55,27 +55,69 @@ def test_matched_angle_against_brute_force_over_all_pairings(anchors_result):
     assert abs(anchors_result.metrics["init_matched_angle_mean_deg"] - best0) < 1e-9
 
 
-def test_anchor_controls_are_the_untrained_networks(anchors_result):
-    m = anchors_result.metrics
-    # the control spread contains the seed-0 untrained value, the trained spread the seed-0 trained value
-    key = "matched_angle_mean_deg"
-    assert m[f"{key}_control_min"] <= m["init_matched_angle_mean_deg"] <= m[f"{key}_control_max"]
-    assert m[f"{key}_trained_min"] <= m["seed0_matched_angle_mean_deg"] <= m[f"{key}_trained_max"]
-    assert m[f"{key}_outside_controls"] == (not m[f"{key}_control_min"] <= m[key] <= m[f"{key}_control_max"])
+def test_anchor_controls_are_untrained_networks(anchors_result):
+    """The control angles recomputed from untrained LeNet-5s built here (disjoint initialisation seeds)."""
+    from sigcnn.models import LeNet5
+    from sigcnn.probes.anchors import mean_matched_angle_deg
+
+    m, a = anchors_result.metrics, anchors_result.arrays
+    centroids = a["centroids"].reshape(6, -1)
+    expected = []
+    for s in range(recos_anchors.CONTROL_SEED_OFFSET, recos_anchors.CONTROL_SEED_OFFSET + m["control_seeds"]):
+        torch.manual_seed(s)
+        expected.append(mean_matched_angle_deg(LeNet5().c1.weight.detach().double().numpy(), centroids))
+    assert m["matched_angle_mean_deg_control"] == pytest.approx(expected, abs=1e-9)
+    assert len(m["matched_angle_mean_deg_replicates"]) == m["seeds"] == 2
+    assert m["matched_angle_mean_deg_replicates"][0] == pytest.approx(m["seed0_matched_angle_mean_deg"], abs=1e-9)
+    assert m["negated_minus_matched_deg_replicates"][0] == pytest.approx(
+        m["negated_matched_angle_mean_deg"] - m["seed0_matched_angle_mean_deg"], abs=1e-9
+    )
+    draws = a["dc_removed_random_matched_means_deg"]
+    assert m["dc_removed_random_matched_angle_draws_deg"] == pytest.approx(draws.tolist())
+    assert m["dc_removed_random_matched_angle_p05_deg"] == pytest.approx(np.percentile(draws, 5))
     shares = [m[f"variance_share_{k}"] for k in ("zero_mean_part", "local_mean_part", "cross_term")]
     assert abs(sum(shares) - 1) < 1e-9
 
 
-def test_anchor_findings_follow_the_controls(anchors_result):
-    m = dict(
-        anchors_result.metrics, dc_removed_matched_angle_mean_deg=10.0, dc_removed_random_matched_angle_p05_deg=50.0
-    )
-    text = lambda **kw: " ".join(recos_anchors.findings(dict(m, **kw)))  # noqa: E731
-    assert "supports Kuo's picture" in text(dc_removed_matched_angle_mean_deg_outside_controls=True)
-    assert "holds at initialisation" in text(dc_removed_matched_angle_mean_deg_outside_controls=False)
-    farther = dict(m, dc_removed_matched_angle_mean_deg=80.0)
-    assert "does not support" in " ".join(recos_anchors.findings(farther))
-    assert "not that element" in " ".join(recos_anchors.findings(m))
+def _anchor_metrics(trained, untrained, random, negated_gap):
+    return {
+        "dc_removed_matched_angle_mean_deg_replicates": trained,
+        "dc_removed_matched_angle_mean_deg_control": untrained,
+        "dc_removed_random_matched_angle_draws_deg": random,
+        "matched_angle_mean_deg_replicates": trained,
+        "random_anchor_dc_matched_angle_draws_deg": random,
+        "negated_minus_matched_deg_replicates": negated_gap,
+    }
+
+
+_UNTRAINED = [77.0, 78.0, 76.5, 77.5, 78.5, 76.0, 77.2, 77.8, 76.8, 78.2, 77.1, 76.9]
+_RANDOM = [77.0 + 2.0 * np.sin(i) for i in range(200)]
+
+
+@pytest.mark.parametrize(
+    "trained,gap,outcomes",
+    [
+        ([70.0, 70.5, 69.5], [3.0, 3.5, 2.5], ("supported",) * 4),
+        ([85.0, 85.5, 84.5], [-3.0, -3.5, -2.5], ("contradicted",) * 4),
+        ([70.0, 84.0, 77.0], [3.0, -3.0, 0.5], ("inconclusive",) * 4),
+    ],
+)
+def test_anchor_verdicts_on_hand_made_metrics(trained, gap, outcomes):
+    """Each outcome from metrics built by hand: flipping any claim's direction fails here."""
+    v = recos_anchors.EXPERIMENT.verdicts(_anchor_metrics(trained, _UNTRAINED, _RANDOM, gap))
+    ids = ("anchors_nearer_than_chance", "raw_anchors_nearer_than_chance", "closeness_is_learned", "polarity_matters")
+    assert tuple(v[i].outcome for i in ids) == outcomes
+
+
+def test_anchor_findings_follow_the_verdicts(anchors_result):
+    m = dict(anchors_result.metrics, **_anchor_metrics([70.0, 70.5], _UNTRAINED, _RANDOM, [3.0, 3.5]))
+    text = " ".join(recos_anchors.EXPERIMENT.findings_for(m))
+    assert "Kuo's k-means remark: **supported**" in text and "Is it learned? **supported**" in text
+    far = dict(m, **_anchor_metrics([85.0, 85.5], _UNTRAINED, _RANDOM, [3.0, 3.5]))
+    assert "Kuo's k-means remark: **contradicted**" in " ".join(recos_anchors.EXPERIMENT.findings_for(far))
+    assert "not that element" in text
+    stored = {k: v for k, v in anchors_result.metrics.items() if not k.endswith(("_replicates", "_control"))}
+    assert {x.outcome for x in recos_anchors.EXPERIMENT.verdicts(stored).values()} == {"no test"}
 
 
 def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
@@ -111,6 +153,85 @@ def test_cascade_counts_against_a_loop_over_the_10x10_blocks(data_env):
     assert m["ab_product_vs_conv_max_abs_diff"] < 1e-12
     with pytest.raises(ValueError, match="strong_quantile"):
         recos_cascade.make_config("ci", strong_quantile=1.5)
+
+
+def _direct_agreement(model, x, quantile):
+    """corr(z, z'') where z'' is in its channel's top decile and positive, by a route independent of the probes."""
+    import torch.nn.functional as F
+
+    with torch.no_grad():
+        m = model.double()
+        x = x.double()
+        z = F.conv2d(F.avg_pool2d(F.conv2d(x, m.c1.weight, m.c1.bias), 2), m.c3.weight, m.c3.bias).numpy()
+        real = m.c3(F.max_pool2d(F.relu(m.c1(x)), 2)).numpy()
+    strong = np.zeros(real.shape, dtype=bool)
+    for ch in range(real.shape[1]):
+        strong[:, ch] = (real[:, ch] >= np.quantile(real[:, ch], quantile)) & (real[:, ch] > 0)
+    corr = lambda mask: np.corrcoef(z[mask], real[mask])[0, 1]  # noqa: E731
+    return corr(strong), corr(~strong)
+
+
+def test_cascade_control_is_untrained_networks_recomputed_directly(data_env):
+    """Issue 21 item 19: the z-vs-z'' rows have a control (untrained networks, many seeds), recomputed here."""
+    from sigcnn.models import LeNet5
+
+    config = recos_cascade.make_config("ci", eval_images=40, scatter_points=100, seeds=2, control_seeds=3, **TINY)
+    m = recos_cascade.run(config).metrics
+    x = _recos_common.load_data(_recos_common.training_spec(config)).x_test[:40]
+    for i, s in enumerate(range(recos_cascade.CONTROL_SEED_OFFSET, recos_cascade.CONTROL_SEED_OFFSET + 3)):
+        torch.manual_seed(s)
+        strong, rest = _direct_agreement(LeNet5().eval(), x, config.strong_quantile)
+        assert m["average_corr_z_strong_control"][i] == pytest.approx(strong, abs=1e-9)
+        assert m["average_corr_z_rest_control"][i] == pytest.approx(rest, abs=1e-9)
+        assert m["average_strong_minus_rest_corr_z_control"][i] == pytest.approx(strong - rest, abs=1e-9)
+    _, nets = _recos_common.trained_lenets(config, 2, torch.device("cpu"))
+    for i, net in enumerate(nets):
+        strong, _ = _direct_agreement(net.model.cpu().eval(), x, config.strong_quantile)
+        assert m["average_corr_z_strong_replicates"][i] == pytest.approx(strong, abs=1e-9)
+    rows = [r for r in recos_cascade.EXPERIMENT.report_rows if "z''" in r.quantity]
+    assert rows and all(r.control for r in rows)
+    for claim in recos_cascade.CLAIMS:
+        assert len(m[claim.control]) == 3 and len(m[claim.quantity]) == 2
+
+
+_CASCADE_KEYS = [(c.quantity, c.control) for c in recos_cascade.CLAIMS]
+
+
+@pytest.mark.parametrize(
+    "trained,outcome",
+    [([0.80, 0.82, 0.81], "supported"), ([0.10, 0.12, 0.11], "contradicted"), ([0.2, 0.8, 0.5], "inconclusive")],
+)
+def test_cascade_verdicts_on_hand_made_metrics(trained, outcome):
+    """Each claim gets each outcome against hand-made untrained controls: flipping a direction fails here."""
+    control = [0.45, 0.5, 0.55, 0.48, 0.52, 0.47, 0.53, 0.5, 0.49, 0.51]
+    metrics = {k: v for q, c in _CASCADE_KEYS for k, v in ((q, trained), (c, control))}
+    v = recos_cascade.EXPERIMENT.verdicts(metrics)
+    assert {cid: x.outcome for cid, x in v.items()} == {c.id: outcome for c in recos_cascade.CLAIMS}
+    text = " ".join(recos_cascade.findings({**_CASCADE_FINDINGS_METRICS, **metrics}, v))
+    assert f"Kuo's approximation z ≈ z'': **{outcome}**" in text
+    assert "the exact regime does not occur here" in text
+    with_exact = recos_cascade.findings(
+        {**_CASCADE_FINDINGS_METRICS, **metrics, "units_without_rectified_inputs": 0.2}, v
+    )
+    assert "the exact regime does not occur here" not in " ".join(with_exact)
+
+
+_CASCADE_FINDINGS_METRICS = {
+    "seeds": 3,
+    **{
+        f"{p}_{k}": 0.5
+        for p in ("average", "subsample")
+        for k in (
+            "strong_fraction corr_z_strong relerr_z_strong corr_zrect_strong relerr_zrect_strong corr_z_rest "
+            "corr_zrect_rest compound_negative_fraction rectification_change"
+        ).split()
+    },
+    "average_corr_z_rest_control": [0.6] * 10,
+    "c1_rectified_fraction": 0.5,
+    "rectified_inputs_per_unit_mean": 0.5,
+    "units_without_rectified_inputs": 0.0,
+    "ab_product_vs_conv_max_abs_diff": 1e-16,
+}
 
 
 def test_backgrounds_change_against_numpy(data_env):

@@ -27,27 +27,92 @@ def test_swap_is_exact(tiny_result):
     assert m["negated_c1_accuracy_original"] == m["accuracy_reversed"]
 
 
-def test_untrained_control_against_a_direct_count(tiny_result):
-    """The control spread recomputed by hand: same init seeds, argmax over logits, numpy counts."""
+def test_per_image_differences_against_a_direct_count(tiny_result):
+    """The per-image paired differences recomputed by hand: the same training calls, argmax over logits in numpy."""
+    import numpy as np
     import torch
 
     from sigcnn.data import limit_training_set, load_image_dataset
     from sigcnn.data.transforms import to_symmetric
     from sigcnn.models import LeNet5
+    from sigcnn.training import train_seeded
 
     split = limit_training_set(load_image_dataset("mnist", allow_test_split=True), 600)
-    x, y = to_symmetric(split.test_images), split.test_labels.numpy()
+    x_train, x, y = to_symmetric(split.train_images), to_symmetric(split.test_images), split.test_labels.numpy()
     drops = []
     for seed in (0, 1):
-        torch.manual_seed(seed)
-        net = LeNet5(num_classes=10).eval()
+        net = train_seeded(
+            lambda: LeNet5(num_classes=10), x_train, split.train_labels, seed=seed, epochs=1, batch_size=128, lr=2e-3
+        ).model.eval()
         with torch.no_grad():
-            drops.append((net(x).argmax(1).numpy() == y).mean() - (net(-x).argmax(1).numpy() == y).mean())
+            drops.append((net(x).argmax(1).numpy() == y).astype(float) - (net(-x).argmax(1).numpy() == y))
     m = tiny_result.metrics
-    assert m["reversal_accuracy_drop_control_min"] == pytest.approx(min(drops), abs=1e-6)
-    assert m["reversal_accuracy_drop_control_max"] == pytest.approx(max(drops), abs=1e-6)
-    assert m["reversal_accuracy_drop"] == pytest.approx(m["accuracy_original"] - m["accuracy_reversed"], abs=1e-12)
-    assert m["accuracy_original_trained_min"] <= m["relu_seed0_accuracy_original"] <= m["accuracy_original_trained_max"]
+    np.testing.assert_allclose(m["reversal_drop_per_image"], np.mean(drops, axis=0), atol=1e-4)
+    assert m["reversal_accuracy_drop_replicates"] == pytest.approx([d.mean() for d in drops], abs=1e-6)
+    assert np.mean(m["reversal_drop_per_image"]) == pytest.approx(m["reversal_accuracy_drop"], abs=1e-4)
+    # the exact swap: negating C1 restores, per image, exactly what reversal took away
+    assert m["negated_c1_gain_per_image"] == m["reversal_drop_per_image"]
+    assert np.mean(m["remedy_gain_per_image"]) == pytest.approx(
+        m["remedy_c1_12_accuracy_reversed"] - m["relu_seed0_accuracy_reversed"], abs=1e-4
+    )
+    assert np.mean(m["doubling_gain_per_image"]) == pytest.approx(
+        m["remedy_c1_12_accuracy_reversed"] - m["remedy_c1_6_accuracy_reversed"], abs=1e-4
+    )
+    assert m["activation_sigmoid_accuracy_reversed"] is None  # not run in TINY: no number, no claim
+    assert recos_negative.EXPERIMENT.verdicts(m)["swap_is_exact"].outcome == "supported"
+
+
+def test_paired_interval_matches_a_bootstrap_over_test_images(tiny_result):
+    """The engine's t interval on per-image differences against scipy's bootstrap over test images."""
+    import numpy as np
+    from scipy import stats
+
+    d = np.asarray(tiny_result.metrics["reversal_drop_per_image"])
+    v = recos_negative.EXPERIMENT.verdicts(tiny_result.metrics)["reversal_hurts"]
+    boot = stats.bootstrap((d,), np.mean, n_resamples=4000, method="percentile", rng=np.random.default_rng(0))
+    ci = boot.confidence_interval
+    width = v.high - v.low
+    assert v.n == d.size == tiny_result.metrics["test_images"]
+    assert abs(v.low - ci.low) < 0.1 * width and abs(v.high - ci.high) < 0.1 * width
+
+
+def _claims_metrics(**per_image):
+    return {
+        "swap_exact": per_image.pop("swap_exact", True),
+        **{
+            c.quantity: per_image.get(c.id, [1.0, -1.0, 0.0] * 30)
+            for c in recos_negative.CLAIMS
+            if c.id != "swap_is_exact"
+        },
+    }
+
+
+_GAIN, _LOSS, _NOISE = (
+    [1.0] * 30 + [0.0] * 60 + [-1.0] * 10,
+    [-1.0] * 30 + [0.0] * 60 + [1.0] * 10,
+    [1.0, -1.0, 0.0] * 30,
+)
+
+
+@pytest.mark.parametrize("claim", [c.id for c in recos_negative.CLAIMS if c.direction != "equal"])
+@pytest.mark.parametrize("values,outcome", [(_GAIN, "supported"), (_LOSS, "contradicted"), (_NOISE, "inconclusive")])
+def test_verdicts_on_hand_made_metrics(claim, values, outcome):
+    """Each claim alone gets each outcome from hand-made per-image differences: flipping a direction fails."""
+    v = recos_negative.EXPERIMENT.verdicts(_claims_metrics(**{claim: values}))
+    assert v[claim].outcome == outcome
+    assert {k: x.outcome for k, x in v.items() if k not in (claim, "swap_is_exact")} == {
+        k: "inconclusive" for k in v if k not in (claim, "swap_is_exact")
+    }
+
+
+def test_swap_verdict_on_hand_made_metrics():
+    assert recos_negative.EXPERIMENT.verdicts(_claims_metrics())["swap_is_exact"].outcome == "supported"
+    assert recos_negative.EXPERIMENT.verdicts(_claims_metrics(swap_exact=False))["swap_is_exact"].outcome == (
+        "contradicted"
+    )
+    stored = {"swap_exact": True}  # a run stored before the per-image differences: no test, with the reason
+    v = recos_negative.EXPERIMENT.verdicts(stored)
+    assert v["reversal_hurts"].outcome == "no test" and "reversal_drop_per_image" in v["reversal_hurts"].reason
 
 
 def test_provenance(tiny_result):
@@ -76,11 +141,23 @@ def test_result_file_roundtrip(tiny_result, tmp_path):
     assert sorted(p.name[:7] for p in path.parent.iterdir()) == ["arrays-", "result."]
 
 
-def test_findings_are_generated_from_metrics(tiny_result):
-    sentences = recos_negative.findings(tiny_result.metrics)
-    assert any("swaps the two accuracies exactly" in s for s in sentences)
-    fake = dict(tiny_result.metrics, swap_exact=False)
-    assert any("did NOT swap" in s for s in recos_negative.findings(fake))
+def test_findings_are_generated_from_the_verdicts(tiny_result):
+    m = tiny_result.metrics
+    text = " ".join(recos_negative.EXPERIMENT.findings_for(m))
+    assert "**supported** (the paper's claim: negating the C1 anchors makes" in text
+    assert "Kuo's remedy is to double the C1 anchors" in text  # both remedy networks ran
+    one = {k: v for k, v in m.items() if k != "remedy_c1_6_accuracy_reversed"}
+    assert "Kuo's remedy is to double" not in " ".join(
+        recos_negative.findings(one, recos_negative.EXPERIMENT.verdicts(one))
+    )
+    fake = dict(m, swap_exact=False)
+    assert "**contradicted** (the paper's claim: negating the C1 anchors makes" in " ".join(
+        recos_negative.EXPERIMENT.findings_for(fake)
+    )
+    flipped = dict(m, reversal_drop_per_image=[-v for v in m["reversal_drop_per_image"]])
+    before = recos_negative.EXPERIMENT.verdicts(m)["reversal_hurts"].outcome
+    after = recos_negative.EXPERIMENT.verdicts(flipped)["reversal_hurts"].outcome
+    assert {before, after} == {"supported", "contradicted"}
 
 
 def test_config_validation():
@@ -91,6 +168,10 @@ def test_config_validation():
     assert recos_negative.make_config("full").epochs == 20
     assert recos_negative.make_config("ci").seeds >= 3
     assert recos_negative.make_config("full").train_limit is None
+    with pytest.raises(ValueError, match="unknown activation"):
+        recos_negative.make_config("ci", activations=("relu6",))
+    with pytest.raises(ValueError, match="remedy_channels"):
+        recos_negative.make_config("ci", remedy_channels=(8,))
 
 
 def test_registry_lists_paper_and_figure():

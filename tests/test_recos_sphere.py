@@ -137,6 +137,30 @@ def test_sphere_experiment_runs_and_says_so():
     assert abs(m["cat_correlation"] + 1) < 1e-12 and m["cat_geodesic_error"] < 1e-6
     assert m["translated_sphere_max_abs_diff"] < 1e-12
     assert (m["table1_matching_rows"], m["table2_matching_rows"]) == (5, 2)
-    assert any("opposite points" in s for s in recos_sphere.findings(m))
+    text = " ".join(recos_sphere.EXPERIMENT.findings_for(m))
+    assert "Kuo's Fig. 4: **supported**" in text and "opposite points of the sphere" in text
+    verdicts = recos_sphere.EXPERIMENT.verdicts(m)
+    assert {v.outcome for v in verdicts.values()} == {"supported"}
+
+
+@pytest.mark.parametrize(
+    "change,claim",
+    [
+        (dict(cat_correlation=-1 + 1e-9), "cat_antipode_correlation"),
+        (dict(cat_correlation=1.0), "cat_antipode_correlation"),
+        (dict(cat_geodesic_distance=np.pi - 1e-9), "cat_antipode_distance"),
+        (dict(translated_sphere_max_abs_diff=1e-9), "translated_sphere_forms_agree"),
+        (dict(table1_matching_rows=4), "table1_matches"),
+    ],
+)
+def test_sphere_verdicts_on_hand_made_metrics(change, claim):
+    """An identity off by more than its tolerance is contradicted; the others stay supported."""
+    exact = dict(
+        cat_correlation=-1.0, cat_geodesic_distance=np.pi, translated_sphere_max_abs_diff=0.0, table1_matching_rows=5
+    )
+    v = recos_sphere.EXPERIMENT.verdicts({**exact, **change})
+    assert v[claim].outcome == "contradicted"
+    assert all(x.outcome == "supported" for cid, x in v.items() if cid != claim)
+    assert all(x.outcome == "supported" for x in recos_sphere.EXPERIMENT.verdicts(exact).values())
     with pytest.raises(ValueError, match="takes no dataset"):
         recos_sphere.make_config("ci", dataset="mnist")

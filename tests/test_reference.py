@@ -170,7 +170,8 @@ def test_extra_run_seeds_only_for_experiments_that_train_fewer_than_three_seeds_
 
     assert reference.seeds_inside(Toy()) == 5 and reference.seeds_inside(Toy(n_seeds=())) == 2
     runs = reference.planned_runs("laptop", [0, 1, 2])
-    assert [s for n, s in runs if n == "recos-cascade"] == [0, 1, 2]  # it trains one LeNet per run
+    assert [s for n, s in runs if n == "recos-sphere"] == [0, 1, 2]  # no seeds inside a run
+    assert [s for n, s in runs if n == "recos-cascade"] == [0]  # it trains seeds 0, 1, 2 itself
     assert [s for n, s in runs if n == "recos-negative"] == [0]  # it trains seeds 0, 1, 2 itself
     assert all(s == 0 for _, s in runs[: len(experiments.names())])  # every experiment's first run comes first
 

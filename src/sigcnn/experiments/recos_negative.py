@@ -1,9 +1,15 @@
 """Kuo (2016), section 2 and Fig. 5: why rectification matters, tested with grey-scale reversal.
 
-LeNet-5s trained on original images (several seeds) are tested on grey-scale-reversed ones, beside
-the same networks untrained (the control); negating C1 swaps the two accuracies exactly. Kuo's
-remedy (doubling the C1 anchors; training on both polarities is our addition) and the same test
-with other activations complete it. Every network here trains for ``epochs`` epochs.
+LeNet-5s trained on original images (several seeds) are tested on grey-scale-reversed ones;
+negating C1 swaps the two accuracies exactly. Kuo's remedy (doubling the C1 anchors; training on
+both polarities is our addition) and the same test with other activations complete it. Every
+network here trains for ``epochs`` epochs.
+
+The claims are robustness claims about the trained networks, so their null is the same networks
+on the same test images: each claim reads a per-image paired difference (1 when the image is
+classified correctly in one condition and not in the other, −1 the other way round, 0 when the two
+agree; averaged over the trained seeds where there are several), and the engine's test runs over
+test images. An untrained network at chance would control nothing here.
 """
 
 from __future__ import annotations
@@ -13,11 +19,21 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..controls import compare_to_controls, control_metrics
 from ..models import LeNet5, negate_first_layer
-from ..training import accuracy, predict, train_seeded
+from ..training import predict, train_seeded
+from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
-from ._recos_common import DATASETS, LeNetConfig, lenet_scales, load_data, training_spec, untrained_lenet
+from ._metrics import Replicated, mean_of
+from ._recos_common import DATASETS, LeNetConfig, lenet_scales, load_data, training_spec
+
+OTHER_ACTIVATIONS = ("sigmoid", "leaky_relu", "identity")
+"""Activations the single-polarity test is repeated with (besides ReLU)."""
+
+REMEDY_CHANNELS = (6, 12)
+"""C1 widths of the networks trained on both polarities (Kuo's remedy doubles the 6 anchors)."""
+
+PER_IMAGE_DIGITS = 4
+"""Per-image differences are stored rounded to this many decimals (they are multiples of 1/seeds)."""
 
 
 @dataclass(frozen=True)
@@ -25,25 +41,85 @@ class Config(LeNetConfig):
     """Settings of one run; ``seeds`` networks are trained (seeds ``seed``, ``seed + 1``, ...)."""
 
     seeds: int = 3
-    activations: tuple[str, ...] = ("sigmoid", "leaky_relu", "identity")
-    remedy_channels: tuple[int, ...] = (6, 12)
+    activations: tuple[str, ...] = OTHER_ACTIVATIONS
+    remedy_channels: tuple[int, ...] = REMEDY_CHANNELS
+
+    def __post_init__(self):
+        if self.seeds < 1:
+            raise ValueError(f"seeds must be >= 1, got {self.seeds}")
+        for act in self.activations:
+            if act not in OTHER_ACTIVATIONS:
+                raise ValueError(f"unknown activation {act!r}: choose among {', '.join(OTHER_ACTIVATIONS)}")
+        for ch in self.remedy_channels:
+            if ch not in REMEDY_CHANNELS:
+                raise ValueError(f"remedy_channels must be among {REMEDY_CHANNELS}, got {ch!r}")
 
 
-def _accuracies(net, x, y) -> tuple[float, float]:
-    return accuracy(net, x, y), accuracy(net, -x, y)  # reversal is exact negation (to_symmetric)
+@dataclass(frozen=True)
+class Variant:
+    """One extra network (one seed): accuracies on original and reversed images (``None``: not run)."""
+
+    accuracy_original: float | None = None
+    accuracy_reversed: float | None = None
+    prediction_agreement: float | None = None
+    """Fraction of test images given the same class original and reversed (single-polarity networks)."""
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What a run measures. ``*_per_image`` hold one paired difference per test image (what the
+    claims read); ``accuracy_*`` hold one value per trained seed."""
+
+    train_images: int
+    test_images: int
+    seeds: int
+    swap_exact: bool
+    activation_relu_prediction_agreement: float
+    accuracy_original: Replicated
+    accuracy_reversed: Replicated
+    reversal_accuracy_drop: Replicated
+    negated_c1_accuracy_original: float
+    negated_c1_accuracy_reversed: float
+    relu_seed0_accuracy_original: float
+    relu_seed0_accuracy_reversed: float
+    reversal_drop_per_image: tuple[float, ...]
+    """Correct on the original minus correct on the reversed image, mean over the trained seeds."""
+    negated_c1_gain_per_image: tuple[float, ...]
+    """Reversed image: correct with C1 negated minus correct with the trained C1, mean over seeds."""
+    remedy_gain_per_image: tuple[float, ...]
+    """Reversed image: correct for the 12-C1 network trained on both polarities minus the ReLU seed 0."""
+    doubling_gain_per_image: tuple[float, ...]
+    """Reversed image: correct for 12 C1 filters minus 6 C1 filters, both trained on both polarities."""
+    no_activation_drop_per_image: tuple[float, ...]
+    """Network without activation: correct on the original minus correct on the reversed image."""
+    relu_minus_no_activation_drop_per_image: tuple[float, ...]
+    """Per-image drop of the ReLU network (seed 0) minus that of the network without activation."""
+    remedy_c1_6: Variant
+    remedy_c1_12: Variant
+    activation_sigmoid: Variant
+    activation_leaky_relu: Variant
+    activation_identity: Variant
+
+
+def _correct(net, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Per-image correctness (float 0/1) on ``x`` and on the reversed ``-x`` (reversal is exact negation)."""
+    return (predict(net, x) == y).double().cpu().numpy(), (predict(net, -x) == y).double().cpu().numpy()
+
+
+def _per_image(values) -> tuple[float, ...]:
+    return tuple(round(float(v), PER_IMAGE_DIGITS) for v in np.asarray(values, dtype=float).ravel())
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
-    """Train, reverse, negate; the untrained networks of the same seeds are the control."""
+    """Train, reverse, negate; per-image paired differences on the same networks are the claims' data."""
     data = load_data(training_spec(config))
     dev = ctx.device
     x_train, y_train, x_test, y_test = (t.to(dev) for t in (data.x_train, data.y_train, data.x_test, data.y_test))
     n_classes = data.num_classes
     train = dict(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, progress=ctx.progress)
-    metrics: dict = {"train_images": int(x_train.shape[0]), "test_images": int(x_test.shape[0]), "seeds": config.seeds}
     arrays: dict = {}
-    per_seed = {k: [] for k in ("orig", "rev", "neg_orig", "neg_rev", "drop", "u_orig", "u_rev", "u_drop")}
-    swap_exact = True
+    orig, rev, neg_orig, neg_rev = [], [], [], []  # per seed: per-image correctness (n_test,)
+    swap_exact, agreement = True, float("nan")
     for s in range(config.seeds):
         seed = config.seed + s
         run = train_seeded(
@@ -55,46 +131,34 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             **train,
         )
         model = run.model
-        orig, rev = _accuracies(model, x_test, y_test)
+        o, r = _correct(model, x_test, y_test)
         logits_before = model(x_test[:500]).detach()
         if s == 0:
             arrays["loss_relu"], arrays["c1_weights"] = np.array(run.log.loss), model.c1.weight.detach().cpu().numpy()
             pred_orig = predict(model, x_test)
         negate_first_layer(model)
-        neg_orig, neg_rev = _accuracies(model, x_test, y_test)
+        no, nr = _correct(model, x_test, y_test)
         same_logits = torch.equal(model(-x_test[:500]).detach(), logits_before)
-        swap_exact &= (neg_rev, neg_orig) == (orig, rev) and same_logits
+        swap_exact &= bool(np.array_equal(nr, o) and np.array_equal(no, r) and same_logits)
         if s == 0:
-            agree = pred_orig == predict(model, x_test)  # the negated model on x is the original on -x
-            metrics["activation_relu_prediction_agreement"] = float(agree.float().mean())
-        u_orig, u_rev = _accuracies(untrained_lenet(seed, n_classes, dev), x_test, y_test)
-        values = (orig, rev, neg_orig, neg_rev, orig - rev, u_orig, u_rev, u_orig - u_rev)
-        for key, value in zip(per_seed, values, strict=True):
-            per_seed[key].append(value)
-    metrics["swap_exact"] = bool(swap_exact)
-    for metric, trained, control in (
-        ("accuracy_original", "orig", "u_orig"),
-        ("accuracy_reversed", "rev", "u_rev"),
-        ("reversal_accuracy_drop", "drop", "u_drop"),
-    ):
-        metrics.update(control_metrics(metric, compare_to_controls(per_seed[trained], per_seed[control])))
-    metrics["negated_c1_accuracy_original"] = float(np.mean(per_seed["neg_orig"]))
-    metrics["negated_c1_accuracy_reversed"] = float(np.mean(per_seed["neg_rev"]))
-    metrics["relu_seed0_accuracy_original"], metrics["relu_seed0_accuracy_reversed"] = (
-        per_seed["orig"][0],
-        per_seed["rev"][0],
-    )
+            agreement = float((pred_orig == predict(model, x_test)).float().mean())  # negated on x = original on -x
+        for store, value in ((orig, o), (rev, r), (neg_orig, no), (neg_rev, nr)):
+            store.append(value)
 
-    variants = [
+    variants: dict[str, Variant] = {}
+    correct: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    plan = [
         (f"remedy_c1_{ch}", config.seed + 100 + k, dict(c1_channels=ch), True)
-        for k, ch in enumerate(config.remedy_channels)
+        for k, ch in enumerate(REMEDY_CHANNELS)
+        if ch in config.remedy_channels
     ]
-    variants += [
+    plan += [
         (f"activation_{act}", config.seed + 200 + k, dict(activation=act), False)
-        for k, act in enumerate(config.activations)
+        for k, act in enumerate(OTHER_ACTIVATIONS)
+        if act in config.activations
     ]
     x_both, y_both = torch.cat([x_train, -x_train]), torch.cat([y_train, y_train])
-    for prefix, seed, kw, both in variants:
+    for prefix, seed, kw, both in plan:
         run = train_seeded(
             lambda kw=kw: LeNet5(num_classes=n_classes, **kw),
             x_both if both else x_train,
@@ -104,97 +168,171 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             **train,
         )
         arrays[f"loss_{prefix.removeprefix('activation_')}"] = np.array(run.log.loss)
-        metrics[f"{prefix}_accuracy_original"], metrics[f"{prefix}_accuracy_reversed"] = _accuracies(
-            run.model, x_test, y_test
-        )
-        if not both:
-            agree = predict(run.model, x_test) == predict(run.model, -x_test)
-            metrics[f"{prefix}_prediction_agreement"] = float(agree.float().mean())
+        correct[prefix] = _correct(run.model, x_test, y_test)
+        agree = None if both else float((predict(run.model, x_test) == predict(run.model, -x_test)).float().mean())
+        variants[prefix] = Variant(float(correct[prefix][0].mean()), float(correct[prefix][1].mean()), agree)
+
+    def diff(a: str, b: str, which: int) -> tuple[float, ...]:
+        """Per-image ``correct[a] - correct[b]`` on original (0) or reversed (1) images; () if either is missing."""
+        return _per_image(correct[a][which] - correct[b][which]) if a in correct and b in correct else ()
+
+    correct["relu_seed0"] = (orig[0], rev[0])
+    no_act = "activation_identity"
+    relu_minus = ()
+    if no_act in correct:
+        relu_minus = _per_image((orig[0] - rev[0]) - (correct[no_act][0] - correct[no_act][1]))
+    per_seed = lambda rows: [float(r.mean()) for r in rows]  # noqa: E731
+    metrics = Metrics(
+        train_images=int(x_train.shape[0]),
+        test_images=int(x_test.shape[0]),
+        seeds=config.seeds,
+        swap_exact=swap_exact,
+        activation_relu_prediction_agreement=agreement,
+        accuracy_original=Replicated.of(per_seed(orig)),
+        accuracy_reversed=Replicated.of(per_seed(rev)),
+        reversal_accuracy_drop=Replicated.of([a - b for a, b in zip(per_seed(orig), per_seed(rev), strict=True)]),
+        negated_c1_accuracy_original=mean_of(per_seed(neg_orig)),
+        negated_c1_accuracy_reversed=mean_of(per_seed(neg_rev)),
+        relu_seed0_accuracy_original=float(orig[0].mean()),
+        relu_seed0_accuracy_reversed=float(rev[0].mean()),
+        reversal_drop_per_image=_per_image(np.mean(orig, axis=0) - np.mean(rev, axis=0)),
+        negated_c1_gain_per_image=_per_image(np.mean(neg_rev, axis=0) - np.mean(rev, axis=0)),
+        remedy_gain_per_image=diff("remedy_c1_12", "relu_seed0", 1),
+        doubling_gain_per_image=diff("remedy_c1_12", "remedy_c1_6", 1),
+        no_activation_drop_per_image=_per_image(correct[no_act][0] - correct[no_act][1]) if no_act in correct else (),
+        relu_minus_no_activation_drop_per_image=relu_minus,
+        **{name: variants.get(name, Variant()) for name in _VARIANTS},
+    )
     arrays["examples_original"] = data.test_u8[:8].numpy()
     arrays["examples_labels"] = data.split.test_labels[:8].numpy()
     notes = [
         data.split.split_note,
         f"All networks train for {config.epochs} epochs ({config.scale} scale); the ReLU LeNet-5 for "
-        f"{config.seeds} seeds ({config.seed}..{config.seed + config.seeds - 1}), reported as their mean; the "
-        "control is the same networks untrained (same initialisation seeds). Shuffled-label controls are "
-        "not run (accuracy on shuffled labels is chance by construction).",
+        f"{config.seeds} seeds ({config.seed}..{config.seed + config.seeds - 1}), reported as their mean; every "
+        "other network has one seed. The claims are tested over the test images, paired by image on the same "
+        "trained networks (the interval covers test-image sampling, not training-seed variation).",
     ]
     return Measured(metrics, arrays, data.split.data_source, notes)
 
 
-def findings(metrics: dict) -> list[str]:
-    """Plain-language verdicts on Kuo's claims, computed from the measured ``metrics``."""
+_VARIANTS = ("remedy_c1_6", "remedy_c1_12", *(f"activation_{a}" for a in OTHER_ACTIVATIONS))
+_PAIRED = "paired by test image on the same trained network(s); 0 = the two conditions classify alike"
+CLAIMS = (
+    Claim(
+        "reversal_hurts",
+        "grey-scale reversal lowers the accuracy of LeNet-5 trained on original images",
+        "reversal_drop_per_image",
+        "greater",
+        "test images",
+        no_control=_PAIRED,
+    ),
+    Claim(
+        "swap_is_exact",
+        "negating the C1 anchors makes the network see a reversed image exactly as it saw the original "
+        "(accuracies swapped and logits identical for every seed)",
+        "swap_exact",
+        "equal",
+        "training seeds (deterministic)",
+        null=1.0,
+        tolerance=0.0,
+    ),
+    Claim(
+        "negation_restores",
+        "negating the C1 anchors restores the accuracy on reversed images",
+        "negated_c1_gain_per_image",
+        "greater",
+        "test images",
+        no_control=_PAIRED,
+    ),
+    Claim(
+        "remedy_recovers",
+        "doubled C1 anchors (12, trained on both polarities: ours) classify reversed images better than the "
+        "single-polarity network",
+        "remedy_gain_per_image",
+        "greater",
+        "test images",
+        no_control=_PAIRED + " (one seed each)",
+    ),
+    Claim(
+        "doubling_helps",
+        "with both polarities in training, 12 C1 anchors beat 6 on reversed images (the doubling itself is the remedy)",
+        "doubling_gain_per_image",
+        "greater",
+        "test images",
+        no_control=_PAIRED + " (one seed each)",
+    ),
+    Claim(
+        "no_activation_also_fails",
+        "a LeNet-5 without any activation also loses accuracy under reversal (the failure is not specific to "
+        "rectification)",
+        "no_activation_drop_per_image",
+        "greater",
+        "test images",
+        no_control=_PAIRED + " (one seed)",
+        source="ours",
+    ),
+    Claim(
+        "relu_fails_more",
+        "if rectification causes the failure, the ReLU network loses more under reversal than the network "
+        "without activation",
+        "relu_minus_no_activation_drop_per_image",
+        "greater",
+        "test images",
+        no_control=_PAIRED + " (ReLU seed 0 against one network without activation)",
+        source="ours",
+    ),
+)
+
+
+def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """Plain-language findings on Kuo's claims, computed from the measured ``metrics`` and the engine's ``verdicts``."""
     m = metrics
+    claims = {c.id: c for c in CLAIMS}
     pct = lambda key: f"{100 * m[key]:.2f} %"  # noqa: E731
-    learned = (
-        " and lies outside the untrained spread: an effect of training"
-        if m["reversal_accuracy_drop_outside_controls"]
-        else " but lies inside the untrained spread"
-    )
+    points = lambda v: f"{100 * v:+.2f} points"  # noqa: E731
+    say = lambda cid: sentence(claims[cid], verdicts[cid], fmt=points)  # noqa: E731
     out = [
-        f"Grey-scale reversal drops LeNet-5 (mean of {m['seeds']} seeds) from {pct('accuracy_original')} to "
-        f"{pct('accuracy_reversed')} (paper: 98.94 % to 37.36 %); untrained networks of the same seeds lose "
-        f"{100 * m['reversal_accuracy_drop_control_min']:+.1f} to {100 * m['reversal_accuracy_drop_control_max']:+.1f}"
-        " points. "
-        + (
-            "The collapse is reproduced"
-            if m["reversal_accuracy_drop"] > 0.4
-            else "The drop is smaller than the paper's"
-        )
-        + learned
-        + ("; ours falls further than the paper's." if m["accuracy_reversed"] < 0.3736 else "."),
-        (
-            f"Negating the C1 weights swaps the two accuracies exactly for every seed: "
-            f"{pct('negated_c1_accuracy_reversed')} on reversed and {pct('negated_c1_accuracy_original')} on original "
-            "images, with bit-identical logits."
-            if m["swap_exact"]
-            else "Negating the C1 weights did NOT swap the accuracies exactly: the symmetry is broken."
-        ),
+        f"Grey-scale reversal takes LeNet-5 (mean of {m['seeds']} seeds) from {pct('accuracy_original')} to "
+        f"{pct('accuracy_reversed')} (paper: 98.94 % to 37.36 %). " + say("reversal_hurts"),
+        f"With the C1 weights negated the networks reach {pct('negated_c1_accuracy_reversed')} on reversed and "
+        f"{pct('negated_c1_accuracy_original')} on original images. "
+        + sentence(claims["swap_is_exact"], verdicts["swap_is_exact"], fmt=lambda v: f"{v:g}")
+        + " "
+        + say("negation_restores"),
     ]
-    if "remedy_c1_12_accuracy_reversed" in m and "remedy_c1_6_accuracy_reversed" in m:
-        gap = m["remedy_c1_12_accuracy_reversed"] - m["remedy_c1_6_accuracy_reversed"]
-        verdict = (
-            f"the doubled C1 is better by {100 * gap:.2f} points"
-            if gap >= 0.01
-            else f"the doubled C1 is not clearly better ({100 * gap:+.2f} points)"
-        )
-        both = m["remedy_c1_6_accuracy_reversed"] > m["accuracy_reversed"] + 0.3
+    remedy = [k for k in ("remedy_c1_6_accuracy_reversed", "remedy_c1_12_accuracy_reversed") if m.get(k) is not None]
+    if len(remedy) == 2:
         out.append(
-            f"Kuo's remedy is to double the C1 anchors; training on both polarities is our addition. With both: 12 "
+            "Kuo's remedy is to double the C1 anchors; training on both polarities is our addition. With both: 12 "
             f"C1 filters reach {pct('remedy_c1_12_accuracy_original')} / {pct('remedy_c1_12_accuracy_reversed')} "
             f"(original / reversed) and 6 filters {pct('remedy_c1_6_accuracy_original')} / "
-            f"{pct('remedy_c1_6_accuracy_reversed')}, so {verdict} (one seed each)"
-            + (". Most of the recovery comes from training on both polarities." if both else ".")
+            f"{pct('remedy_c1_6_accuracy_reversed')} (one seed each). "
+            + say("remedy_recovers")
+            + " "
+            + say("doubling_helps")
         )
-    if "activation_identity_accuracy_reversed" in m:
+    if m.get("activation_identity_accuracy_reversed") is not None:
         others = [
             f"{label} {pct(key)}"
             for label, key in (
                 ("sigmoid", "activation_sigmoid_accuracy_reversed"),
                 ("leaky ReLU", "activation_leaky_relu_accuracy_reversed"),
             )
-            if key in m
+            if m.get(key) is not None
         ]
-        fails = m["activation_identity_accuracy_reversed"] < 0.5
         out.append(
-            f"Without any activation (same epochs as the ReLU network) the network "
-            f"{'still fails' if fails else 'does better'} on reversed images "
-            f"({pct('activation_identity_accuracy_reversed')}"
-            + (f"; {', '.join(others)}" if others else "")
-            + "). "
-            + (
-                "So the polarity failure is not specific to rectification: any network trained on one polarity "
-                "learns sign-dependent features. The test shows that the first layer's anchors are polarity-specific, "
-                "which the RECOS picture explains, but it does not by itself prove that rectification is necessary."
-                if fails
-                else "Here removing the activation changes the outcome, which is consistent with the rectification "
-                "argument."
-            )
+            f"Without any activation (same epochs as the ReLU network) the network reaches "
+            f"{pct('activation_identity_accuracy_original')} on original and "
+            f"{pct('activation_identity_accuracy_reversed')} on reversed images"
+            + (f" (reversed, other activations: {', '.join(others)})" if others else "")
+            + ". "
+            + say("no_activation_also_fails")
+            + " "
+            + say("relu_fails_more")
         )
     return out
 
 
-_UNTRAINED = "untrained, same seeds"
 EXPERIMENT = Experiment(
     name="recos-negative",
     title="Negative-image test of rectification (LeNet-5)",
@@ -212,7 +350,6 @@ EXPERIMENT = Experiment(
             "accuracy_original",
             0.9894,
             format="percent",
-            control=_UNTRAINED,
             figure="fig-recos-negative-bars",
         ),
         ReportRow(
@@ -221,24 +358,24 @@ EXPERIMENT = Experiment(
             "accuracy_reversed",
             0.3736,
             format="percent",
-            control=_UNTRAINED,
             figure="fig-recos-negative-bars",
         ),
         ReportRow(
             "Kuo §2 (Fig. 5)",
-            "accuracy lost to grey-scale reversal (original − reversed)",
+            "accuracy lost to grey-scale reversal (original − reversed; paired by test image)",
             "reversal_accuracy_drop",
             0.9894 - 0.3736,
             source="derived",
             format="percent",
-            control=_UNTRAINED,
+            claim="reversal_hurts",
         ),
         ReportRow(
             "Kuo §2",
-            "C1 negated: accuracy on reversed images",
+            "C1 negated: accuracy on reversed images (paired by test image with the trained C1)",
             "negated_c1_accuracy_reversed",
             0.9894,
             format="percent",
+            claim="negation_restores",
         ),
         ReportRow(
             "Kuo §2",
@@ -248,14 +385,44 @@ EXPERIMENT = Experiment(
             format="percent",
         ),
         ReportRow(
+            "Kuo §2",
+            "C1 negated: accuracies swapped and logits identical, every seed",
+            "swap_exact",
+            "exact (derived)",
+            source="derived",
+            format="bool",
+            claim="swap_is_exact",
+        ),
+        ReportRow(
             "Kuo §2 (remedy: double C1; both polarities is ours)",
             "12 C1 anchors, trained on both polarities: accuracy on reversed images",
             "remedy_c1_12_accuracy_reversed",
             "high (no number)",
             format="percent",
+            claim="remedy_recovers",
+        ),
+        ReportRow(
+            "Kuo §2 (remedy: double C1; both polarities is ours)",
+            "6 C1 anchors, trained on both polarities: accuracy on reversed images",
+            "remedy_c1_6_accuracy_reversed",
+            "lower than 12 (no number)",
+            source="derived",
+            format="percent",
+            claim="doubling_helps",
+        ),
+        ReportRow(
+            "Kuo §2 (ours)",
+            "no activation: accuracy on reversed images",
+            "activation_identity_accuracy_reversed",
+            "no claim",
+            source="ours",
+            format="percent",
+            claim="no_activation_also_fails",
         ),
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name
