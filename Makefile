@@ -31,7 +31,7 @@ BOOK_EXECUTE ?=
 
 help:
 	@echo "make install       install sigcnn with everything the book and the tests need"
-	@echo "make lint          ruff: lint and format check of the whole tree, notebooks included"
+	@echo "make lint          ruff (lint and format, notebooks included) and mypy on src/sigcnn"
 	@echo "make test          install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
 	@echo "make book          install, then build the executed book into _build/html (BOOK_EXECUTE=force re-executes all)"
 	@echo "make book-student  the book built from the student copies, for a course site (_build/student-src/_build/html)"
@@ -53,6 +53,7 @@ install:
 lint: install
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m mypy
 
 test: install
 	SIGCNN_OFFLINE=1 $(PYTHON) -m pytest $(PYTEST_ARGS)

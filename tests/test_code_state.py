@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from sigcnn.code_state import commit_time, module_digest
-from sigcnn.provenance import PACKAGE_ROOT
-from sigcnn.reference import code_status, short_commit
+from sigcnn.provenance import PACKAGE_ROOT, short_commit
+from sigcnn.reference import code_status
 from sigcnn.results import Result
 
 

@@ -20,8 +20,11 @@ def _store(root, name, scale, seed, metrics, **overrides):
     config = replace(experiments.describe(name).make_config(scale, **overrides), seed=seed)
     provenance = make_provenance(config, torch.device("cpu"), "test data", 60.0)
     # today's code: a clean commit made before the run, and the experiment's current digest
-    provenance["git_commit"] = provenance["git_commit"].removesuffix("-dirty")
-    provenance["experiment_source_sha256"] = module_digest(experiments.describe(name).measure.__module__)
+    provenance = replace(
+        provenance,
+        git_commit=provenance.git_commit.removesuffix("-dirty"),
+        experiment_source_sha256=module_digest(experiments.describe(name).measure.__module__),
+    )
     result = Result(name, scale, metrics, {}, provenance)
     save_result(result, root / f"seed-{seed}")
     return result

@@ -551,7 +551,7 @@ def verdict_sentences(metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
 def terminal_summary(result: Any) -> str:
     """A few lines for the terminal: scalar metrics (not the replicate lists) and each claim's outcome."""
     p = result.provenance
-    lines = [f"inspect [{result.scale}] in {p.get('wall_time_s', float('nan')):.1f} s on {p.get('device', '?')}"]
+    lines = [f"inspect [{result.scale}] in {p.wall_time_s:.1f} s on {p.device}"]
     for key, value in result.metrics.items():
         if not isinstance(value, list):
             lines.append(f"  {key:<28} {value:.4f}" if isinstance(value, float) else f"  {key:<28} {value}")
@@ -560,7 +560,7 @@ def terminal_summary(result: Any) -> str:
 
     for claim_id, verdict in decide(CLAIMS, result.metrics).items():
         lines.append(f"  claim {claim_id:<28} {verdict.outcome}")
-    for note in p.get("notes", []):
+    for note in p.notes:
         if note.startswith(SKIPPED_PREFIX):
             lines.append(f"  {note}")
     return "\n".join(lines)
@@ -631,7 +631,7 @@ def summary_html(result: Any, figures: Mapping[str, bytes] | None = None) -> str
     claims' verdicts (the engine's sentences), the layers skipped (named) and the provenance.
     """
     a, m, p = result.arrays, result.metrics, result.provenance
-    cfg = p.get("config", {})
+    cfg = p.config
     figures = figures_png(a) if figures is None else figures
     esc = html.escape
     names = [str(n) for n in np.asarray(a["layer_names"]).tolist()]
@@ -648,7 +648,7 @@ def summary_html(result: Any, figures: Mapping[str, bytes] | None = None) -> str
         + esc(
             f"{cfg.get('model_kind', '?')}; {m.get('examples')} test examples of {cfg.get('dataset', '?')}; "
             f"{m.get('untrained_seeds')} untrained copies (the same architecture, freshly initialised) are the "
-            f"baseline; scale {result.scale}; {p.get('wall_time_s', float('nan')):.1f} s on {p.get('device', '?')}."
+            f"baseline; scale {result.scale}; {p.wall_time_s:.1f} s on {p.device}."
         )
         + "</p>",
     ]
@@ -694,7 +694,7 @@ def summary_html(result: Any, figures: Mapping[str, bytes] | None = None) -> str
             f'src="data:image/png;base64,{data}"><figcaption>{esc(lens)}</figcaption></figure>'
         )
     parts.append("<h2>Notes and provenance</h2><ul>")
-    for note in p.get("notes", []):
+    for note in p.notes:
         parts.append(f"<li>{esc(str(note))}</li>")
     for key in ("data_source", "git_commit", "source_sha256", "finished_at"):
         parts.append(f"<li>{esc(key)}: {esc(str(p.get(key)))}</li>")

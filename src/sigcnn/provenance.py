@@ -7,7 +7,8 @@ import os
 import platform
 import subprocess
 import time
-from dataclasses import asdict, is_dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,108 @@ class Stopwatch:
         self.seconds = time.perf_counter() - self._start
 
 
+def plain(value: Any) -> Any:
+    """``value`` with every tuple turned into a list, in nested dicts and lists too (as JSON reads it back)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def short_commit(commit: str | None) -> str:
+    """12 hex digits of a recorded commit, keeping its ``-dirty`` flag (``unknown`` stays)."""
+    commit = str(commit or "unknown")
+    dirty = commit.endswith("-dirty")
+    core = commit.removesuffix("-dirty")
+    return (core if core == "unknown" else core[:12]) + ("-dirty" if dirty else "")
+
+
+_OPTIONAL = ("source_sha256", "experiment_source_sha256")
+"""Fields older result files lack: left out of :meth:`Provenance.to_dict` when ``None``."""
+
+
+@dataclass(frozen=True)
+class Provenance(Mapping):
+    """The provenance block of a result: what ran, where, with which code and data.
+
+    :meth:`to_dict` / :meth:`from_dict` give the JSON object of ``result.json`` key for key (keys
+    this class does not know are kept in ``extra``), so stored runs load and save unchanged. One
+    formatter per field: :attr:`commit`, :attr:`dirty`, :attr:`day`, :attr:`device_name`.
+
+    During the move from the dict it replaces, it is also a read-only :class:`~collections.abc.Mapping`
+    (``p["data_source"]``, ``p.get("seed")``) with the keys of :meth:`to_dict`; new code reads attributes.
+    """
+
+    config: dict = field(default_factory=dict)
+    scale: str | None = None
+    seed: int | None = None
+    device: str = "?"
+    versions: dict = field(default_factory=dict)
+    git_commit: str = "unknown"
+    source_sha256: str | None = None
+    data_source: str = "?"
+    wall_time_s: float = float("nan")
+    finished_at: str = ""
+    notes: tuple[str, ...] = ()
+    experiment_source_sha256: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, payload: Mapping[str, Any]) -> Provenance:
+        """The provenance of a ``result.json`` object (missing fields take their defaults)."""
+        if isinstance(payload, Provenance):
+            return payload
+        if not isinstance(payload, Mapping):
+            raise TypeError(f"provenance must be a mapping, got {type(payload).__name__}")
+        known = {f.name for f in fields(cls)} - {"extra"}
+        values = {k: v for k, v in payload.items() if k in known}
+        if "notes" in values:
+            values["notes"] = tuple(values["notes"] or ())
+        return cls(**values, extra={k: v for k, v in payload.items() if k not in known})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``result.json`` (the keys in the order result files have always had)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "extra" or (f.name in _OPTIONAL and value is None):
+                continue
+            out[f.name] = list(value) if f.name == "notes" else value
+        out.update(self.extra)
+        return out
+
+    @property
+    def commit(self) -> str:
+        """The commit as the book prints it: 12 hex digits and the ``-dirty`` flag (:func:`short_commit`)."""
+        return short_commit(self.git_commit)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the source tree had uncommitted changes when the run started."""
+        return self.git_commit.endswith("-dirty")
+
+    @property
+    def day(self) -> str:
+        """The day the run finished, ``YYYY-MM-DD`` (``?`` when unknown)."""
+        return self.finished_at[:10] or "?"
+
+    @property
+    def device_name(self) -> str:
+        """The device without its details: ``cpu``, ``cuda``."""
+        return self.device.split(" (")[0]
+
+    # the read-only Mapping of the transition: the keys of to_dict
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self.to_dict())
+
+
 def make_provenance(
     config: Any,
     device: torch.device,
@@ -110,21 +213,24 @@ def make_provenance(
     notes: list[str] | None = None,
     commit: str | None = None,
     source: str | None = None,
-) -> dict:
-    """The provenance block of a result file; ``commit`` and ``source`` (:func:`source_digest`)
+    experiment_source: str | None = None,
+) -> Provenance:
+    """The provenance block of a result; ``commit`` and ``source`` (:func:`source_digest`)
     describe the source tree when the run started (default: now), so that a commit or an edit
-    made during a long run is not recorded as its code."""
-    cfg = asdict(config) if is_dataclass(config) else dict(config)
-    return {
-        "config": cfg,
-        "scale": cfg.get("scale"),
-        "seed": cfg.get("seed"),
-        "device": device_description(device),
-        "versions": library_versions(),
-        "git_commit": commit if commit is not None else git_commit(),
-        "source_sha256": source if source is not None else source_digest(),
-        "data_source": data_source,
-        "wall_time_s": round(wall_time_s, 3),
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "notes": list(notes or []),
-    }
+    made during a long run is not recorded as its code; ``experiment_source`` is the digest of
+    the experiment's own modules (recorded when given)."""
+    cfg = asdict(config) if is_dataclass(config) and not isinstance(config, type) else dict(config)
+    return Provenance(
+        config=cfg,
+        scale=cfg.get("scale"),
+        seed=cfg.get("seed"),
+        device=device_description(device),
+        versions=library_versions(),
+        git_commit=commit if commit is not None else git_commit(),
+        source_sha256=source if source is not None else source_digest(),
+        data_source=data_source,
+        wall_time_s=round(wall_time_s, 3),
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        notes=tuple(notes or ()),
+        experiment_source_sha256=experiment_source,
+    )

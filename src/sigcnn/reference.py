@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import experiments
+from .provenance import plain
 from .results import Result, ResultFileError, load_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,22 +33,6 @@ def reference_root() -> Path:
     """``$SIGCNN_REFERENCE`` if set, else ``results/reference`` of the source tree."""
     env = os.environ.get("SIGCNN_REFERENCE")
     return Path(env).expanduser() if env else REPO / "results" / "reference"
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def short_commit(commit: str) -> str:
-    """12 hex digits of a recorded commit, keeping its ``-dirty`` flag (``unknown`` stays)."""
-    commit = str(commit or "unknown")
-    dirty = commit.endswith("-dirty")
-    core = commit.removesuffix("-dirty")
-    return (core if core == "unknown" else core[:12]) + ("-dirty" if dirty else "")
 
 
 @lru_cache(maxsize=512)
@@ -71,7 +56,7 @@ def code_status(result: Result) -> tuple[str, str]:
     from .code_state import commit_time, module_digest
 
     prov = result.provenance
-    commit = str(prov.get("git_commit") or "unknown")
+    commit = prov.git_commit or "unknown"
     if commit == "unknown":
         return "unknown", "no commit recorded"
     if commit.endswith("-dirty"):
@@ -80,8 +65,8 @@ def code_status(result: Result) -> tuple[str, str]:
     if made is None:
         return "unknown", "its commit is not in this repository"
     try:
-        finished = datetime.fromisoformat(str(prov.get("finished_at")))
-        started = finished - timedelta(seconds=float(prov.get("wall_time_s") or 0.0))
+        finished = datetime.fromisoformat(prov.finished_at)
+        started = finished - timedelta(seconds=wall_time_s(result))
     except (TypeError, ValueError):
         return "unknown", "no finishing time recorded"
     if made > started + timedelta(seconds=1):
@@ -90,7 +75,7 @@ def code_status(result: Result) -> tuple[str, str]:
         module = experiments.describe(result.name).measure.__module__
     except (KeyError, ValueError, AttributeError):
         return "stale", "the experiment no longer exists"
-    stored = prov.get("experiment_source_sha256") or _digest_at(module, commit.removesuffix("-dirty"))
+    stored = prov.experiment_source_sha256 or _digest_at(module, commit.removesuffix("-dirty"))
     if stored is None:
         return "unknown", "its code could not be read from git"
     if stored != module_digest(module):
@@ -103,13 +88,13 @@ def code_status(result: Result) -> tuple[str, str]:
 def is_stale(result: Result) -> bool:
     """``True`` when ``result``'s configuration is not what the code's ``make_config`` gives today
     for the same scale, seed, device and data set (or when the experiment no longer exists)."""
-    stored = result.provenance.get("config") or {}
+    stored = result.provenance.config or {}
     try:
         overrides = {k: stored[k] for k in ("seed", "device", "dataset") if k in stored}
         expected = experiments.make_config(result.name, result.scale, **overrides)
     except ValueError:
         return True
-    return _plain(asdict(expected)) != _plain(stored)
+    return plain(asdict(expected)) != plain(stored)
 
 
 _LOADED: dict[Path, tuple[tuple[int, int], Result]] = {}
@@ -132,7 +117,7 @@ def _checked(path: Path, name: str, seed: int, scale: str) -> Result:
     """The stored run at ``path``, checked against where it lies: its name, scale and seed must be
     those of its folders (a run copied into another seed's folder is not a new seed)."""
     result = _metrics_only(path)
-    seed_field = result.provenance.get("seed")
+    seed_field = result.provenance.seed
     for field_name, stored, expected in (
         ("name", result.name, name),
         ("scale", result.scale, scale),
@@ -226,11 +211,11 @@ class ReferenceValue:
 
 def dataset_of(result: Result) -> str:
     """The data set of a run in a few words: its config's ``dataset``, else the start of its data source."""
-    config = result.provenance.get("config") or {}
+    config = result.provenance.config or {}
     name = config.get("dataset") if isinstance(config, dict) else None
     if name:
         return str(name)
-    source = str(result.provenance.get("data_source", "?"))
+    source = str(result.provenance.data_source)
     return re.split(r":|, | \(|; ", source, maxsplit=1)[0]
 
 
@@ -244,12 +229,12 @@ def _span(results: list[Result], low: str, high: str) -> tuple[float, float] | N
 
 def newest_run(results: list[Result]) -> Result:
     """The run that finished last (the later one in ``results`` on a tie)."""
-    return max(enumerate(results), key=lambda ir: (str(ir[1].provenance.get("finished_at", "")), ir[0]))[1]
+    return max(enumerate(results), key=lambda ir: (str(ir[1].provenance.finished_at), ir[0]))[1]
 
 
 def wall_time_s(result: Result) -> float:
     """A run's recorded wall time in seconds (0 when the result file has none)."""
-    value = result.provenance.get("wall_time_s")
+    value = result.provenance.wall_time_s
     return float(value) if isinstance(value, (int, float)) and value == value else 0.0
 
 
@@ -264,7 +249,7 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
         kept = [r for r in results if isinstance(r.metrics.get(metric), (int, float))]  # bools count as 0/1
         if not kept:
             continue
-        without = tuple(f"seed-{r.provenance.get('seed')}" for r in results if r not in kept)
+        without = tuple(f"seed-{r.provenance.seed}" for r in results if r not in kept)
         if without:
             warnings.warn(
                 f"{name} [{scale}]: metric {metric!r} is null or absent in {', '.join(without)}; "
@@ -279,9 +264,9 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
         out[scale] = ReferenceValue(
             scale,
             [float(r.metrics[metric]) for r in kept],
-            str(last.get("device", "?")),
-            str(last.get("finished_at", "?"))[:10],
-            short_commit(last.get("git_commit", "unknown")),
+            last.device,
+            last.day,
+            last.commit,
             any(is_stale(r) for r in kept),
             data,
             _span(kept, f"{metric}_trained_min", f"{metric}_trained_max"),
@@ -377,9 +362,9 @@ def stored_table(root: Path | None = None) -> str:
     out = "| experiment | scale | run seeds | data | device | wall time per run (s) | state |\n|---|---|---|---|---|---|---|\n"
     for name in experiments.names():
         for scale, results in stored_references(name, root).items():
-            seeds = ", ".join(str(r.provenance.get("seed", "?")) for r in results)
+            seeds = ", ".join(str(r.provenance.seed) for r in results)
             data = ", ".join(sorted({dataset_of(r) for r in results}))
-            device = newest_run(results).provenance.get("device", "?")
+            device = newest_run(results).provenance.device
             walls = " / ".join(f"{wall_time_s(r):.0f}" for r in results)
             status, why = _worst(code_status(r) for r in results)
             state = status if status == "current" else f"{status}: {why}"

@@ -13,30 +13,32 @@ import numpy as np
 from filelock import FileLock
 
 from .checksums import file_digest
+from .provenance import Provenance
 from .runtime import user_cache_dir
 
 
 @dataclass
 class Result:
-    """What an experiment returns: scalar metrics, arrays and provenance."""
+    """What an experiment returns: scalar metrics, arrays and provenance (a dict given is read as one)."""
 
     name: str
     scale: str
     metrics: dict
     arrays: dict = field(default_factory=dict)
-    provenance: dict = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.provenance, Provenance):
+            self.provenance = Provenance.from_dict(self.provenance)
 
     def summary(self) -> str:
         """A few lines for the terminal: the metrics and where the data came from."""
-        lines = [
-            f"{self.name} [{self.scale}] in {self.provenance.get('wall_time_s', float('nan')):.1f} s "
-            f"on {self.provenance.get('device', '?')}"
-        ]
+        lines = [f"{self.name} [{self.scale}] in {self.provenance.wall_time_s:.1f} s on {self.provenance.device}"]
         for key, value in self.metrics.items():
             shown = f"{value:.4f}" if isinstance(value, float) else str(value)
             lines.append(f"  {key:<40} {shown}")
-        lines.append(f"  data: {self.provenance.get('data_source', '?')}")
-        for note in self.provenance.get("notes", []):
+        lines.append(f"  data: {self.provenance.data_source}")
+        for note in self.provenance.notes:
             lines.append(f"  note: {note}")
         return "\n".join(lines)
 
@@ -183,7 +185,7 @@ def save_result(result: Result, out_dir: Path | str | None = None) -> Path:
             "arrays": sorted(result.arrays),
             "arrays_file": arrays_file,
             "arrays_sha256": arrays_sha,
-            "provenance": _jsonable(result.provenance),
+            "provenance": _jsonable(result.provenance.to_dict()),
         }
         text = json.dumps(payload, indent=2, allow_nan=False) + "\n"
         _atomic_write(path, lambda h: h.write(text.encode()))

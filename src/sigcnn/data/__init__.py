@@ -5,7 +5,8 @@ from .cifar import load_cifar10
 from .errors import DatasetUnavailable
 from .flowers import load_tf_flowers
 from .images import ImageSplit, limit_training_set, load_image_dataset
-from .registry import DATASETS, IMAGE_DATASETS, get_spec
+from .registry import DATASETS, IMAGE_DATASETS, DatasetSpec, get_spec, load, register
+from .segmentation import SegmentationHalves
 from .status import dataset_status
 from .store import data_root, is_offline
 from .urbansound import load_urbansound8k
@@ -13,6 +14,7 @@ from .urbansound import load_urbansound8k
 __all__ = [
     "AudioSet",
     "DATASETS",
+    "DatasetSpec",
     "DatasetUnavailable",
     "IMAGE_DATASETS",
     "ImageSplit",
@@ -22,8 +24,11 @@ __all__ = [
     "load_cifar10",
     "get_spec",
     "is_offline",
+    "load",
     "load_fsdd",
     "load_image_dataset",
     "load_tf_flowers",
     "load_urbansound8k",
+    "register",
+    "SegmentationHalves",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import soundfile
 
-from .registry import FSDD
+from .registry import FSDD, DatasetSpec
 from .store import ensure_wav_folder, fsdd_manifest
 
 SAMPLE_RATE = 8000
@@ -27,16 +27,24 @@ class AudioSet:
     data_source: str
 
 
-def load_fsdd() -> AudioSet:
+def load_fsdd(sample_rate: int = SAMPLE_RATE, *, spec: DatasetSpec | None = None) -> AudioSet:
     """Load all 3,000 FSDD recordings; indices 0-4 of each digit/speaker form the test set.
+
+    ``sample_rate`` is the recordings' own 8 kHz (the audio loaders share the keyword);
+    ``spec`` is the registry entry (default: FSDD).
 
     Raises
     ------
+    ValueError
+        For a ``sample_rate`` other than 8,000 Hz (FSDD is not resampled).
     DatasetUnavailable
         If recordings are missing (offline); :class:`DatasetCorrupt` (a subclass) naming the
         recordings that fail their MD5.
     """
-    folder = ensure_wav_folder(FSDD)
+    if sample_rate != SAMPLE_RATE:
+        raise ValueError(f"FSDD is recorded at {SAMPLE_RATE} Hz and not resampled, got sample_rate={sample_rate}")
+    spec = spec or FSDD
+    folder = ensure_wav_folder(spec)
     waves, labels, speakers, is_test = [], [], [], []
     for path in sorted(folder / name for name in fsdd_manifest()):  # extra files are not read
         match = _NAME.match(path.name)
@@ -50,5 +58,5 @@ def load_fsdd() -> AudioSet:
         speakers.append(match.group(2))
         is_test.append(int(match.group(3)) < 5)
     return AudioSet(
-        waves, np.array(labels), speakers, np.array(is_test), SAMPLE_RATE, f"{FSDD.description}; {FSDD.source}"
+        waves, np.array(labels), speakers, np.array(is_test), SAMPLE_RATE, f"{spec.description}; {spec.source}"
     )

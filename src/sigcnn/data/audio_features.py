@@ -10,6 +10,8 @@ import numpy.typing as npt
 import torch
 from scipy.signal import resample_poly
 
+from .registry import load
+
 
 def fixed_length_waveforms(
     waveforms: Sequence[npt.ArrayLike], length: int, normalize: str | None = "rms", decimate: int = 1
@@ -93,13 +95,11 @@ def load_audio_split(
     Raises
     ------
     ValueError
-        For a data set other than ``"fsdd"`` or ``"urbansound8k"``.
+        For a data set other than ``"fsdd"`` or ``"urbansound8k"``, or FSDD at another ``sample_rate``.
     """
     if dataset not in AUDIO_DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(AUDIO_DATASETS)}, got {dataset!r}")
-    from . import load_fsdd, load_urbansound8k
-
-    audio = load_fsdd() if dataset == "fsdd" else load_urbansound8k(sample_rate)
+    audio = load(dataset, sample_rate=sample_rate)
     x = fixed_length_waveforms(audio.waveforms, length, decimate=decimate)
     y, test = torch.as_tensor(audio.labels, dtype=torch.long), torch.as_tensor(audio.is_test)
     x_train, y_train = x[~test], y[~test]

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .images import ImageSplit
-from .registry import TF_FLOWERS
+from .registry import TF_FLOWERS, DatasetSpec
+from .splits import ImageSplit
 from .store import ensure_files
 
 ARCHIVE = "flower_photos.tgz"
@@ -54,8 +54,19 @@ def read_flower_archive(path: Path | str, size: int = 32, grey: bool = True) -> 
     return np.stack(images), np.array(labels, dtype=np.int64), classes
 
 
-def load_tf_flowers(size: int = 32, grey: bool = True, test_share: float = 0.2, split_seed: int = 0) -> ImageSplit:
+def load_tf_flowers(
+    size: int = 32,
+    grey: bool = True,
+    test_share: float = 0.2,
+    split_seed: int = 0,
+    allow_test_split: bool = False,
+    *,
+    spec: DatasetSpec | None = None,
+) -> ImageSplit:
     """tf_flowers as uint8 tensors ``(N, size, size)`` (grey) or ``(N, 3, size, size)``, seeded split.
+
+    ``allow_test_split`` is accepted for the image-classification loader interface and ignored
+    (there is no official split to fall back from); ``spec`` is the registry entry (default: tf_flowers).
 
     Raises
     ------
@@ -66,7 +77,8 @@ def load_tf_flowers(size: int = 32, grey: bool = True, test_share: float = 0.2, 
     """
     if not 0.0 < test_share < 1.0 or size < 8:
         raise ValueError(f"test_share must be in (0, 1) and size >= 8, got {test_share} and {size}")
-    folder = ensure_files(TF_FLOWERS)
+    spec = spec or TF_FLOWERS
+    folder = ensure_files(spec)
     images, labels, _ = read_flower_archive(folder / ARCHIVE, size, grey)
     order = np.random.default_rng(split_seed).permutation(len(images))
     n_test = int(round(test_share * len(images)))
@@ -77,12 +89,12 @@ def load_tf_flowers(size: int = 32, grey: bool = True, test_share: float = 0.2, 
     )
     as_t = torch.from_numpy
     return ImageSplit(
-        TF_FLOWERS.name,
+        spec.name,
         as_t(images[train]),
         as_t(labels[train]),
         as_t(images[test]),
         as_t(labels[test]),
-        f"{TF_FLOWERS.description}; seeded split",
+        f"{spec.description}; seeded split",
         note,
         False,
     )

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import torch
 
 from .errors import DatasetCorrupt, DatasetUnavailable
 from .idx import read_idx
-from .registry import get_spec
+from .registry import DatasetSpec, get_spec
+from .splits import ImageSplit
 from .store import dataset_dir, ensure_files, missing_files
+
+__all__ = ["ImageSplit", "limit_training_set", "load_idx_images", "load_image_dataset"]
 
 TRAIN_FILES = ["raw/train-images-idx3-ubyte.gz", "raw/train-labels-idx1-ubyte.gz"]
 TEST_FILES = ["raw/t10k-images-idx3-ubyte.gz", "raw/t10k-labels-idx1-ubyte.gz"]
 FALLBACK_TRAIN_SIZE = 8000
-
-
-@dataclass
-class ImageSplit:
-    """Train and test images (``uint8``, N x 28 x 28), labels (``int64``) and where they came from."""
-
-    name: str
-    train_images: torch.Tensor
-    train_labels: torch.Tensor
-    test_images: torch.Tensor
-    test_labels: torch.Tensor
-    data_source: str
-    split_note: str
-    used_official_train: bool
-
-    @property
-    def num_classes(self) -> int:
-        return int(max(self.train_labels.max(), self.test_labels.max())) + 1
 
 
 def _read_pair(folder, images_rel, labels_rel):
@@ -44,21 +29,24 @@ def _read_pair(folder, images_rel, labels_rel):
 
 
 def load_image_dataset(name: str = "mnist", allow_test_split: bool = False, split_seed: int = 0) -> ImageSplit:
-    """Load an MNIST-like data set of the registry as tensors.
+    """Load an image classification set of the registry as tensors, with its registry loader.
 
     Parameters
     ----------
     name
-        Registry name (``"mnist"``, ``"fashion-mnist"``).
+        Registry name (``"mnist"``, ``"fashion-mnist"``, ``"tf-flowers"``, ``"cifar10"``).
     allow_test_split
         When the official training images are absent and cannot be downloaded, split the
         10,000 official test images 8,000/2,000 instead of failing (the ``ci`` scale does
-        this for MNIST offline; the returned ``split_note`` says so).
+        this for MNIST offline; the returned ``split_note`` says so). Sets with no such
+        fallback ignore it.
     split_seed
-        Seed of the permutation used for that fallback split.
+        Seed of the permutation used for that fallback split (or for a set with no official split).
 
     Raises
     ------
+    ValueError
+        For a data set that is not an image classification set.
     DatasetUnavailable
         If the test files are missing, or the training files are missing and no fallback
         is allowed.
@@ -66,12 +54,13 @@ def load_image_dataset(name: str = "mnist", allow_test_split: bool = False, spli
         If a file is present but fails its checksum (also with ``allow_test_split``).
     """
     spec = get_spec(name)
-    if spec.kind == "jpeg-archive":  # tf_flowers: 32x32 grey photographs, seeded split
-        from .flowers import load_tf_flowers
-
-        return load_tf_flowers(split_seed=split_seed)
-    if spec.kind != "idx-images":
+    if spec.task != "image-classification":
         raise ValueError(f"dataset {spec.name!r} is not an image classification set")
+    return spec.load(allow_test_split=allow_test_split, split_seed=split_seed)
+
+
+def load_idx_images(spec: DatasetSpec, allow_test_split: bool = False, split_seed: int = 0) -> ImageSplit:
+    """The loader of the MNIST-like registry entries (IDX files); see :func:`load_image_dataset`."""
     folder = ensure_files(spec, TEST_FILES)
     test_images, test_labels = _read_pair(folder, *TEST_FILES)
     try:

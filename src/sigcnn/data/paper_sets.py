@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .registry import DCASE2016, IMAGENETTE, VOC2012
+from .registry import DCASE2016, IMAGENETTE, VOC2012, DatasetSpec
 from .store import ensure_files
 
 if TYPE_CHECKING:
@@ -47,11 +47,12 @@ def imagenette_folder() -> Path:
 
 
 def load_imagenette(
-    per_class: int, size: int = 112, split: str = "train", seed: int = 0
+    per_class: int, size: int = 112, split: str = "train", seed: int = 0, *, spec: DatasetSpec | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """``per_class`` centre-cropped RGB images of each Imagenette class, float32 in [0, 1].
 
-    Returns ``(images (N, 3, size, size), labels (N,), class_names)``.
+    Returns ``(images (N, 3, size, size), labels (N,), class_names)``. ``spec`` (the registry
+    entry) is accepted for the loader interface.
     """
     from PIL import Image
 
@@ -86,12 +87,15 @@ def dcase2016_folder() -> Path:
 DCASE_AUDIO_ZIPS = tuple(f"TUT-acoustic-scenes-2016-development.audio.{i}.zip" for i in range(1, 9))
 
 
-def load_dcase2016(sample_rate: int = 8000, max_seconds: float = 10.0) -> tuple[AudioSet, list[str]]:
+def load_dcase2016(
+    sample_rate: int = 8000, max_seconds: float = 10.0, *, spec: DatasetSpec | None = None
+) -> tuple[AudioSet, list[str]]:
     """DCASE 2016 task 1 development clips as mono waveforms at ``sample_rate`` (first ``max_seconds`` s).
 
     Needs the metadata zip of the registry entry and the eight audio zips of the same Zenodo
     record beside it (extracted on first use). Labels are the 15 scene classes in sorted order;
-    ``is_test`` marks a seeded 30 % of the clips.
+    ``is_test`` marks a seeded 30 % of the clips. ``spec`` (the registry entry) is accepted for
+    the loader interface.
 
     Raises
     ------

@@ -8,7 +8,10 @@ containers; the IDX content is the upstream data).
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,10 @@ class DatasetSpec:
 
     name: str
     folder: str
-    kind: str  # "idx-images" or "wav-folder"
+    kind: str
+    """How the files are stored, which decides how :func:`~sigcnn.data.dataset_status` checks them:
+    ``idx-images``, ``wav-folder``, ``audio-archive``, ``cifar-archive``, ``jpeg-archive``,
+    ``image-archive``, ``audio-zip`` or ``generated`` (built offline, no files)."""
     description: str
     files: tuple[RemoteFile, ...] = ()
     source: str = ""
@@ -39,6 +45,38 @@ class DatasetSpec:
     archive_url: str | None = None
     archive_member_prefix: str | None = None
     extra: dict = field(default_factory=dict)
+    loader: str | Callable[..., Any] | None = None
+    """What :meth:`load` calls: a function, or ``"module:function"`` in :mod:`sigcnn.data` (imported
+    on first use, so the registry imports no loader). It is called as ``loader(spec=self, **kw)``."""
+    task: str = ""
+    """What the loader returns: ``image-classification`` (an :class:`~sigcnn.data.ImageSplit`),
+    ``audio-classification`` (an :class:`~sigcnn.data.AudioSet`), ``audio-scenes`` (an
+    ``AudioSet`` and the scene names), ``segmentation-halves`` (a :class:`~sigcnn.data.SegmentationHalves`),
+    ``class-images`` (images, labels, class names)."""
+
+    def load(self, **kw: Any) -> Any:
+        """Load this data set with its own loader (keywords go to the loader).
+
+        Raises
+        ------
+        ValueError
+            When the entry has no loader.
+        DatasetUnavailable
+            From the loader, when the files are missing offline or fail their checksum.
+        """
+        if self.loader is None:
+            raise ValueError(f"dataset {self.name!r} has no loader in the registry")
+        return resolve_loader(self.loader)(spec=self, **kw)
+
+
+def resolve_loader(loader: str | Callable[..., Any]) -> Callable[..., Any]:
+    """The function a registry entry names: itself, or ``"module:function"`` imported from :mod:`sigcnn.data`."""
+    if callable(loader):
+        return loader
+    module, _, function = loader.partition(":")
+    if not module or not function:
+        raise ValueError(f"a loader is a function or 'module:function', got {loader!r}")
+    return getattr(importlib.import_module(f"sigcnn.data.{module}"), function)
 
 
 _MNIST_MIRRORS = (
@@ -58,6 +96,8 @@ MNIST = DatasetSpec(
     name="mnist",
     folder="MNIST",
     kind="idx-images",
+    loader="images:load_idx_images",
+    task="image-classification",
     description="MNIST handwritten digits, 60,000 train + 10,000 test, 28x28 grey",
     source="LeCun, Cortes & Burges (torchvision mirrors)",
     files=_idx_files(
@@ -75,6 +115,8 @@ FASHION_MNIST = DatasetSpec(
     name="fashion-mnist",
     folder="FashionMNIST",
     kind="idx-images",
+    loader="images:load_idx_images",
+    task="image-classification",
     description="Fashion-MNIST clothing images, 60,000 train + 10,000 test, 28x28 grey",
     source="Xiao, Rasul & Vollgraf (Zalando Research)",
     license="MIT",
@@ -95,6 +137,8 @@ FSDD = DatasetSpec(
     name="fsdd",
     folder="FSDD",
     kind="wav-folder",
+    loader="audio:load_fsdd",
+    task="audio-classification",
     description="Free Spoken Digit Dataset: 3,000 WAV recordings, 6 speakers x 10 digits x 50, 8 kHz",
     source=f"github.com/Jakobovski/free-spoken-digit-dataset at commit {FSDD_COMMIT}",
     license="CC BY-SA 4.0",
@@ -108,6 +152,8 @@ URBANSOUND8K = DatasetSpec(
     name="urbansound8k",
     folder="UrbanSound8K",
     kind="audio-archive",
+    loader="urbansound:load_urbansound8k",
+    task="audio-classification",
     description="UrbanSound8K: 8,732 labelled urban sound excerpts (<= 4 s), 10 classes, 10 folds",
     source="Salamon, Jacoby & Bello (2014), https://urbansounddataset.weebly.com/urbansound8k.html",
     license="CC BY-NC 3.0",
@@ -121,6 +167,8 @@ CIFAR10 = DatasetSpec(
     name="cifar10",
     folder="CIFAR10",
     kind="cifar-archive",
+    loader="cifar:load_cifar10",
+    task="image-classification",
     description="CIFAR-10 colour images, 50,000 train + 10,000 test, 32x32 RGB, 10 classes",
     source="Krizhevsky (2009), https://www.cs.toronto.edu/~kriz/cifar.html",
     files=(
@@ -137,6 +185,8 @@ TF_FLOWERS = DatasetSpec(
     name="tf-flowers",
     folder="tf_flowers",
     kind="jpeg-archive",
+    loader="flowers:load_tf_flowers",
+    task="image-classification",
     description="tf_flowers: 3,670 flower photographs in 5 classes (JPEG, various sizes)",
     source="The TensorFlow Team, flower_photos.tgz (TensorFlow Datasets 'tf_flowers')",
     license="CC BY 2.0 (per-image attributions in the archive's LICENSE.txt)",
@@ -160,6 +210,8 @@ IMAGENETTE = DatasetSpec(
     name="imagenette",
     folder="Imagenette",
     kind="image-archive",
+    loader="paper_sets:load_imagenette",
+    task="class-images",
     description="Imagenette (160 px): ten easy ImageNet classes (tench, English springer, ...), ~13,000 JPEGs",
     source="fast.ai, https://github.com/fastai/imagenette (md5 as checked by torchvision.datasets.Imagenette)",
     license="ImageNet terms",
@@ -177,6 +229,8 @@ VOC2012 = DatasetSpec(
     name="voc2012",
     folder="VOC2012",
     kind="image-archive",
+    loader="segmentation:load_voc2012_halves",
+    task="segmentation-halves",
     description="Pascal VOC 2012 train+val: 2,913 images with per-pixel masks for segmentation, 21 classes",
     source="Everingham et al., http://host.robots.ox.ac.uk/pascal/VOC/voc2012/ (md5 as in torchvision.datasets.VOCSegmentation)",
     files=(
@@ -193,6 +247,8 @@ DCASE2016 = DatasetSpec(
     name="dcase2016",
     folder="DCASE2016",
     kind="audio-zip",
+    loader="paper_sets:load_dcase2016",
+    task="audio-scenes",
     description="TUT Acoustic Scenes 2016 (DCASE 2016 task 1) development set: 15 scene classes, 30 s clips",
     source="Mesaros, Heittola & Virtanen (2016), https://zenodo.org/record/45739",
     license="TUT non-commercial",
@@ -209,9 +265,31 @@ DCASE2016 = DatasetSpec(
 (``dcase_util/datasets/tut.py``, ``TUTAcousticScenes_2016_DevelopmentSet``). The audio zips are
 checked for presence only (8 GB to hash on every load)."""
 
+MOSAICS = DatasetSpec(
+    name="mosaics",
+    folder="FashionMNIST",
+    kind="generated",
+    loader="segmentation:load_mosaic_halves",
+    task="segmentation-halves",
+    description="Mosaics: Fashion-MNIST items (trouser, sandal, bag) on 1/f^2 noise, with per-pixel masks",
+    source="built offline from Fashion-MNIST (sigcnn.data.mosaics)",
+)
+"""An offline stand-in for VOC 2012 built from Fashion-MNIST; it has no files of its own."""
+
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
-    for spec in (MNIST, FASHION_MNIST, FSDD, URBANSOUND8K, CIFAR10, TF_FLOWERS, IMAGENETTE, VOC2012, DCASE2016)
+    for spec in (
+        MNIST,
+        FASHION_MNIST,
+        FSDD,
+        URBANSOUND8K,
+        CIFAR10,
+        TF_FLOWERS,
+        IMAGENETTE,
+        VOC2012,
+        DCASE2016,
+        MOSAICS,
+    )
 }
 IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
 
@@ -222,3 +300,29 @@ def get_spec(name: str) -> DatasetSpec:
     if key not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")
     return DATASETS[key]
+
+
+def register(spec: DatasetSpec) -> DatasetSpec:
+    """Add ``spec`` to the registry (a new data set is this call plus its loader); returns it.
+
+    Raises
+    ------
+    ValueError
+        When a data set of that name is registered already, or the spec has no loader.
+    """
+    if spec.name in DATASETS:
+        raise ValueError(f"dataset {spec.name!r} is registered already")
+    if spec.loader is None:
+        raise ValueError(f"dataset {spec.name!r} needs a loader")
+    DATASETS[spec.name] = spec
+    return spec
+
+
+def load(name: str, **kw: Any) -> Any:
+    """Load the data set ``name`` with the loader of its registry entry (keywords go to the loader).
+
+    What comes back depends on the entry's ``task``: an :class:`~sigcnn.data.ImageSplit` for
+    ``image-classification``, an :class:`~sigcnn.data.AudioSet` for ``audio-classification``, a
+    :class:`~sigcnn.data.SegmentationHalves` for ``segmentation-halves``.
+    """
+    return get_spec(name).load(**kw)

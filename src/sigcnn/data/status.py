@@ -83,10 +83,15 @@ def _status(spec: DatasetSpec) -> DatasetStatus:
 
 
 def dataset_status() -> list[DatasetStatus]:
-    """Status of every data set in the registry (all missing when the data root is unusable)."""
+    """Status of every data set in the registry that has files (all missing when the data root is unusable).
+
+    Data sets built offline from another one (``kind == "generated"``) have no files of their own
+    and are not listed.
+    """
+    stored = [spec for spec in DATASETS.values() if spec.kind != "generated"]
     if root_problem(data_root()) not in (None, "does not exist"):
         return [
             DatasetStatus(spec.name, "missing", str(dataset_dir(spec)), ["(the data root is unusable)"])
-            for spec in DATASETS.values()
+            for spec in stored
         ]
-    return [_status(spec) for spec in DATASETS.values()]
+    return [_status(spec) for spec in stored]

@@ -16,7 +16,7 @@ from scipy.signal import resample_poly
 
 from .audio import AudioSet
 from .errors import DatasetUnavailable
-from .registry import URBANSOUND8K
+from .registry import URBANSOUND8K, DatasetSpec
 from .store import (
     _dir_mode,
     _download,
@@ -88,8 +88,11 @@ def ensure_urbansound8k() -> Path:
     return folder
 
 
-def load_urbansound8k(sample_rate: int = 8000) -> AudioSet:
-    """All excerpts as mono float32 waveforms at ``sample_rate``; fold 10 is the test split."""
+def load_urbansound8k(sample_rate: int = 8000, *, spec: DatasetSpec | None = None) -> AudioSet:
+    """All excerpts as mono float32 waveforms at ``sample_rate``; fold 10 is the test split.
+
+    ``spec`` (the registry entry) is accepted for the loader interface; only UrbanSound8K is read.
+    """
     folder = ensure_urbansound8k()
     waves, labels, is_test = [], [], []
     with (folder / METADATA).open() as handle:

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..provenance import plain
 from ..results import Result, load_result, result_path, results_dir, save_result
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
@@ -149,20 +150,12 @@ def is_current(stored: Result, config: BaseConfig, commit: str, source: str) -> 
     from dataclasses import asdict
 
     provenance = stored.provenance
-    same_config = provenance.get("config") == _plain(asdict(config))
+    same_config = provenance.config == plain(asdict(config))
     known = commit not in ("", "unknown") and not commit.endswith("-dirty")
-    same_commit = known and provenance.get("git_commit") == commit
-    recorded = provenance.get("source_sha256")
+    same_commit = known and provenance.git_commit == commit
+    recorded = provenance.source_sha256
     same_source = recorded is None or recorded == source
     return same_config and same_commit and same_source
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 __all__ = [

@@ -266,9 +266,8 @@ class Experiment:
         except TypeError as exc:
             raise TypeError(f"{self.name}: {exc}") from None
         provenance = make_provenance(
-            config, device, measured.data_source, clock.seconds, measured.notes, commit, source
+            config, device, measured.data_source, clock.seconds, measured.notes, commit, source, experiment_source
         )
-        provenance["experiment_source_sha256"] = experiment_source
         return Result(self.name, config.scale, metrics, dict(measured.arrays), provenance)
 
     def verdicts(self, metrics: Mapping[str, Any]) -> dict[str, Verdict]:
