@@ -13,9 +13,6 @@ def test_format_value_units():
     assert report.format_value(1234.4, "int") == "1,234" and report.format_value(True) == "yes"
     assert report.format_value(-3.25e-12) == "-3.25e-12"
     assert report.format_value("no number", "percent") == "no number"
-    assert report.row_format({"metric": "accuracy_original"}) == "percent"
-    assert report.row_format({"metric": "max_abs_diff"}) == "number"
-    assert report.row_format({"metric": "x", "format": "percent"}) == "percent"
 
 
 def test_rows_and_markdown_from_result_file(tmp_path):

@@ -296,7 +296,14 @@ def test_spectral_shift_tiny_run_has_every_report_metric(real_data_root, results
     from sigcnn.experiments import spectral_shift as ss
 
     result = load_or_run(
-        ss.NAME, "ci", out_dir=results_root, epochs=1, train_limit=60, analysed=20, training_seeds=2, control_seeds=3
+        ss.EXPERIMENT.name,
+        "ci",
+        out_dir=results_root,
+        epochs=1,
+        train_limit=60,
+        analysed=20,
+        training_seeds=2,
+        control_seeds=3,
     )
     assert result.metrics["test_recordings"] == 300 and result.metrics["train_recordings"] == 60
     for row in ss.EXPERIMENT.report_rows:
@@ -304,7 +311,7 @@ def test_spectral_shift_tiny_run_has_every_report_metric(real_data_root, results
         if row.control:
             assert len(result.metrics[f"{row.metric}_control"]) == 3
     assert len(result.metrics["conv2_centroid_shift_mean_replicates"]) == 2
-    assert (results_root / ss.NAME / "ci" / "result.json").exists()
+    assert (results_root / ss.EXPERIMENT.name / "ci" / "result.json").exists()
     verdicts = ss.EXPERIMENT.verdicts(result.metrics)
     assert set(verdicts) == {c.id for c in ss.CLAIMS}
     assert len(ss.EXPERIMENT.findings_for(result.metrics)) == len(ss.CLAIMS) + 2

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import experiments
 from .experiments._base import Experiment, ReportRow
@@ -80,15 +80,6 @@ def format_value(value: float | str | None, fmt: str = "number") -> str:
     if isinstance(value, float):
         return f"{value:.4g}{unit}"
     return f"{value}{unit}"
-
-
-def row_format(spec: ReportRow | Mapping[str, Any]) -> str:
-    """A row's format (a :class:`ReportRow`, or the older dict form)."""
-    if isinstance(spec, ReportRow):
-        return spec.format
-    if "format" in spec:
-        return spec["format"]
-    return "percent" if any(w in spec["metric"] for w in ("accuracy", "error_rate")) else "number"
 
 
 def _control_cells(row: ReportRow, metrics: dict) -> tuple[str, str]:

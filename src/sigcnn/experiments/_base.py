@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -94,14 +93,6 @@ class ReportRow:
             raise ValueError(f"report row {self.metric!r}: source must be one of {SOURCES}, got {self.source!r}")
         if self.format not in FORMATS:
             raise ValueError(f"report row {self.metric!r}: format must be one of {FORMATS}, got {self.format!r}")
-
-    @classmethod
-    def from_dict(cls, spec: Mapping[str, Any]) -> ReportRow:
-        """A row from the older dict form (``{"reproduces", "quantity", "paper", "metric", ...}``)."""
-        spec = dict(spec)
-        if "format" not in spec:
-            spec["format"] = "percent" if any(w in spec["metric"] for w in ("accuracy", "error_rate")) else "number"
-        return cls(**spec)
 
 
 @dataclass
@@ -178,7 +169,7 @@ class Experiment:
         object.__setattr__(
             self,
             "report_rows",
-            tuple(r if isinstance(r, ReportRow) else ReportRow.from_dict(r) for r in self.report_rows),
+            tuple(self.report_rows),
         )
         if self.claims and self.metrics is None:
             raise ValueError(f"experiment {self.name}: claims need a metrics dataclass to check their keys against")
@@ -194,11 +185,6 @@ class Experiment:
         for row in self.report_rows:
             if row.claim is not None and row.claim not in ids:
                 raise ValueError(f"experiment {self.name}: report row {row.metric!r} names unknown claim {row.claim!r}")
-
-    # Legacy module-level names, so older callers (``module.NAME``) keep working.
-    @property
-    def NAME(self) -> str:
-        return self.name
 
     def make_config(self, scale: str | None = None, **overrides: Any) -> BaseConfig:
         """The configuration at ``scale`` (default ``$SIGCNN_SCALE`` or ``ci``) with ``overrides``.
@@ -298,9 +284,3 @@ class Experiment:
         if self.claims:
             return list(self.findings(metrics, self.verdicts(metrics)))
         return list(self.findings(metrics))
-
-
-def legacy_experiment(module: ModuleType) -> Experiment | None:
-    """``module.EXPERIMENT`` if it declares one, else ``None`` (an older module with NAME/run)."""
-    exp = getattr(module, "EXPERIMENT", None)
-    return exp if isinstance(exp, Experiment) else None

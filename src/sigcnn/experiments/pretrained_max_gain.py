@@ -427,7 +427,6 @@ EXPERIMENT = Experiment(
     claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
-NAME = EXPERIMENT.name
 
 
 def model_rows(arrays: dict) -> list[dict]:
