@@ -506,3 +506,23 @@ def test_skip_is_the_only_full_resolution_path_of_the_segmenter():
     assert (other_guide - same[0]).abs().max() > 1e-3
     with torch.no_grad():
         assert not torch.allclose(model(x1, x1), model(x1, torch.zeros_like(x1)))
+
+
+def test_paper_architectures_agree_with_docstring_and_page():
+    """Issue 21 item 14: code, docstring and page name the same networks and data set at ``full``."""
+    from pathlib import Path
+
+    from sigcnn.experiments import modulation_training_spectra as ts
+
+    full = ts.make_config("full")
+    assert full.dataset == "imagenette" and tuple(full.architectures) == ts.PAPER_ARCHITECTURES
+    names = {"alexnet-bn-tv": "AlexNet", "vgg19-bn": "VGG19_bn", "resnet18": "ResNet18"}
+    assert set(ts.PAPER_ARCHITECTURES) == set(names)
+    doc = " ".join(ts.__doc__.split())
+    assert "Imagenette" in doc and "CIFAR" not in doc
+    assert all(names[a] in doc for a in ts.PAPER_ARCHITECTURES)
+    assert "ResNet152 and ResNeXt50 are not run" in doc
+    page = (Path(__file__).resolve().parents[1] / "book" / "modulation_applications.md").read_text()
+    section = page[page.index("## 5.1.2") : page.index("## 5.1.3")]
+    assert "trains three, on Imagenette: AlexNet_bn, VGG19_bn and ResNet18" in section
+    assert "ResNet152 and ResNeXt50 are not run" in section and "CIFAR" not in section
