@@ -396,6 +396,11 @@ def test_three_arms_share_each_seed_and_shift_by_that_seeds_diff():
         np.testing.assert_allclose(g, g[0][None].repeat(6, 0), atol=1e-8)
         np.testing.assert_allclose(np.sort(g[0]), np.sort(diff), atol=1e-8)
         assert not np.allclose(g[0], diff)
+    asked.clear()
+    _, once = three_arms(
+        train, test, seeds=3, base_seed=3, diff_for_seed=diff_for_seed, score=score, diff_per_seed=False
+    )
+    assert asked == [300] and all(d is once[0] for d in once)
 
 
 def test_paired_interval_matches_scipy():

@@ -63,12 +63,15 @@ def three_arms(
     diff_for_seed: Callable[[int], np.ndarray],
     score: Callable[[str, int, np.ndarray, np.ndarray], Any],
     axes: int = 1,
+    diff_per_seed: bool = True,
 ) -> tuple[dict[str, list[Any]], list[np.ndarray]]:
     """Algorithm 2's three arms over ``seeds`` replicates: ``score(arm, seed, train', test')`` per arm.
 
     ``diff_for_seed(seed)`` trains the source network with ``seed`` and returns its DIFF;
     ``score`` trains the target network with ``seed`` on ``train'`` and scores it on ``test'``.
-    Returns the scores per arm (one per replicate, in seed order) and the DIFF of each replicate.
+    With ``diff_per_seed=False`` the first replicate's DIFF serves every replicate (the design
+    before issue 21, item 17: then only the random arm varies with the source). Returns the
+    scores per arm (one per replicate, in seed order) and the DIFF of each replicate.
     """
     if seeds < 1:
         raise ValueError(f"seeds must be at least 1, got {seeds}")
@@ -76,7 +79,7 @@ def three_arms(
     diffs = []
     for s in range(seeds):
         seed = arm_seed(base_seed, s)
-        diff = diff_for_seed(seed)
+        diff = diff_for_seed(seed) if diff_per_seed or not diffs else diffs[0]
         diffs.append(diff)
         gains = {
             "original": None,

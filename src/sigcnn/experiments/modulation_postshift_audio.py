@@ -43,6 +43,8 @@ class Config(BaseConfig):
     lr: float = 3e-3
     batch_size: int = 32
     seeds: int = 3
+    diff_per_seed: bool = True
+    """Each seed trains its own source network for DIFF (False: seed 0's DIFF for all, the older design)."""
 
 
 def _fsdd_domains(config: Config, device):
@@ -191,7 +193,13 @@ def run_arms(
         return out
 
     scores, diffs = three_arms(
-        x_train, x_test, seeds=config.seeds, base_seed=config.seed, diff_for_seed=diff_for_seed, score=score
+        x_train,
+        x_test,
+        seeds=config.seeds,
+        base_seed=config.seed,
+        diff_for_seed=diff_for_seed,
+        score=score,
+        diff_per_seed=config.diff_per_seed,
     )
     acc = {(arm, pooling): [s[pooling] for s in scores[arm]] for arm in ARMS for pooling in (True, False)}
     return acc, diffs
@@ -286,9 +294,10 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "DIFF (ours, reading Eq. 43 with the regression slope fixed at 1): log of the source network's average "
         "normalised encoder spectrum minus log of the input's; the post-shift multiplies each input amplitude "
         "by exp(DIFF/2). Random control: the same DIFF values permuted across frequencies (DC kept).",
-        f"{config.seeds} seeds; seed s trains the source network (its DIFF), draws the random permutation and "
-        "initialises the target network of every arm, so post-shift and random-DIFF differ only in the "
-        f"permutation. 3 arms x 2 pooling settings per seed; {config.epochs} epochs, Adam lr {config.lr}.",
+        f"{config.seeds} seeds; seed s "
+        + ("trains the source network (its DIFF), " if config.diff_per_seed else "(DIFF from seed 0's source network) ")
+        + "draws the random permutation and initialises the target network of every arm. "
+        f"3 arms x 2 pooling settings per seed; {config.epochs} epochs, Adam lr {config.lr}.",
     ]
     return Measured(metrics, arrays, source, notes)
 

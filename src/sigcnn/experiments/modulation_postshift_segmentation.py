@@ -46,6 +46,8 @@ class Config(BaseConfig):
     batch_size: int = 16
     lr: float = 3e-3
     seeds: int = 3
+    diff_per_seed: bool = True
+    """Each seed trains its own source network for DIFF (False: seed 0's DIFF for all, the older design)."""
 
 
 def train_segmenter(
@@ -201,7 +203,14 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         return segmentation_scores(predict_masks(net, t(xt), t(guide_test)), yt, k)
 
     scores, diffs = three_arms(
-        xb, xt, seeds=config.seeds, base_seed=config.seed, diff_for_seed=diff_for_seed, score=score, axes=2
+        xb,
+        xt,
+        seeds=config.seeds,
+        base_seed=config.seed,
+        diff_for_seed=diff_for_seed,
+        score=score,
+        diff_per_seed=config.diff_per_seed,
+        axes=2,
     )
     # Sensitivity of the rig: the same networks with zeros in the skip (not part of Algorithm 2).
     scores["zero-guide"] = [
@@ -227,8 +236,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         f"test {config.n_test} (test images).",
         "SkipFCN: the encoder reads the original and reaches the last layer only at quarter resolution; the one "
         "full-resolution path is the skip, fed the guide image (original / post-shifted / random-shifted / zeros). "
-        f"{config.epochs} epochs, Adam lr {config.lr}, {config.seeds} seeds; seed s trains the source network "
-        "(its DIFF), draws the random permutation and initialises the target network of every arm.",
+        f"{config.epochs} epochs, Adam lr {config.lr}, {config.seeds} seeds; seed s "
+        + ("trains the source network (its DIFF), " if config.diff_per_seed else "(DIFF from seed 0's source network) ")
+        + "draws the random permutation and initialises the target network of every arm.",
         "DIFF (ours, Eq. 43 with slope 1): log normalised spectrum of the stem features minus that of the input; "
         "random control: the same values permuted across frequencies.",
     ]
