@@ -531,3 +531,67 @@ def test_paper_architectures_agree_with_docstring_and_page():
     section = page[page.index("## 5.1.2") : page.index("## 5.1.3")]
     assert "trains three, on Imagenette: AlexNet_bn, VGG19_bn and ResNet18" in section
     assert "ResNet152 and ResNeXt50 are not run" in section and "CIFAR" not in section
+
+
+def test_per_image_spectra_against_explicit_sums():
+    from sigcnn.experiments.modulation_confidence import per_image_spectra
+
+    rng = np.random.default_rng(10)
+    maps = rng.standard_normal((2, 3, 4, 5))
+    maps[0, 1] = 0.0  # a dead channel is skipped, not averaged in as zeros
+    out = per_image_spectra(maps)
+    for i in range(2):
+        alive = [c for c in range(3) if maps[i, c].any()]
+        expected = np.mean([_dft2_energy(maps[i, c]) / _dft2_energy(maps[i, c]).sum() for c in alive], axis=0)
+        np.testing.assert_allclose(out[i], np.fft.fftshift(expected), rtol=1e-10)
+        assert out[i].sum() == pytest.approx(1.0)
+
+
+def test_top_bottom_gap_takes_each_class_on_its_own():
+    from sigcnn.experiments.modulation_confidence import top_bottom_gap
+
+    rng = np.random.default_rng(11)
+    labels = np.repeat([0, 1, 2], [10, 6, 8])
+    dist, prob = rng.random(24), rng.random(24)
+    gaps = []
+    for c in (0, 1, 2):
+        members = sorted((p, d) for p, d, lab in zip(prob, dist, labels) if lab == c)
+        gaps.append(np.mean([d for _, d in members[:3]]) - np.mean([d for _, d in members[-3:]]))
+    assert top_bottom_gap(dist, prob, labels, 3) == pytest.approx(np.mean(gaps))
+
+
+def test_analyse_builds_the_optimum_from_correctly_classified_training_images(monkeypatch):
+    from sigcnn.experiments import modulation_confidence as mc
+
+    monkeypatch.setattr(mc, "MIN_CORRECT", 1)
+    torch.manual_seed(0)
+    model = SMALL_NETS["resnet"]().eval()
+    x = torch.randn(60, 1, 28, 28, generator=torch.Generator().manual_seed(12))
+    with torch.no_grad():
+        pred = model(x).argmax(1)
+    y = torch.where(torch.arange(60) < 40, pred, (pred + 1) % 10)  # 40 correct, 20 wrong
+    a = mc.analyse(model, x, y, x[:30], y[:30], top=3)
+    with torch.no_grad():
+        p = torch.softmax(model(x), 1).numpy()
+    correct = np.arange(60) < 40
+    maps = layer_outputs(model, x, (mc.LAYER,))[mc.LAYER]
+    spectra = mc.per_image_spectra(maps)
+    dist, _ = mc.distances_to_optimum(spectra, y.numpy(), correct, spectra[:30], y[:30].numpy(), "tv")
+    np.testing.assert_allclose(a.dist, dist, rtol=1e-9)
+    np.testing.assert_allclose(a.prob, p[np.arange(30), y[:30].numpy()], rtol=1e-5)
+    assert a.accuracy == pytest.approx(np.mean(p[:30].argmax(1) == y[:30].numpy()))
+    assert set(a.rho) == {"spectrum", "pixels", "feature_maps"}
+
+
+def test_standardise_is_a_z_score_against_the_reference():
+    from sigcnn.experiments.modulation_postshift_audio import standardise
+
+    rng = np.random.default_rng(13)
+    ref = rng.standard_normal((20, 4)) * 3 + 1
+    ref[:, 2] = 5.0  # constant column: left centred, not divided by 0
+    x = rng.standard_normal((5, 4))
+    out = standardise(x, ref)
+    np.testing.assert_allclose(
+        out[:, [0, 1, 3]], (x[:, [0, 1, 3]] - ref[:, [0, 1, 3]].mean(0)) / ref[:, [0, 1, 3]].std(0)
+    )
+    np.testing.assert_allclose(out[:, 2], x[:, 2] - 5.0)
