@@ -1,4 +1,4 @@
-# Two commands do all the set-up: `make test` and `make book` (both run `make install` first).
+# `make help` lists every target; `make test` and `make book` run `make install` first.
 SHELL := /bin/bash
 
 # The active Python environment (a venv or conda env), else a local .venv.
@@ -27,17 +27,22 @@ PYTEST_ARGS ?=
 # re-executes only the notebooks whose code changed) or `force` (CI: execute all).
 BOOK_EXECUTE ?=
 
-.PHONY: install lint test book bench clean help mathjax student browser-test reference
+.PHONY: install lint test book bench clean help mathjax student answer-key book-student pdf browser-test reference
 
 help:
-	@echo "make install  install sigcnn with everything the book and the tests need"
-	@echo "make lint     ruff: lint and format check of the whole tree, notebooks included"
-	@echo "make test     install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
-	@echo "make book     install, then build the executed book into _build/html (BOOK_EXECUTE=force re-executes all)"
-	@echo "make bench    print wall times of the experiments (benchmarks/)"
-	@echo "make student  write student copies of the notebooks (solutions removed) to _build/student"
+	@echo "make install       install sigcnn with everything the book and the tests need"
+	@echo "make lint          ruff: lint and format check of the whole tree, notebooks included"
+	@echo "make test          install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
+	@echo "make book          install, then build the executed book into _build/html (BOOK_EXECUTE=force re-executes all)"
+	@echo "make book-student  the book built from the student copies, for a course site (_build/student-src/_build/html)"
+	@echo "make pdf           the built book as one PDF, offline, by headless Chromium (_build/pdf/book.pdf; after make book)"
+	@echo "make mathjax       copy MathJax 3 from the npm registry into book/_static/mathjax (make book runs it)"
+	@echo "make student       student copies of the notebooks and theory pages (solutions removed) in _build/student"
+	@echo "make answer-key    every exercise's solution in one file for the teacher (_build/answer-key/answer-key.md)"
+	@echo "make reference     stored reference runs at larger scales: what is missing or stale (REFERENCE_SCALE, REFERENCE_SEEDS)"
+	@echo "make bench         print wall times of the experiments (benchmarks/)"
 	@echo "make browser-test  check the built book in headless Chromium (needs: apt-get install chromium)"
-	@echo "make clean    remove _build"
+	@echo "make clean         remove _build"
 
 install:
 	@if [ "$(PYTHON)" = "$(CURDIR)/.venv/bin/python" ] && [ ! -x .venv/bin/python ]; then \
@@ -82,7 +87,25 @@ reference: install
 		--cap-minutes $(REFERENCE_CAP_MINUTES) --fallback-dataset $(REFERENCE_FALLBACK_DATASET)
 
 student: install
-	$(PYTHON) -m sigcnn.course student _build/student notebooks
+	$(PYTHON) -m sigcnn.course student _build/student notebooks book
+
+answer-key: install
+	$(PYTHON) -m sigcnn.course answers _build/answer-key notebooks book
+
+# The same book built from the student copies (every solution, executed ones included, left out;
+# sphinx-exercise's hide_solutions as well), in its own folder.
+STUDENT_SRC := _build/student-src
+book-student: student mathjax
+	rm -rf $(STUDENT_SRC) && mkdir -p $(STUDENT_SRC)
+	tar -c --exclude=./_build --exclude=./.venv --exclude=./.git --exclude='./.config-*' . | tar -x -C $(STUDENT_SRC)
+	cp _build/student/*.ipynb $(STUDENT_SRC)/notebooks/ && cp _build/student/book/*.md $(STUDENT_SRC)/book/
+	sed 's/^    nb_execution_raise_on_error: true/&\n    hide_solutions: true/' _config.yml > $(STUDENT_SRC)/_config.yml
+	cd $(STUDENT_SRC) && SIGCNN_STATIC_WIDGETS=1 $(BIN)jupyter-book build . --warningiserror --keep-going
+	@echo "book without solutions: $(CURDIR)/$(STUDENT_SRC)/_build/html/index.html"
+
+# One PDF of the built book: each page printed by headless Chromium (typeset maths, figures), merged.
+pdf: install
+	$(PYTHON) tests/browser/pdf.py _build/html _build/pdf/book.pdf
 
 browser-test: install
 	$(PYTHON) -m pytest -m browser tests/browser

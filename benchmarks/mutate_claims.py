@@ -1,73 +1,100 @@
-"""Flip the comparisons and claim directions of one module, one at a time, and count the survivors.
+"""Flip the claim and verdict logic of one module, one mutation at a time, and count the mutants the tests miss.
 
 Usage::
 
-    python benchmarks/mutate_claims.py MODULE_PATH TEST_FILE [TEST_FILE ...] [-k EXPR]
+    python benchmarks/mutate_claims.py MODULE_PATH TEST_FILE... [--scope CLAIMS,findings] [-k EXPR]
 
-Each mutant changes ONE token of ``MODULE_PATH``: a comparison operator (``<`` ↔ ``>=``,
-``>`` ↔ ``<=``, ``==`` ↔ ``!=``) or a claim direction string (``"greater"`` ↔ ``"less"``). The
-given tests run against each mutant (``pytest -x -q``, with ``-k EXPR`` if given); a mutant that
-leaves them green *survives*. The file is restored after every mutant (and on interruption).
-Run it from the repository root with ``PYTHONPATH=src``; it prints each survivor and the counts.
+Mutations, inside the top-level names listed by ``--scope`` (default: ``CLAIMS`` and ``findings``;
+``*`` for the whole module): a comparison operator flipped (``<`` ↔ ``>``, ``<=`` ↔ ``>=``,
+``==`` ↔ ``!=``), and anywhere in the module a claim direction swapped (``"greater"`` ↔ ``"less"``).
+Each mutant is written over the module, ``pytest -x -q`` runs the given test files (``-k`` passed on),
+and the original is restored. A mutant *survives* when the tests still pass. Prints one line per
+mutant and the totals; exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import ast
+import os
+import signal
 import subprocess
 import sys
-import tokenize
 from pathlib import Path
 
-FLIPS = {"<": ">=", ">": "<=", "<=": ">", ">=": "<", "==": "!=", "!=": "=="}
-DIRECTIONS = {'"greater"': '"less"', '"less"': '"greater"', "'greater'": "'less'", "'less'": "'greater'"}
+FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
+DIRECTIONS = {"greater": "less", "less": "greater"}
 
 
-def mutants(source: str) -> list[tuple[int, int, str, str]]:
-    """``(line, column, old, new)`` for every comparison operator and direction string of ``source``."""
+def _scoped_nodes(tree: ast.Module, scope: set[str]) -> list[ast.AST]:
+    if "*" in scope:
+        return [tree]
     out = []
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.OP and tok.string in FLIPS:
-            out.append((*tok.start, tok.string, FLIPS[tok.string]))
-        elif tok.type == tokenize.STRING and tok.string in DIRECTIONS:
-            out.append((*tok.start, tok.string, DIRECTIONS[tok.string]))
+    for node in tree.body:
+        names = []
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if scope & set(names):
+            out.append(node)
     return out
 
 
-def apply(source: str, line: int, col: int, old: str, new: str) -> str:
-    """``source`` with the token ``old`` at (``line``, ``col``) replaced by ``new``."""
-    lines = source.splitlines(keepends=True)
-    text = lines[line - 1]
-    if text[col : col + len(old)] != old:
-        raise ValueError(f"line {line}: expected {old!r} at column {col}")
-    lines[line - 1] = text[:col] + new + text[col + len(old) :]
-    return "".join(lines)
+def mutation_sites(source: str, scope: set[str]) -> list[tuple[str, int, int]]:
+    """``(kind, node index in ast.walk order, operator index)`` of every mutation of ``source``."""
+    tree = ast.parse(source)
+    in_scope = {id(n) for root in _scoped_nodes(tree, scope) for n in ast.walk(root)}
+    sites = []
+    for i, node in enumerate(ast.walk(tree)):
+        if isinstance(node, ast.Compare) and id(node) in in_scope:
+            sites += [("compare", i, k) for k, op in enumerate(node.ops) if type(op) in FLIP]
+        elif isinstance(node, ast.Constant) and node.value in DIRECTIONS:
+            sites.append(("direction", i, 0))
+    return sites
+
+
+def mutate(source: str, site: tuple[str, int, int]) -> tuple[str, str]:
+    """The mutated source and a one-line description."""
+    kind, index, k = site
+    tree = ast.parse(source)
+    node = list(ast.walk(tree))[index]
+    if kind == "compare":
+        old = node.ops[k]
+        node.ops[k] = FLIP[type(old)]()
+        what = f"line {node.lineno}: {type(old).__name__} -> {type(node.ops[k]).__name__}"
+    else:
+        what = f"line {node.lineno}: {node.value!r} -> {DIRECTIONS[node.value]!r}"
+        node.value = DIRECTIONS[node.value]
+    return ast.unparse(tree), what
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("module")
     parser.add_argument("tests", nargs="+")
-    parser.add_argument("-k", default=None, help="pytest -k expression")
+    parser.add_argument("--scope", default="CLAIMS,findings")
+    parser.add_argument("-k", dest="keyword", default=None)
     args = parser.parse_args(argv)
     path = Path(args.module)
     original = path.read_text()
-    found = mutants(original)
+    sites = mutation_sites(original, set(args.scope.split(",")))
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *args.tests]
-    if args.k:
-        cmd += ["-k", args.k]
-    survivors = []
+    if args.keyword:
+        cmd += ["-k", args.keyword]
+    survivors = 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a killed run still restores the module
     try:
-        for line, col, old, new in found:
-            path.write_text(apply(original, line, col, old, new))
-            done = subprocess.run(cmd, capture_output=True, text=True)
-            if done.returncode == 0:
-                survivors.append((line, old, new))
-                print(f"SURVIVES {path}:{line}: {old} -> {new}: {original.splitlines()[line - 1].strip()}")
+        for site in sites:
+            mutated, what = mutate(original, site)
+            path.write_text(mutated)
+            rc = subprocess.run(cmd, capture_output=True, env=os.environ.copy()).returncode
+            survived = rc == 0
+            survivors += survived
+            print(f"{'SURVIVED' if survived else 'killed  '} {what}", flush=True)
     finally:
         path.write_text(original)
-    print(f"{path}: {len(found)} mutants, {len(survivors)} survive, {len(found) - len(survivors)} killed")
+    print(f"{path}: {len(sites)} mutants, {survivors} survived")
     return 0
 
 

@@ -62,3 +62,17 @@ def test_run_writes_result_file(monkeypatch, capsys, real_data_root, tmp_path):
     assert "accuracy_original" in out
     path = tmp_path / "recos-negative" / "ci" / "result.json"
     assert path.exists() and str(path) in out
+
+
+def test_version_and_an_aligned_list(capsys):
+    import sigcnn
+    from sigcnn import experiments
+    from sigcnn.cli import main
+
+    assert main(["--version"]) == 0 and capsys.readouterr().out.strip() == f"sigcnn {sigcnn.__version__}"
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split()[0] for ln in lines] == experiments.names()
+    # the second column (the paper) starts at one offset on every line, the longest name included
+    starts = {len(ln) - len(ln[len(ln.split()[0]) :].lstrip()) for ln in lines}
+    assert len(starts) == 1 and starts.pop() == max(map(len, experiments.names())) + 2

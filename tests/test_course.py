@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
+from book_files import toc_files
 
 from sigcnn import course
 
@@ -87,7 +89,8 @@ def test_page_info_reads_objectives_and_time(tmp_path):
         "**Time:** 20 minutes of reading, 1.5 hours for the notebook.\n"
     )
     info = course.page_info("p", tmp_path)
-    assert (info.title, info.objectives, info.minutes) == ("A page", ["one", "two"], 110)
+    # the page's own time (its notebook has its own time box, counted in its week once)
+    assert (info.title, info.objectives, info.minutes) == ("A page", ["one", "two"], 20)
 
 
 def test_cli_refuses_a_missing_folder(tmp_path, capsys):
@@ -96,8 +99,6 @@ def test_cli_refuses_a_missing_folder(tmp_path, capsys):
 
 
 def test_every_chapter_page_is_in_exactly_one_week():
-    from sigcnn.experiments import toc_files
-
     toc = toc_files()
     weeks = [p for _, pages in course.COURSE_WEEKS for p in pages]
     assert len(weeks) == len(set(weeks)), "a page is planned in two weeks"
@@ -112,3 +113,107 @@ def test_syllabus_reads_each_page_objectives():
     info = course.page_info("book/recos", REPO)
     assert info.objectives and all(o in text for o in info.objectives)
     assert text.count("### Week") == len(course.course_weeks(REPO))
+
+
+def test_student_copies_keep_every_exercise_of_the_notebooks_and_the_theory_pages(tmp_path):
+    """Counted in the teacher's files and in the copies; the old code dropped a cell that closed a
+    solution and went on with the next exercises (3 exercises in the book, 1 in the copy)."""
+    out = tmp_path / "student"
+    written = course.write_student_copies(REPO / "notebooks", out, REPO / "book")
+    book = {p.name: course.count_exercises(json.loads(p.read_text())) for p in NOTEBOOKS}
+    book |= {f"book/{p.name}": course.count_exercises(p.read_text()) for p in (REPO / "book").glob("*.md")}
+    copies = {p.name: course.count_exercises(json.loads(p.read_text())) for p in out.glob("*.ipynb")}
+    copies |= {f"book/{p.name}": course.count_exercises(p.read_text()) for p in (out / "book").glob("*.md")}
+    expected = {k: v for k, v in book.items() if v}
+    assert sum(expected.values()) >= 40 and {k: copies.get(k, 0) for k in expected} == expected
+    assert len(written) == len(NOTEBOOKS) + sum(1 for k in expected if k.startswith("book/"))
+    for page in (out / "book").glob("*.md"):  # no theory solution survives
+        text = page.read_text()
+        assert "{solution}" not in text and course.SOLUTION_REMOVED in text, page.name
+
+
+def test_a_cell_closing_a_solution_keeps_the_exercises_after_it():
+    nb = {
+        "cells": [
+            _md(":::{exercise}\n:label: a\nOne.\n:::\n\n````{solution-start} a\n:class: dropdown\n````\n\nsecret A"),
+            _code("x = 1"),
+            _md("````{solution-end}\n````\n\n:::{exercise}\n:label: b\nTwo.\n:::\n\n:::{solution} b\nsecret B\n:::"),
+            _md("````{solution-start} c\n````\nsecret C"),
+            _code("y = 2"),
+            _md("````{solution-end}\n````"),
+        ]
+    }
+    student = course.student_notebook(nb)
+    text = json.dumps(student)
+    assert course.count_exercises(student) == 2 and "Two." in text
+    assert "secret" not in text and "x = 1" not in text and text.count(course.SOLUTION_REMOVED) == 3
+    assert [c["cell_type"] for c in student["cells"]] == ["markdown", "code", "markdown", "markdown", "code"]
+
+
+@pytest.mark.parametrize("target", ["notebooks", "notebooks/sub", "."])
+def test_a_target_that_is_or_holds_the_source_is_refused_and_nothing_is_written(tmp_path, target, capsys):
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    teacher = json.dumps({"cells": [_md(":::{solution} a\nsecret\n:::")], "metadata": {}, "nbformat": 4})
+    (src / "a.ipynb").write_text(teacher)
+    assert course.main(["student", str(tmp_path / target), str(src)]) == 1
+    assert "overwrite the teacher's files" in capsys.readouterr().err
+    assert (src / "a.ipynb").read_text() == teacher and sorted(p.name for p in src.rglob("*")) == ["a.ipynb"]
+
+
+def test_copies_are_written_through_a_temporary_file_and_a_rename(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "recos_sphere.ipynb").write_text("old")
+    renamed = []
+    real = course.os.replace
+    monkeypatch.setattr(course.os, "replace", lambda a, b: (renamed.append((Path(a).parent, Path(b).name)), real(a, b)))
+    course.write_student_copies(REPO / "notebooks", out)
+    assert (out, "recos_sphere.ipynb") in renamed and len(renamed) == len(NOTEBOOKS)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in NOTEBOOKS)  # no temp file left
+
+
+def test_time_boxes_give_each_page_its_own_time():
+    # the scattering page's time is an admonition: 20 minutes for the page (its notebooks have their own)
+    assert course.page_info("book/scattering", REPO).minutes == 20
+    assert course.page_info("book/channel", REPO).minutes == 25  # "25 minutes of reading, 20-30 … notebooks"
+    assert course._minutes("**Time:** 1 h and 20 minutes") == 80
+
+
+def test_every_week_of_the_syllabus_is_within_the_target_load():
+    weeks = course.course_weeks(REPO)
+    loads = {}
+    for theme, pages in weeks:
+        infos = [course.page_info(p, REPO) for p in pages]
+        assert [i.path for i in infos if i.minutes is None] == [], f"pages without a time box in {theme!r}"
+        loads[theme] = sum(i.minutes for i in infos)
+    lo, hi = course.WEEKLY_MINUTES
+    assert len(weeks) == 12 and all(lo <= m <= hi for m in loads.values()), loads
+
+
+def test_the_answer_key_has_one_solution_per_exercise_and_none_of_it_is_in_the_student_copies(tmp_path):
+    assert course.main(["answers", str(tmp_path / "key"), str(REPO / "notebooks"), str(REPO / "book")]) == 0
+    key = (tmp_path / "key" / "answer-key.md").read_text()
+    labels = []
+    for path in [*NOTEBOOKS, *(REPO / "book").glob("*.md")]:
+        text = path.read_text()
+        labels += re.findall(r":label: ([\w-]+)", text[text.find("{exercise}") :]) if "{exercise}" in text else []
+    keyed = re.findall(r"^### `([\w-]+)`$", key, flags=re.MULTILINE)
+    exercises = set(re.findall(r"[\w-]+", " ".join(labels))) & set(keyed)
+    assert len(keyed) == len(set(keyed)) >= 70 and len(exercises) == len(keyed)
+    course.write_student_copies(REPO / "notebooks", tmp_path / "student", REPO / "book")
+    copies = "\n".join(
+        "\n".join("".join(c["source"]) for c in json.loads(p.read_text())["cells"])
+        if p.suffix == ".ipynb"
+        else p.read_text()
+        for p in (tmp_path / "student").rglob("*.*")
+    )
+    firsts = [b.strip().split("\n")[0] for b in re.split(r"^### `[\w-]+`$", key, flags=re.MULTILINE)[1:]]
+    leaked = [f for f in firsts if len(f) > 30 and f in copies]
+    assert leaked == []
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, *sorted((REPO / "book").glob("*.md"))], ids=lambda p: p.name)
+def test_no_equation_reference_in_parentheses(path):
+    """{eq} writes its own parentheses: "({eq}`x`)" shows as "((25))"."""
+    assert "({eq}`" not in path.read_text(encoding="utf-8")

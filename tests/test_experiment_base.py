@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from book_files import toc_files
 
 from sigcnn import book, experiments
 from sigcnn.controls import compare_to_controls, control_metrics
@@ -137,11 +138,34 @@ def test_markdown_table_formats_and_names_missing_columns():
         book.markdown_table([{"a": 1}], ["a", "b"])
 
 
-def test_experiments_follow_the_toc_order():
-    toc = experiments.toc_files()
+def test_declared_order_is_the_books_order_and_names_every_experiment():
+    toc = toc_files()
     order = [experiments.describe(n).notebook for n in experiments.names()]
     positions = [toc.index(nb) for nb in order if nb in toc]
     assert positions == sorted(positions)
+    assert sorted(experiments.BOOK_ORDER) == sorted(experiments.names())
+
+
+def test_a_duplicate_experiment_name_is_refused(monkeypatch):
+    import types
+
+    from sigcnn.experiments import recos_sphere
+
+    twin = types.ModuleType("sigcnn.experiments.twin")
+    twin.EXPERIMENT = recos_sphere.EXPERIMENT
+    real = experiments.import_module
+    monkeypatch.setattr(
+        experiments.pkgutil,
+        "iter_modules",
+        lambda path: [types.SimpleNamespace(name="recos_sphere"), types.SimpleNamespace(name="twin")],
+    )
+    monkeypatch.setattr(experiments, "import_module", lambda n: twin if n.endswith(".twin") else real(n))
+    experiments._discover.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="'recos-sphere' is declared by both"):
+            experiments._discover()
+    finally:
+        experiments._discover.cache_clear()
 
 
 def test_reference_column_and_stale_detector(tmp_path, monkeypatch):

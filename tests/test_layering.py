@@ -40,8 +40,10 @@ PLACES = {
     "sigcnn.runtime": "foundation",
     "sigcnn.results": "foundation",
     "sigcnn.provenance": "foundation",
+    "sigcnn.code_state": "foundation",
     "sigcnn.checksums": "foundation",
     "sigcnn.verdicts": "foundation",
+    "sigcnn.cache": "foundation",
     "sigcnn.distributed": "foundation",
     "sigcnn.signals": "signals",
     "sigcnn.data": "data",
@@ -50,6 +52,7 @@ PLACES = {
     "sigcnn.probes": "probes",
     "sigcnn.controls": "probes",
     "sigcnn.experiments": "experiments",
+    "sigcnn.lenses": "experiments",
     "sigcnn.plots": "plots",
     "sigcnn.widgets": "widgets",
     "sigcnn.report": "frontends",
@@ -57,6 +60,7 @@ PLACES = {
     "sigcnn.cli": "frontends",
     "sigcnn.reference": "frontends",
     "sigcnn.course": "frontends",
+    "sigcnn.inspect": "frontends",
 }
 # Modules and names that are being moved into their layer (issue 8, item 2). Until they move they
 # are layered where they belong; the lead empties this table once the moves are merged.

@@ -6,8 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from book_files import toc_files
 
 from sigcnn import experiments
+from sigcnn.data import store
 from sigcnn.experiments import max_gain_training, pretrained_max_gain
 from sigcnn.models import WideLeNet
 from sigcnn.results import load_result, save_result
@@ -143,7 +145,7 @@ def test_training_config_errors():
 
 def test_experiments_are_discovered():
     # the book's order comes from _toc.yml: the chapter's three notebooks in the order listed there
-    names, toc = experiments.names(), experiments.toc_files()
+    names, toc = experiments.names(), toc_files()
     ours = ["spectral-toy", "pretrained-max-gain", "max-gain-training"]
     stems = ["notebooks/spectral_toy", "notebooks/pretrained_max_gain", "notebooks/max_gain_training"]
     by_toc = [n for _, n in sorted(zip([toc.index(s) for s in stems], ours))]
@@ -191,6 +193,7 @@ def test_present_weights_are_measured(monkeypatch, real_data_root):
 
     names = ("squeezenet1_1", "mobilenet_v3_large", "shufflenet_v2_x1_0")
     monkeypatch.setattr(pretrained_max_gain, "weights_status", lambda models, w: {n: True for n in models})
+    monkeypatch.setattr(pretrained_max_gain, "ensure_weights", lambda weights: None)
     real_get = torchvision.models.get_model
     monkeypatch.setattr(torchvision.models, "get_model", lambda name, weights=None: real_get(name, weights=None))
     config = pretrained_max_gain.make_config(
@@ -230,6 +233,8 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
     def unreachable(*args, **kwargs):
         raise socket.gaierror(-3, "Temporary failure in name resolution")
 
+    monkeypatch.setattr(socket, "getaddrinfo", unreachable)  # sigcnn's downloader resolves the host first
+    monkeypatch.setattr(store, "_FAILED_HOSTS", {})
     monkeypatch.setattr(torchvision.models, "get_model", unreachable)
     config = pretrained_max_gain.make_config(
         "ci", models=("resnet18",), own_models=("lenet5",), own_epochs=1, control_seeds=1
@@ -237,6 +242,8 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
     result = pretrained_max_gain.run(config)
     assert result.metrics["imagenet_models_measured"] == 0
     assert result.metrics["imagenet_models_missing"] == 1
+    assert "name resolution" in " ".join(result.provenance["notes"])  # the reason, not "offline"
+    assert "(offline)" not in " ".join(pretrained_max_gain.findings(result.metrics))
 
 
 def test_unlearned_runs_names_the_runs_that_end_at_chance():

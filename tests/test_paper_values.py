@@ -103,6 +103,9 @@ def test_printed_forms_and_matching():
 @pytest.mark.parametrize("name", experiments.names())
 def test_report_rows_tie_to_the_paper(name):
     description = experiments.describe(name)
+    if description.paper == "ours":  # our synthesis (the five-lenses chapter): no paper to tie values to
+        assert all(r.source in ("ours", "derived") for r in description.report_rows)
+        return
     paper_file = PAPER_FILES.get(description.paper)
     assert paper_file is not None, f"{name}: no paper file known for bib key {description.paper!r}"
     keys = bib_keys()

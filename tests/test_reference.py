@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
 import torch
 
 from sigcnn import book, experiments, reference
+from sigcnn.code_state import module_digest
 from sigcnn.provenance import make_provenance
 from sigcnn.report import reference_cell, rows_for, to_markdown
 from sigcnn.results import Result, save_result
@@ -16,7 +18,11 @@ from sigcnn.results import Result, save_result
 
 def _store(root, name, scale, seed, metrics, **overrides):
     config = replace(experiments.describe(name).make_config(scale, **overrides), seed=seed)
-    result = Result(name, scale, metrics, {}, make_provenance(config, torch.device("cpu"), "test data", 60.0))
+    provenance = make_provenance(config, torch.device("cpu"), "test data", 60.0)
+    # today's code: a clean commit made before the run, and the experiment's current digest
+    provenance["git_commit"] = provenance["git_commit"].removesuffix("-dirty")
+    provenance["experiment_source_sha256"] = module_digest(experiments.describe(name).measure.__module__)
+    result = Result(name, scale, metrics, {}, provenance)
     save_result(result, root / f"seed-{seed}")
     return result
 
@@ -58,14 +64,18 @@ def test_the_report_has_one_reference_column_per_stored_scale_largest_first(tmp_
     ci = Result(name, "ci", {metric: -0.5}, {}, {"data_source": "here"})
     lines = rows_for(ci, reference_root=tmp_path)
     assert list(lines[0].references) == ["full", "laptop"]
-    table = to_markdown(lines[:1])
-    header, _, row = table.splitlines()
-    heads = [h.strip() for h in header.strip("|").split("|")]
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert heads.index("reference run (full)") < heads.index("reference run (laptop)")
-    assert cells[heads.index("reference run (full)")].startswith("-0.99 [full")
-    assert cells[heads.index("reference run (laptop)")].startswith("-0.9 [laptop")
-    assert cells[heads.index("ours")] == "**-0.5**"
+    assert lines[0].references["full"].startswith("-0.99 [full")
+    assert lines[0].references["laptop"].startswith("-0.9 [laptop")
+    table = to_markdown(lines[:1], with_experiment=False)
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", table).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", row)]
+    assert heads.index("reference (full)") < heads.index("reference (laptop)")
+    assert cells[heads.index("reference (full)")] == "-0.99" and cells[heads.index("reference (laptop)")] == "-0.9"
+    assert cells[heads.index("ours (ci)")] == "-0.5" and "<strong>" in row
+    # the provenance of each reference value is in the fold under the table
+    fold = table.split("<details")[1]
+    assert "[full, cpu" in fold and "[laptop, cpu" in fold
 
 
 def test_the_words_name_seeds_data_and_staleness(tmp_path):
@@ -119,17 +129,34 @@ def test_a_reference_on_another_data_set_is_current_for_that_data_set(tmp_path, 
     assert reference.dataset_of(result) == "fashion-mnist" and not reference.is_stale(result)
 
 
-def test_verdict_changes_name_rows_whose_side_of_the_controls_depends_on_the_scale(tmp_path):
+def test_verdict_changes_name_rows_whose_engine_verdict_depends_on_the_scale(tmp_path):
+    """The engine decides the ci result and the stored run alike; a row is named when they differ."""
     from sigcnn.report import verdict_changes
 
     m = "cnn_accuracy"
-    _store(tmp_path, "scattering-audio", "laptop", 0, {m: 0.2, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3})
-    above = Result("scattering-audio", "ci", {m: 0.5, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
-    within = Result("scattering-audio", "ci", {m: 0.25, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
-    changes = verdict_changes(rows_for(above, reference_root=tmp_path))
+    untrained = [0.1, 0.12, 0.09, 0.11, 0.1, 0.1, 0.13, 0.08, 0.1, 0.11, 0.1, 0.12]
+    # laptop: 3 seeds clearly above 12 untrained ones -> supported
+    _store(
+        tmp_path,
+        "scattering-audio",
+        "laptop",
+        0,
+        {m: 0.8, f"{m}_replicates": [0.8, 0.82, 0.78], f"{m}_control": untrained},
+    )
+    # ci: 2 seeds, one at chance -> inconclusive
+    noisy = Result(
+        "scattering-audio", "ci", {m: 0.45, f"{m}_replicates": [0.8, 0.1], f"{m}_control": untrained}, {}, {}
+    )
+    changes = verdict_changes(rows_for(noisy, reference_root=tmp_path))
     assert len(changes) == 1
-    assert "above controls at `ci`, within controls in the `laptop` reference run (data: " in changes[0]
-    assert verdict_changes(rows_for(within, reference_root=tmp_path)) == []
+    assert "inconclusive at `ci`, supported in the `laptop` reference run (data: " in changes[0]
+    same = Result(
+        "scattering-audio", "ci", {m: 0.8, f"{m}_replicates": [0.81, 0.79, 0.8], f"{m}_control": untrained}, {}, {}
+    )
+    assert verdict_changes(rows_for(same, reference_root=tmp_path)) == []
+    # a stored run without replicates cannot be decided: not counted as a change
+    _store(tmp_path, "scattering-audio", "laptop", 0, {m: 0.8})
+    assert verdict_changes(rows_for(noisy, reference_root=tmp_path)) == []
 
 
 def test_extra_run_seeds_only_for_experiments_that_train_fewer_than_three_seeds_themselves():
@@ -233,11 +260,20 @@ def test_a_result_without_a_wall_time_or_provenance_fields_still_shows(tmp_path)
 
 def test_a_chapter_lists_the_rows_whose_verdict_changes_in_a_reference_run(tmp_path):
     m = "cnn_accuracy"
-    _store(tmp_path, "scattering-audio", "laptop", 0, {m: 0.2, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3})
-    ci = Result("scattering-audio", "ci", {m: 0.5, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
+    untrained = [0.1, 0.12, 0.09, 0.11, 0.1, 0.1, 0.13, 0.08, 0.1, 0.11, 0.1, 0.12]
+    _store(
+        tmp_path,
+        "scattering-audio",
+        "laptop",
+        0,
+        {m: 0.8, f"{m}_replicates": [0.8, 0.82, 0.78], f"{m}_control": untrained},
+    )
+    ci = Result("scattering-audio", "ci", {m: 0.45, f"{m}_replicates": [0.8, 0.1], f"{m}_control": untrained}, {}, {})
     text = book.verdict_changes_markdown(ci, tmp_path)
     assert text.startswith("**The verdict depends on the scale**") and text.count("\n- ") == 1
-    same = Result("scattering-audio", "ci", {m: 0.25, f"{m}_control_min": 0.1, f"{m}_control_max": 0.3}, {}, {})
+    same = Result(
+        "scattering-audio", "ci", {m: 0.8, f"{m}_replicates": [0.81, 0.79, 0.8], f"{m}_control": untrained}, {}, {}
+    )
     assert book.verdict_changes_markdown(same, tmp_path) == ""
 
 

@@ -466,6 +466,7 @@ def test_disk_full_names_the_path(monkeypatch, capsys, tmp_path):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(cli, "check_output_folder", lambda out: [])  # the disk fills during the run
+    monkeypatch.setattr(cli, "_warn_if_cache_unwritable", lambda: None)  # (after the folder checks)
     monkeypatch.setattr(os, "fsync", full)
     assert cli.main(["run", "recos-sphere", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err

@@ -301,7 +301,9 @@ def test_modulation_identities_experiment_holds_every_identity():
     assert result.metrics["all_within_tolerance"]
     for row in mi.EXPERIMENT.report_rows:
         assert result.metrics[row.metric] <= 1e-6
-    assert len(mi.findings(result.metrics)) == len(mi.IDENTITIES)
+    verdicts = mi.EXPERIMENT.verdicts(result.metrics)
+    assert all(v.outcome == "supported" for v in verdicts.values())
+    assert len(mi.EXPERIMENT.findings_for(result.metrics)) == len(mi.IDENTITIES) + 1
     with pytest.raises(ValueError):
         mi.run(mi.make_config("ci", length=50))
     with pytest.raises(ValueError):

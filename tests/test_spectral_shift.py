@@ -263,30 +263,12 @@ def test_network_analysis_agrees_with_the_loop_implementation_on_recorded_spectr
     assert a["pool1_spectral_psi_out"].shape == (64,)
 
 
-def test_claim_verdict_reads_the_paper_direction_from_claims():
-    from sigcnn.experiments import spectral_shift as ss
-
-    # lambda_eq36: holds for 0 < v < 1, training would push it above the untrained spread (+1)
-    out = {
-        "lambda_eq36_mean": 0.4,
-        "lambda_eq36_mean_trained_min": 0.2,
-        "lambda_eq36_mean_trained_max": 0.6,
-        "lambda_eq36_mean_control_min": 0.1,
-        "lambda_eq36_mean_control_max": 0.2,
-    }
-    assert "training made the difference" in ss.claim_verdict(out, "lambda_eq36")
-    # conv2_centroid_shift: holds below 0, training would push it below the spread (-1): same numbers
-    # shifted below zero, but above the spread, so the property is stronger at initialisation
-    out = {k.replace("lambda_eq36", "conv2_centroid_shift"): v - 1 for k, v in out.items()}
-    assert "more strongly at initialisation" in ss.claim_verdict(out, "conv2_centroid_shift")
-
-
 def test_spectral_shift_config_and_missing_urbansound(empty_data_root):
     from sigcnn.experiments import spectral_shift as ss
 
     with pytest.raises(ValueError):
         ss.make_config("ci", dataset="mnist")
-    for bad in (dict(training_seeds=0), dict(shuffled_seeds=-1), dict(train_limit=0)):
+    for bad in (dict(training_seeds=0), dict(shuffled_seeds=-1), dict(train_limit=0), dict(control_seeds=1)):
         with pytest.raises(ValueError):
             ss.make_config("ci", **bad)
     assert ss.make_config("full").dataset == "urbansound8k"
@@ -313,14 +295,19 @@ def test_spectral_shift_tiny_run_has_every_report_metric(real_data_root, results
     from sigcnn.experiments import load_or_run
     from sigcnn.experiments import spectral_shift as ss
 
-    result = load_or_run(ss.NAME, "ci", out_dir=results_root, epochs=1, train_limit=60, analysed=20, training_seeds=2)
+    result = load_or_run(
+        ss.NAME, "ci", out_dir=results_root, epochs=1, train_limit=60, analysed=20, training_seeds=2, control_seeds=3
+    )
     assert result.metrics["test_recordings"] == 300 and result.metrics["train_recordings"] == 60
     for row in ss.EXPERIMENT.report_rows:
         assert np.isfinite(result.metrics[row.metric]), row.metric
         if row.control:
-            assert f"{row.metric}_control_min" in result.metrics
+            assert len(result.metrics[f"{row.metric}_control"]) == 3
+    assert len(result.metrics["conv2_centroid_shift_mean_replicates"]) == 2
     assert (results_root / ss.NAME / "ci" / "result.json").exists()
-    assert len(ss.findings(result.metrics)) == 10
+    verdicts = ss.EXPERIMENT.verdicts(result.metrics)
+    assert set(verdicts) == {c.id for c in ss.CLAIMS}
+    assert len(ss.EXPERIMENT.findings_for(result.metrics)) == len(ss.CLAIMS) + 2
 
 
 def test_activation_variants_config_and_a_tiny_run(real_data_root):
@@ -330,18 +317,20 @@ def test_activation_variants_config_and_a_tiny_run(real_data_root):
         ssa.make_config("ci", variants=("swish",))
     assert ssa.make_config("full").variant_batch_norm is False
     config = ssa.make_config(
-        "ci", variants=("sigmoid", "relu_bn"), epochs=0, train_limit=40, analysed=10, training_seeds=2
+        "ci", variants=("sigmoid", "relu_bn"), epochs=0, train_limit=40, analysed=10, training_seeds=2, control_seeds=3
     )
     result = ssa.run(config)
     assert result.metrics["train_recordings"] == 40
     for row in ssa.EXPERIMENT.report_rows:
         if row.metric.split("_")[0] in ("sigmoid", "relu"):
             assert np.isfinite(result.metrics[row.metric])
-            assert f"{row.metric}_control_max" in result.metrics
-    # epochs=0: the "trained" network is its initialisation, so it sits inside the control spread
-    assert result.metrics["sigmoid_acdiff_aadiff_correlation_mean_outside_controls"] is False
+            assert len(result.metrics[f"{row.metric}_replicates"]) == 2
+    # epochs=0: the "trained" networks are untrained ones, so no "is it learned?" claim can be supported
+    verdicts = ssa.EXPERIMENT.verdicts(result.metrics)
+    assert verdicts["sigmoid_acdiff_aadiff_correlation_learned"].outcome != "supported"
+    assert verdicts["tanh_accumulated_opposite"].outcome == "no test"  # a variant not run
     assert result.arrays["sigmoid_acdiff"].shape == result.arrays["grid"].shape
-    assert len(ssa.findings(result.metrics)) == 3
+    assert len(ssa.EXPERIMENT.findings_for(result.metrics)) == 3
 
 
 def test_a_network_with_a_dead_relu_layer_is_analysed_without_its_silent_layers(rng):

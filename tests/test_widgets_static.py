@@ -26,3 +26,18 @@ def test_static_build_creates_no_widget(factory, monkeypatch):
     monkeypatch.delenv("SIGCNN_STATIC_WIDGETS")
     view = factory()
     assert view is not None and len(Widget.widgets) > before
+
+
+def test_a_live_view_draws_its_initial_state_and_labels_are_not_cut(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    import ipywidgets as widgets
+
+    from sigcnn.widgets import slider_view
+
+    monkeypatch.delenv("SIGCNN_STATIC_WIDGETS", raising=False)
+    calls = []
+    slider = widgets.FloatSlider(0.25, min=0, max=1, description="window (ms)")
+    view = slider_view(lambda x: calls.append(x), {"x": slider})
+    assert calls == [0.25]  # drawn once when built, before any slider moves
+    slider.value = 0.5
+    assert calls == [0.25, 0.5] and view.children[0].style.description_width == "initial"

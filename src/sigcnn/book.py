@@ -11,6 +11,7 @@ Summary tables are built with :func:`markdown_table`, never by hand in a noteboo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -58,6 +59,34 @@ def claims_markdown(result: Result) -> str:
     if any(mark in table for mark in ("ᵈ", "ᵉ", "ⁿ")):
         table += "\n" + LEGEND + "\n"
     return table
+
+
+def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) -> str:
+    """A folded list (HTML ``<details>``) of the result files behind the report: per experiment its
+    commit, device, wall time, finish time and notes (no machine paths)."""
+    import html
+
+    from .report import inline_html
+    from .results import load_result, result_path
+
+    items = []
+    for name in names:
+        path = result_path(root or results_dir(), name, scale)
+        if not path.exists():
+            items.append(f"<li><code>{name}</code>: no result file at scale <code>{scale}</code></li>")
+            continue
+        p = load_result(path).provenance
+        notes = "".join(f"<li>{inline_html(n)}</li>" for n in p.get("notes") or [])
+        items.append(
+            f"<li><code>{name}</code>: commit <code>{_commit(p)}</code>, {html.escape(_device(p))}, "
+            f"{float(p.get('wall_time_s', float('nan'))):.1f} s, finished {html.escape(str(p.get('finished_at', '?')))}"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</li>"
+        )
+    return (
+        f'<details class="sig-provenance">\n<summary>{len(names)} result files at scale <code>{scale}</code>'
+        "</summary>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</details>\n"
+    )
 
 
 def _device(provenance: dict) -> str:
@@ -215,9 +244,17 @@ def markdown_table(
                 raise KeyError(f"row {i} has no column {key!r}")
             fmt = formats.get(key, "number")
             value = fmt(row[key]) if callable(fmt) else format_value(row[key], fmt)
-            cells.append(str(value).replace("|", "\\|"))
+            cells.append(_keep_whole(str(value)).replace("|", "\\|"))
         out += "| " + " | ".join(cells) + " |\n"
     return out
+
+
+def _keep_whole(text: str) -> str:
+    """``text``, kept on one line in the browser when it is one number a line could break after its
+    minus ("1e-12", "2-3"): a ``sig-nowrap`` span (raw HTML in the table's Markdown)."""
+    if re.fullmatch(r"[^\s<>|`*\\]+", text) and re.search(r"\d[-–−]\d|\de[-−]\d", text):
+        return f'<span class="sig-nowrap">{text}</span>'
+    return text
 
 
 def table(

@@ -1,8 +1,9 @@
 """The ``sigcnn`` command: list experiments, run them, and report on the data root.
 
 Errors print one line and exit non-zero: 2 for bad arguments (checked before any work,
-``--out`` included), 1 for a missing or corrupt data set or a failed run, 130 for Ctrl-C.
-``SIGCNN_DEBUG=1`` (or ``true``/``yes``) also prints the traceback, for every kind of error.
+``--out`` and ``--out/NAME/SCALE`` included), 1 for a missing or corrupt data set or a failed
+run, 130 for Ctrl-C, 143 for SIGTERM. ``SIGCNN_DEBUG=1`` (or ``true``/``yes``) also prints the
+traceback, for every kind of error.
 
 Only the standard library is imported at module level, so that Ctrl-C while torch is still
 loading is caught like any other interrupt.
@@ -14,6 +15,7 @@ import argparse
 import errno
 import os
 import re
+import signal
 import sys
 import tempfile
 import traceback
@@ -38,9 +40,11 @@ def debug_enabled() -> bool:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
     from .runtime import DEVICES, SCALES
 
     parser = _Parser(prog="sigcnn", description="Experiments of 'CNNs through the Lens of Signal Processing'.")
+    parser.add_argument("--version", action="version", version=f"sigcnn {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="list the experiments, their papers and figures")
     run = sub.add_parser("run", help="run an experiment and write its result file")
@@ -51,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", default=None, help=f"random seed (an integer from 0 to {SEED_MAX})")
     run.add_argument("--out", default=None, help="output folder (default: $SIGCNN_RESULTS)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    ins = sub.add_parser("inspect", help="read your own CNN through the five lenses: result folder + summary.html")
+    ins.add_argument("model", help="a saved state_dict (with --arch) or a TorchScript file")
+    ins.add_argument("--arch", default=None, help="architecture of a state_dict: lenet5, audio-vgg11 or resnet18")
+    ins.add_argument("--data", required=True, help="data set: mnist, fashion-mnist (32x32 images) or fsdd (audio)")
+    ins.add_argument("--examples", default=None, help="test examples read (default: the five-lens chapter's)")
+    ins.add_argument("--untrained-seeds", default=None, help="untrained copies as the baseline (default: chapter's)")
+    ins.add_argument("--width", default=None, help="audio-vgg11 width (default: from the weights)")
+    ins.add_argument("--pool-size", default=None, help="audio-vgg11 pooling size (default 4)")
+    ins.add_argument("--scale", default=None, help=f"one of {', '.join(SCALES)} (default: $SIGCNN_SCALE or ci)")
+    ins.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICES)}")
+    ins.add_argument("--seed", default=None, help=f"random seed (an integer from 0 to {SEED_MAX})")
+    ins.add_argument("--out", default=None, help="output folder (default: $SIGCNN_RESULTS)")
     data = sub.add_parser("data", help="data-root commands")
     data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
     data_sub.add_parser("status", help="which data sets are present, partial, corrupt or missing")
@@ -120,9 +136,11 @@ def remove_created(folders: list[Path]) -> None:
 def _cmd_list() -> int:
     from . import experiments
 
-    for name in experiments.names():
+    names = experiments.names()
+    width = max(len(n) for n in names)
+    for name in names:  # the second column lines up however long a name is
         exp = experiments.describe(name)
-        print(f"{name:<24} {exp.title} — {exp.reproduces}")
+        print(f"{name:<{width}}  {exp.title} — {exp.reproduces}")
     return 0
 
 
@@ -149,6 +167,10 @@ def _cmd_run(args) -> int:
             config = module.make_config(scale, device=args.device, dataset=dataset, seed=seed)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
+        if os.environ.get("RANK", "0") == "0":
+            # the folder the result goes to (a file at out/NAME/SCALE fails here, not after the run)
+            created += check_output_folder(Path(out).expanduser() / args.name / config.scale)
+            _warn_if_cache_unwritable()
     except BaseException:
         remove_created(created)
         raise
@@ -168,6 +190,89 @@ def _cmd_run(args) -> int:
         return 0
     finally:
         distributed.shutdown()
+
+
+def _count(text: str | None, flag: str, low: int) -> int | None:
+    if text is None:
+        return None
+    if not re.fullmatch(r"[0-9]+", text.strip()) or int(text) < low:
+        raise UsageError(f"{flag} must be a whole number >= {low}, got {text!r}")
+    return int(text)
+
+
+def _positive(text: str | None, flag: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise UsageError(f"{flag} must be a positive number, got {text!r}")
+    return value
+
+
+def _cmd_inspect(args) -> int:
+    from .results import results_dir
+
+    out = results_dir() if args.out is None else args.out
+    seed = parse_seed(args.seed) if args.seed is not None else 0
+    examples = _count(args.examples, "--examples", 4)
+    untrained = _count(args.untrained_seeds, "--untrained-seeds", 2)
+    pool = _count(args.pool_size, "--pool-size", 1)
+    width = _positive(args.width, "--width")
+    if not Path(args.model).expanduser().is_file():
+        raise UsageError(f"model file {args.model} does not exist or is not a file")
+    from . import inspect as inspection
+    from .runtime import resolve_device, resolve_scale
+
+    try:
+        inspection.check_arch(args.arch)
+        dataset = inspection.normalise_dataset(args.data)
+        scale = resolve_scale(args.scale)
+        resolve_device(args.device)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    created = check_output_folder(out)
+    try:
+        created += check_output_folder(Path(out).expanduser() / "inspect" / scale)
+        try:
+            prepared = inspection.prepare(
+                Path(args.model).expanduser(),
+                args.arch,
+                dataset,
+                scale=scale,
+                examples=examples,
+                untrained_seeds=untrained,
+                seed=seed,
+                device=args.device,
+                width=width,
+                pool_size=pool,
+            )
+        except inspection.InspectError as exc:
+            raise UsageError(str(exc)) from exc
+    except BaseException:
+        remove_created(created)
+        raise
+    result = inspection.run_inspect(prepared)
+    path, page = inspection.write_summary(result, out)
+    print(inspection.terminal_summary(result))
+    print(f"wrote {path}")
+    print(f"wrote {page}")
+    return 0
+
+
+def _warn_if_cache_unwritable() -> None:
+    """Say before the work when the cache folder cannot be written: the run goes on uncached."""
+    from .cache import cache_root, probe_folder
+
+    problem = probe_folder(cache_root())
+    if problem:
+        print(
+            f"sigcnn: warning: cache {problem}; this run's networks and coefficients will not be cached "
+            "(set SIGCNN_CACHE to a writable folder)",
+            file=sys.stderr,
+        )
 
 
 def _cmd_data_status() -> int:
@@ -200,20 +305,51 @@ def _describe_os_error(exc: OSError) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so temporary files are removed on the way out."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``sigcnn`` console script."""
+    """Entry point of the ``sigcnn`` console script.
+
+    SIGTERM (``kill``, a batch system's time limit) unwinds the run like Ctrl-C: the temporary
+    file being written is removed, one line is printed, and the exit code is 143.
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         try:
-            args = _parser().parse_args(argv)
+            try:
+                args = _parser().parse_args(argv)
+            except SystemExit as exc:  # --version, --help: argparse printed, nothing else to do
+                return int(exc.code or 0)
             if args.command == "list":
                 return _cmd_list()
             if args.command == "run":
                 return _cmd_run(args)
+            if args.command == "inspect":
+                return _cmd_inspect(args)
             return _cmd_data_status()
         except UsageError as exc:
             return _fail(f"error: {exc}", 2)
         except KeyboardInterrupt:
             return _fail("interrupted", 130)
+        except Terminated:
+            return _fail("terminated (SIGTERM)", 143)
         except OSError as exc:
             errors = sys.modules.get(f"{__package__ or 'sigcnn'}.data.errors")
             if errors is not None and isinstance(exc, errors.DatasetUnavailable):
@@ -227,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C while importing, or while printing the message above
         print("sigcnn: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("sigcnn: terminated (SIGTERM)", file=sys.stderr)
+        return 143
 
 
 def _fail(message: str, code: int) -> int:

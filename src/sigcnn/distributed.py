@@ -70,7 +70,9 @@ def init_from_environment(device: str | None = None) -> bool:
     dist = _dist()
     if not dist.is_available():
         raise RuntimeError("this torch has no torch.distributed: data-parallel runs are not possible")
-    wants_cuda = (device or "auto") in ("cuda", "auto") and torch.cuda.is_available()
+    from .runtime import device_name
+
+    wants_cuda = device_name(device) in ("cuda", "auto") and torch.cuda.is_available()
     if wants_cuda:
         torch.cuda.set_device(local)
     dist.init_process_group("nccl" if wants_cuda else "gloo")

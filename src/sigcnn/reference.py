@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import warnings
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from . import experiments
-from .results import Result, load_result
+from .results import Result, ResultFileError, load_result
 
 REPO = Path(__file__).resolve().parents[2]
 SCALE_ORDER = ("full", "laptop", "ci")
@@ -36,6 +40,64 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def short_commit(commit: str) -> str:
+    """12 hex digits of a recorded commit, keeping its ``-dirty`` flag (``unknown`` stays)."""
+    commit = str(commit or "unknown")
+    dirty = commit.endswith("-dirty")
+    core = commit.removesuffix("-dirty")
+    return (core if core == "unknown" else core[:12]) + ("-dirty" if dirty else "")
+
+
+@lru_cache(maxsize=512)
+def _digest_at(module: str, commit: str) -> str | None:
+    from .code_state import git_reader, module_digest
+
+    try:
+        return module_digest(module, git_reader(commit))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def code_status(result: Result) -> tuple[str, str]:
+    """``("current" | "stale" | "unknown", why)``: whether a stored run's code is today's code.
+
+    *unknown* when the run recorded no commit, ran from uncommitted changes (``-dirty``), or
+    records a commit made *after* it started (a commit during the run: its code is not the
+    commit's); *stale* when the digest of the experiment's import graph (recorded, or recomputed
+    from the commit's sources) differs from today's, or its configuration differs (:func:`is_stale`).
+    """
+    from .code_state import commit_time, module_digest
+
+    prov = result.provenance
+    commit = str(prov.get("git_commit") or "unknown")
+    if commit == "unknown":
+        return "unknown", "no commit recorded"
+    if commit.endswith("-dirty"):
+        return "unknown", "ran from uncommitted changes"
+    made = commit_time(commit)
+    if made is None:
+        return "unknown", "its commit is not in this repository"
+    try:
+        finished = datetime.fromisoformat(str(prov.get("finished_at")))
+        started = finished - timedelta(seconds=float(prov.get("wall_time_s") or 0.0))
+    except (TypeError, ValueError):
+        return "unknown", "no finishing time recorded"
+    if made > started + timedelta(seconds=1):
+        return "unknown", "its recorded commit was made after the run started"
+    try:
+        module = experiments.describe(result.name).measure.__module__
+    except (KeyError, ValueError, AttributeError):
+        return "stale", "the experiment no longer exists"
+    stored = prov.get("experiment_source_sha256") or _digest_at(module, commit.removesuffix("-dirty"))
+    if stored is None:
+        return "unknown", "its code could not be read from git"
+    if stored != module_digest(module):
+        return "stale", "the experiment's code changed since"
+    if is_stale(result):
+        return "stale", "its configuration changed since"
+    return "current", ""
 
 
 def is_stale(result: Result) -> bool:
@@ -63,15 +125,48 @@ def _metrics_only(path: Path) -> Result:
     return cached[1]
 
 
+_SEED_FOLDER = re.compile(r"seed-([0-9]+)")
+
+
+def _checked(path: Path, name: str, seed: int, scale: str) -> Result:
+    """The stored run at ``path``, checked against where it lies: its name, scale and seed must be
+    those of its folders (a run copied into another seed's folder is not a new seed)."""
+    result = _metrics_only(path)
+    seed_field = result.provenance.get("seed")
+    for field_name, stored, expected in (
+        ("name", result.name, name),
+        ("scale", result.scale, scale),
+        ("provenance.seed", seed_field, seed),
+    ):
+        if stored != expected or isinstance(stored, bool):
+            raise ResultFileError(f"{path}: field {field_name!r} is {stored!r} but its folder says {expected!r}")
+    return result
+
+
 def stored_references(name: str, root: Path | None = None) -> dict[str, list[Result]]:
     """The stored runs of experiment ``name`` (metrics and provenance, no arrays), by scale (largest
-    scale first), seeds in order."""
+    scale first), seeds in order.
+
+    Raises
+    ------
+    ResultFileError
+        For a folder ``seed-*`` that is not ``seed-<integer>`` (a copy such as ``seed-0-copy``),
+        a result file that cannot be read, or one whose name, scale or seed differ from its
+        folders' (each message names the file and the field).
+    """
     root = Path(root) if root is not None else reference_root()
     found: dict[str, list[Result]] = {}
-    for path in sorted(
-        root.glob(f"seed-*/{name}/*/result.json"), key=lambda p: int(re.sub(r"\D", "", p.parts[-4]) or 0)
-    ):
-        result = _metrics_only(path)
+    runs = []
+    for path in root.glob(f"seed-*/{name}/*/result.json"):
+        match = _SEED_FOLDER.fullmatch(path.parts[-4])
+        if match is None:
+            raise ResultFileError(
+                f"{path}: folder {path.parts[-4]!r} is not seed-<integer>; rename or remove it "
+                "(a copied run would count as another seed)"
+            )
+        runs.append((int(match.group(1)), path))
+    for seed, path in sorted(runs):
+        result = _checked(path, name, seed, path.parts[-2])
         found.setdefault(result.scale, []).append(result)
     order = [s for s in SCALE_ORDER if s in found] + sorted(set(found) - set(SCALE_ORDER))
     return {s: found[s] for s in order}
@@ -106,6 +201,11 @@ class ReferenceValue:
     wall_time_s: float = float("nan")
     is_bool: bool = False
     other_datasets: tuple[str, ...] = ()
+    without_value: tuple[str, ...] = ()
+    """Stored runs (``seed-S``) whose file has the metric as ``null`` (a NaN when it ran), or lacks it:
+    not in :attr:`values`, named here (and in a warning) instead of dropped silently."""
+    code: tuple[str, str] = ("current", "")
+    """:func:`code_status` of the pooled runs: the worst of them (unknown > stale > current), and why."""
 
     @property
     def mean(self) -> float:
@@ -164,6 +264,13 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
         kept = [r for r in results if isinstance(r.metrics.get(metric), (int, float))]  # bools count as 0/1
         if not kept:
             continue
+        without = tuple(f"seed-{r.provenance.get('seed')}" for r in results if r not in kept)
+        if without:
+            warnings.warn(
+                f"{name} [{scale}]: metric {metric!r} is null or absent in {', '.join(without)}; "
+                f"the reference pools the other {len(kept)} run(s)",
+                stacklevel=2,
+            )
         newest = newest_run(kept)
         data = dataset_of(newest)
         others = tuple(sorted({dataset_of(r) for r in kept} - {data}))
@@ -174,7 +281,7 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
             [float(r.metrics[metric]) for r in kept],
             str(last.get("device", "?")),
             str(last.get("finished_at", "?"))[:10],
-            str(last.get("git_commit", "?"))[:8],
+            short_commit(last.get("git_commit", "unknown")),
             any(is_stale(r) for r in kept),
             data,
             _span(kept, f"{metric}_trained_min", f"{metric}_trained_max"),
@@ -182,8 +289,15 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
             sum(wall_time_s(r) for r in kept),
             all(isinstance(r.metrics[metric], bool) for r in kept),
             others,
+            without,
+            _worst(code_status(r) for r in kept),
         )
     return out
+
+
+def _worst(statuses) -> tuple[str, str]:
+    rank = {"current": 0, "stale": 1, "unknown": 2}
+    return max(statuses, key=lambda s: rank[s[0]], default=("current", ""))
 
 
 def reference_value(name: str, metric: str, root: Path | None = None) -> ReferenceValue | None:
@@ -267,7 +381,8 @@ def stored_table(root: Path | None = None) -> str:
             data = ", ".join(sorted({dataset_of(r) for r in results}))
             device = newest_run(results).provenance.get("device", "?")
             walls = " / ".join(f"{wall_time_s(r):.0f}" for r in results)
-            state = "stale" if any(is_stale(r) for r in results) else "current"
+            status, why = _worst(code_status(r) for r in results)
+            state = status if status == "current" else f"{status}: {why}"
             out += f"| {name} | {scale} | {seeds} | {data} | {device} | {walls} | {state} |\n"
     return out
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from .checksums import file_digest
 from .runtime import user_cache_dir
@@ -127,6 +128,29 @@ class ResultFileError(ValueError):
     """A result folder whose ``result.json`` and arrays file do not belong together."""
 
 
+def folder_lock(folder: Path) -> FileLock:
+    """The lock that every writer of the result folder ``folder`` holds (``NAME/.SCALE.lock``).
+
+    An advisory ``flock`` lock (:mod:`filelock`), released by the kernel when its holder dies, so
+    a killed run never leaves the folder locked. It lives beside the folder, not in it, so that
+    the folder holds only the result files.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(folder.parent / f".{folder.name}.lock")
+
+
+def _remove_orphans(folder: Path, keep: str | None) -> None:
+    """Under the folder lock: remove arrays files that ``result.json`` no longer names and the
+    temporary files of writers that were killed (SIGKILL, power loss) before their rename."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        stray_arrays = entry.name.startswith("arrays") and entry.suffix == ".npz" and entry.name != keep
+        stray_temp = entry.name.startswith((".arrays.npz.", ".result.json.")) and entry.name.endswith(".tmp")
+        if (stray_arrays or stray_temp) and entry.is_file():
+            entry.unlink(missing_ok=True)
+
+
 def save_result(result: Result, out_dir: Path | str | None = None) -> Path:
     """Write ``result.json`` (and an arrays file when there are arrays); return the JSON path.
 
@@ -134,43 +158,37 @@ def save_result(result: Result, out_dir: Path | str | None = None) -> Path:
     ``result.json`` records that name and the file's SHA-256. ``result.json`` is written last,
     through a temporary file and one rename: that rename is the commit point, so a reader sees
     either the old metrics with the old arrays or the new ones with the new arrays, never a mix,
-    whatever fails in between. Arrays files no longer named by ``result.json`` are removed after.
+    whatever fails in between. The whole write, commit and clean-up runs under
+    :func:`folder_lock`, so two runs saving into one folder at once cannot delete the arrays the
+    other just committed; after the commit, arrays files that ``result.json`` does not name and
+    temporary files left by killed writers are removed.
     """
     path = result_path(out_dir if out_dir is not None else results_dir(), result.name, result.scale)
-    arrays_file = arrays_sha = None
-    if result.arrays:
-        arrays = {k: np.asarray(v) for k, v in result.arrays.items()}
-        tmp = _write_temp(path.with_name("arrays.npz"), lambda h: np.savez_compressed(h, **arrays))
-        arrays_sha = _sha256(Path(tmp))
-        arrays_file = f"arrays-{arrays_sha[:16]}.npz"
-        _replace(tmp, path.with_name(arrays_file))
-    previous = _arrays_file_of(path)
-    payload = {
-        "name": result.name,
-        "scale": result.scale,
-        "metrics": _jsonable(result.metrics),
-        "arrays": sorted(result.arrays),
-        "arrays_file": arrays_file,
-        "arrays_sha256": arrays_sha,
-        "provenance": _jsonable(result.provenance),
-    }
-    text = json.dumps(payload, indent=2, allow_nan=False) + "\n"
-    _atomic_write(path, lambda h: h.write(text.encode()))
-    if previous is not None and previous != arrays_file:  # the arrays of the run this one replaced
-        path.with_name(previous).unlink(missing_ok=True)
-    return path
-
-
-def _arrays_file_of(path: Path) -> str | None:
-    """The arrays file that the ``result.json`` at ``path`` names (``None`` when there is none)."""
     try:
-        payload = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    if not payload.get("arrays"):
-        return None
-    name = payload.get("arrays_file") or "arrays.npz"
-    return name if "/" not in name and name.startswith("arrays") else None
+        lock = folder_lock(path.parent)
+    except OSError as exc:
+        raise _name_path(exc, path) from exc
+    with lock:
+        arrays_file = arrays_sha = None
+        if result.arrays:
+            arrays = {k: np.asarray(v) for k, v in result.arrays.items()}
+            tmp = _write_temp(path.with_name("arrays.npz"), lambda h: np.savez_compressed(h, **arrays))
+            arrays_sha = _sha256(Path(tmp))
+            arrays_file = f"arrays-{arrays_sha[:16]}.npz"
+            _replace(tmp, path.with_name(arrays_file))
+        payload = {
+            "name": result.name,
+            "scale": result.scale,
+            "metrics": _jsonable(result.metrics),
+            "arrays": sorted(result.arrays),
+            "arrays_file": arrays_file,
+            "arrays_sha256": arrays_sha,
+            "provenance": _jsonable(result.provenance),
+        }
+        text = json.dumps(payload, indent=2, allow_nan=False) + "\n"
+        _atomic_write(path, lambda h: h.write(text.encode()))
+        _remove_orphans(path.parent, arrays_file)
+    return path
 
 
 def load_result(path: Path | str, *, with_arrays: bool = True) -> Result:
@@ -179,21 +197,34 @@ def load_result(path: Path | str, *, with_arrays: bool = True) -> Result:
     Raises
     ------
     ResultFileError
-        When the arrays file named by ``result.json`` is missing, its SHA-256 differs from the
-        one recorded, or it does not hold the arrays the JSON lists.
+        When ``result.json`` is not valid JSON or lacks a field (the file and field are named),
+        or the arrays file it names is missing, records no SHA-256, has another SHA-256 than the
+        one recorded, or does not hold the arrays the JSON lists.
     """
     path = Path(path)
     if path.is_dir():
         path = path / "result.json"
-    payload = json.loads(path.read_text())
+    try:
+        payload = json.loads(path.read_text())
+    except ValueError as exc:  # truncated or not JSON (UnicodeDecodeError is a ValueError too)
+        raise ResultFileError(f"{path} is not a valid result file: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise ResultFileError(f"{path} is not a valid result file: a JSON object was expected")
+    for key, kind in (("name", str), ("scale", str), ("metrics", dict), ("provenance", dict)):
+        if not isinstance(payload.get(key), kind):
+            raise ResultFileError(f"{path}: field {key!r} is missing or not a {kind.__name__}")
     arrays = {}
     listed = payload.get("arrays") or []
     if listed and with_arrays:
         name = payload.get("arrays_file") or "arrays.npz"  # files written before arrays_file existed
+        if not isinstance(name, str) or "/" in name or not name.startswith("arrays"):
+            raise ResultFileError(f"{path}: field 'arrays_file' must name an arrays file in its folder, got {name!r}")
         npz = path.with_name(name)
         if not npz.is_file():
             raise ResultFileError(f"{path} lists arrays {listed} but {npz} is missing")
         expected = payload.get("arrays_sha256")
+        if expected is None and "arrays_file" in payload:  # every file that names its arrays records their hash
+            raise ResultFileError(f"{path} names arrays file {name} but records no arrays_sha256 (edited by hand?)")
         if expected is not None and _sha256(npz) != expected:
             raise ResultFileError(
                 f"{npz} does not match {path}: SHA-256 {_sha256(npz)}, recorded {expected} (written by a different run)"

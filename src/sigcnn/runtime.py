@@ -34,17 +34,41 @@ def resolve_scale(scale: str | None = None) -> str:
     return name
 
 
-def resolve_device(device: str | None = None) -> torch.device:  # noqa: F821
-    """Return a torch device: CUDA when present for ``"auto"``/``None``, else the named one.
+def device_name(device: str | None = None) -> str:
+    """The device name in force: ``device`` unless it is ``None`` or ``"auto"``, then
+    ``$SIGCNN_DEVICE`` when set, else ``"auto"``; checked against :data:`DEVICES`.
+
+    So ``SIGCNN_DEVICE=cpu`` keeps a GPU machine's runs on the CPU unless a run names its device
+    (``--device cuda``, ``make_config(device="cuda")``).
 
     Raises
     ------
     ValueError
-        For an unknown name, or ``"cuda"`` on a machine without a CUDA device.
+        For an unknown name (the message says whether it came from ``SIGCNN_DEVICE``).
     """
-    name = (device or os.environ.get("SIGCNN_DEVICE", "auto")).strip().lower()
+    if device is not None and not isinstance(device, str):
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+    name = (device or "auto").strip().lower()
+    origin = "device"
+    if name == "auto" and os.environ.get("SIGCNN_DEVICE", "").strip():
+        name, origin = os.environ["SIGCNN_DEVICE"].strip().lower(), "SIGCNN_DEVICE"
     if name not in DEVICES:
-        raise ValueError(f"unknown device {name!r}: choose one of {', '.join(DEVICES)}")
+        shown = os.environ.get("SIGCNN_DEVICE") if origin == "SIGCNN_DEVICE" else device
+        raise ValueError(f"unknown {origin} {shown!r}: choose one of {', '.join(DEVICES)}")
+    return name
+
+
+def resolve_device(device: str | None = None) -> torch.device:  # noqa: F821
+    """Return a torch device for :func:`device_name` of ``device``: CUDA when present for
+    ``"auto"``, else the named one.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (argument or ``$SIGCNN_DEVICE``), or ``"cuda"`` on a machine without
+        a CUDA device.
+    """
+    name = device_name(device)
     import torch
 
     if name == "auto":

@@ -133,6 +133,83 @@ def horizontal_overflow(page) -> list[str]:
     return []
 
 
+BROKEN_TABLE_TEXT = """
+() => {
+  const lines = (range) => new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0)
+    .map((r) => Math.round(r.top + r.height / 2))).size;
+  const out = [];
+  for (const cell of document.querySelectorAll('main table td, main table th')) {
+    if (cell.getClientRects().length === 0) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      if (node.parentElement.closest('mjx-container, .MathJax')) continue;
+      const re = /\\S+/g;
+      let m;
+      while ((m = re.exec(node.textContent))) {
+        // a line may end after a hyphen or a dash ("multi-" / "carrier"), but not inside a number ("1e-12")
+        const number = /\\d[-\u2010\u2013\u2212]\\d|e[-\u2212]\\d/.test(m[0]);
+        const parts = number ? [m[0]] : m[0].match(/[^-\u2010\u2013\u2014\u2212/]*[-\u2010\u2013\u2014\u2212/]*/g);
+        let at = m.index;
+        for (const part of parts) {
+          if (!part) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + part.length);
+          at += part.length;
+          const n = lines(range);
+          if (n > 1) out.push(`"${part}" breaks over ${n} lines in a cell "${cell.textContent.trim().slice(0, 50)}"`);
+        }
+      }
+    }
+  }
+  for (const span of document.querySelectorAll('main .sig-nowrap')) {
+    const range = document.createRange();
+    range.selectNodeContents(span);
+    const n = lines(range);
+    if (n > 1) out.push(`number "${span.textContent}" breaks over ${n} lines`);
+  }
+  return out;
+}
+"""
+
+
+def broken_table_text(page) -> list[str]:
+    """A word or a number in a table cell broken over two lines ("s c a l e", "96.8 / 2 %").
+
+    A line may end after a hyphen or a dash inside a word ("multi-" / "carrier"), not inside a number.
+    Measured, not inferred from CSS: the text of each word (and of each ``.sig-nowrap`` number)
+    must lie on one line box (its client rectangles share one vertical centre).
+    """
+    return page.evaluate(BROKEN_TABLE_TEXT)
+
+
+EQUATION_REPORT = """
+() => Array.from(document.querySelectorAll('main div.math')).map((d) => {
+  const m = d.querySelector('mjx-container');
+  if (!m) return null;
+  const math = (m.querySelector('mjx-math') || m).getBoundingClientRect();
+  const no = d.querySelector('.eqno');
+  const n = no ? no.getBoundingClientRect() : null;
+  const overlap = !!n && n.left < math.right && n.right > math.left && n.top < math.bottom && n.bottom > math.top;
+  return {number: no ? no.textContent.replace('#', '').trim() : '', overlap, hidden: m.scrollWidth - m.clientWidth};
+}).filter((x) => x !== null)
+"""
+
+
+def equation_problems(page, *, must_fit: bool = True) -> list[str]:
+    """A display equation under its own number, or (with ``must_fit``) wider than the column, so that
+    part of it is hidden or needs scrolling (equation (20) of the Wu chapter was clipped)."""
+    problems = []
+    for eq in page.evaluate(EQUATION_REPORT):
+        name = f"equation {eq['number'] or '(unnumbered)'}"
+        if eq["overlap"]:
+            problems.append(f"{name} runs under its number")
+        if must_fit and eq["hidden"] > 1:
+            problems.append(f"{name} is {eq['hidden']} px wider than the column")
+    return problems
+
+
 def check_page(page, html_root: Path) -> list[str]:
     """All content checks of one loaded page."""
     problems = []
@@ -140,5 +217,5 @@ def check_page(page, html_root: Path) -> list[str]:
     if state != "done" and page.query_selector("mjx-container, .math") is not None:
         problems.append(f"MathJax did not finish ({state})")
     problems += raw_tex(page) + mathjax_errors(page) + image_problems(page) + error_outputs(page)
-    problems += broken_internal_links(page, html_root)
+    problems += broken_internal_links(page, html_root) + broken_table_text(page) + equation_problems(page)
     return problems

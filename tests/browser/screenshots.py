@@ -2,14 +2,15 @@
 
     python tests/browser/screenshots.py [HTML_ROOT] [OUT_DIR]
 
-Writes ``OUT_DIR/<page>.png`` (1280x900, top of each page, after MathJax) and
-``OUT_DIR/contact-sheet.png`` (thumbnails of all pages in book order). Without Chromium it says
+Writes full-page screenshots ``OUT_DIR/<page>.png`` (1280 px wide) and ``OUT_DIR/390/<page>.png``
+(a 390 px phone), after MathJax, and one contact sheet per width (``contact-sheet.png``,
+``contact-sheet-390.png``: thumbnails of whole pages in book order, each cut at
+:data:`MAX_THUMB_HEIGHT` with a mark where it was cut). Without Chromium it says
 so in one line and exits 0, so the book builds anywhere; ``.ci/run`` installs Chromium.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
@@ -32,23 +33,38 @@ def toc_pages() -> list[str]:
     return re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)", text, flags=re.MULTILINE)
 
 
-def contact_sheet(images: list[Path], out: Path, columns: int = 5, thumb_width: int = 320) -> Path:
-    """One PNG with a labelled thumbnail of each image, in order."""
+MAX_THUMB_HEIGHT = 4000
+"""Thumbnails taller than this (pixels) are cut, with a red line where the cut is."""
+
+WIDTHS = (1280, 390)
+
+
+def contact_sheet(images: list[Path], out: Path, columns: int = 6, thumb_width: int = 240) -> Path:
+    """One PNG with a labelled thumbnail of each (full-page) image, in order; row height = its tallest."""
     from PIL import Image, ImageDraw
 
     thumbs = []
     for path in images:
         im = Image.open(path).convert("RGB")
-        h = round(im.height * thumb_width / im.width)
-        thumbs.append((path.stem, im.resize((thumb_width, h))))
-    th = max(t.height for _, t in thumbs) + 18
-    rows = math.ceil(len(thumbs) / columns)
-    sheet = Image.new("RGB", (columns * (thumb_width + 8) + 8, rows * (th + 8) + 8), "white")
+        h = max(1, round(im.height * thumb_width / im.width))
+        thumb = im.resize((thumb_width, h))
+        if h > MAX_THUMB_HEIGHT:
+            thumb = thumb.crop((0, 0, thumb_width, MAX_THUMB_HEIGHT))
+            ImageDraw.Draw(thumb).line(
+                (0, MAX_THUMB_HEIGHT - 2, thumb_width, MAX_THUMB_HEIGHT - 2), fill="red", width=3
+            )
+        thumbs.append((path.stem, thumb))
+    rows = [thumbs[i : i + columns] for i in range(0, len(thumbs), columns)]
+    heights = [max(t.height for _, t in row) + 24 for row in rows]
+    sheet = Image.new("RGB", (columns * (thumb_width + 8) + 8, sum(heights) + 8), "white")
     draw = ImageDraw.Draw(sheet)
-    for i, (name, im) in enumerate(thumbs):
-        x, y = 8 + (i % columns) * (thumb_width + 8), 8 + (i // columns) * (th + 8)
-        sheet.paste(im, (x, y + 16))
-        draw.text((x, y + 2), name, fill="black")
+    y = 8
+    for row, height in zip(rows, heights):
+        for i, (name, im) in enumerate(row):
+            x = 8 + i * (thumb_width + 8)
+            sheet.paste(im, (x, y + 16))
+            draw.text((x, y + 2), name, fill="black")
+        y += height
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(out)
     return out
@@ -64,22 +80,27 @@ def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
     url, server = serve(html_root)
-    shots = []
-    out_dir.mkdir(parents=True, exist_ok=True)
+    shots: dict[int, list[Path]] = {w: [] for w in WIDTHS}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-        for name in toc_pages():
-            page.goto(url + name + ".html", wait_until="load")
-            wait_for_mathjax(page)
-            shot = out_dir / (name.replace("/", "--") + ".png")
-            page.screenshot(path=str(shot))
-            shots.append(shot)
+        for width in WIDTHS:
+            folder = out_dir if width == WIDTHS[0] else out_dir / str(width)
+            folder.mkdir(parents=True, exist_ok=True)
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+            for name in toc_pages():
+                page.goto(url + name + ".html", wait_until="load")
+                wait_for_mathjax(page)
+                shot = folder / (name.replace("/", "--") + ".png")
+                page.screenshot(path=str(shot), full_page=True)
+                shots[width].append(shot)
+            page.close()
         browser.close()
     server.shutdown()
-    sheet = contact_sheet(shots, out_dir / "contact-sheet.png")
-    print(f"screenshots: {len(shots)} pages in {out_dir}; contact sheet {sheet}")
+    for width in WIDTHS:
+        suffix = "" if width == WIDTHS[0] else f"-{width}"
+        sheet = contact_sheet(shots[width], out_dir / f"contact-sheet{suffix}.png")
+        print(f"screenshots: {len(shots[width])} full pages at {width} px; contact sheet {sheet}")
     return 0
 
 

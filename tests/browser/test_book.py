@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .checks import check_page, horizontal_overflow, wait_for_mathjax
+from .checks import broken_table_text, check_page, equation_problems, horizontal_overflow, wait_for_mathjax
 from .screenshots import toc_pages
 
 pytestmark = pytest.mark.browser
@@ -42,6 +42,7 @@ def test_page_fits_a_phone(name, offline_page, book_url):
         " > window.innerWidth + 1).map(i => i.getAttribute('src'))"
     )
     problems += [f"figure wider than the screen: {s}" for s in too_wide]
+    problems += broken_table_text(p.page) + equation_problems(p.page, must_fit=False)
     assert problems == [], f"{name} at 390 px:\n" + "\n".join(problems)
 
 
@@ -64,23 +65,38 @@ def test_search_finds(term, offline_page, book_url):
     assert p.page.locator("#search-results ul.search li").count() > 0
 
 
-def test_report_table_has_every_row_with_a_value(offline_page, book_url):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_report_reads_at_a_glance(width, offline_page, book_url):
     from sigcnn import experiments
 
     expected = sum(len(experiments.describe(n).report_rows) for n in experiments.names())
-    p, _ = _load(offline_page, f"{book_url}book/report.html")
-    table = p.page.locator("table").first
-    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
-    ours = headers.index("ours")
-    cells = table.locator("tbody tr").evaluate_all(f"rows => rows.map(r => r.children[{ours}].textContent.trim())")
-    assert len(cells) == expected
-    empty = [i for i, c in enumerate(cells) if not re.search(r"\d|yes|no|not measured at this scale", c)]
+    papers = {experiments.describe(n).paper for n in experiments.names()}
+    p, _ = _load(offline_page, f"{book_url}book/report.html", width=width)
+    # the summary comes first: one row per paper, with counts
+    first = p.page.locator("main table").first
+    assert "sig-summary" in (first.get_attribute("class") or "")
+    assert first.locator("tbody tr").count() == len(papers)
+    assert p.page.locator("main h3.sig-paper").count() == len(papers)
+    rows = p.page.locator("main table.sig-claims tbody tr")
+    assert rows.count() == expected
+    # every row: a text badge first, and a value in the "ours" column
+    cells = rows.evaluate_all(
+        "rows => rows.map(r => { const t = r.closest('table'); const h = Array.from(t.querySelectorAll('thead th'))"
+        ".findIndex(th => th.textContent.startsWith('ours')); return [r.children[0].textContent.trim(),"
+        " r.children[h].textContent.trim()]; })"
+    )
+    badges = {"supported", "contradicted", "inconclusive", "no test", "not measured"}
+    assert [b for b, _ in cells if b not in badges] == []
+    empty = [i for i, (_, c) in enumerate(cells) if not re.search(r"\d|yes|no|not measured", c)]
     assert empty == [], f"report rows without a value in 'ours': {empty}"
-    # the key columns are visible at 1280 px without scrolling the table sideways
-    content_right = p.page.evaluate("() => document.querySelector('main, article').getBoundingClientRect().right")
-    for name in ("quantity", "paper", "ours"):
-        right = table.locator("thead th").nth(headers.index(name)).evaluate("e => e.getBoundingClientRect().right")
-        assert right <= content_right + 1, f"column {name!r} ends at {right:.0f} px, content at {content_right:.0f} px"
+    assert broken_table_text(p.page) == [] and horizontal_overflow(p.page) == []
+    if width == 1280:  # the key columns are visible without scrolling a table sideways
+        right = p.page.evaluate(
+            "() => Math.max(...Array.from(document.querySelectorAll('table.sig-claims')).map(t => {"
+            " const h = Array.from(t.querySelectorAll('thead th')).find(th => th.textContent.startsWith('ours'));"
+            " return h.getBoundingClientRect().right - t.parentElement.getBoundingClientRect().right; }))"
+        )
+        assert right <= 1, f"an 'ours' column ends {right:.0f} px right of its table's box"
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .checks import broken_internal_links, check_page, error_outputs, image_problems, raw_tex
+from .checks import broken_internal_links, broken_table_text, check_page, error_outputs, image_problems, raw_tex
 from .harness import serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,6 +35,9 @@ def test_broken_page_fails_every_check(offline_page, fixture_url):
     assert any("blank figure" in i and "blank.png" in i for i in images)
     links = broken_internal_links(page, FIXTURES)
     assert links == ["broken link 'no-such-page.html' (no no-such-page.html)"]
+    broken = broken_table_text(page)
+    assert any(b.startswith('"rectified" breaks') for b in broken), broken
+    assert any(b.startswith('number "96.82 %') for b in broken), broken
 
 
 def test_clean_page_passes(offline_page, fixture_url):

@@ -12,16 +12,19 @@ import json
 import os
 import pkgutil
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[2]
 
 
 def library_widgets() -> list[tuple[str, str]]:
@@ -128,16 +131,22 @@ def test_every_widget_redraws_when_its_control_moves(lab, offline_page):
     unchanged = []
     for i, (module, name) in enumerate(widgets):
         box = boxes.nth(i)
+        # the initial state is drawn before any control moves
+        page.wait_for_function("el => el.querySelector('img') !== null", arg=box.element_handle(), timeout=90000)
+        cut = box.locator(".widget-label").evaluate_all(
+            "ls => ls.filter(l => l.scrollWidth > l.clientWidth + 1).map(l => l.textContent)"
+        )
+        assert cut == [], f"{module}.{name}: slider labels cut: {cut}"
         handle = box.locator(".noUi-handle").first
         lo, hi = (float(handle.get_attribute(a)) for a in ("aria-valuemin", "aria-valuemax"))
         readout = box.locator(".widget-readout").first
         images = []
         for frac in (0.3, 0.7):
+            old = box.locator("img").first.get_attribute("src")  # the figure before this move
             readout.click()
             page.keyboard.press("Control+A")
             page.keyboard.type(f"{lo + frac * (hi - lo):.4g}")
             page.keyboard.press("Enter")
-            old = images[-1] if images else ""
             page.wait_for_function(
                 "([el, old]) => { const im = el.querySelector('img'); return im && im.src !== old; }",
                 arg=[box.element_handle(), old],
@@ -147,3 +156,26 @@ def test_every_widget_redraws_when_its_control_moves(lab, offline_page):
         if images[0] == images[1]:
             unchanged.append(f"{module}.{name}")
     assert unchanged == [], f"the figure did not change when the control moved: {unchanged}"
+
+
+MYST_MARKERS = (":::{", "````{", "```{", "{cite}", "{eq}", "{doc}", "{numref}", "{ref}")
+"""MyST that JupyterLab shows raw when jupyterlab-myst is missing."""
+
+
+def test_a_notebook_shows_rendered_myst_not_raw_markup(lab, offline_page, tmp_path):
+    """jupyterlab-myst (the [book] extra) renders admonitions, citations and cross-references."""
+    url, _ = lab
+    name = "recos_negative.ipynb"
+    shutil.copy(REPO / "notebooks" / name, tmp_path / name)
+    # every cell rendered (no windowing), so the whole notebook's text is on the page
+    settings = tmp_path / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    page = offline_page(width=1400, height=1000).page
+    page.goto(url.replace("widgets.ipynb", name))
+    page.wait_for_selector(".jp-MarkdownCell .jp-RenderedMarkdown, .jp-MarkdownCell .myst", timeout=120000)
+    page.wait_for_timeout(3000)
+    text = page.locator(".jp-Notebook").inner_text()
+    assert "Exercises" in text  # the notebook's end is rendered too
+    raw = [m for m in MYST_MARKERS if m in text]
+    assert raw == [], f"{name} shows raw MyST in JupyterLab: {raw} (is jupyterlab-myst installed?)"

@@ -5,8 +5,9 @@ over time frames and concatenated into one vector per recording (the usual Urban
 recipe). STFT, mel spectrogram and MFCC come from ``torchaudio.transforms`` (on the device
 given), chroma, contrast and tonnetz from ``librosa`` (no torchaudio equivalent);
 :func:`librosa_reference` computes the first three with librosa as well, so the two libraries
-can be compared (tests and the notebook do). Features are cached as ``.npy`` under
-``$SIGCNN_CACHE`` (default ``~/.cache/sigcnn/features``), keyed by file name and settings.
+can be compared (tests and the notebook do). Features are cached as verified entries
+(:mod:`sigcnn.cache`) under ``$SIGCNN_CACHE`` (default ``~/.cache/sigcnn/features``), keyed by
+file name and settings.
 """
 
 from __future__ import annotations
@@ -118,14 +119,22 @@ def six_features(
     """
     if len(waves) != len(names):
         raise ValueError(f"{len(waves)} waveforms but {len(names)} names")
+    from ..cache import read_entry, write_entry
+
     folder = feature_cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     transforms = None
-    out = np.zeros((len(waves), sum(FEATURES.values())))
+    width = sum(FEATURES.values())
+    out = np.zeros((len(waves), width))
+
+    def check(vec) -> None:
+        if vec.shape != (width,) or not np.isfinite(vec).all():
+            raise ValueError(f"a feature vector of shape {vec.shape} (expected ({width},), finite)")
+
     for i, (wave, name) in enumerate(zip(waves, names)):
-        path = folder / f"{name}.npy"
-        if path.exists():
-            out[i] = np.load(path)
+        path = folder / f"{name}.entry"  # a verified entry (sigcnn.cache), not a bare .npy
+        stored = read_entry(path, lambda h: np.load(h, allow_pickle=False), check)
+        if stored is not None:
+            out[i] = stored
             continue
         if transforms is None:
             transforms = _transforms(sample_rate, device)
@@ -135,8 +144,6 @@ def six_features(
         feats = torchaudio_features(wave, sample_rate, device, transforms, keep_magnitude=True)
         feats.update(librosa_only_features(feats.pop("magnitude"), sample_rate))
         vec = np.concatenate([feats[k] for k in FEATURES])
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-        np.save(tmp, vec)
-        os.replace(tmp, path)
+        write_entry(path, lambda h, vec=vec: np.save(h, vec, allow_pickle=False))
         out[i] = vec
     return out

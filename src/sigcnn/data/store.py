@@ -81,11 +81,23 @@ def _file_mode() -> int:
 
 
 def _digest(path: Path, algorithm: str, decompress: bool = False) -> str:
-    """:func:`~sigcnn.checksums.file_digest`, remembered until the file changes."""
+    """:func:`~sigcnn.checksums.file_digest`, remembered until the file changes.
+
+    A file that exists but cannot be read (no permission, an I/O error) gives
+    ``"unreadable (<reason>)"``, which matches no checksum: such a file is reported as failing
+    its checksum, with the reason, instead of ending ``data status`` or a load in a traceback.
+    """
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, algorithm, decompress)
     if key not in _VERIFIED:
-        _VERIFIED[key] = file_digest(path, algorithm, decompress=decompress)
+        try:
+            _VERIFIED[key] = file_digest(path, algorithm, decompress=decompress)
+        except (PermissionError, IsADirectoryError) as exc:
+            return f"unreadable ({exc.strerror or exc})"
+        except OSError as exc:
+            if decompress:  # a damaged gzip stream: the caller compares the plain digest instead
+                raise
+            return f"unreadable ({exc.strerror or exc})"
     return _VERIFIED[key]
 
 
@@ -328,7 +340,8 @@ def ensure_files(spec: DatasetSpec, required: list[str] | None = None) -> Path:
 def ensure_wav_folder(spec: DatasetSpec) -> Path:
     """Make sure a WAV-folder data set is complete (per-file MD5 manifest), downloading when allowed.
 
-    Extra ``.wav`` files not in the manifest are left alone (and not read by the loader).
+    A repair adds only the missing recordings (:func:`add_missing`): files not in the manifest
+    (the user's own recordings, notes) are left alone, and not read by the loader.
 
     Raises
     ------
@@ -370,10 +383,7 @@ def ensure_wav_folder(spec: DatasetSpec) -> Path:
         count, sha = wav_manifest(staging)
         if (count, sha) != (spec.manifest_count, spec.manifest_sha256):
             raise _unavailable(spec, ["recordings/*.wav"], "downloaded archive failed its checksum")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
-        staging = None
+        add_missing(staging, folder, missing)
     except OSError as exc:
         raise _unavailable(spec, ["recordings/*.wav"], f"download failed: {exc}; {OFFLINE_HINT}") from exc
     finally:
@@ -383,6 +393,27 @@ def ensure_wav_folder(spec: DatasetSpec) -> Path:
         if not folder.exists():
             _remove_empty(made)
     return folder
+
+
+def add_missing(source: Path, folder: Path, names: list[str]) -> list[str]:
+    """Move the files ``names`` (paths relative to both folders) from ``source`` into ``folder``
+    where ``folder`` lacks them; nothing already in ``folder`` is replaced or removed.
+
+    The repair step of a download: the user's own files beside the data set (a recording of
+    their own, notes) stay, and so does every file that was already there. Each file arrives by
+    one rename (same file system), so a reader never sees half of it. Returns the names moved.
+    """
+    moved = []
+    for rel in names:
+        target = folder / rel
+        if target.exists() or target.is_symlink():
+            continue
+        made = _new_dirs(target.parent)
+        for part in made:
+            part.mkdir(mode=_dir_mode())
+        os.replace(source / rel, target)
+        moved.append(rel)
+    return moved
 
 
 def _dir_mode() -> int:

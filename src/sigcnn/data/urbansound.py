@@ -17,7 +17,16 @@ from scipy.signal import resample_poly
 from .audio import AudioSet
 from .errors import DatasetUnavailable
 from .registry import URBANSOUND8K
-from .store import _dir_mode, _download, _new_dirs, _remove_empty, check_root, dataset_dir, is_offline
+from .store import (
+    _dir_mode,
+    _download,
+    _new_dirs,
+    _remove_empty,
+    add_missing,
+    check_root,
+    dataset_dir,
+    is_offline,
+)
 
 METADATA = "metadata/UrbanSound8K.csv"
 TEST_FOLD = "10"
@@ -32,7 +41,8 @@ def ensure_urbansound8k() -> Path:
     """Make sure UrbanSound8K is unpacked under the data root, downloading it when allowed.
 
     The archive (about 6 GB) has no published checksum, so a download is accepted when it
-    holds the metadata table and all 8,732 excerpts.
+    holds the metadata table and all 8,732 excerpts. A repair adds only the files the folder
+    lacks; files already there (the user's own included) are kept.
 
     Raises
     ------
@@ -63,9 +73,11 @@ def ensure_urbansound8k() -> Path:
         unpacked = staging / spec.archive_member_prefix.rstrip("/")
         if urbansound_files(unpacked) != (True, spec.manifest_count):
             raise DatasetUnavailable(f"dataset 'urbansound8k': the downloaded archive lacks {missing}")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(unpacked, folder)
+        if folder.exists():  # a repair: add what is missing, keep everything that is there
+            files = sorted(p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file())
+            add_missing(unpacked, folder, files)
+        else:
+            os.replace(unpacked, folder)
     except (OSError, tarfile.TarError) as exc:
         raise DatasetUnavailable(f"dataset 'urbansound8k': download of {spec.archive_url} failed: {exc}") from exc
     finally:

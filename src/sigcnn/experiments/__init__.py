@@ -3,15 +3,13 @@
 A module's ``EXPERIMENT`` names its paper (a key of ``book/references.bib``), what it
 reproduces, the data sets it accepts, its scale table, its report rows and its notebook; the
 module exposes ``make_config = EXPERIMENT.make_config`` and ``run = EXPERIMENT.run``.
-Experiments are discovered (no registry to edit) and ordered as their notebooks appear in
-``_toc.yml``. Older modules with ``NAME``/``run``/``REPORT_ROWS`` are described by a shim.
+Experiments are discovered (a new module needs no registry edit) and ordered by
+:data:`BOOK_ORDER`, the order of the book's chapters; two modules declaring one name are refused.
 """
 
 from __future__ import annotations
 
 import pkgutil
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
@@ -21,66 +19,67 @@ from typing import Any
 from ..results import Result, load_result, result_path, results_dir, save_result
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
-
-def toc_files() -> list[str]:
-    """The files of ``_toc.yml`` in book order (empty when the book sources are not beside the code)."""
-    toc = Path(__file__).resolve().parents[3] / "_toc.yml"
-    if not toc.exists():
-        return []
-    return re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)", toc.read_text(), flags=re.MULTILINE)
+BOOK_ORDER = (
+    "recos-sphere",
+    "recos-negative",
+    "recos-anchors",
+    "recos-cascade",
+    "recos-backgrounds",
+    "modulation-identities",
+    "spectral-shift",
+    "spectral-shift-activations",
+    "modulation-normalisation",
+    "modulation-training-spectra",
+    "modulation-confidence",
+    "modulation-postshift-audio",
+    "modulation-postshift-segmentation",
+    "spectral-toy",
+    "pretrained-max-gain",
+    "max-gain-training",
+    "scattering-time-frequency",
+    "scattering-theorems",
+    "scattering-classifiers",
+    "scattering-audio",
+    "channel-ber",
+    "channel-cnn-noise",
+    "channel-concentrated",
+    "channel-receivers",
+    "lenses-lenet",
+    "lenses-audio",
+)
+"""The experiments in the order of the book's chapters (a test checks it against ``_toc.yml``).
+An experiment missing here is listed after these, by name."""
 
 
 @lru_cache(maxsize=1)
 def _discover() -> dict[str, str]:
-    """Experiment modules of this package, in the order their notebooks appear in ``_toc.yml``
-    (then by name). Adding an experiment needs no registry edit."""
-    order = {f: i for i, f in enumerate(toc_files())}
-    found = []
+    """Experiment modules of this package (each declares ``EXPERIMENT``), in :data:`BOOK_ORDER`.
+
+    Raises
+    ------
+    ValueError
+        When two modules declare the same experiment name.
+    """
+    found: dict[str, str] = {}
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_"):
             continue
         module = import_module(f"{__name__}.{info.name}")
         exp = getattr(module, "EXPERIMENT", None)
-        if isinstance(exp, Experiment):
-            found.append((order.get(exp.notebook, len(order)), 0, exp.name, module.__name__))
-        elif hasattr(module, "NAME") and hasattr(module, "run"):
-            nb = getattr(module, "NOTEBOOK", None)
-            found.append((order.get(nb, len(order)), getattr(module, "ORDER", 100), module.NAME, module.__name__))
-    return {name: mod for *_, name, mod in sorted(found)}
+        if not isinstance(exp, Experiment):
+            continue
+        if exp.name in found:
+            raise ValueError(
+                f"experiment name {exp.name!r} is declared by both {found[exp.name]} and {module.__name__}"
+            )
+        found[exp.name] = module.__name__
+    rank = {name: i for i, name in enumerate(BOOK_ORDER)}
+    return dict(sorted(found.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
 
 
-@dataclass(frozen=True)
-class _LegacyDescription:
-    """The :class:`Experiment` fields a caller reads, for a module not yet ported to the base."""
-
-    module: ModuleType
-
-    name = property(lambda self: self.module.NAME)
-    title = property(lambda self: self.module.TITLE)
-    paper = property(lambda self: self.module.PAPER)
-    reproduces = property(lambda self: self.module.REPRODUCES)
-    datasets = property(lambda self: getattr(self.module, "DATASETS", None))
-    notebook = property(lambda self: getattr(self.module, "NOTEBOOK", None))
-
-    @property
-    def report_rows(self) -> tuple[ReportRow, ...]:
-        return tuple(ReportRow.from_dict(r) for r in getattr(self.module, "REPORT_ROWS", ()))
-
-    def make_config(self, scale=None, **overrides):
-        return self.module.make_config(scale, **overrides)
-
-    def run(self, config, progress: bool = False):
-        return self.module.run(config, progress=progress)
-
-    def findings_for(self, metrics: dict) -> list[str]:
-        return list(self.module.findings(metrics)) if hasattr(self.module, "findings") else []
-
-
-def describe(name: str) -> Experiment | _LegacyDescription:
-    """The description of experiment ``name``: its :class:`Experiment` (or a shim with the same fields)."""
-    module = get(name)
-    exp = getattr(module, "EXPERIMENT", None)
-    return exp if isinstance(exp, Experiment) else _LegacyDescription(module)
+def describe(name: str) -> Experiment:
+    """The :class:`Experiment` declared as ``name``."""
+    return get(name).EXPERIMENT
 
 
 def names() -> list[str]:
@@ -116,24 +115,46 @@ def run_experiment(name: str, scale: str | None = None, progress: bool = False, 
 def load_or_run(name: str, scale: str | None = None, out_dir: Path | str | None = None, **overrides: Any) -> Result:
     """Reuse the result file of ``name`` if it was made by this code with this configuration,
     else run the experiment and save its result file. Used by the reproduction report.
+
+    "This code" means: the stored commit is the current one, known (not ``unknown``, as without
+    git) and clean, and the stored ``source_sha256`` (when the file has one) equals
+    :func:`sigcnn.provenance.source_digest` now. A stored file that cannot be read (truncated,
+    arrays missing) is run again too, with a warning naming it.
     """
+    import warnings
     from dataclasses import asdict
 
-    from ..provenance import git_commit
+    from ..provenance import git_commit, source_digest
+    from ..results import ResultFileError
 
     config = make_config(name, scale, **overrides)
     out_dir = out_dir if out_dir is not None else results_dir()
     path = result_path(out_dir, name, config.scale)
     if path.exists():
-        stored = load_result(path)
-        same_config = stored.provenance.get("config") == _plain(asdict(config))
-        commit = git_commit()
-        same_code = stored.provenance.get("git_commit") == commit and not commit.endswith("-dirty")
-        if same_config and same_code:
-            return stored
+        try:
+            stored = load_result(path)
+        except (OSError, ResultFileError) as exc:
+            warnings.warn(f"{path} cannot be reused ({exc}); running {name} again", stacklevel=2)
+        else:
+            if is_current(stored, config, git_commit(), source_digest()):
+                return stored
     result = describe(name).run(config)
     save_result(result, out_dir)
     return result
+
+
+def is_current(stored: Result, config: BaseConfig, commit: str, source: str) -> bool:
+    """Whether ``stored`` was made with ``config`` by the code at ``commit`` (known and clean) whose
+    source digest is ``source`` (checked when ``stored`` records one)."""
+    from dataclasses import asdict
+
+    provenance = stored.provenance
+    same_config = provenance.get("config") == _plain(asdict(config))
+    known = commit not in ("", "unknown") and not commit.endswith("-dirty")
+    same_commit = known and provenance.get("git_commit") == commit
+    recorded = provenance.get("source_sha256")
+    same_source = recorded is None or recorded == source
+    return same_config and same_commit and same_source
 
 
 def _plain(value):

@@ -73,6 +73,8 @@ class ReportRow:
     cite : the key of ``book/references.bib`` an ``external`` value comes from.
     claim : the id of the experiment's :class:`~sigcnn.verdicts.Claim` this row's verdict comes
         from (``None``: a measurement shown without a verdict).
+    data : the data this row's number is measured on, when it is not the run's data set (the
+        report's data column shows it instead of the run's ``data_source``).
     """
 
     reproduces: str
@@ -85,6 +87,7 @@ class ReportRow:
     figure: str | None = None
     cite: str | None = None
     claim: str | None = None
+    data: str | None = None
 
     def __post_init__(self):
         if self.source not in SOURCES:
@@ -234,7 +237,8 @@ class Experiment:
 
     def run(self, config: BaseConfig, progress: bool = False) -> Result:
         """Run ``measure`` on ``config``: device, seed, stopwatch, provenance, :class:`Result`."""
-        from ..provenance import Stopwatch, git_commit, make_provenance
+        from ..code_state import module_digest
+        from ..provenance import Stopwatch, git_commit, make_provenance, source_digest
         from ..results import Result
 
         if not isinstance(config, self.config):
@@ -244,6 +248,11 @@ class Experiment:
         device = resolve_device(config.device)
         generator = set_seed(config.seed)
         commit = git_commit()  # the code that runs, not the tree at the end of a long run
+        source = source_digest()
+        try:  # the code this run's claims come from (an experiment defined outside sigcnn has none)
+            experiment_source: str | None = module_digest(self.measure.__module__)
+        except ValueError:
+            experiment_source = None
         with Stopwatch() as clock:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
@@ -256,7 +265,10 @@ class Experiment:
             metrics = flatten(measured.metrics)
         except TypeError as exc:
             raise TypeError(f"{self.name}: {exc}") from None
-        provenance = make_provenance(config, device, measured.data_source, clock.seconds, measured.notes, commit)
+        provenance = make_provenance(
+            config, device, measured.data_source, clock.seconds, measured.notes, commit, source
+        )
+        provenance["experiment_source_sha256"] = experiment_source
         return Result(self.name, config.scale, metrics, dict(measured.arrays), provenance)
 
     def verdicts(self, metrics: Mapping[str, Any]) -> dict[str, Verdict]:

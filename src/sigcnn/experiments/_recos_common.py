@@ -2,28 +2,27 @@
 
 ``recos-anchors``, ``recos-cascade`` and ``recos-backgrounds`` analyse the same trained networks;
 the cache lets the book build train each once. The cache key hashes every training setting,
-the data source, the device type, the CPU thread count, the torch version and the source of
-the code that trains (this file, the model, the training loop, the scene builder), so a
-changed setting or code never reuses old weights.
+the data source, the device type, the CPU thread count, the torch version and the digest of the
+whole sigcnn source (:func:`sigcnn.provenance.source_digest`), so a changed setting or code
+never reuses old weights. Entries are verified on load (:mod:`sigcnn.cache`): a damaged one
+is deleted and the network trained again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from .. import models, training
+from ..cache import cache_root, read_entry, write_entry
 from ..data import IMAGE_DATASETS, ImageSplit, limit_training_set, load_image_dataset, scenes
 from ..data.transforms import to_symmetric
 from ..models import LeNet5
-from ..results import results_dir
+from ..provenance import source_digest
 from ..training import train_seeded
 from ._base import BaseConfig
 
@@ -154,11 +153,9 @@ class TrainedLeNet:
 
 
 def _code_fingerprint() -> str:
-    h = hashlib.sha256()
-    for module in (models.lenet, training, scenes):
-        h.update(Path(module.__file__).read_bytes())
-    h.update(Path(__file__).read_bytes())
-    return h.hexdigest()[:16]
+    """The digest of the whole sigcnn source (:func:`sigcnn.provenance.source_digest`): a data
+    transform, a model or the training loop changed anywhere retrains."""
+    return source_digest()[:16]
 
 
 def cache_key(spec: TrainingSpec, data_source: str, device: torch.device, num_classes: int) -> str:
@@ -176,6 +173,22 @@ def cache_key(spec: TrainingSpec, data_source: str, device: torch.device, num_cl
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
+def _check_weights(num_classes: int):
+    """A check for a loaded cache entry: LeNet-5's state dict with finite weights, and a loss."""
+    reference = LeNet5(num_classes=num_classes).state_dict()
+
+    def check(stored) -> None:
+        if not isinstance(stored, dict) or set(stored) != {"state_dict", "loss"}:
+            raise ValueError("not a LeNet-5 cache entry")
+        state = stored["state_dict"]
+        if set(state) != set(reference) or any(state[k].shape != v.shape for k, v in reference.items()):
+            raise ValueError("weights do not fit LeNet-5")
+        if not all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point()):
+            raise ValueError("weights are not all finite")
+
+    return check
+
+
 def untrained_lenet(seed: int, num_classes: int, device: torch.device | str) -> LeNet5:
     """LeNet-5 with the initial weights that :func:`trained_lenet` starts from for ``seed`` (eval mode)."""
     from ..runtime import set_seed
@@ -189,11 +202,14 @@ def trained_lenet(
 ) -> TrainedLeNet:
     """Train LeNet-5 (ReLU, 6 C1 anchors) for ``spec``, or load the identical run from the cache."""
     key = cache_key(spec, data.split.data_source, device, data.num_classes)
-    path = results_dir() / "_cache" / f"lenet5-{key}.pt"
+    path = cache_root() / f"lenet5-{key}.pt"
     init = untrained_lenet(spec.seed, data.num_classes, device)
     init_c1 = init.c1.weight.detach().cpu().numpy().copy()
-    if use_cache and path.exists():
-        stored = torch.load(path, map_location=device, weights_only=True)
+    check = _check_weights(data.num_classes)
+    stored = (
+        read_entry(path, lambda h: torch.load(h, map_location="cpu", weights_only=True), check) if use_cache else None
+    )
+    if stored is not None:
         init.load_state_dict(stored["state_dict"])
         return TrainedLeNet(init, stored["loss"].numpy(), init_c1, str(path), True)
     run = train_seeded(
@@ -209,12 +225,8 @@ def trained_lenet(
     )
     loss = np.array(run.log.loss)
     if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")  # unique per process, then an atomic rename
-        torch.save(
-            {"state_dict": {k: v.cpu() for k, v in run.model.state_dict().items()}, "loss": torch.as_tensor(loss)}, tmp
-        )
-        tmp.replace(path)
+        state = {"state_dict": {k: v.cpu() for k, v in run.model.state_dict().items()}, "loss": torch.as_tensor(loss)}
+        write_entry(path, lambda handle: torch.save(state, handle))  # a failed write warns, the run goes on
     return TrainedLeNet(run.model, loss, init_c1, str(path), False)
 
 

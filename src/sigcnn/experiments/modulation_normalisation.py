@@ -11,13 +11,12 @@ removed, batch norm in train mode, white noise as an input, and three initialisa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..controls import compare_to_controls, control_metrics
 from ..signals.spectral_summaries import (
     average_normalised_spectrum,
     contour_area_fraction,
@@ -26,7 +25,9 @@ from ..signals.spectral_summaries import (
     power_law_noise,
     total_variation_distance,
 )
+from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
+from ._metrics import Replicated
 
 PHOTOGRAPHS = ("astronaut", "chelsea", "coffee", "rocket", "grass", "brick")
 LAYERS = ("relu", "layer1", "layer2", "layer3", "layer4")
@@ -45,6 +46,10 @@ class Config(BaseConfig):
     per_class: int = 3
     size: int = 112
     init_seeds: int = 3
+
+    def __post_init__(self):
+        if self.init_seeds < 2:
+            raise ValueError(f"init_seeds must be >= 2 (the claims are tested over seeds), got {self.init_seeds}")
 
 
 def photograph_crops(per_class: int, size: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
@@ -97,6 +102,46 @@ def _forward(model, images: np.ndarray, train_mode: bool = False) -> dict[str, n
     return layer_outputs(model, x, LAYERS, batch_size=16, train_mode=train_mode)
 
 
+_PER_SEED = ("tv", "white_to_natural_tv", "noise_tv")
+_FIRST_SEED = (
+    ("side", int),
+    ("tv_no_dc", float),
+    ("resampled_input_tv", float),
+    ("tv_bn_train", float),
+    ("area80_spread", float),
+    ("dead_channels", int),
+)
+Metrics = make_dataclass(
+    "Metrics",
+    [
+        ("classes", int),
+        ("images_per_class", int),
+        ("input_size", int),
+        ("init_seeds", int),
+        ("input_tv", float),
+        ("input_tv_no_dc", float),
+        ("input_white_to_natural_tv", float),
+        ("input_area80_spread", float),
+        *((f"{layer}_{key}", tp) for layer in LAYERS for key, tp in _FIRST_SEED),
+        *(
+            (f"{layer}_{key}{end}", float)
+            for layer in LAYERS
+            for key in _PER_SEED
+            for end in ("", "_seed_min", "_seed_max")
+        ),
+        ("output_minus_input_tv", Replicated),
+        ("output_minus_resampled_input_tv", Replicated),
+        ("white_noise_approach", Replicated),
+    ],
+    frozen=True,
+)
+Metrics.__module__ = __name__
+Metrics.__doc__ = (
+    "What a run measures: per layer, the TV distances (``_seed_min/_max`` over initialisation seeds; the rest "
+    "from the first seed); the claims' paired differences per initialisation seed (``_replicates``)."
+)
+
+
 def measure(config: Config, ctx: RunContext) -> Measured:
     import torchvision
 
@@ -114,13 +159,18 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     n_nat, n_noise = natural.shape[0], noise.shape[0]
     everything = np.concatenate([natural, noise]).reshape(-1, 3, config.size, config.size)
 
-    metrics: dict = {"classes": n_nat, "images_per_class": config.per_class}
+    values: dict = {
+        "classes": n_nat,
+        "images_per_class": config.per_class,
+        "input_size": config.size,
+        "init_seeds": config.init_seeds,
+    }
     arrays: dict = {}
     input_spectra = class_spectra(natural)
     noise_in = class_spectra(noise)
-    metrics["input_tv"] = mean_pairwise_distance(input_spectra)
-    metrics["input_tv_no_dc"] = mean_pairwise_distance(class_spectra(natural, remove_dc=True))
-    metrics["input_white_to_natural_tv"] = float(
+    values["input_tv"] = mean_pairwise_distance(input_spectra)
+    values["input_tv_no_dc"] = mean_pairwise_distance(class_spectra(natural, remove_dc=True))
+    values["input_white_to_natural_tv"] = float(
         np.mean([total_variation_distance(noise_in[0], s) for s in input_spectra])
     )
     arrays["input_spectra"] = np.stack(input_spectra + noise_in)
@@ -145,30 +195,31 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             per_seed.setdefault(f"{layer}_noise_tv", []).append(mean_pairwise_distance(noi))
             if s == 0:
                 side = maps.shape[-1]
-                metrics[f"{layer}_side"] = int(side)
-                metrics[f"{layer}_tv_no_dc"] = mean_pairwise_distance(class_spectra(maps[:n_nat], remove_dc=True))
-                metrics[f"{layer}_resampled_input_tv"] = mean_pairwise_distance(class_spectra(resample(natural, side)))
+                values[f"{layer}_side"] = int(side)
+                values[f"{layer}_tv_no_dc"] = mean_pairwise_distance(class_spectra(maps[:n_nat], remove_dc=True))
+                values[f"{layer}_resampled_input_tv"] = mean_pairwise_distance(class_spectra(resample(natural, side)))
                 tmaps = outs_train[layer].reshape(maps.shape)
-                metrics[f"{layer}_tv_bn_train"] = mean_pairwise_distance(class_spectra(tmaps[:n_nat]))
-                metrics[f"{layer}_area80_spread"] = float(np.ptp([contour_area_fraction(x, 0.8) for x in nat]))
+                values[f"{layer}_tv_bn_train"] = mean_pairwise_distance(class_spectra(tmaps[:n_nat]))
+                values[f"{layer}_area80_spread"] = float(np.ptp([contour_area_fraction(x, 0.8) for x in nat]))
                 arrays[f"{layer}_spectra"] = np.stack(spectra)
                 arrays[f"{layer}_contours"] = np.array(
                     [[energy_contour_levels(x)[q] for q in (0.6, 0.8, 0.9)] for x in spectra]
                 )
-                metrics[f"{layer}_dead_channels"] = int(sum(average_normalised_spectrum(m)[1] for m in maps))
-    for key, values in per_seed.items():
-        metrics[key] = float(np.mean(values))
-        metrics[f"{key}_seed_min"], metrics[f"{key}_seed_max"] = float(min(values)), float(max(values))
-    metrics["input_area80_spread"] = float(np.ptp([contour_area_fraction(x, 0.8) for x in input_spectra]))
-    # Claim of Table 4: at the output, class spectra are more alike than at the input. The control is
-    # the input itself brought to the output's resolution (alike because of the size alone?).
-    out_tv = per_seed["layer4_tv"]
-    comp = compare_to_controls(out_tv, [metrics["layer4_resampled_input_tv"]], "inputs resampled to 4 x 4")
-    metrics.update({f"normalised_{k}": v for k, v in control_metrics("tv", comp).items()})
-    metrics["output_more_alike_than_input"] = bool(np.mean(out_tv) < metrics["input_tv"])
-    metrics["output_more_alike_than_resampled_input"] = bool(np.mean(out_tv) < metrics["layer4_resampled_input_tv"])
-    metrics["white_noise_output_as_close_as_classes"] = bool(
-        metrics["layer4_white_to_natural_tv"] <= max(per_seed["layer4_tv"]) * 1.5
+                values[f"{layer}_dead_channels"] = int(sum(average_normalised_spectrum(m)[1] for m in maps))
+    for key, v in per_seed.items():
+        values[key] = float(np.mean(v))
+        values[f"{key}_seed_min"], values[f"{key}_seed_max"] = float(min(v)), float(max(v))
+    values["input_area80_spread"] = float(np.ptp([contour_area_fraction(x, 0.8) for x in input_spectra]))
+    out_tv = np.array(per_seed["layer4_tv"])
+    metrics = Metrics(
+        **values,
+        # Table 4, paired per initialisation seed: the output against the same images at the input, and
+        # against the same images resampled to the output's size (is it more than resolution?).
+        output_minus_input_tv=Replicated.of(out_tv - values["input_tv"]),
+        output_minus_resampled_input_tv=Replicated.of(out_tv - values["layer4_resampled_input_tv"]),
+        white_noise_approach=Replicated.of(
+            np.array(per_seed["layer4_white_to_natural_tv"]) - values["input_white_to_natural_tv"]
+        ),
     )
     arrays["class_names"] = np.array(names + list(NOISE_EXPONENTS))
     notes = [
@@ -182,36 +233,60 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     return Measured(metrics, arrays, source, notes)
 
 
-def findings(m: dict) -> list[str]:
-    out = [
-        f"Mean pairwise TV distance between class spectra: {m['input_tv']:.3f} at the input, "
-        f"{m['layer4_tv']:.3f} at layer4 ({m['layer4_side']} x {m['layer4_side']}; seeds "
-        f"{m['layer4_tv_seed_min']:.3f}-{m['layer4_tv_seed_max']:.3f})."
+_PAIRED = "paired per initialisation seed on the same images: 0 means no difference"
+CLAIMS = (
+    Claim(
+        "output_more_alike_than_input",
+        "a random ResNet152 brings the class spectra together (Table 4: output TV between classes below the input's)",
+        "output_minus_input_tv_replicates",
+        "less",
+        "initialisation seeds",
+        no_control=_PAIRED,
+    ),
+    Claim(
+        "output_more_alike_than_resampled_input",
+        "the output's class spectra are more alike than the same inputs resampled to the output's size "
+        "(the network does more than lower the resolution)",
+        "output_minus_resampled_input_tv_replicates",
+        "less",
+        "initialisation seeds",
+        no_control=_PAIRED,
+        source="ours",
+    ),
+    Claim(
+        "white_noise_reaches_the_classes",
+        "white noise fed to the network ends closer to the natural classes' spectra than it starts",
+        "white_noise_approach_replicates",
+        "less",
+        "initialisation seeds",
+        no_control=_PAIRED,
+        source="ours",
+    ),
+)
+
+
+def findings(m: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """What was measured, and the engine's verdicts (the output's size is read from the run)."""
+    claims = {c.id: c for c in CLAIMS}
+    side, size = m["layer4_side"], m.get("input_size") or "?"
+    grid = f"{side} x {side}"
+    return [
+        f"Mean pairwise TV distance between class spectra: {m['input_tv']:.3f} at the input ({size} px), "
+        f"{m['layer4_tv']:.4f} at layer4 ({grid}; seeds {m['layer4_tv_seed_min']:.4f}-{m['layer4_tv_seed_max']:.4f}). "
+        + sentence(claims["output_more_alike_than_input"], verdicts["output_more_alike_than_input"]),
+        f"The same input images resampled to {grid} have TV {m['layer4_resampled_input_tv']:.3f}, so resolution "
+        "alone does not make them alike: "
+        + sentence(
+            claims["output_more_alike_than_resampled_input"], verdicts["output_more_alike_than_resampled_input"]
+        ),
+        f"White noise fed to the same network ends at TV {m['layer4_white_to_natural_tv']:.4f} from the natural "
+        f"classes at layer4 (input: {m['input_white_to_natural_tv']:.3f}), as close as the classes are to each "
+        f"other ({m['layer4_tv']:.4f}); without the DC bin the classes' layer4 TV is {m['layer4_tv_no_dc']:.4f}. "
+        "What was measured, then: at the output the class spectra no longer depend on the input at all, "
+        "whether photographs or noise, with or without the DC bin. "
+        + sentence(claims["white_noise_reaches_the_classes"], verdicts["white_noise_reaches_the_classes"]),
+        f"With batch norm in train mode the layer4 TV is {m['layer4_tv_bn_train']:.4f}.",
     ]
-    out.append(
-        f"The input images resampled to {m['layer4_side']} x {m['layer4_side']} have TV "
-        f"{m['layer4_resampled_input_tv']:.3f}: "
-        + (
-            "the network's output is more alike than resolution alone explains, which supports Table 4."
-            if m["output_more_alike_than_resampled_input"]
-            else "resolution alone makes the inputs at least as alike, so the paper's comparison of a 224-px input "
-            "with a 7 x 7 output does not isolate a network effect (we do not support the claim as stated)."
-        )
-    )
-    out.append(
-        f"White noise fed to the same network ends at TV {m['layer4_white_to_natural_tv']:.3f} from the natural "
-        f"classes at layer4 (input: {m['input_white_to_natural_tv']:.3f}): "
-        + (
-            "the output spectrum is mostly the architecture's, not the input's."
-            if m["white_noise_output_as_close_as_classes"]
-            else "the input still shows at the output."
-        )
-    )
-    out.append(
-        f"Without the DC bin the layer4 TV is {m['layer4_tv_no_dc']:.3f}; with batch norm in train mode "
-        f"{m['layer4_tv_bn_train']:.3f}."
-    )
-    return out
 
 
 EXPERIMENT = Experiment(
@@ -231,39 +306,32 @@ EXPERIMENT = Experiment(
     report_rows=(
         ReportRow(
             "Wu Table 4",
-            "mean pairwise TV distance of class spectra at the ResNet152 output (input resampled "
-            "to the output size as control)",
-            "normalised_tv",
+            "mean pairwise TV distance of class spectra at the ResNet152 output (claim: below the input's)",
+            "layer4_tv",
             "alike (no number)",
             source="derived",
-            control="inputs resampled to the layer's size",
+            claim="output_more_alike_than_input",
         ),
         ReportRow(
-            "Wu Table 4",
-            "output class spectra more alike than the inputs at full size",
-            "output_more_alike_than_input",
-            True,
-            source="derived",
-            format="bool",
-        ),
-        ReportRow(
-            "Wu Table 4 (control)",
-            "output more alike than the inputs resampled to the output size",
-            "output_more_alike_than_resampled_input",
-            True,
-            source="derived",
-            format="bool",
+            "Wu Table 4 (control, ours)",
+            "the same against the inputs resampled to the output's size (paired per seed)",
+            "layer4_tv",
+            "no claim",
+            source="ours",
+            claim="output_more_alike_than_resampled_input",
         ),
         ReportRow(
             "Wu §5.1.1 (control, ours)",
-            "white noise ends as close to the classes as they are to each other",
-            "white_noise_output_as_close_as_classes",
-            "no number",
+            "TV distance of white noise from the natural classes at the output (claim: below the input's)",
+            "layer4_white_to_natural_tv",
+            "no claim",
             source="ours",
-            format="bool",
+            claim="white_noise_reaches_the_classes",
         ),
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name

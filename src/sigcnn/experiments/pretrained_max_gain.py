@@ -24,6 +24,7 @@ from ..probes.diagnosis import spearman
 from ..probes.epoch_metrics import Split, load_split, train_with_curves
 from ..probes.max_gain import (  # noqa: F401
     cached_weights_path,
+    ensure_weights,
     imagenet_impulse,
     maximum_gain,
     published_top5_error,
@@ -102,18 +103,22 @@ class Points:
 
 
 def _measure_imagenet(config: Config, device, progress: bool) -> tuple[Points, list[str], np.ndarray]:
-    """Gains of the models whose weights are here, the missing ones, and per-channel gains."""
+    """Gains of the models whose weights are here, the missing ones (``{name: why}``), and per-channel gains."""
     import torchvision
 
     present, offline = weights_status(config.models, config.weights), is_offline()
     points, per_channel = Points(), []
+    reasons = {}
     for name in config.models:
         weights = weights_of(name, config.weights)
         if offline and not present[name]:
+            reasons[name] = "SIGCNN_OFFLINE=1"
             continue
-        try:  # downloads the weights when online and not cached
+        try:  # sigcnn's downloader (10 s connect limit, a failed host not retried), then the cached file
+            ensure_weights(weights)
             model = torchvision.models.get_model(name, weights=weights).to(device)
-        except OSError:  # no network, DNS failure, timeout, interrupted download: counted as missing
+        except OSError as exc:  # no network, DNS failure, timeout, interrupted download: counted as missing
+            reasons[name] = str(exc)
             continue
         image, offset = imagenet_impulse(weights, device)
         gain = maximum_gain(model, image) + offset
@@ -121,8 +126,15 @@ def _measure_imagenet(config: Config, device, progress: bool) -> tuple[Points, l
         points.gain_db.append(float(gain.mean())), points.error.append(published_top5_error(weights))
         if progress:
             print(f"{name}: Maximum Gain {gain.round(1)} dB (per pixel unit), top-5 error {points.error[-1]:.2f} %")
-    missing = [name for name in config.models if name not in points.names]
+    missing = {name: reasons.get(name, "") for name in config.models if name not in points.names}
     return points, missing, np.stack(per_channel) if per_channel else np.zeros((0, 3))
+
+
+def why_missing(missing: dict[str, str]) -> str:
+    """``offline: SIGCNN_OFFLINE=1`` when the offline rule kept every missing file away, else the
+    first download error (so a run that was online never says "offline")."""
+    failed = [r for r in missing.values() if r != "SIGCNN_OFFLINE=1"]
+    return f"download failed, e.g. {failed[0]}" if failed else "offline: SIGCNN_OFFLINE=1"
 
 
 def _imagenet_untrained(config: Config, names: list[str], seed: int, device) -> float:
@@ -185,7 +197,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "offline": is_offline(),
     }
     arrays: dict = {
-        "imagenet_missing": np.array(missing, dtype=str),
+        "imagenet_missing": np.array(list(missing), dtype=str),
         "models_all": np.array(config.models),
         "published_top5_error_all": np.array(
             [published_top5_error(weights_of(n, config.weights)) for n in config.models]
@@ -238,7 +250,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     if missing:
         notes.append(
             f"{len(missing)} of {len(config.models)} torchvision weight files are not in "
-            f"{Path(torch.hub.get_dir()) / 'checkpoints'} and were not downloaded (offline): "
+            f"{Path(torch.hub.get_dir()) / 'checkpoints'} and were not downloaded ({why_missing(missing)}): "
             + ", ".join(missing)
             + "."
         )
@@ -264,7 +276,9 @@ def findings(metrics: dict) -> list[str]:
     rho = metrics.get("imagenet_spearman_gain_vs_top5_error")
     if measured == 0:
         out.append(
-            f"None of the {listed} torchvision weight files is available on this machine (offline), so the "
+            f"None of the {listed} torchvision weight files is available on this machine"
+            + (" (offline)" if metrics.get("offline") else " (not downloaded: see the notes)")
+            + ", so the "
             "ImageNet comparison of Fig. 7 could not be made here; nothing is shown in its place."
         )
     elif rho is None or not np.isfinite(rho):

@@ -17,7 +17,9 @@ from scipy.signal import windows
 from ..data import load_fsdd
 from ..models import scattering as sc
 from ..signals import wavelets as wv
+from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
+from ._metrics import Replicated
 
 SAMPLE_RATE = 8000.0
 BOXCAR_LENGTHS = (16, 64, 256, 1024)
@@ -44,9 +46,34 @@ def gabor_atom(length: int, frequency: float, sample_rate: float, width: float) 
     return np.exp(-(t**2) / (2 * sigma**2)) * np.cos(2 * np.pi * frequency * t)
 
 
+@dataclass(frozen=True)
+class Metrics:
+    """Uncertainty products (deterministic) and the dilation test, one replicate per Gabor atom."""
+
+    dilation: float
+    gaussian_product: float
+    gaussian_product_error: float
+    gaussian_over_bound: float
+    hann_product: float
+    hann_over_bound: float
+    boxcar_16_product: float
+    boxcar_64_product: float
+    boxcar_256_product: float
+    boxcar_1024_product: float
+    boxcar_growth_per_4x: float
+    fourier_dilation_change_low: float
+    fourier_dilation_change_high: float
+    scattering_dilation_change_low: float
+    scattering_dilation_change_high: float
+    fourier_change_growth: float
+    scattering_change_growth: float
+    dilation_fourier_minus_scattering: Replicated
+    """Per atom: log of the Fourier modulus's change over first-order scattering's (paired by atom)."""
+
+
 def measure(config: Config, ctx: RunContext) -> Measured:
     """The uncertainty products, the dilation test and the example signals."""
-    m: dict = {}
+    m: dict = {"dilation": config.dilation}
     sigma = 32.0
     m["gaussian_product"] = wv.uncertainty_product(wv.gaussian_window(int(16 * sigma), sigma), SAMPLE_RATE)
     m["gaussian_product_error"] = abs(m["gaussian_product"] - wv.GAUSSIAN_UNCERTAINTY)
@@ -76,6 +103,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     m["scattering_dilation_change_low"], m["scattering_dilation_change_high"] = float(scat[0]), float(scat[-1])
     m["fourier_change_growth"] = float(fourier[-1] / fourier[0])
     m["scattering_change_growth"] = float(scat[-1] / scat[0])
+    m["dilation_fourier_minus_scattering"] = Replicated.of(np.log(fourier / scat))
 
     audio = load_fsdd()
     pick = next(
@@ -104,26 +132,69 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         f"(J={config.J}, Q={config.Q}, numpy frontend), first order only.",
         f"FSDD example: digit {config.fsdd_digit} spoken by 'jackson' (first such file).",
     ]
-    return Measured(m, arrays, audio.data_source, notes)
+    metrics = Metrics(**{k: (float(v) if not isinstance(v, Replicated) else v) for k, v in m.items()})
+    return Measured(metrics, arrays, audio.data_source, notes)
 
 
-def findings(m: dict) -> list[str]:
-    """Verdicts in words from the measured numbers."""
+BOXCAR_EXPONENT_TOLERANCE = 0.02
+"""How far the boxcar's growth exponent (product ∝ N^a per 4× length) may sit from 1/2."""
+
+CLAIMS = (
+    Claim(
+        "gaussian_attains_bound",
+        "a sampled Gaussian window's uncertainty product equals 1/(4π) (the standard Heisenberg-Gabor bound)",
+        "gaussian_over_bound",
+        "equal",
+        "windows",
+        null=1.0,
+        tolerance=1e-3,
+        source="ours",
+    ),
+    Claim(
+        "boxcar_grows_as_sqrt_n",
+        "a sampled boxcar's uncertainty product grows as the square root of its length in samples",
+        "boxcar_growth_per_4x",
+        "equal",
+        "windows",
+        null=0.5,
+        tolerance=BOXCAR_EXPONENT_TOLERANCE,
+        source="ours",
+    ),
+    Claim(
+        "fourier_less_stable_than_scattering",
+        "a small dilation changes the Fourier modulus more than first-order scattering (log ratio above 0)",
+        "dilation_fourier_minus_scattering_replicates",
+        "greater",
+        "Gabor atoms (62.5 Hz to 2 kHz)",
+        no_control="paired by atom: log(Fourier change / scattering change), against 0 (equally stable)",
+        source="ours",
+    ),
+)
+
+
+def findings(m: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """Findings in words from the measured numbers; verdict sentences computed by the engine."""
+    claims = {c.id: c for c in CLAIMS}
     return [
         f"The Gaussian window's uncertainty product is {m['gaussian_product']:.6f}, against 1/(4π) = "
-        f"{1 / (4 * np.pi):.6f} (difference {m['gaussian_product_error']:.1e}): it attains the bound. The paper's "
-        "Theorem 1 states only that some constant c exists; 1/(4π) is the standard value for this definition of spread.",
-        f"A Hann window sits just above the bound ({m['hann_over_bound']:.3f} × 1/(4π)). A boxcar does not have a "
+        f"{1 / (4 * np.pi):.6f} (difference {m['gaussian_product_error']:.1e}): "
+        + sentence(claims["gaussian_attains_bound"], verdicts["gaussian_attains_bound"], fmt=lambda v: f"{v:.6g}")
+        + " The paper's Theorem 1 states only that some constant c exists; 1/(4π) is the standard value for this "
+        "definition of spread.",
+        f"A Hann window sits above the bound ({m['hann_over_bound']:.3f} × 1/(4π)). A boxcar does not have a "
         f"finite spread in continuous time; sampled, its product grows by a factor of about "
         f"{4 ** m['boxcar_growth_per_4x']:.2f} each time its length in samples is multiplied by 4 "
-        f"(≈ √N growth) — from {m['boxcar_16_product']:.3f} at 16 samples to {m['boxcar_1024_product']:.3f} at 1,024.",
-        f"Fourier is unstable to dilation (ours): stretching by {100 * 0.05:.0f} % changes the Fourier modulus of a "
+        f"— from {m['boxcar_16_product']:.3f} at 16 samples to {m['boxcar_1024_product']:.3f} at 1,024 (exponent "
+        f"{m['boxcar_growth_per_4x']:.4f}): "
+        + sentence(claims["boxcar_grows_as_sqrt_n"], verdicts["boxcar_grows_as_sqrt_n"], fmt=lambda v: f"{v:.4g}"),
+        f"Fourier is unstable to dilation (ours): stretching by {100 * m['dilation']:g} % changes the Fourier modulus of a "
         f"{ATOM_FREQUENCIES[0]:g} Hz atom by {100 * m['fourier_dilation_change_low']:.0f} % and of a "
         f"{ATOM_FREQUENCIES[-1]:g} Hz atom by {100 * m['fourier_dilation_change_high']:.0f} % (×{m['fourier_change_growth']:.1f}); "
         f"first-order scattering changes by {100 * m['scattering_dilation_change_low']:.0f} % and "
         f"{100 * m['scattering_dilation_change_high']:.0f} % (×{m['scattering_change_growth']:.1f}). A dilation moves "
-        "a frequency f by about 0.05 f: a fixed Fourier resolution cannot absorb a shift that grows with f, "
-        "a wavelet whose bandwidth grows with f can.",
+        f"a frequency f by about {m['dilation']:g} f: a fixed Fourier resolution cannot absorb a shift that grows with f, "
+        "a wavelet whose bandwidth grows with f can. "
+        + sentence(claims["fourier_less_stable_than_scattering"], verdicts["fourier_less_stable_than_scattering"]),
     ]
 
 
@@ -146,6 +217,7 @@ EXPERIMENT = Experiment(
             1.0,
             source="external",
             cite="gabor1946theory",
+            claim="gaussian_attains_bound",
         ),
         ReportRow(
             "Koushik Theorem 1",
@@ -168,8 +240,26 @@ EXPERIMENT = Experiment(
             "no number",
             source="ours",
         ),
+        ReportRow(
+            "Koushik §§2-3 (ours)",
+            "log(Fourier-modulus change / first-order scattering change) under a 5 % dilation, mean over 6 atoms",
+            "dilation_fourier_minus_scattering",
+            "> 0 (no number)",
+            source="ours",
+            claim="fourier_less_stable_than_scattering",
+        ),
+        ReportRow(
+            "Koushik Theorem 1 (ours)",
+            "growth exponent of a sampled boxcar's uncertainty product with its length",
+            "boxcar_growth_per_4x",
+            0.5,
+            source="derived",
+            claim="boxcar_grows_as_sqrt_n",
+        ),
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name

@@ -10,29 +10,33 @@ spectral centroid (Fig. 13) and the correlation, amplitude ratio and lambda of A
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, make_dataclass
 
 import numpy as np
 
-from ..controls import controlled_means
 from ..training import accuracy, initial_model
+from ..verdicts import Verdict
 from . import spectral_shift as base
 from ._base import Experiment, Measured, ReportRow, RunContext
+from ._seeds import Seeds
 
 VARIANTS = {"relu_bn": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "sine", "elu": "elu"}
 """Variant name -> activation. ``relu_bn`` always has batch-normalised convolutions (Fig. 18a); the
 others have them when ``Config.variant_batch_norm`` is true."""
 LABELS = {"relu_bn": "conv_bn + ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "sine", "elu": "ELU"}
-CLAIMS = {
-    key: base.CLAIMS[key]
-    for key in (
-        "act_moves_up_fraction",
-        "acdiff_aadiff_correlation",
-        "acdiff_aadiff_correlation_shape",
-        "aadiff_acdiff_amplitude_ratio",
-        "lambda_eq36",
-    )
-}
+SEEDED = (
+    "act_moves_up_fraction",
+    "acdiff_aadiff_correlation",
+    "acdiff_aadiff_correlation_shape",
+    "aadiff_acdiff_amplitude_ratio",
+    "lambda_eq36",
+)
+"""Quantities kept per training seed and untrained network (``{variant}_{key}_mean``)."""
+PAPER = ("acts_move_up", "accumulated_opposite", "accumulated_opposite_shape", "lambda_positive")
+"""The claims of :data:`.spectral_shift.PAPER_CLAIMS` tested on every variant (Figs. 13 and 18)."""
+LEARNED = ("act_moves_up_fraction", "acdiff_aadiff_correlation")
+"""The quantities whose trained value is compared with untrained networks on every variant (ours)."""
 _KEPT = (
     "act_moves_up_fraction",
     "act_moves_up_fraction_no_dc",
@@ -44,6 +48,44 @@ _KEPT = (
     "acdiff_aadiff_correlation_shape",
     "aadiff_acdiff_amplitude_ratio_shape",
 )
+
+Variant = make_dataclass(
+    "Variant",
+    [
+        ("test_accuracy", float),
+        ("test_accuracy_mean", float),
+        *((key, float) for key in _KEPT),
+        *((f"{key}_mean", Seeds) for key in SEEDED),
+    ],
+    frozen=True,
+)
+Variant.__module__ = __name__
+Variant.__doc__ = (
+    "One variant: the first seed's numbers and each claimed quantity over seeds beside untrained networks."
+)
+
+Metrics = make_dataclass(
+    "Metrics",
+    [
+        ("train_recordings", int),
+        ("test_recordings", int),
+        ("analysed_recordings", int),
+        ("training_seeds", int),
+        ("control_seeds", int),
+        *((v, Variant) for v in VARIANTS),
+        ("variants_opposite_fraction", float),
+    ],
+    frozen=True,
+)
+Metrics.__module__ = __name__
+Metrics.__doc__ = "What a run measures: one :class:`Variant` per variant (a variant not run holds no replicates)."
+
+CLAIMS = tuple(c for v in VARIANTS for c in base.make_claims(f"{v}_", f"{LABELS[v]}: ", paper=PAPER, learned=LEARNED))
+
+
+def _not_run() -> Variant:
+    nan = math.nan
+    return Variant(nan, nan, *(nan for _ in _KEPT), *(Seeds.of([]) for _ in SEEDED))
 
 
 @dataclass(frozen=True)
@@ -62,73 +104,74 @@ class Config(base.Config):
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
-    """Train and analyse every variant with every training seed, beside its untrained initialisation."""
+    """Train and analyse every variant with every training seed; analyse ``control_seeds`` untrained ones."""
     data = base.load_audio(config).to(ctx.device)
     analysed = base.pick_analysed(data.x_test, config.analysed, config.seed + 1)
     args = (data.sample_rate, config.low_band, config.grid_points)
-    metrics: dict = {
-        "train_recordings": int(data.x_train.shape[0]),
-        "test_recordings": int(data.x_test.shape[0]),
-        "analysed_recordings": int(analysed.shape[0]),
-        "training_seeds": config.training_seeds,
-    }
+    variants: dict = {v: _not_run() for v in VARIANTS}
     arrays: dict = {}
     for k, variant in enumerate(config.variants):
         kind = dict(activation=VARIANTS[variant], batch_norm=variant == "relu_bn" or config.variant_batch_norm)
+        seeds = [config.seed + k + 1000 * s for s in range(max(config.training_seeds, config.control_seeds))]
         trained, untrained, accuracies = [], [], []
-        for s in range(config.training_seeds):
-            seed = config.seed + k + 1000 * s
+        for s, seed in enumerate(seeds[: config.training_seeds]):
             model, loss = base.train_network(config, data, seed, ctx.progress, **kind)
             accuracies.append(accuracy(model, data.x_test, data.y_test))
             found = base.analyse_network(model, analysed, *args, pooling_alternatives=False)
-            control = base.analyse_network(
-                initial_model(base.network_factory(config, data.classes, **kind), seed, ctx.device),
-                analysed,
-                *args,
-                pooling_alternatives=False,
-            )
             trained.append(found.metrics)
-            untrained.append(control.metrics)
             if s == 0:  # the first seed's network: the figures and the per-variant details
-                metrics[f"{variant}_test_accuracy"] = accuracies[0]
-                metrics.update({f"{variant}_{key}": found.metrics[key] for key in _KEPT})
+                first = {"test_accuracy": accuracies[0], **{key: found.metrics[key] for key in _KEPT}}
                 arrays.update(
                     {
                         f"{variant}_{key}": found.arrays[key]
                         for key in ("act2_psi_in", "act2_psi_out", "acdiff", "aadiff", "acdiff_shape", "aadiff_shape")
                     }
                 )
-                arrays.update({f"{variant}_untrained_{key}": control.arrays[key] for key in ("acdiff", "aadiff")})
                 arrays[f"{variant}_loss"], arrays["grid"] = loss, found.arrays["grid"]
-        metrics[f"{variant}_test_accuracy_mean"] = float(np.mean(accuracies))
-        metrics.update(
-            {f"{variant}_{key}": value for key, value in controlled_means(trained, untrained, [], CLAIMS).items()}
-        )
-    corr = [metrics[f"{v}_acdiff_aadiff_correlation_mean"] for v in config.variants]
-    metrics["variants_opposite_fraction"] = float(np.mean(np.array(corr) < 0))
+        for s, seed in enumerate(seeds[: config.control_seeds]):
+            control = base.analyse_network(
+                initial_model(base.network_factory(config, data.classes, **kind), seed, ctx.device),
+                analysed,
+                *args,
+                pooling_alternatives=False,
+            )
+            untrained.append(control.metrics)
+            if s == 0:
+                arrays.update({f"{variant}_untrained_{key}": control.arrays[key] for key in ("acdiff", "aadiff")})
+        seeded = {f"{key}_mean": Seeds.of([m[key] for m in trained], [m[key] for m in untrained]) for key in SEEDED}
+        variants[variant] = Variant(**first, test_accuracy_mean=float(np.mean(accuracies)), **seeded)
+    corr = [variants[v].acdiff_aadiff_correlation_mean.value for v in config.variants]
+    metrics = Metrics(
+        train_recordings=int(data.x_train.shape[0]),
+        test_recordings=int(data.x_test.shape[0]),
+        analysed_recordings=int(analysed.shape[0]),
+        training_seeds=config.training_seeds,
+        control_seeds=config.control_seeds,
+        **variants,
+        variants_opposite_fraction=float(np.mean(np.array(corr) < 0)),
+    )
     notes = [
-        f"Each variant trained on {metrics['train_recordings']} recordings for {config.epochs} epochs with "
-        f"{config.training_seeds} seeds; spectra over {metrics['analysed_recordings']} of the "
-        f"{metrics['test_recordings']} test recordings. Control: each network untrained, same initialisation "
-        "seeds; no shuffled-label control in this experiment.",
+        f"Each variant trained on {metrics.train_recordings} recordings for {config.epochs} epochs with "
+        f"{config.training_seeds} seeds; spectra over {metrics.analysed_recordings} of the "
+        f"{metrics.test_recordings} test recordings. Control: {config.control_seeds} untrained networks per "
+        "variant (the first ones are the trained networks' initialisations); no shuffled-label control here.",
         "Convolutions of the sigmoid/tanh/sine/ELU variants are "
         + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised."),
     ]
     return Measured(metrics, arrays, data.data_source, notes)
 
 
-def findings(metrics: dict) -> list[str]:
-    """Plain-language verdicts for every variant, each beside its untrained control."""
+def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """Plain-language verdicts for every variant run, computed from the engine's verdicts."""
     out = []
-    for v in (v for v in VARIANTS if f"{v}_acdiff_aadiff_correlation_mean" in metrics):
-        prefixed = {key.removeprefix(f"{v}_"): value for key, value in metrics.items() if key.startswith(f"{v}_")}
-        accuracy_mean = prefixed["test_accuracy_mean"]
+    said = base.claim_sentences(CLAIMS, verdicts)
+    for v in (v for v in VARIANTS if np.isfinite(metrics.get(f"{v}_test_accuracy_mean") or math.nan)):
+        accuracy_mean = metrics[f"{v}_test_accuracy_mean"]
         out.append(
-            f"{LABELS[v]} (mean test accuracy {100 * accuracy_mean:.1f} %): correlation of ACDIFF and AADIFF "
-            f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation')} Shape only: "
-            f"{base.claim_verdict(prefixed, 'acdiff_aadiff_correlation_shape')} Lambda of Eq. 36: "
-            f"{base.claim_verdict(prefixed, 'lambda_eq36')} Activations raising the centroid: "
-            f"{base.claim_verdict(prefixed, 'act_moves_up_fraction')}"
+            f"{LABELS[v]} (mean test accuracy {100 * accuracy_mean:.1f} %): "
+            + " ".join(said[f"{v}_{cid}"] for cid in PAPER)
+            + " Is it learned? "
+            + " ".join(said[f"{v}_{key}_learned"] for key in LEARNED)
             + (
                 " This network barely learned (accuracy below 30 %), so its verdict weighs little."
                 if accuracy_mean < 0.3
@@ -137,8 +180,8 @@ def findings(metrics: dict) -> list[str]:
         )
     if "variants_opposite_fraction" in metrics:
         out.append(
-            f"Overall {100 * metrics['variants_opposite_fraction']:.0f} % of the variants show the opposite "
-            "accumulated shifts of Fig. 18 (mean over training seeds)."
+            f"Overall {100 * metrics['variants_opposite_fraction']:.0f} % of the variants run have a negative mean "
+            "correlation of ACDIFF and AADIFF (mean over training seeds; a count, not a test)."
         )
     return out
 
@@ -174,7 +217,7 @@ EXPERIMENT = Experiment(
             f"{label}: correlation of ACDIFF and AADIFF",
             f"{key}_acdiff_aadiff_correlation_mean",
             "opposite directions (negative; no number)",
-            control=base.CONTROL,
+            claim=f"{key}_accumulated_opposite",
         )
         for key, label in (("relu_bn", "conv_bn + ReLU"), ("sigmoid", "sigmoid"), ("sine", "sine"), ("tanh", "tanh"))
     )
@@ -184,11 +227,13 @@ EXPERIMENT = Experiment(
             f"{act}: fraction of activation layers raising the centroid",
             f"{act}_act_moves_up_fraction_mean",
             "generalised shift observed (no number)",
-            control=base.CONTROL,
+            claim=f"{act}_acts_move_up",
         )
         for act in ("sigmoid", "tanh", "sine", "elu")
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name

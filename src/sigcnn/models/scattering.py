@@ -2,8 +2,10 @@
 
 A scattering network is a CNN whose filters are fixed wavelets, whose activation is the
 modulus and whose pooling is a low-pass average φ_J. We never write the transform: this
-module checks the input, picks kymatio's frontend (numpy on CPU, the fastest there; torch
-on CUDA), caches coefficients on disk and names every output channel.
+module checks the input, picks kymatio's frontend (numpy on CPU, torch on CUDA), caches
+coefficients on disk and names every output channel. On one CPU thread the two frontends are
+within about 30 % of each other (benchmarks/NOTES.md: numpy ahead for images, torch at 0.9x
+numpy's CPU time for audio); numpy is kept on the CPU for one code path without autograd.
 
 Bad input (an image too small for ``J``, a signal shorter than ``2^J``, non-finite values)
 raises ``ValueError`` before any filter bank is built.
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from kymatio.torch import Scattering1D as TorchScattering1D
     from kymatio.torch import Scattering2D as TorchScattering2D
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def check_images(images: npt.ArrayLike, J: int, L: int = 8) -> np.ndarray:
@@ -83,7 +84,8 @@ def check_signals(signals: npt.ArrayLike, J: int, Q: int = 8) -> np.ndarray:
 
 
 def frontend_for(device: torch.device | str) -> str:
-    """``"torch"`` on a CUDA device, ``"numpy"`` otherwise (measured faster on CPU: benchmarks/NOTES.md)."""
+    """``"torch"`` on a CUDA device, ``"numpy"`` otherwise (on the CPU numpy is faster for images and about
+    10 % slower for audio than torch: benchmarks/NOTES.md)."""
     return "torch" if str(device).startswith("cuda") else "numpy"
 
 
@@ -136,18 +138,19 @@ def _apply(transform, x: np.ndarray, frontend: str, device, batch_size: int) -> 
 
 
 def cache_dir() -> Path:
-    """Where coefficients are cached: ``$SIGCNN_CACHE/scattering`` or ``<results>/_cache/scattering``."""
-    root = os.environ.get("SIGCNN_CACHE")
-    if root:
-        return Path(root) / "scattering"
-    from ..results import results_dir
+    """Where coefficients are cached: ``<cache root>/scattering`` (:func:`sigcnn.cache.cache_root`:
+    ``$SIGCNN_CACHE``, else ``<results>/_cache``)."""
+    from ..cache import cache_root
 
-    return results_dir() / "_cache" / "scattering"
+    return cache_root() / "scattering"
 
 
 def cache_key(kind: str, settings: dict, data: np.ndarray) -> str:
-    """Hash of the transform's settings, the kymatio version and the data (shape, dtype and bytes)."""
+    """Hash of the transform's settings, the kymatio version, the sigcnn source
+    (:func:`sigcnn.provenance.source_digest`) and the data (shape, dtype and bytes)."""
     import kymatio
+
+    from ..provenance import source_digest
 
     h = hashlib.sha256()
     h.update(
@@ -157,6 +160,7 @@ def cache_key(kind: str, settings: dict, data: np.ndarray) -> str:
                 "settings": settings,
                 "kymatio": kymatio.__version__,
                 "version": CACHE_VERSION,
+                "source": source_digest(),
                 "shape": list(data.shape),
                 "dtype": str(data.dtype),
             },
@@ -167,18 +171,29 @@ def cache_key(kind: str, settings: dict, data: np.ndarray) -> str:
     return h.hexdigest()[:24]
 
 
+def _check_coefficients(n: int):
+    def check(value) -> None:
+        if not isinstance(value, np.ndarray) or value.ndim < 3 or value.shape[0] != n:
+            shape = getattr(value, "shape", type(value).__name__)
+            raise ValueError(f"coefficients of shape {shape}, expected ({n}, channels, ...)")
+        if not np.isfinite(value).all():
+            raise ValueError("coefficients are not all finite")
+
+    return check
+
+
 def _cached(kind: str, settings: dict, x: np.ndarray, compute, use_cache: bool) -> tuple[np.ndarray, bool]:
-    if not use_cache:
-        return compute(), False
-    path = cache_dir() / f"{kind}-{cache_key(kind, settings, x)}.npy"
-    if path.exists():
-        return np.load(path), True
-    out = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-    np.save(tmp, out)
-    tmp.replace(path)
-    return out, False
+    from ..cache import cached
+
+    path = cache_dir() / f"{kind}-{cache_key(kind, settings, x)}.npy" if use_cache else None
+    return cached(
+        path,
+        compute,
+        dump=lambda handle, value: np.save(handle, value, allow_pickle=False),
+        load=lambda handle: np.load(handle, allow_pickle=False),
+        check=_check_coefficients(x.shape[0]),
+        use_cache=use_cache,
+    )
 
 
 def scatter_images(

@@ -80,7 +80,7 @@ def accuracy_drop_curves(
     ax.set_xlabel("SNR per image, Eq. 1 (dB)")
     ax.set_ylabel("accuracy drop (percentage points)")
     ax.set_title(title + "\n(dotted: untrained twins)", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)  # never over the data
     fig.tight_layout()
     return fig
 
@@ -116,7 +116,7 @@ def concentration_bars(arrays: Mapping[str, np.ndarray]) -> Figure:
     ax.set_xticks(pos, [f"{a:g}" for a in alphas])
     ax.set_xlabel("α")
     ax.set_ylabel("energy in top 5 % pixels (%)")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)  # not over the α = 1 bars
     fig.tight_layout()
     return fig
 

@@ -169,7 +169,7 @@ def deformation_example_figure(image: np.ndarray, deformed: npt.ArrayLike, field
 def filter_bank_figure(
     psi: np.ndarray, phi: np.ndarray, title: str = "kymatio Morlet filter bank (real parts), 32×32 pixels"
 ) -> Figure:
-    """The 2-D wavelets ψ_{j,θ} (rows: scale j, columns: angle θ) and the low-pass φ_J (Koushik Eq. 15, Fig. 2)."""
+    """The 2-D wavelets ψ_{j,θ} (rows: scale j, columns: angle θ) and the low-pass φ_J (Koushik Eqs. 15-16)."""
     J, L = psi.shape[:2]
     fig, axes = plt.subplots(J, L + 1, figsize=(1.2 * (L + 1), 1.3 * J))
     axes = np.atleast_2d(axes)
@@ -236,5 +236,62 @@ def scattering_1d_channels_figure(rows: Sequence[Mapping[str, float]], sample_ra
         ylabel="second wavelet centre (Hz)",
         title="order 2: (acoustic, modulation) frequency",
     )
+    fig.tight_layout()
+    return fig
+
+
+def scattering_paths(J: int, max_order: int = 2) -> list[tuple[int, ...]]:
+    """The scattering paths p = (j_1, …, j_m) of orders 0 to ``max_order`` with j_1 < j_2 < … < J, one angle:
+    the nodes of the scattering tree (kymatio computes only increasing scales; the others carry little energy)."""
+    if J < 1 or max_order < 0:
+        raise ValueError(f"J must be >= 1 and max_order >= 0, got J={J}, max_order={max_order}")
+    paths: list[tuple[int, ...]] = [()]
+    frontier: list[tuple[int, ...]] = [()]
+    for _ in range(max_order):
+        frontier = [p + (j,) for p in frontier for j in range((p[-1] + 1) if p else 0, J)]
+        paths += frontier
+    return paths
+
+
+def scattering_tree_figure(J: int = 3, max_order: int = 2) -> Figure:
+    """The scattering transform as a tree (Koushik Fig. 2, after Bruna & Mallat): each node is
+    U[p]x = |…|x ∗ ψ_{j_1}| ∗ … ∗ ψ_{j_m}|; each node's output S_J[p]x = U[p]x ∗ φ_J leaves it (arrow).
+
+    One angle per scale is drawn; with L angles every node has L times as many children.
+    """
+    paths = scattering_paths(J, max_order)
+    by_order = [[p for p in paths if len(p) == m] for m in range(max_order + 1)]
+    width = max(len(level) for level in by_order)
+    pos = {}
+    for m, level in enumerate(by_order):
+        for i, p in enumerate(level):
+            pos[p] = ((i + 0.5) * width / len(level), -1.6 * m)
+    fig, ax = plt.subplots(figsize=(max(6.5, 1.25 * width), 1.9 * (max_order + 1)))
+    for p, (x, y) in pos.items():
+        if p:
+            px, py = pos[p[:-1]]
+            ax.annotate("", (x, y + 0.22), (px, py - 0.22), arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8))
+            ax.text((x + px) / 2, (y + py) / 2, f"ψ_{p[-1]}", fontsize=7, color="0.3", ha="center")
+        label = "x" if not p else "U[" + ",".join(map(str, p)) + "]x"
+        ax.text(x, y, label, ha="center", va="center", fontsize=8, bbox=dict(boxstyle="round", fc="w", ec="k"))
+        ax.annotate(
+            "S[" + (",".join(map(str, p)) or "∅") + "]x",
+            (x + 0.35, y - 0.55),
+            (x + 0.12, y - 0.2),
+            fontsize=7,
+            color="C3",
+            ha="left",
+            arrowprops=dict(arrowstyle="->", color="C3", lw=0.8),
+            gid="output",
+        )
+    for m in range(max_order + 1):
+        ax.text(-0.3, -1.6 * m, f"order {m}", ha="right", va="center", fontsize=8)
+    ax.set_xlim(-1.4, width + 0.6)
+    ax.set_ylim(-1.6 * max_order - 0.9, 0.5)
+    ax.set_title(
+        f"scattering tree, J = {J}: nodes U[p]x (modulus of wavelet cascades), outputs S_J[p]x = U[p]x ∗ φ_J (red)",
+        fontsize=9,
+    )
+    ax.axis("off")
     fig.tight_layout()
     return fig

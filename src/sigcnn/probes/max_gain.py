@@ -271,6 +271,46 @@ def cached_weights_path(weights: Any) -> Path:
     return Path(torch.hub.get_dir()) / "checkpoints" / Path(urlparse(weights.url).path).name
 
 
+class WeightsUnavailable(OSError):
+    """The file of a torchvision weights entry is not here and cannot be downloaded (the reason says why)."""
+
+
+@accepts()
+def ensure_weights(weights: Any) -> Path:
+    """The file of ``weights`` in the torch hub cache, downloaded first when it is missing.
+
+    The download goes through sigcnn's downloader (:func:`sigcnn.data.store._download`): at most
+    10 s to connect, a host that failed is not tried again in this process, a temporary file
+    renamed into place. The file's SHA-256 is checked against the prefix in its name (as
+    torchvision's ``check_hash`` does) and a mismatch is deleted.
+
+    Raises
+    ------
+    WeightsUnavailable
+        Offline (``SIGCNN_OFFLINE=1``) with the file absent, or when the download fails; the
+        message gives the reason (offline, no connection, host failed earlier, checksum).
+    """
+    import re
+
+    from ..checksums import file_digest
+    from ..data.store import _download, is_offline
+
+    path = cached_weights_path(weights)
+    if path.is_file():
+        return path
+    if is_offline():
+        raise WeightsUnavailable(f"{path.name}: not in {path.parent} and SIGCNN_OFFLINE=1 forbids downloading it")
+    try:
+        _download(weights.url, path)
+    except OSError as exc:
+        raise WeightsUnavailable(f"{path.name}: download failed ({exc})") from exc
+    prefix = re.search(r"-([0-9a-f]{8,})\.", path.name)
+    if prefix and not file_digest(path, "sha256").startswith(prefix.group(1)):
+        path.unlink(missing_ok=True)
+        raise WeightsUnavailable(f"{path.name}: downloaded file fails its SHA-256 prefix {prefix.group(1)}")
+    return path
+
+
 @accepts()
 def published_top5_error(weights: Any) -> float:
     """Top-5 error (%) on the ImageNet-1K validation set as published in the weights' metadata."""

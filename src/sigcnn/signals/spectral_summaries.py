@@ -109,10 +109,16 @@ def contour_area_fraction(spectrum: npt.ArrayLike, fraction: float = 0.8) -> flo
 
 @accepts(p=Array(min_ndim=1), q=Array(min_ndim=1))
 def total_variation_distance(p: npt.ArrayLike, q: npt.ArrayLike) -> float:
-    """``0.5 * sum |p - q|`` of two spectra normalised to sum 1 (0: identical, 1: disjoint)."""
+    """``0.5 * sum |p - q|`` of two spectra normalised to sum 1 (0: identical, 1: disjoint).
+
+    Raises ``ValueError`` for a spectrum that is all zero, negative somewhere or not finite.
+    """
     p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
     if p.shape != q.shape:
         raise ValueError(f"spectra must have the same shape, got {p.shape} and {q.shape}")
+    for name, s in (("p", p), ("q", q)):
+        if not np.all(np.isfinite(s)) or np.any(s < 0) or not s.sum() > 0:
+            raise ValueError(f"spectrum {name} must be finite, non-negative and not all zero")
     return float(0.5 * np.abs(p / p.sum() - q / q.sum()).sum())
 
 

@@ -42,10 +42,11 @@ def unit_vectors(x) -> np.ndarray:
         If a vector is zero (it has no direction).
     """
     x = _as_inputs(x)
-    norm = np.linalg.norm(x, axis=-1, keepdims=True)
-    if np.any(norm == 0):
+    scale = np.max(np.abs(x), axis=-1, keepdims=True)  # divided out first: |x| of 1e200 * x would overflow
+    if np.any(scale == 0):
         raise ValueError("a zero vector has no direction and cannot be put on the unit sphere")
-    return x / norm
+    x = x / scale
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
 
 
 @accepts(x=Array(ndim=(1, 2), what=VECTORS), anchors=Array(ndim=2, what=ANCHORS))

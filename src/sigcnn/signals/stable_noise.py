@@ -101,12 +101,19 @@ def empirical_snr_db(
     """Ge et al.'s Eq. 1: ``10 log10(Σ x² / Σ (x - x̃)²)`` in dB, summed over ``axis``.
 
     ``axis=None`` sums everything; for a batch of images pass ``axis=(1, 2)`` (or the pixel axes).
+    No noise gives ``+inf`` dB and an all-zero clean signal with noise ``-inf`` dB; both at once
+    (0/0) is a ``ValueError``.
     """
     clean = np.asarray(clean, dtype=np.float64)
     received = np.asarray(received, dtype=np.float64)
     if clean.shape != received.shape:
         raise ValueError(f"clean {clean.shape} and received {received.shape} must have the same shape")
-    return 10.0 * np.log10(np.sum(clean**2, axis=axis) / np.sum((clean - received) ** 2, axis=axis))
+    signal = np.sum(clean**2, axis=axis)
+    noise = np.sum((clean - received) ** 2, axis=axis)
+    if np.any((signal == 0) & (noise == 0)):
+        raise ValueError("SNR undefined: a clean signal is all zero and received without noise (0/0)")
+    with np.errstate(divide="ignore"):
+        return 10.0 * np.log10(signal / noise)
 
 
 @accepts(signal=Array(ndim=1), noise=Array(ndim=1), snr_db=Real(), block=Int())
@@ -255,14 +262,19 @@ def top_energy_share(noise: npt.ArrayLike, fraction: float = 0.05, axis: int | t
 
     ``noise`` is (N, ...); each row (flattened) is one block (one image). Gaussian noise puts
     about 28 % of its energy in the top 5 % of samples (``2 (z φ(z) + Q(z))`` at ``z = 1.96``);
-    impulsive noise puts most of it there.
+    impulsive noise puts most of it there. A block with no energy (all zero) is a ``ValueError``.
     """
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"fraction must be in (0, 1], got {fraction}")
     e = np.asarray(noise, dtype=np.float64).reshape(len(noise), -1) ** 2
+    total = e.sum(1)
+    if np.any(total == 0):
+        raise ValueError(
+            f"block(s) {np.flatnonzero(total == 0)[:5].tolist()} of noise are all zero: no energy to share"
+        )
     k = max(1, int(round(fraction * e.shape[1])))
     top = -np.sort(-e, axis=1)[:, :k]
-    return top.sum(1) / e.sum(1)
+    return top.sum(1) / total
 
 
 # --- BPSK over an additive SαS channel with a sign detector -----------------------------------

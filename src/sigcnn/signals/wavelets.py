@@ -93,13 +93,17 @@ def time_frequency_spread(
     Both squared moduli are normalised to unit mass and treated as densities (the usual statement
     of the uncertainty principle, Koushik Theorem 1, for which σ_t σ_f ≥ 1/(4π)). ``W`` is the DFT of
     the window zero-padded to ``n_fft`` points (default 16 × its length), i.e. samples of its
-    discrete-time Fourier transform over one period [-fs/2, fs/2).
+    discrete-time Fourier transform over one period [-fs/2, fs/2). An all-zero window is a
+    ``ValueError`` (it has no spread).
     """
     w = _signal(window, "window")
     sample_rate = _positive(sample_rate, "sample_rate")
     n_fft = 16 * w.size if n_fft is None else int(n_fft)
     if n_fft < w.size:
         raise ValueError(f"n_fft must be at least the window length {w.size}, got {n_fft}")
+    if not np.any(w):
+        raise ValueError("window is all zero: it has no time or frequency spread")
+    w = w / np.max(np.abs(w))  # the spreads do not depend on the scale; this keeps w**2 finite
     t = np.arange(w.size) / sample_rate
     p = w**2 / np.sum(w**2)
     t_mean = np.sum(t * p)

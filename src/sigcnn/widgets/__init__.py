@@ -25,10 +25,11 @@ def static_build() -> bool:
 
 
 def slider_view(draw: Callable[..., object], sliders: Mapping[str, ipywidgets.ValueWidget]) -> ipywidgets.VBox:
-    """Sliders above an output area that ``draw(**values)`` redraws when a slider moves.
+    """Sliders above an output area that ``draw(**values)`` draws at once (the initial state) and
+    redraws when a slider moves. Each slider's label gets the width it needs (never cut).
 
-    Nothing is drawn when the view is built (the static figure drawn just before it shows the
-    default state), so executing the notebook headless sends no figure through a widget.
+    In the static book build the factories return ``None`` before calling this, so no figure goes
+    through a widget there.
     """
     import ipywidgets as widgets
 
@@ -41,5 +42,7 @@ def slider_view(draw: Callable[..., object], sliders: Mapping[str, ipywidgets.Va
             plt.show()
 
     for slider in sliders.values():
+        slider.style.description_width = "initial"  # "window (ms)", not "window (…"
         slider.observe(redraw, names="value")
+    redraw()
     return widgets.VBox([*sliders.values(), out])
