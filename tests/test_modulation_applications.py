@@ -12,10 +12,7 @@ from scipy import stats
 
 from sigcnn.data import DatasetUnavailable
 from sigcnn.data.mosaics import make_mosaics, segmentation_scores
-from sigcnn.experiments.modulation_confidence import (
-    permutation_p_value,
-    rank_correlation,
-)
+from sigcnn.experiments.modulation_confidence import rank_correlation
 from sigcnn.models.small_nets import SMALL_NETS, FeatureCNN1d, SkipFCN
 from sigcnn.probes.feature_spectra import SpectrumFitMonitor, layer_outputs
 from sigcnn.signals.spectral_summaries import (
@@ -191,13 +188,12 @@ def test_mosaic_masks_mark_exactly_the_pasted_item_pixels():
         make_mosaics(items, labels, 1, rng, size=20)
 
 
-def test_rank_correlation_and_permutation_p_value():
+def test_rank_correlation_matches_scipy():
     rng = np.random.default_rng(6)
     x = rng.random(30)
     y = -x + 0.1 * rng.random(30)
     assert rank_correlation(x, y) == pytest.approx(stats.spearmanr(x, y).statistic)
-    rho, p = permutation_p_value(x, -x, rng, 99)
-    assert rho == pytest.approx(-1.0) and p == pytest.approx(1 / 100)
+    assert rank_correlation(x, -x) == pytest.approx(-1.0)
 
 
 def test_small_networks_shapes():
@@ -270,3 +266,332 @@ def test_paper_data_sets_are_registered_and_fail_offline(empty_data_root):
     ):
         with pytest.raises(DatasetUnavailable, match=words):
             loader()
+
+
+# --- Wu §5.1.3 (confidence) and §5.2 (post-shift): the measured quantities and the verdict logic ---
+
+
+def test_distances_to_optimum_against_a_loop():
+    from sigcnn.experiments.modulation_confidence import MIN_CORRECT, distances_to_optimum
+
+    rng = np.random.default_rng(7)
+    f_tr = rng.random((60, 2, 3))
+    f_tr /= f_tr.sum(axis=(1, 2), keepdims=True)
+    y_tr = np.repeat([0, 1, 2], 20)
+    correct = rng.random(60) < 0.8
+    correct[40:] = False  # class 2: no correct image -> falls back to all of its images
+    f_te = rng.random((9, 2, 3))
+    f_te /= f_te.sum(axis=(1, 2), keepdims=True)
+    y_te = np.repeat([0, 1, 2], 3)
+    for metric in ("tv", "l2"):
+        dist, fallbacks = distances_to_optimum(f_tr, y_tr, correct, f_te, y_te, metric)
+        assert fallbacks == 1
+        for i in range(9):
+            c = y_te[i]
+            members = [
+                j for j in range(60) if y_tr[j] == c and (correct[j] or (correct & (y_tr == c)).sum() < MIN_CORRECT)
+            ]
+            optimum = sum(f_tr[j] for j in members) / len(members)
+            diff = f_te[i] - optimum
+            expected = 0.5 * np.abs(diff).sum() if metric == "tv" else np.sqrt((diff**2).sum())
+            assert dist[i] == pytest.approx(expected) and dist[i] >= 0
+    # an image equal to its class optimum is at distance 0; the others are farther
+    optimum0 = f_tr[(y_tr == 0) & correct].mean(axis=0)
+    dist, _ = distances_to_optimum(f_tr, y_tr, correct, np.stack([optimum0, f_te[1]]), np.array([0, 0]), "tv")
+    assert dist[0] == pytest.approx(0.0, abs=1e-15) and dist[1] > 0
+    with pytest.raises(ValueError, match="metric"):
+        distances_to_optimum(f_tr, y_tr, correct, f_te, y_te, "cosine")
+
+
+def test_closer_more_confident_gives_negative_rho_and_positive_gap():
+    from sigcnn.experiments.modulation_confidence import top_bottom_gap, within_class_rho
+
+    rng = np.random.default_rng(8)
+    labels = np.repeat([0, 1], 50)
+    dist = rng.random(100)
+    prob = 1.0 - dist + 0.01 * rng.random(100)  # closer -> more confident, in each class
+    assert within_class_rho(dist, prob, labels) < -0.95
+    assert within_class_rho(dist, -prob, labels) > 0.95
+    # by hand: the 5 most confident of each class are the 5 nearest
+    expected = np.mean([np.sort(dist[labels == c])[-5:].mean() - np.sort(dist[labels == c])[:5].mean() for c in (0, 1)])
+    assert top_bottom_gap(dist, prob, labels, 5) == pytest.approx(expected) and expected > 0
+
+
+def _confidence_metrics(rho, control, minus_pixels, minus_maps, gap=(0.03, 0.031, 0.029)):
+    return {
+        "rho_replicates": list(rho),
+        "rho_control": list(control),
+        "gap_replicates": list(gap),
+        "gap_control": [0.001 * k for k in range(-6, 6)],
+        "spectrum_minus_pixels_replicates": list(minus_pixels),
+        "spectrum_minus_feature_maps_replicates": list(minus_maps),
+    }
+
+
+def test_confidence_verdicts_on_hand_made_metrics():
+    from sigcnn.experiments.modulation_confidence import EXPERIMENT, spectral_link_is_specific
+
+    control = [0.01 * k for k in range(-6, 6)]  # 12 untrained networks around 0
+    negative, positive = (-0.50, -0.52, -0.51), (0.50, 0.52, 0.51)
+    better, worse = (-0.10, -0.11, -0.09), (0.10, 0.11, 0.09)
+    v = EXPERIMENT.verdicts(_confidence_metrics(negative, control, better, better))
+    assert {k: x.outcome for k, x in v.items()} == dict.fromkeys(v, "supported")
+    assert spectral_link_is_specific(v)
+    v = EXPERIMENT.verdicts(_confidence_metrics(positive, control, worse, worse, gap=(-0.03, -0.031, -0.029)))
+    assert {k: x.outcome for k, x in v.items()} == dict.fromkeys(v, "contradicted")
+    assert not spectral_link_is_specific(v)
+    # the link holds but a baseline tracks confidence as well (Issue 21 item 13): not specific
+    v = EXPERIMENT.verdicts(_confidence_metrics(negative, control, better, worse))
+    assert v["closer_is_more_confident"].outcome == "supported"
+    assert v["spectrum_beats_feature_maps"].outcome == "contradicted" and not spectral_link_is_specific(v)
+    v = EXPERIMENT.verdicts(_confidence_metrics(control[:3], control, (-0.1, 0.1, 0.0), (-0.1, 0.1, 0.0)))
+    assert v["closer_is_more_confident"].outcome == v["spectrum_beats_pixels"].outcome == "inconclusive"
+    text = EXPERIMENT.findings_for({**_confidence_metrics(negative, control, better, worse), **_summary_keys()})
+    assert any("not established" in line for line in text)
+
+
+def _summary_keys():
+    return {
+        "test_accuracy": 0.8,
+        "seeds": 3,
+        "rho": -0.5,
+        "rho_pixels": -0.4,
+        "rho_feature_maps": -0.6,
+        "control_seeds": 12,
+        "top": 20,
+    }
+
+
+def test_three_arms_share_each_seed_and_shift_by_that_seeds_diff():
+    from sigcnn.experiments._postshift import ARMS, arm_seed, three_arms
+
+    rng = np.random.default_rng(9)
+    train, test = rng.standard_normal((6, 32)), rng.standard_normal((4, 32))
+    asked, seen = [], []
+
+    def diff_for_seed(seed):
+        asked.append(seed)
+        return np.random.default_rng(seed).standard_normal(17) * 0.5
+
+    def score(arm, seed, tr, te):
+        seen.append((arm, seed))
+        return tr, te
+
+    scores, diffs = three_arms(train, test, seeds=2, base_seed=3, diff_for_seed=diff_for_seed, score=score)
+    assert asked == [arm_seed(3, 0), arm_seed(3, 1)] == [300, 301]
+    assert seen == [(arm, seed) for seed in asked for arm in ARMS]
+    energy = lambda x: np.abs(np.fft.rfft(x, axis=-1)) ** 2  # noqa: E731
+    for s, diff in enumerate(diffs):
+        np.testing.assert_array_equal(scores["original"][s][0], train)
+        tr, te = scores["post-shift"][s]
+        assert np.sqrt(np.mean(tr**2)) == pytest.approx(np.sqrt(np.mean(train**2)))
+        # post-shift: energy times exp(DIFF), up to one global factor shared by train and test
+        for shifted, orig in ((tr, train), (te, test)):
+            ratio = np.log(energy(shifted) / energy(orig)) - diff
+            np.testing.assert_allclose(ratio, ratio[0, 0], atol=1e-8)
+        # random shift: the same seed's DIFF values, permuted (DC kept)
+        rtr, _ = scores["random-shift"][s]
+        g = np.log(energy(rtr) / energy(train))
+        g = g - g[0, 0] + diff[0]
+        np.testing.assert_allclose(g, g[0][None].repeat(6, 0), atol=1e-8)
+        np.testing.assert_allclose(np.sort(g[0]), np.sort(diff), atol=1e-8)
+        assert not np.allclose(g[0], diff)
+    asked.clear()
+    _, once = three_arms(
+        train, test, seeds=3, base_seed=3, diff_for_seed=diff_for_seed, score=score, diff_per_seed=False
+    )
+    assert asked == [300] and all(d is once[0] for d in once)
+
+
+def test_paired_interval_matches_scipy():
+    from sigcnn.experiments._postshift import paired_interval
+
+    d = np.array([0.02, -0.01, 0.04, 0.03])
+    mean, lo, hi = paired_interval(d)
+    ci = stats.ttest_1samp(d, 0.0).confidence_interval(0.95)
+    assert mean == pytest.approx(d.mean()) and (lo, hi) == pytest.approx((ci.low, ci.high))
+
+
+def _audio_accuracies(post_minus_random):
+    base = np.array([0.70, 0.72, 0.71, 0.69, 0.73])
+    return {
+        ("original", True): list(base + 0.10),
+        ("original", False): list(base),
+        ("random-shift", True): list(base + 0.08),
+        ("random-shift", False): list(base - 0.01),
+        ("post-shift", True): list(base + 0.08 + post_minus_random),
+        ("post-shift", False): list(base - 0.01 + post_minus_random),
+    }
+
+
+def test_audio_summary_and_verdicts_on_hand_made_accuracies():
+    from sigcnn.experiments._metrics import flatten
+    from sigcnn.experiments.modulation_postshift_audio import EXPERIMENT, summarise
+
+    counts = dict(source_recordings=1, target_train=1, target_test=1)
+    diffs = [np.array([0.0, 1.0, -1.0]), np.array([0.0, 1.0, -0.5])]
+    jitter = np.array([0.0, 0.01, -0.01, 0.005, -0.005])
+
+    def verdicts(post_minus_random):
+        return EXPERIMENT.verdicts(flatten(summarise(_audio_accuracies(post_minus_random), diffs, **counts)))
+
+    m = summarise(_audio_accuracies(0.05 + jitter), diffs, **counts)
+    acc = _audio_accuracies(0.05 + jitter)
+    np.testing.assert_allclose(m.post_vs_random_pool.replicates, 0.05 + jitter)
+    np.testing.assert_allclose(
+        m.delta_paper_comparison.replicates, np.subtract(acc[("post-shift", False)], acc[("original", True)])
+    )
+    np.testing.assert_allclose(m.delta_paper_comparison.replicates, -0.06 + jitter)
+    np.testing.assert_allclose(m.delta_dropping_pooling.replicates, -0.10)
+    np.testing.assert_allclose(m.delta_post_pool.replicates, -0.02 + 0.05 + jitter)
+    assert m.diff_agreement == pytest.approx(np.corrcoef(*diffs)[0, 1])
+    v = verdicts(0.05 + jitter)
+    assert v["post_shift_helps_pool"].outcome == v["post_shift_helps_nopool"].outcome == "supported"
+    assert v["paper_comparison"].outcome == "contradicted"  # -0.11 + 0.05 < 0
+    v = verdicts(-0.05 + jitter)
+    assert v["post_shift_helps_pool"].outcome == v["post_shift_helps_nopool"].outcome == "contradicted"
+    v = verdicts(jitter)
+    assert v["post_shift_helps_pool"].outcome == "inconclusive"
+    assert verdicts(0.2 + jitter)["paper_comparison"].outcome == "supported"
+    text = EXPERIMENT.findings_for(flatten(m))
+    assert any("Dropping pooling alone" in line and "-10.0 points" in line for line in text)
+
+
+def _segmentation_scores(post_minus_random, guide_effect):
+    base = np.array([0.60, 0.62, 0.61])
+    jitter = np.array([0.0, 0.004, -0.004])
+    pair = lambda a: [(float(x), float(x) - 0.1) for x in a]  # noqa: E731
+    return {
+        "original": pair(base),
+        "random-shift": pair(base - 0.01),
+        "post-shift": pair(base - 0.01 + post_minus_random + jitter),
+        "zero-guide": pair(base - guide_effect + jitter),
+    }
+
+
+def test_segmentation_summary_and_verdicts_on_hand_made_scores():
+    from sigcnn.experiments._metrics import flatten
+    from sigcnn.experiments.modulation_postshift_segmentation import EXPERIMENT, summarise
+
+    fixed = dict(classes_with_background=4, network_a_mean_accuracy=0.7, network_a_mean_iu=0.6)
+    diffs = [np.arange(6.0).reshape(3, 2), np.arange(6.0)[::-1].reshape(3, 2)]
+    m = summarise(_segmentation_scores(0.05, 0.2), diffs, **fixed)
+    np.testing.assert_allclose(m.post_vs_random_mean_iu.replicates, [0.05, 0.054, 0.046])
+    np.testing.assert_allclose(m.delta_mean_accuracy.replicates, [0.04, 0.044, 0.036])
+    np.testing.assert_allclose(m.guide_effect_mean_accuracy.replicates, [0.2, 0.196, 0.204])
+    assert m.mean_accuracy_zero_guide == pytest.approx(0.41)
+    v = EXPERIMENT.verdicts(flatten(m))
+    assert {k: x.outcome for k, x in v.items()} == dict.fromkeys(v, "supported")
+    v = EXPERIMENT.verdicts(flatten(summarise(_segmentation_scores(-0.05, -0.2), diffs, **fixed)))
+    assert {k: x.outcome for k, x in v.items()} == dict.fromkeys(v, "contradicted")
+    v = EXPERIMENT.verdicts(flatten(summarise(_segmentation_scores(0.01, 0.0), diffs, **fixed)))
+    assert v["guide_matters"].outcome == "inconclusive"
+    assert v["post_shift_beats_original_mean_accuracy"].outcome == "inconclusive"  # 0 on average
+    assert any("zeros" in line for line in EXPERIMENT.findings_for(flatten(m)))
+
+
+def test_skip_is_the_only_full_resolution_path_of_the_segmenter():
+    """Issue 21 item 12: with the encoder's bottleneck held fixed, the output depends on the guide only.
+
+    The old SkipFCN also fed the encoder's full-resolution stem to the last layer, so the
+    network could ignore its guide (zeros, the original or another image: 0.686 / 0.693 / 0.690).
+    """
+    torch.manual_seed(0)
+    model = SkipFCN(4).eval()
+    x1, x2, guide = (torch.randn(2, 1, 24, 24, generator=torch.Generator().manual_seed(k)) for k in range(3))
+    fixed = model.down(model.stem(x1)).detach()
+    handle = model.down.register_forward_hook(lambda _m, _i, _o: fixed)
+    try:
+        with torch.no_grad():
+            same = model(x1, guide), model(x2, guide)
+            other_guide = model(x1, torch.zeros_like(guide))
+    finally:
+        handle.remove()
+    torch.testing.assert_close(same[0], same[1])
+    assert (other_guide - same[0]).abs().max() > 1e-3
+    with torch.no_grad():
+        assert not torch.allclose(model(x1, x1), model(x1, torch.zeros_like(x1)))
+
+
+def test_paper_architectures_agree_with_docstring_and_page():
+    """Issue 21 item 14: code, docstring and page name the same networks and data set at ``full``."""
+    from pathlib import Path
+
+    from sigcnn.experiments import modulation_training_spectra as ts
+
+    full = ts.make_config("full")
+    assert full.dataset == "imagenette" and tuple(full.architectures) == ts.PAPER_ARCHITECTURES
+    names = {"alexnet-bn-tv": "AlexNet", "vgg19-bn": "VGG19_bn", "resnet18": "ResNet18"}
+    assert set(ts.PAPER_ARCHITECTURES) == set(names)
+    doc = " ".join(ts.__doc__.split())
+    assert "Imagenette" in doc and "CIFAR" not in doc
+    assert all(names[a] in doc for a in ts.PAPER_ARCHITECTURES)
+    assert "ResNet152 and ResNeXt50 are not run" in doc
+    page = (Path(__file__).resolve().parents[1] / "book" / "modulation_applications.md").read_text()
+    section = page[page.index("## 5.1.2") : page.index("## 5.1.3")]
+    assert "trains three, on Imagenette: AlexNet_bn, VGG19_bn and ResNet18" in section
+    assert "ResNet152 and ResNeXt50 are not run" in section and "CIFAR" not in section
+
+
+def test_per_image_spectra_against_explicit_sums():
+    from sigcnn.experiments.modulation_confidence import per_image_spectra
+
+    rng = np.random.default_rng(10)
+    maps = rng.standard_normal((2, 3, 4, 5))
+    maps[0, 1] = 0.0  # a dead channel is skipped, not averaged in as zeros
+    out = per_image_spectra(maps)
+    for i in range(2):
+        alive = [c for c in range(3) if maps[i, c].any()]
+        expected = np.mean([_dft2_energy(maps[i, c]) / _dft2_energy(maps[i, c]).sum() for c in alive], axis=0)
+        np.testing.assert_allclose(out[i], np.fft.fftshift(expected), rtol=1e-10)
+        assert out[i].sum() == pytest.approx(1.0)
+
+
+def test_top_bottom_gap_takes_each_class_on_its_own():
+    from sigcnn.experiments.modulation_confidence import top_bottom_gap
+
+    rng = np.random.default_rng(11)
+    labels = np.repeat([0, 1, 2], [10, 6, 8])
+    dist, prob = rng.random(24), rng.random(24)
+    gaps = []
+    for c in (0, 1, 2):
+        members = sorted((p, d) for p, d, lab in zip(prob, dist, labels) if lab == c)
+        gaps.append(np.mean([d for _, d in members[:3]]) - np.mean([d for _, d in members[-3:]]))
+    assert top_bottom_gap(dist, prob, labels, 3) == pytest.approx(np.mean(gaps))
+
+
+def test_analyse_builds_the_optimum_from_correctly_classified_training_images(monkeypatch):
+    from sigcnn.experiments import modulation_confidence as mc
+
+    monkeypatch.setattr(mc, "MIN_CORRECT", 1)
+    torch.manual_seed(0)
+    model = SMALL_NETS["resnet"]().eval()
+    x = torch.randn(60, 1, 28, 28, generator=torch.Generator().manual_seed(12))
+    with torch.no_grad():
+        pred = model(x).argmax(1)
+    y = torch.where(torch.arange(60) < 40, pred, (pred + 1) % 10)  # 40 correct, 20 wrong
+    a = mc.analyse(model, x, y, x[:30], y[:30], top=3)
+    with torch.no_grad():
+        p = torch.softmax(model(x), 1).numpy()
+    correct = np.arange(60) < 40
+    maps = layer_outputs(model, x, (mc.LAYER,))[mc.LAYER]
+    spectra = mc.per_image_spectra(maps)
+    dist, _ = mc.distances_to_optimum(spectra, y.numpy(), correct, spectra[:30], y[:30].numpy(), "tv")
+    np.testing.assert_allclose(a.dist, dist, rtol=1e-9)
+    np.testing.assert_allclose(a.prob, p[np.arange(30), y[:30].numpy()], rtol=1e-5)
+    assert a.accuracy == pytest.approx(np.mean(p[:30].argmax(1) == y[:30].numpy()))
+    assert set(a.rho) == {"spectrum", "pixels", "feature_maps"}
+
+
+def test_standardise_is_a_z_score_against_the_reference():
+    from sigcnn.experiments.modulation_postshift_audio import standardise
+
+    rng = np.random.default_rng(13)
+    ref = rng.standard_normal((20, 4)) * 3 + 1
+    ref[:, 2] = 5.0  # constant column: left centred, not divided by 0
+    x = rng.standard_normal((5, 4))
+    out = standardise(x, ref)
+    np.testing.assert_allclose(
+        out[:, [0, 1, 3]], (x[:, [0, 1, 3]] - ref[:, [0, 1, 3]].mean(0)) / ref[:, [0, 1, 3]].std(0)
+    )
+    np.testing.assert_allclose(out[:, 2], x[:, 2] - 5.0)

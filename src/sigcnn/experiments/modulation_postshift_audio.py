@@ -9,33 +9,28 @@ The input of each recording is the 212-value vector of six time-averaged feature
 The paper's comparison changes two things at once: its post-shift arm also drops the
 pooling layers. We run the 2 x 2 design {original, post-shift} x {pooling, no pooling} and a
 control that shifts by a random DIFF of the same size (the same values permuted across
-frequencies), each over several seeds, and report the paired accuracy differences with a
-t confidence interval.
+frequencies). Each seed trains its own source network (its DIFF), draws the permutation and
+initialises the target networks of every arm (:mod:`._postshift`), so the claim "the
+post-shift helps" is the paired difference post-shift − random-DIFF per seed, decided by the
+verdict engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-import numpy.typing as npt
 import torch
-from scipy import stats
 
-from ..controls import compare_to_controls, control_metrics
 from ..models.small_nets import FeatureCNN1d
 from ..probes.feature_spectra import layer_outputs
-from ..signals.spectral_summaries import (
-    apply_spectral_shift,
-    random_shift_like,
-    spectral_shift_gain,
-)
+from ..signals.spectral_summaries import spectral_shift_gain
 from ..training import accuracy, train_seeded
+from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
-
-ARMS = ("original", "post-shift", "random-shift")
+from ._metrics import Replicated, mean_of
+from ._postshift import ARMS, diff_agreement, paired_interval, three_arms
 
 
 @dataclass(frozen=True)
@@ -48,6 +43,8 @@ class Config(BaseConfig):
     lr: float = 3e-3
     batch_size: int = 32
     seeds: int = 3
+    diff_per_seed: bool = True
+    """Each seed trains its own source network for DIFF (False: seed 0's DIFF for all, the older design)."""
 
 
 def _fsdd_domains(config: Config, device):
@@ -157,81 +154,111 @@ def estimate_diff(
     return spectral_shift_gain(inp, out)
 
 
-def paired_interval(diffs: npt.ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean of paired differences and its Student-t confidence interval."""
-    d = np.asarray(diffs, dtype=float)
-    if d.size < 2:
-        return float(d.mean()), float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + level / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
-    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+def _tensor(x: np.ndarray, device) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(x[:, None], dtype=np.float32)).to(device)
 
 
 def run_arms(
+    x_source: np.ndarray,
+    y_source: np.ndarray,
     x_train: np.ndarray,
     y_train: np.ndarray,
     x_test: np.ndarray,
     y_test: np.ndarray,
-    diff: np.ndarray,
     config: Config,
     device: torch.device | str,
-    make_model: Callable[[bool], torch.nn.Module],
-) -> dict[tuple[str, bool], list[float]]:
-    """Accuracy of each arm x pooling x seed (Algorithm 2, lines 5-8)."""
-    rms = float(np.sqrt(np.mean(x_train**2)))
-    acc: dict = {}
-    for s in range(config.seeds):
-        rng = np.random.default_rng(config.seed * 100 + s)
-        gains = {"original": None, "post-shift": diff, "random-shift": random_shift_like(diff, rng)}
-        for arm, gain in gains.items():
-            if gain is None:
-                tr, te = x_train, x_test
-            else:
-                tr, te = apply_spectral_shift(x_train, gain), apply_spectral_shift(x_test, gain)
-                factor = rms / np.sqrt(np.mean(tr**2))  # one global factor from the training set
-                tr, te = tr * factor, te * factor
-            for pooling in (True, False):
-                xt = torch.from_numpy(tr[:, None].astype(np.float32)).to(device)
-                yt = torch.from_numpy(y_train).long().to(device)
-                model = train_seeded(
-                    partial(make_model, pooling),
-                    xt,
-                    yt,
-                    seed=config.seed * 100 + s,
-                    epochs=config.epochs,
-                    batch_size=config.batch_size,
-                    lr=config.lr,
-                ).model
-                xe = torch.from_numpy(te[:, None].astype(np.float32)).to(device)
-                acc.setdefault((arm, pooling), []).append(
-                    accuracy(model, xe, torch.from_numpy(y_test).long().to(device))
-                )
-    return acc
+    classes: tuple[int, int] = (10, 10),
+) -> tuple[dict[tuple[str, bool], list[float]], list[np.ndarray]]:
+    """Accuracy of each arm x pooling x seed (Algorithm 2), DIFF re-estimated per seed; and the DIFFs."""
+    yt, ye = torch.from_numpy(y_train).long().to(device), torch.from_numpy(y_test).long().to(device)
+
+    def diff_for_seed(seed: int) -> np.ndarray:
+        return estimate_diff(
+            x_source, y_source, device, seed, config.epochs, config.lr, config.batch_size, num_classes=classes[0]
+        )
+
+    def score(arm: str, seed: int, tr: np.ndarray, te: np.ndarray) -> dict[bool, float]:
+        out = {}
+        for pooling in (True, False):
+            model = train_seeded(
+                partial(FeatureCNN1d, num_classes=classes[1], pooling=pooling),
+                _tensor(tr, device),
+                yt,
+                seed=seed,
+                epochs=config.epochs,
+                batch_size=config.batch_size,
+                lr=config.lr,
+            ).model
+            out[pooling] = accuracy(model, _tensor(te, device), ye)
+        return out
+
+    scores, diffs = three_arms(
+        x_train,
+        x_test,
+        seeds=config.seeds,
+        base_seed=config.seed,
+        diff_for_seed=diff_for_seed,
+        score=score,
+        diff_per_seed=config.diff_per_seed,
+    )
+    acc = {(arm, pooling): [s[pooling] for s in scores[arm]] for arm in ARMS for pooling in (True, False)}
+    return acc, diffs
 
 
-def summarise(acc: dict) -> dict:
-    """Accuracy means, paired differences with intervals, and the verdict metrics."""
-    m: dict = {}
-    for (arm, pooling), values in acc.items():
-        m[f"accuracy_{arm.replace('-', '_')}_{'pool' if pooling else 'nopool'}"] = float(np.mean(values))
-    for pooling in (True, False):
-        tag = "pool" if pooling else "nopool"
-        post = np.subtract(acc[("post-shift", pooling)], acc[("original", pooling)])
-        rand = np.subtract(acc[("random-shift", pooling)], acc[("original", pooling)])
-        mean, lo, hi = paired_interval(post)
-        m[f"delta_post_{tag}_ci_low"], m[f"delta_post_{tag}_ci_high"] = lo, hi
-        rmean, rlo, rhi = paired_interval(rand)
-        m[f"delta_random_{tag}"], m[f"delta_random_{tag}_ci_low"], m[f"delta_random_{tag}_ci_high"] = rmean, rlo, rhi
-        m.update(control_metrics(f"delta_post_{tag}", compare_to_controls(post, rand, "random DIFF")))
-        m[f"post_shift_helps_{tag}"] = bool(lo > 0 and m[f"delta_post_{tag}_outside_controls"] and mean > rmean)
-    confound = np.subtract(acc[("post-shift", False)], acc[("original", True)])
-    m["delta_paper_comparison"], m["delta_paper_comparison_ci_low"], m["delta_paper_comparison_ci_high"] = (
-        paired_interval(confound)
+@dataclass(frozen=True)
+class Metrics:
+    """What a run measures. Accuracies are means over seeds; the differences hold one value per seed
+    (the arms of a seed share its source network, target initialisation and data order)."""
+
+    source_recordings: int
+    target_train: int
+    target_test: int
+    seeds: int
+    diff_range: float
+    diff_std: float
+    diff_agreement: float
+    """Mean pairwise correlation of the DIFFs of different source seeds."""
+    accuracy_original_pool: float
+    accuracy_original_nopool: float
+    accuracy_post_shift_pool: float
+    accuracy_post_shift_nopool: float
+    accuracy_random_shift_pool: float
+    accuracy_random_shift_nopool: float
+    delta_post_pool: Replicated
+    """post-shift − original, with pooling."""
+    delta_post_nopool: Replicated
+    delta_random_pool: Replicated
+    """random-shift − original, with pooling."""
+    delta_random_nopool: Replicated
+    post_vs_random_pool: Replicated
+    """post-shift − random-shift, with pooling: what the claim reads."""
+    post_vs_random_nopool: Replicated
+    delta_paper_comparison: Replicated
+    """post-shift without pooling − original with pooling (Fig. 25's comparison)."""
+    delta_dropping_pooling: Replicated
+    """original without pooling − original with pooling."""
+
+
+def summarise(acc: dict[tuple[str, bool], list[float]], diffs: list[np.ndarray], **counts: int) -> Metrics:
+    """The metrics of a run from the per-seed accuracies of each (arm, pooling) and the per-seed DIFFs."""
+    d = lambda a, b: Replicated.of(np.subtract(acc[a], acc[b]))  # noqa: E731
+    mean = {f"accuracy_{a.replace('-', '_')}_{'pool' if p else 'nopool'}": mean_of(v) for (a, p), v in acc.items()}
+    return Metrics(
+        **counts,
+        seeds=len(diffs),
+        diff_range=mean_of([np.ptp(x) for x in diffs]),
+        diff_std=mean_of([np.std(x) for x in diffs]),
+        diff_agreement=diff_agreement(diffs),
+        **mean,
+        delta_post_pool=d(("post-shift", True), ("original", True)),
+        delta_post_nopool=d(("post-shift", False), ("original", False)),
+        delta_random_pool=d(("random-shift", True), ("original", True)),
+        delta_random_nopool=d(("random-shift", False), ("original", False)),
+        post_vs_random_pool=d(("post-shift", True), ("random-shift", True)),
+        post_vs_random_nopool=d(("post-shift", False), ("random-shift", False)),
+        delta_paper_comparison=d(("post-shift", False), ("original", True)),
+        delta_dropping_pooling=d(("original", False), ("original", True)),
     )
-    pool_effect = np.subtract(acc[("original", False)], acc[("original", True)])
-    m["delta_dropping_pooling"], m["delta_dropping_pooling_ci_low"], m["delta_dropping_pooling_ci_high"] = (
-        paired_interval(pool_effect)
-    )
-    return m
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
@@ -243,32 +270,23 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     xs, ys = domains["source"]
     xtr, ytr = domains["train"]
     xte, yte = domains["test"]
-    xs_std = standardise(xs, xs)
-    diff = estimate_diff(
-        xs_std, ys, ctx.device, config.seed, config.epochs, config.lr, config.batch_size, num_classes=classes[0]
-    )
-    acc = run_arms(
+    acc, diffs = run_arms(
+        standardise(xs, xs),
+        ys,
         standardise(xtr, xtr),
         ytr,
         standardise(xte, xtr),
         yte,
-        diff,
         config,
         ctx.device,
-        lambda pooling: FeatureCNN1d(num_classes=classes[1], pooling=pooling),
+        classes,
     )
-    metrics = summarise(acc)
-    metrics.update(
-        {
-            "source_recordings": len(ys),
-            "target_train": len(ytr),
-            "target_test": len(yte),
-            "diff_range": float(np.ptp(diff)),
-            "diff_std": float(np.std(diff)),
-            "seeds": config.seeds,
-        }
-    )
-    arrays = {"diff": diff, **{f"acc_{a}_{'pool' if p else 'nopool'}": np.array(v) for (a, p), v in acc.items()}}
+    metrics = summarise(acc, diffs, source_recordings=len(ys), target_train=len(ytr), target_test=len(yte))
+    arrays = {
+        "diff": diffs[0],
+        "diffs": np.stack(diffs),
+        **{f"acc_{a}_{'pool' if p else 'nopool'}": np.array(v) for (a, p), v in acc.items()},
+    }
     notes = [
         note,
         "Features: six time-averaged features, 212 values per recording (STFT, mel, MFCC via torchaudio; "
@@ -276,30 +294,75 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "DIFF (ours, reading Eq. 43 with the regression slope fixed at 1): log of the source network's average "
         "normalised encoder spectrum minus log of the input's; the post-shift multiplies each input amplitude "
         "by exp(DIFF/2). Random control: the same DIFF values permuted across frequencies (DC kept).",
-        f"{config.seeds} seeds x 3 arms x 2 pooling settings; {config.epochs} epochs, Adam lr {config.lr}.",
+        f"{config.seeds} seeds; seed s "
+        + ("trains the source network (its DIFF), " if config.diff_per_seed else "(DIFF from seed 0's source network) ")
+        + "draws the random permutation and initialises the target network of every arm. "
+        f"3 arms x 2 pooling settings per seed; {config.epochs} epochs, Adam lr {config.lr}.",
     ]
     return Measured(metrics, arrays, source, notes)
 
 
-def findings(m: dict) -> list[str]:
+_PAIRED = (
+    "paired by seed: the arms share the seed's source network, target initialisation and data order; "
+    "0 = no gain beyond a random DIFF of the same size"
+)
+CLAIMS = (
+    Claim(
+        "post_shift_helps_pool",
+        "post-shifting the target inputs by the learned DIFF raises accuracy beyond a random DIFF of the same "
+        "size (network with pooling)",
+        "post_vs_random_pool_replicates",
+        "greater",
+        "seeds (source and target networks)",
+        no_control=_PAIRED,
+    ),
+    Claim(
+        "post_shift_helps_nopool",
+        "post-shifting the target inputs by the learned DIFF raises accuracy beyond a random DIFF of the same "
+        "size (network without pooling)",
+        "post_vs_random_nopool_replicates",
+        "greater",
+        "seeds (source and target networks)",
+        no_control=_PAIRED,
+    ),
+    Claim(
+        "paper_comparison",
+        "post-shifted inputs to the network without pooling beat original inputs to the network with pooling "
+        "(Fig. 25's comparison, which also drops pooling)",
+        "delta_paper_comparison_replicates",
+        "greater",
+        "seeds (source and target networks)",
+        no_control="paired by seed; the paper's own comparison has no control arm; 0 = no difference",
+    ),
+)
+_CLAIMS = {c.id: c for c in CLAIMS}
+
+
+def _points(v: float) -> str:
+    return f"{100 * v:+.1f} points"
+
+
+def findings(m: dict, verdicts: dict[str, Verdict]) -> list[str]:
+    """Plain-language verdicts, computed from the metrics and the engine's verdicts."""
     out = []
-    for tag, words in (("pool", "with pooling"), ("nopool", "without pooling")):
+    for tag, words in (("pool", "With pooling"), ("nopool", "Without pooling")):
+        mean, lo, hi = paired_interval(m[f"delta_post_{tag}_replicates"])
         out.append(
             f"{words}: original {m[f'accuracy_original_{tag}']:.1%}, post-shift "
             f"{m[f'accuracy_post_shift_{tag}']:.1%}, random shift {m[f'accuracy_random_shift_{tag}']:.1%}; "
-            f"post-shift minus original {100 * m[f'delta_post_{tag}']:+.1f} points (95% CI "
-            f"{100 * m[f'delta_post_{tag}_ci_low']:+.1f} to {100 * m[f'delta_post_{tag}_ci_high']:+.1f}), random "
-            f"shift {100 * m[f'delta_random_{tag}']:+.1f}: "
-            + (
-                "the post-shift helps beyond a random shift."
-                if m[f"post_shift_helps_{tag}"]
-                else "no gain that a random shift of the same size does not also give, or the interval includes 0."
-            )
+            f"post-shift minus original {_points(mean)} (95 % CI {_points(lo)} to {_points(hi)}). "
+            + sentence(_CLAIMS[f"post_shift_helps_{tag}"], verdicts[f"post_shift_helps_{tag}"], _points)
         )
+    mean, lo, hi = paired_interval(m["delta_dropping_pooling_replicates"])
     out.append(
-        f"The paper's comparison (post-shift without pooling vs original with pooling): "
-        f"{100 * m['delta_paper_comparison']:+.1f} points; dropping pooling alone: "
-        f"{100 * m['delta_dropping_pooling']:+.1f} points — this is the confound of Fig. 25."
+        "Fig. 25's comparison: "
+        + sentence(_CLAIMS["paper_comparison"], verdicts["paper_comparison"], _points)
+        + f" Dropping pooling alone (original inputs) changes accuracy by {_points(mean)} (95 % CI "
+        f"{_points(lo)} to {_points(hi)}): that part of the paper's comparison is not the post-shift."
+    )
+    out.append(
+        f"DIFF re-estimated on each of {m['seeds']} source seeds: mean range {m['diff_range']:.2f}, mean pairwise "
+        f"correlation between seeds {m['diff_agreement']:.2f}."
     )
     return out
 
@@ -333,19 +396,33 @@ EXPERIMENT = Experiment(
     report_rows=(
         ReportRow(
             "Wu Fig. 25",
-            "accuracy gain of the post-shift, with pooling (fraction)",
+            "accuracy gain of the post-shift over original inputs, with pooling (fraction)",
             "delta_post_pool",
             "positive (curves only)",
             source="derived",
-            control="random DIFF, same seeds",
         ),
         ReportRow(
             "Wu Fig. 25",
-            "accuracy gain of the post-shift, without pooling (fraction)",
+            "accuracy gain of the post-shift over original inputs, without pooling (fraction)",
             "delta_post_nopool",
             "positive (curves only)",
             source="derived",
-            control="random DIFF, same seeds",
+        ),
+        ReportRow(
+            "Wu §5.2.1",
+            "post-shift minus random DIFF, with pooling (paired by seed)",
+            "post_vs_random_pool",
+            "positive (no number)",
+            source="derived",
+            claim="post_shift_helps_pool",
+        ),
+        ReportRow(
+            "Wu §5.2.1",
+            "post-shift minus random DIFF, without pooling (paired by seed)",
+            "post_vs_random_nopool",
+            "positive (no number)",
+            source="derived",
+            claim="post_shift_helps_nopool",
         ),
         ReportRow(
             "Wu Fig. 25 (paper's confounded comparison)",
@@ -353,6 +430,7 @@ EXPERIMENT = Experiment(
             "delta_paper_comparison",
             "positive (curves only)",
             source="derived",
+            claim="paper_comparison",
         ),
         ReportRow(
             "Wu Fig. 25 (confound)",
@@ -361,16 +439,10 @@ EXPERIMENT = Experiment(
             "not measured by the paper",
             source="ours",
         ),
-        ReportRow(
-            "Wu §5.2.1",
-            "post-shift helps beyond a random DIFF (CI > 0, outside random spread), with pooling",
-            "post_shift_helps_pool",
-            True,
-            source="derived",
-            format="bool",
-        ),
     ),
     findings=findings,
+    metrics=Metrics,
+    claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 NAME = EXPERIMENT.name

@@ -4,7 +4,8 @@ After every epoch a callback (:class:`~sigcnn.probes.feature_spectra.SpectrumFit
 does not change the run) fits ``log AE(rho) = mu log(1/rho^2) + nu`` to the class-pooled,
 normalised energy spectrum of a layer's feature maps on a fixed probe batch. ``ci``: small
 BN AlexNet-, VGG- and ResNet-like networks on Fashion-MNIST; ``full``: torchvision's
-AlexNet (+ BatchNorm, ours), VGG19_bn, ResNet18 on CIFAR-10. Controls: the same networks
+AlexNet (+ BatchNorm, ours), VGG19_bn, ResNet18 on Imagenette (three of the paper's five
+networks; ResNet152 and ResNeXt50 are not run). Controls: the same networks
 untrained (3 initialisation seeds). The external anchor: natural images have amplitude
 spectra falling as 1/f^1.2 on average (Tolhurst et al. 1992), i.e. mu = 1.2; we fit mu on
 natural photographs and on the training inputs with the same code (Eq. 42's 1/rho^2 law is stated
@@ -269,8 +270,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "per architecture (the first ones are the trained networks' initialisations).",
         f"The fit reads the probe batch ({config.probe_size} test images) at a middle layer ({mid_note}) and a "
         f"late one ({late_note}; few radii make mu rough there).",
-        "At full scale the paper's networks come from torchvision (random init): AlexNet with a BatchNorm2d "
-        "added after each convolution (torchvision has none; ours), VGG19_bn, ResNet18.",
+        "At full scale three of the paper's five networks come from torchvision (random init), on Imagenette: "
+        "AlexNet with a BatchNorm2d added after each convolution (torchvision has none; ours), VGG19_bn, "
+        "ResNet18; ResNet152 and ResNeXt50 are not run.",
         "Natural-image mu: scikit-image grey photographs, mean removed, Hann-windowed, 256 px; "
         "Tolhurst et al. (1992) report amplitude spectra ~1/f^1.2, i.e. mu ~ 1.2.",
     ]

@@ -8,8 +8,9 @@
   (torchvision has no AlexNet_bn; this is our construction for the ``full`` scale).
 * :class:`FeatureCNN1d`: the 1-D network of the audio post-shift (Network-audio-2/3 stand-in),
   with or without max pooling.
-* :class:`SkipFCN`: a small fully convolutional segmentation network whose last layer also
-  reads a "guide" image through a skip connection (Network-image-5 stand-in).
+* :class:`SkipFCN`: a small fully convolutional segmentation network whose only
+  full-resolution path into the last layer is a skip connection fed a "guide" image
+  (Network-image-5 stand-in).
 """
 
 from __future__ import annotations
@@ -138,13 +139,16 @@ class FeatureCNN1d(nn.Module):
 
 
 class SkipFCN(nn.Module):
-    """Encoder (two poolings), decoder (two up-samplings), and a skip feeding a guide image to the last layer.
+    """Encoder (two poolings) and decoder (one up-sampling), with an FCN-style skip that carries a guide image.
 
-    ``forward(x, guide=None)``: the encoder reads ``x``; the final 3 x 3 convolution reads the
-    decoded features concatenated with ``guide`` (``x`` itself when ``guide`` is None). Feeding
-    the skip with the post-shifted image while the encoder keeps the original is the paper's
-    change (section 5.2.2), isolated. ``stem`` is a full-resolution block whose output
-    spectrum gives DIFF.
+    ``forward(x, guide=None)``: the encoder reads ``x``, but reaches the last layer only through
+    its quarter-resolution bottleneck (``down``), up-sampled. The one full-resolution path into
+    the last layer is the skip: a convolution block (``skip``) on the ``guide`` (``x`` itself when
+    ``guide`` is None), as an FCN skip carries the fine detail the coarse path has lost. What the
+    skip is fed therefore matters; feeding it the post-shifted image while the encoder keeps the
+    original is the paper's change (section 5.2.2), isolated, and feeding it zeros measures how
+    much the rig depends on the skip at all. ``stem`` is the encoder's full-resolution block,
+    whose output spectrum gives DIFF.
     """
 
     def __init__(self, num_classes: int, in_channels: int = 1, width: int = 16):
@@ -156,10 +160,10 @@ class SkipFCN(nn.Module):
         self.up = nn.Sequential(
             nn.Upsample(scale_factor=4, mode="bilinear", align_corners=False), *_conv_bn(2 * width, width)
         )
-        self.classify = nn.Conv2d(2 * width + in_channels, num_classes, 3, padding=1)
+        self.skip = nn.Sequential(*_conv_bn(in_channels, width))
+        self.classify = nn.Conv2d(2 * width, num_classes, 3, padding=1)
 
     def forward(self, x: torch.Tensor, guide: torch.Tensor | None = None) -> torch.Tensor:
-        stem = self.stem(x)
-        dec = self.up(self.down(stem))
+        dec = self.up(self.down(self.stem(x)))
         guide = x if guide is None else guide
-        return self.classify(torch.cat([dec, stem, guide], dim=1))
+        return self.classify(torch.cat([dec, self.skip(guide)], dim=1))

@@ -184,7 +184,12 @@ def diff_curve(result: Result, title: str) -> Figure:
 def segmentation_scores_figure(result: Result) -> Figure:
     """Wu Table 6, ours: mean accuracy and mean IU per arm (bars: mean over seeds; dots: seeds; red: paper)."""
     paper = {"original": (0.4737, 0.3621), "post-shift": (0.5169, 0.4017)}
-    arms = ("original", "post-shift", "random-shift")
+    arms = [
+        a
+        for a in ("original", "post-shift", "random-shift", "zero-guide")
+        if f"scores_{a.replace('-', '_')}" in result.arrays
+    ]
+    seeds = np.asarray(result.arrays["scores_original"]).shape[0]
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2))
     for j, (ax, name) in enumerate(zip(axes, ("mean accuracy", "mean IU"))):
         for i, arm in enumerate(arms):
@@ -193,10 +198,10 @@ def segmentation_scores_figure(result: Result) -> Figure:
             ax.plot(np.full(values.size, i), values, "k.", ms=5)
             if arm in paper:
                 ax.plot(i, paper[arm][j], "r_", ms=22, mew=2, label="paper (VOC)" if i == 0 else None)
-        ax.set_xticks(range(3), arms, fontsize=8)
+        ax.set_xticks(range(len(arms)), arms, fontsize=8)
         ax.set_ylabel(f"{name} (fraction)")
         ax.set_ylim(0, 1)
     axes[0].legend(fontsize=7)
-    fig.suptitle("Wu Table 6, ours: what the skip connection is fed (synthetic mosaics, 3 seeds)", fontsize=9)
+    fig.suptitle(f"Wu Table 6, ours: what the skip connection is fed (synthetic mosaics, {seeds} seeds)", fontsize=9)
     fig.tight_layout()
     return fig
