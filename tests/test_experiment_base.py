@@ -9,7 +9,6 @@ import pytest
 from book_files import toc_files
 
 from sigcnn import book, experiments
-from sigcnn.controls import compare_to_controls, control_metrics
 from sigcnn.experiments._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from sigcnn.report import rows_for
 
@@ -114,21 +113,6 @@ def test_report_line_shows_control_and_marks():
     lines = rows_for(result, _EXP)
     assert lines[0].control == "untrained, 3 seeds: 0.1 … 0.2" and lines[0].verdict == "above controls"
     assert lines[1].paper == "— ⁿ" and lines[1].ours == "1"
-
-
-def test_controls_verdict_against_a_hand_computed_spread():
-    comp = compare_to_controls([0.9, 0.8, 0.85], [0.1, 0.5, 0.3])
-    assert comp.trained_mean == pytest.approx(0.85) and (comp.control_min, comp.control_max) == (0.1, 0.5)
-    assert comp.outside and "supports" in comp.verdict(True)
-    inside = compare_to_controls([0.3, 0.2, 0.4], [0.1, 0.5])
-    assert not inside.outside and "initialisation" in inside.verdict(True)
-    assert "does not support" in inside.verdict(False)
-    m = control_metrics("q", comp)
-    assert m["q_control_max"] == 0.5 and m["q_trained_min"] == 0.8 and m["q_outside_controls"] is True
-    with pytest.raises(ValueError):
-        compare_to_controls([], [1.0])
-    with pytest.raises(ValueError):
-        compare_to_controls([np.nan], [1.0])
 
 
 def test_markdown_table_formats_and_names_missing_columns():

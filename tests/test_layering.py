@@ -50,7 +50,6 @@ PLACES = {
     "sigcnn.models": "models",
     "sigcnn.training": "models",
     "sigcnn.probes": "probes",
-    "sigcnn.controls": "probes",
     "sigcnn.experiments": "experiments",
     "sigcnn.lenses": "experiments",
     "sigcnn.plots": "plots",

@@ -414,4 +414,3 @@ EXPERIMENT = Experiment(
     claims=CLAIMS,
 )
 make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
-NAME = EXPERIMENT.name

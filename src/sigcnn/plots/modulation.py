@@ -353,7 +353,7 @@ def spectral_pooling_figure(box: np.ndarray, kernel: npt.ArrayLike, title: str =
 def control_spreads(metrics: Mapping[str, float], claims: Mapping[str, str], title: str = "") -> Figure:
     """Each claim about training beside its control: the untrained spread (grey bar), the spread over
     training seeds (blue bar) and their mean (dot). ``claims`` maps a metric stem (``{stem}_mean``
-    and the control keys of :func:`sigcnn.controls.control_metrics`) to its label."""
+    and the control keys of ``sigcnn.experiments._seeds.Seeds``) to its label."""
     stems = list(claims)
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(stems) + 1.2))
     for i, stem in enumerate(stems):
