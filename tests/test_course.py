@@ -188,7 +188,7 @@ def test_every_week_of_the_syllabus_is_within_the_target_load():
         assert [i.path for i in infos if i.minutes is None] == [], f"pages without a time box in {theme!r}"
         loads[theme] = sum(i.minutes for i in infos)
     lo, hi = course.WEEKLY_MINUTES
-    assert len(weeks) == 12 and all(lo <= m <= hi for m in loads.values()), loads
+    assert len(weeks) == len(course.COURSE_WEEKS) == 13 and all(lo <= m <= hi for m in loads.values()), loads
 
 
 def test_the_answer_key_has_one_solution_per_exercise_and_none_of_it_is_in_the_student_copies(tmp_path):

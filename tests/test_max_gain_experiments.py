@@ -282,7 +282,7 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
     assert result.metrics["imagenet_models_measured"] == 0
     assert result.metrics["imagenet_models_missing"] == 1
     assert "name resolution" in " ".join(result.provenance["notes"])  # the reason, not "offline"
-    assert "(offline)" not in " ".join(pretrained_max_gain.findings(result.metrics))
+    assert "(offline)" not in " ".join(pretrained_max_gain.EXPERIMENT.findings_for(result.metrics))
 
 
 def test_unlearned_runs_names_the_runs_that_end_at_chance():

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 import torch
 
 from sigcnn import book, experiments, reference
-from sigcnn.code_state import module_digest
+from sigcnn.code_state import commit_time, module_digest
 from sigcnn.provenance import make_provenance
 from sigcnn.report import reference_cell, rows_for, to_markdown
 from sigcnn.results import Result, save_result
@@ -20,10 +21,14 @@ def _store(root, name, scale, seed, metrics, **overrides):
     config = replace(experiments.describe(name).make_config(scale, **overrides), seed=seed)
     provenance = make_provenance(config, torch.device("cpu"), "test data", 60.0)
     # today's code: a clean commit made before the run, and the experiment's current digest
+    commit = provenance.git_commit.removesuffix("-dirty")
+    made = commit_time(commit)
     provenance = replace(
         provenance,
-        git_commit=provenance.git_commit.removesuffix("-dirty"),
+        git_commit=commit,
         experiment_source_sha256=module_digest(experiments.describe(name).measure.__module__),
+        # finished two minutes after the commit was made (a run started right after a commit is current)
+        finished_at=(made + timedelta(seconds=120 + 60)).isoformat() if made else provenance.finished_at,
     )
     result = Result(name, scale, metrics, {}, provenance)
     save_result(result, root / f"seed-{seed}")

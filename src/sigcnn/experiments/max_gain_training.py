@@ -15,11 +15,12 @@ log ratio); the rules' agreement with our loss verdict against the agreement exp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from ..data import IMAGE_DATASETS, DatasetUnavailable
@@ -210,19 +211,19 @@ class Metrics:
     alpha_val_loss_spearman_median: float | None = None
 
 
-def median_jitter(curve) -> float:
+def median_jitter(curve: npt.ArrayLike) -> float:
     """Median absolute second difference of a gain curve (dB); NaN when it is not finite."""
     g = np.asarray(curve, dtype=float)
     return float(np.median(jitter(g))) if g.size >= 3 and np.all(np.isfinite(g)) else float("nan")
 
 
-def jitter_log_ratio(high, base) -> float:
+def jitter_log_ratio(high: npt.ArrayLike, base: npt.ArrayLike) -> float:
     """``log10(median_jitter(high) / median_jitter(base))``: above 0 when the high-rate curve is more jagged."""
     h, b = median_jitter(high), median_jitter(base)
     return float(np.log10(h / b)) if np.isfinite(h) and np.isfinite(b) and h > 0 and b > 0 else float("nan")
 
 
-def chance_agreement(verdicts, loss_verdicts) -> float:
+def chance_agreement(verdicts: Sequence[str], loss_verdicts: Sequence[str]) -> float:
     """Agreement of two verdict lists expected by chance: ``sum_v P(rules = v) P(loss = v)`` (NaN when empty)."""
     a, b = np.asarray(verdicts, dtype=str), np.asarray(loss_verdicts, dtype=str)
     if a.size == 0:

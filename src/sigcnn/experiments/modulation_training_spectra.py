@@ -24,6 +24,7 @@ from dataclasses import dataclass, make_dataclass
 from functools import partial
 
 import numpy as np
+import numpy.typing as npt
 import torch
 
 from ..data.images import load_image_dataset
@@ -179,7 +180,7 @@ def _field(arch: str) -> str:
     return arch.replace("-", "_")
 
 
-def moved(trained, untrained) -> Replicated:
+def moved(trained: npt.ArrayLike, untrained: npt.ArrayLike) -> Replicated:
     """Distances from the untrained centre: each trained value from the untrained mean, each untrained
     value from the mean of the *other* untrained ones (leave-one-out, so both arms are new draws)."""
     t, u = np.asarray(trained, dtype=float), np.asarray(untrained, dtype=float)

@@ -541,14 +541,14 @@ _PAPER_ROWS = (
         "Wu §4 (Eq. 36)",
         "lambda in AADIFF = -lambda ACDIFF (least squares)",
         "lambda_eq36",
-        "0 < lambda (no number)",
+        "positive (no number)",
         "lambda_positive",
     ),
     (
         "Wu §4 (Eq. 36)",
         "lambda in AADIFF = -lambda ACDIFF (least squares)",
         "lambda_eq36",
-        "lambda < 1 (no number)",
+        "below one (no number)",
         "lambda_below_one",
     ),
     (

@@ -333,11 +333,13 @@ def bpsk_ber(alpha: float, snr_db: npt.ArrayLike, definition: str = "scale") -> 
     return np.asarray(levy_stable.sf(ratio, alpha, 0.0), dtype=np.float64)
 
 
+@accepts(alpha=Real(positive=True), snr_db=Array())
 def bpsk_ber_scale(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
     """:func:`bpsk_ber` under the scale SNR ``10 log10(A²/(2γ²))``."""
     return bpsk_ber(alpha, snr_db, "scale")
 
 
+@accepts(alpha=Real(positive=True), snr_db=Array())
 def bpsk_ber_generalised(alpha: float, snr_db: npt.ArrayLike) -> np.ndarray:
     """:func:`bpsk_ber` under the generalised SNR ``10 log10(A²/(2γ^α))``."""
     return bpsk_ber(alpha, snr_db, "generalised")
@@ -460,6 +462,14 @@ def bpsk_bit_errors(
     return np.array(errors)
 
 
+@accepts(
+    alpha=Real(positive=True),
+    snr_db=Array(ndim=(0, 1)),
+    n_bits=Int(),
+    definition=Choice(SNR_DEFINITIONS),
+    block=Int(),
+    amplitude=Real(positive=True),
+)
 def simulate_bpsk(
     alpha: float,
     snr_db: npt.ArrayLike,
