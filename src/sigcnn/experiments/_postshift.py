@@ -76,7 +76,7 @@ def three_arms(
     if seeds < 1:
         raise ValueError(f"seeds must be at least 1, got {seeds}")
     scores: dict[str, list[Any]] = {arm: [] for arm in ARMS}
-    diffs = []
+    diffs: list[Any] = []
     for s in range(seeds):
         seed = arm_seed(base_seed, s)
         diff = diff_for_seed(seed) if diff_per_seed or not diffs else diffs[0]
