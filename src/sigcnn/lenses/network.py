@@ -164,7 +164,7 @@ def _reversed(x: torch.Tensor) -> torch.Tensor:
 
 
 def max_gain_upto(model: nn.Module, label: str, x: torch.Tensor) -> float:
-    """Maximum Gain (dB) of the network up to layer ``label`` at one example ``x`` (1, C, *S).
+    """Maximum Gain (dB) of the network up to layer ``label`` at one example ``x`` ``(1, C, *S)``.
 
     The data derivative of ``⟨p, f(x)⟩`` with ``p = f(x)/‖f(x)‖²`` (the layer's output projected on
     itself, the paper's Eq. 3–4 with the layer in place of the classifier), then the peak of its
@@ -214,7 +214,7 @@ def _matched_j(downsampling: float, size: int) -> int:
 def read_network(
     model: nn.Module, x: torch.Tensor, labels: torch.Tensor | None = None, settings: LensSettings | None = None
 ) -> NetworkReading:
-    """All five lenses on ``model`` for examples ``x`` (N, C, *S), optionally with their ``labels``.
+    """All five lenses on ``model`` for examples ``x`` ``(N, C, *S)``, optionally with their ``labels``.
 
     Raises
     ------

@@ -255,7 +255,7 @@ def scattering_paths(J: int, max_order: int = 2) -> list[tuple[int, ...]]:
 
 def scattering_tree_figure(J: int = 3, max_order: int = 2) -> Figure:
     """The scattering transform as a tree (Koushik Fig. 2, after Bruna & Mallat): each node is
-    U[p]x = |…|x ∗ ψ_{j_1}| ∗ … ∗ ψ_{j_m}|; each node's output S_J[p]x = U[p]x ∗ φ_J leaves it (arrow).
+    ``U[p]x = |…|x ∗ ψ_{j_1}| ∗ … ∗ ψ_{j_m}|``; each node's output ``S_J[p]x = U[p]x ∗ φ_J`` leaves it (arrow).
 
     One angle per scale is drawn; with L angles every node has L times as many children.
     """
