@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from .results import new_file_mode
+
 T = TypeVar("T")
 
 MAGIC = b"sigcnn-cache 1 sha256="
@@ -49,6 +51,17 @@ def cache_root() -> Path:
     return results_dir() / "_cache"
 
 
+def write_probe(folder: Path) -> None:
+    """Write, sync and remove a small file in ``folder``, as a run would (``OSError`` when it cannot)."""
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".sigcnn-write-probe-")
+    try:
+        os.write(fd, b"probe")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        os.unlink(name)
+
+
 def probe_folder(folder: Path | str) -> str | None:
     """``None`` when files can be created in ``folder`` (made if missing), else the reason in words.
 
@@ -57,13 +70,7 @@ def probe_folder(folder: Path | str) -> str | None:
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".sigcnn-write-probe-")
-        try:
-            os.write(fd, b"probe")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-            os.unlink(name)
+        write_probe(folder)
     except OSError as exc:
         where = exc.filename or folder
         return f"cannot write in {folder} ({exc.strerror or exc}: {where})"
@@ -116,12 +123,6 @@ def read_entry(path: Path | str, load: Callable[[IO[bytes]], T], check: Callable
     return value
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _remove_orphans(folder: Path) -> None:
     cutoff = time.time() - ORPHAN_AGE_S
     try:
@@ -155,7 +156,7 @@ def write_entry(path: Path | str, dump: Callable[[IO[bytes]], Any]) -> bool:
         _remove_orphans(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".cache-tmp")
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            os.fchmod(handle.fileno(), new_file_mode())
             handle.write(header)
             handle.write(payload)
             handle.flush()

@@ -17,7 +17,6 @@ import os
 import re
 import signal
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -110,13 +109,9 @@ def check_output_folder(out: str | os.PathLike) -> list[Path]:
         for part in reversed(missing):
             part.mkdir()
             created.append(part)
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".sigcnn-write-probe-")
-        try:
-            os.write(fd, b"probe")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-            os.unlink(name)
+        from .cache import write_probe  # torch-free; imported late like every sigcnn module here
+
+        write_probe(folder)
     except OSError as exc:
         remove_created(created)
         reason = exc.strerror or str(exc)

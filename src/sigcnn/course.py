@@ -156,21 +156,17 @@ def solution_texts(nb: Mapping) -> list[str]:
 
 def _write_atomic(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` through a temporary file in its folder and a rename."""
+    from .results import new_file_mode  # numpy and torch load only when a copy is written
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _refuse_overlap(source: Path, out_dir: Path) -> None:

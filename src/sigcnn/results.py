@@ -65,10 +65,12 @@ def _jsonable(value):
     return value
 
 
-def _umask() -> int:
+def new_file_mode() -> int:
+    """The mode a new file gets under the process umask (``0o666 & ~umask``): what ``open`` would give,
+    for files written through ``mkstemp`` (which creates them 0o600)."""
     mask = os.umask(0o022)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def _name_path(exc: OSError, path: Path) -> OSError:
@@ -92,7 +94,7 @@ def _write_temp(path: Path, write) -> str:
     except OSError as exc:
         raise _name_path(exc, path) from exc
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()

@@ -108,6 +108,21 @@ CLAIMS = (
 )
 
 
+def check_reading_sizes(examples: int, untrained_seeds: int, max_gain_examples: int) -> None:
+    """Refuse settings too small for the claims: at least 4 examples, 2 untrained copies, 3 Maximum Gain examples.
+
+    Raises
+    ------
+    ValueError
+        Naming the settings and their minimums.
+    """
+    if examples < 4 or untrained_seeds < 2 or max_gain_examples < 3:
+        raise ValueError(
+            f"examples must be >= 4, untrained_seeds >= 2 and max_gain_examples >= 3, got {examples}, "
+            f"{untrained_seeds} and {max_gain_examples}"
+        )
+
+
 def _rho_per_example(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Spearman ρ between rows of ``a`` and ``b`` (layers × examples), one per example (finite only)."""
     out = []

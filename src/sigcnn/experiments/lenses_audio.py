@@ -14,7 +14,7 @@ from ..lenses import LensSettings
 from ..models.audio_vgg import AudioVGG11
 from ..training import train_seeded
 from ._base import BaseConfig, Experiment, Measured, RunContext
-from ._lenses_common import CLAIMS, REPORT_ROWS, Metrics, findings, five_lenses
+from ._lenses_common import CLAIMS, REPORT_ROWS, Metrics, check_reading_sizes, findings, five_lenses
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,7 @@ class Config(BaseConfig):
     max_gain_examples: int = 8
 
     def __post_init__(self):
-        if self.examples < 4 or self.untrained_seeds < 2 or self.max_gain_examples < 3:
-            raise ValueError("examples must be >= 4, untrained_seeds >= 2 and max_gain_examples >= 3")
+        check_reading_sizes(self.examples, self.untrained_seeds, self.max_gain_examples)
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:

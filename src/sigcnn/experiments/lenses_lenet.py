@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..lenses import LensSettings
 from ._base import Experiment, Measured, RunContext
-from ._lenses_common import CLAIMS, REPORT_ROWS, Metrics, findings, five_lenses
+from ._lenses_common import CLAIMS, REPORT_ROWS, Metrics, check_reading_sizes, findings, five_lenses
 from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets
 
 
@@ -25,8 +25,7 @@ class Config(LeNetConfig):
     max_gain_examples: int = 8
 
     def __post_init__(self):
-        if self.examples < 4 or self.untrained_seeds < 2 or self.max_gain_examples < 3:
-            raise ValueError("examples must be >= 4, untrained_seeds >= 2 and max_gain_examples >= 3")
+        check_reading_sizes(self.examples, self.untrained_seeds, self.max_gain_examples)
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:

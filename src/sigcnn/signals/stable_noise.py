@@ -415,7 +415,7 @@ def bpsk_ber_empirical_gaussian(snr_db: npt.ArrayLike, block: int) -> np.ndarray
     return np.where(t < 1.0, 0.5 * betainc((block - 1) / 2.0, 0.5, np.clip(1.0 - t, 0.0, 1.0)), 0.0)
 
 
-@accepts(
+_BPSK_ARGUMENTS = dict(
     alpha=Real(positive=True),
     snr_db=Array(ndim=(0, 1)),
     n_bits=Int(),
@@ -423,6 +423,10 @@ def bpsk_ber_empirical_gaussian(snr_db: npt.ArrayLike, block: int) -> np.ndarray
     block=Int(),
     amplitude=Real(positive=True),
 )
+"""The arguments the two BPSK simulators share, checked the same way."""
+
+
+@accepts(**_BPSK_ARGUMENTS)
 def bpsk_bit_errors(
     alpha: float,
     snr_db: npt.ArrayLike,
@@ -462,14 +466,7 @@ def bpsk_bit_errors(
     return np.array(errors)
 
 
-@accepts(
-    alpha=Real(positive=True),
-    snr_db=Array(ndim=(0, 1)),
-    n_bits=Int(),
-    definition=Choice(SNR_DEFINITIONS),
-    block=Int(),
-    amplitude=Real(positive=True),
-)
+@accepts(**_BPSK_ARGUMENTS)
 def simulate_bpsk(
     alpha: float,
     snr_db: npt.ArrayLike,
