@@ -38,11 +38,15 @@ MAX_THUMB_HEIGHT = 4000
 
 WIDTHS = (1280, 390)
 
+MAX_SHOT_HEIGHT = 30_000
+"""Full-page screenshots stop at this height (pixels); only the API reference is taller."""
+
 
 def contact_sheet(images: list[Path], out: Path, columns: int = 6, thumb_width: int = 240) -> Path:
     """One PNG with a labelled thumbnail of each (full-page) image, in order; row height = its tallest."""
     from PIL import Image, ImageDraw
 
+    Image.MAX_IMAGE_PIXELS = None  # our own full-page screenshots: a long page is not a decompression bomb
     thumbs = []
     for path in images:
         im = Image.open(path).convert("RGB")
@@ -92,7 +96,10 @@ def main(argv: list[str]) -> int:
                 page.goto(url + name + ".html", wait_until="load")
                 wait_for_mathjax(page)
                 shot = folder / (name.replace("/", "--") + ".png")
-                page.screenshot(path=str(shot), full_page=True)
+                height = page.evaluate("document.documentElement.scrollHeight")
+                # the API reference is ~200,000 px tall: its first MAX_SHOT_HEIGHT px are enough for a contact sheet
+                clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT)}
+                page.screenshot(path=str(shot), full_page=True, clip=clip)
                 shots[width].append(shot)
             page.close()
         browser.close()

@@ -14,14 +14,21 @@ if TYPE_CHECKING:
     import ipywidgets
 
 
-def layer_widget(arrays: Mapping[str, np.ndarray]) -> ipywidgets.VBox | None:
+def layer_widget(arrays: Mapping[str, np.ndarray] | None = None) -> ipywidgets.VBox | None:
     """A slider over the layers; each move redraws :func:`~sigcnn.plots.five_lenses.layer_card`.
 
-    Returns ``None`` in the static book build (the figure drawn before it shows layer 0).
+    ``arrays`` are a ``lenses-*`` result's arrays (default: the ``lenses-lenet`` result at the current
+    scale, reused when current, else run). Returns ``None`` in the static book build (the figure drawn
+    before it shows layer 0).
     """
     if static_build():
         return None
     import ipywidgets as w
+
+    if arrays is None:
+        from ..experiments import load_or_run
+
+        arrays = load_or_run("lenses-lenet").arrays
 
     slider = w.IntSlider(
         value=0,
@@ -32,4 +39,5 @@ def layer_widget(arrays: Mapping[str, np.ndarray]) -> ipywidgets.VBox | None:
         style={"description_width": "initial"},
         layout=w.Layout(width="420px"),
     )
-    return slider_view(lambda index: layer_card(arrays, index), {"index": slider})
+    shown = arrays
+    return slider_view(lambda index: layer_card(shown, index), {"index": slider})
