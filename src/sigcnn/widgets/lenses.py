@@ -14,21 +14,35 @@ if TYPE_CHECKING:
     import ipywidgets
 
 
+def stored_lenses_arrays(name: str = "lenses-lenet") -> Mapping[str, np.ndarray]:
+    """The arrays of the result file of ``name`` at the current scale (``$SIGCNN_SCALE``) in the results folder.
+
+    Raises
+    ------
+    ValueError
+        When there is none yet: run the chapter's notebook (or ``sigcnn run NAME``) first.
+    """
+    from ..results import load_result, result_path, results_dir
+    from ..runtime import resolve_scale
+
+    path = result_path(results_dir(), name, resolve_scale(None))
+    if not path.exists():
+        raise ValueError(f"no {name} result at this scale yet: run `sigcnn run {name}` (or its notebook) first")
+    return load_result(path).arrays
+
+
 def layer_widget(arrays: Mapping[str, np.ndarray] | None = None) -> ipywidgets.VBox | None:
     """A slider over the layers; each move redraws :func:`~sigcnn.plots.five_lenses.layer_card`.
 
-    ``arrays`` are a ``lenses-*`` result's arrays (default: the ``lenses-lenet`` result at the current
-    scale, reused when current, else run). Returns ``None`` in the static book build (the figure drawn
-    before it shows layer 0).
+    ``arrays`` are a ``lenses-*`` result's arrays (default: :func:`stored_lenses_arrays`). Returns
+    ``None`` in the static book build (the figure drawn before it shows layer 0).
     """
     if static_build():
         return None
     import ipywidgets as w
 
     if arrays is None:
-        from ..experiments import load_or_run
-
-        arrays = load_or_run("lenses-lenet").arrays
+        arrays = stored_lenses_arrays()
 
     slider = w.IntSlider(
         value=0,
