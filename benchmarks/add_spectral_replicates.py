@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sigcnn.core.results import load_result
 from sigcnn.experiments.max_gain_training import chance_agreement, jitter_log_ratio
-from sigcnn.results import load_result
 
 
 def _replicated(metrics: dict, key: str, values, control=()) -> None:

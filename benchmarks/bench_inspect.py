@@ -21,8 +21,8 @@ def main() -> None:
     parser.add_argument("--data", default="mnist")
     args = parser.parse_args()
     from sigcnn import cli
+    from sigcnn.core.results import load_result
     from sigcnn.models import LeNet5
-    from sigcnn.results import load_result
 
     with tempfile.TemporaryDirectory() as tmp:
         model = Path(tmp) / "lenet.pt"

@@ -13,12 +13,12 @@ import time
 
 import torch
 
+from sigcnn.core.runtime import set_seed
 from sigcnn.data.transforms import to_symmetric
 from sigcnn.experiments import max_gain_training
 from sigcnn.models import WideLeNet
+from sigcnn.models.training import train_classifier
 from sigcnn.probes.max_gain import MaxGainMonitor, impulse_image
-from sigcnn.runtime import set_seed
-from sigcnn.training import train_classifier
 
 
 def main(repeats: int = 5) -> None:

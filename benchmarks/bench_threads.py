@@ -18,7 +18,7 @@ Settings:
 - ``threads-1``: ``OMP_NUM_THREADS=1``;
 - ``passive``: ``OMP_WAIT_POLICY=PASSIVE`` with torch's default thread count;
 - ``sigcnn``: ``import sigcnn`` before torch with no OpenMP variable set, i.e. the library's
-  fixed setting (see ``sigcnn.runtime.configure_threads``).
+  fixed setting (see ``sigcnn.core.runtime.configure_threads``).
 
 Goal: next to one busy process at most 2x slower than alone, and alone within 10 % of
 ``torch-default`` alone. The machine may be shared: run it when it is otherwise idle, or say

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from sigcnn.core.provenance import git_commit
 from sigcnn.experiments import recos_anchors, recos_cascade
 from sigcnn.experiments._recos_common import load_data, training_spec, untrained_lenet
 from sigcnn.probes.anchors import (
@@ -44,7 +45,6 @@ from sigcnn.probes.anchors import (
     sample_patches,
     spherical_kmeans,
 )
-from sigcnn.provenance import git_commit
 
 ROOT = Path("results/reference")
 CONTROL_SEEDS = 12

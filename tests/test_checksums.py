@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from sigcnn.checksums import file_digest
+from sigcnn.core.checksums import file_digest
 
 
 @pytest.mark.parametrize("size", [0, 5, (1 << 20) + 17])  # empty, small, just over one 1 MiB chunk

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from sigcnn.code_state import commit_time, module_digest
-from sigcnn.provenance import PACKAGE_ROOT, short_commit
+from sigcnn.core.code_state import commit_time, module_digest
+from sigcnn.core.provenance import PACKAGE_ROOT, short_commit
+from sigcnn.core.results import Result
 from sigcnn.reference import code_status
-from sigcnn.results import Result
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Data-parallel training (sigcnn.distributed + train_classifier) against the single-process run.
+"""Data-parallel training (sigcnn.core.distributed + train_classifier) against the single-process run.
 
 Two gloo processes started by torchrun (``python -m torch.distributed.run``) train a small
 network without batch norm on random data; the final weights and the per-epoch losses must match
@@ -36,8 +36,8 @@ SCRIPT = textwrap.dedent("""
     import json, sys
     import torch
     from torch import nn
-    from sigcnn import distributed
-    from sigcnn.training import train_classifier
+    from sigcnn.core import distributed
+    from sigcnn.models.training import train_classifier
 
     distributed.init_from_environment("cpu")
     torch.set_num_threads(1)
@@ -116,7 +116,7 @@ def test_two_gloo_ranks_match_one_process(tmp_path):
 
 
 def test_single_process_is_world_of_one(monkeypatch):
-    from sigcnn import distributed
+    from sigcnn.core import distributed
 
     for name in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"):
         monkeypatch.delenv(name, raising=False)

@@ -159,9 +159,9 @@ def test_reference_column_and_stale_detector(tmp_path, monkeypatch):
     import torch
 
     from sigcnn import reference
-    from sigcnn.provenance import make_provenance
+    from sigcnn.core.provenance import make_provenance
+    from sigcnn.core.results import Result, save_result
     from sigcnn.report import reference_cell
-    from sigcnn.results import Result, save_result
 
     monkeypatch.setenv("SIGCNN_REFERENCE", str(tmp_path))
     exp = experiments.describe("recos-sphere")
@@ -193,8 +193,8 @@ def test_reference_column_and_stale_detector(tmp_path, monkeypatch):
 def test_reference_keeps_arrays_only_under_a_megabyte(tmp_path):
     import numpy as np
 
+    from sigcnn.core.results import Result, load_result
     from sigcnn.reference import save_reference
-    from sigcnn.results import Result, load_result
 
     rng = np.random.default_rng(0)
     small = Result("toy", "laptop", {"a": 1.0}, {"x": np.arange(10)}, {})
@@ -208,7 +208,7 @@ def test_reference_keeps_arrays_only_under_a_megabyte(tmp_path):
 def test_the_recorded_commit_is_the_one_the_run_started_from(monkeypatch):
     from dataclasses import replace
 
-    from sigcnn import provenance
+    from sigcnn.core import provenance
 
     tree = {"commit": "start0000"}
 

@@ -31,10 +31,11 @@ import numpy as np
 import pytest
 import torch
 
-from sigcnn import cache, cli, provenance, results
-from sigcnn.cache import CacheWarning, read_entry, write_entry
+from sigcnn import cli
+from sigcnn.core import cache, provenance, results
+from sigcnn.core.cache import CacheWarning, read_entry, write_entry
+from sigcnn.core.results import Result, ResultFileError, load_result, save_result
 from sigcnn.data import registry, store, urbansound
-from sigcnn.results import Result, ResultFileError, load_result, save_result
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ROOT = os.geteuid() == 0
@@ -83,7 +84,7 @@ def test_two_processes_saving_in_a_loop(tmp_path):
     the end finds the arrays its result.json names."""
     code = f"""
 import numpy as np, sys
-from sigcnn.results import Result, save_result, load_result
+from sigcnn.core.results import Result, save_result, load_result
 who = int(sys.argv[1])
 for i in range(25):
     save_result(Result("demo", "ci", {{"i": i}}, {{"x": np.full(3, float((i + who) % 2))}}, {{}}), {str(tmp_path)!r})
@@ -109,7 +110,7 @@ def test_sigkill_before_the_commit_keeps_the_old_pair_and_the_next_save_cleans_u
     save_result(Result("demo", "ci", {"a": 1.0}, {"x": np.zeros(3)}, {}), tmp_path)
     code = f"""
 import os, signal, numpy as np
-from sigcnn import results
+from sigcnn.core import results
 real = results._replace
 def killed_at_commit(tmp, path):
     if path.name == "result.json":
@@ -132,7 +133,8 @@ def test_sigterm_while_writing_removes_the_temporary_file(tmp_path):
     code = f"""
 import os, signal, sys
 from pathlib import Path
-from sigcnn import cli, results
+from sigcnn import cli
+from sigcnn.core import results
 def run(args):
     def write(handle):
         handle.write(b"partial")
@@ -472,7 +474,7 @@ import signal, resource, warnings, numpy as np
 from pathlib import Path
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
-from sigcnn.cache import cached
+from sigcnn.core.cache import cached
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     value, hit = cached(Path({str(tmp_path)!r}) / "big.npy", lambda: np.ones(100_000),
@@ -545,7 +547,7 @@ def test_offline_weights_say_offline(monkeypatch, tmp_path):
 def test_sigcnn_device_is_read_and_checked(monkeypatch, capsys, tmp_path):
     """Before: ``device="auto"`` defaults won over the variable, so ``SIGCNN_DEVICE=cpu`` was
     ignored on a GPU machine and ``SIGCNN_DEVICE=bogus`` ran with exit 0."""
-    from sigcnn import runtime
+    from sigcnn.core import runtime
 
     monkeypatch.setenv("SIGCNN_DEVICE", "cuda")
     if not torch.cuda.is_available():  # CPU machine: the variable asks for what is not there

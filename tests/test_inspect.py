@@ -14,9 +14,9 @@ from torch import nn
 
 from sigcnn import cli
 from sigcnn import inspect as inspection
+from sigcnn.core.results import load_result
 from sigcnn.models.audio_vgg import AudioVGG11
 from sigcnn.models.lenet import LeNet5
-from sigcnn.results import load_result
 
 FAST = ["--examples", "4", "--untrained-seeds", "2", "--seed", "0"]
 

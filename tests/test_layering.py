@@ -37,18 +37,11 @@ LAYERS = {
 # Top-level modules and packages of sigcnn -> layer. A new top-level module must be added here.
 PLACES = {
     "sigcnn": "foundation",
-    "sigcnn.runtime": "foundation",
-    "sigcnn.results": "foundation",
-    "sigcnn.provenance": "foundation",
-    "sigcnn.code_state": "foundation",
-    "sigcnn.checksums": "foundation",
+    "sigcnn.core": "foundation",
     "sigcnn.verdicts": "foundation",
-    "sigcnn.cache": "foundation",
-    "sigcnn.distributed": "foundation",
     "sigcnn.signals": "signals",
     "sigcnn.data": "data",
     "sigcnn.models": "models",
-    "sigcnn.training": "models",
     "sigcnn.probes": "probes",
     "sigcnn.experiments": "experiments",
     "sigcnn.lenses": "experiments",
@@ -149,9 +142,9 @@ def test_the_rules_catch_violations(tmp_path):
     """The checker itself, on a scratch file and on hand-written import sets."""
     scratch = tmp_path / "sigcnn" / "signals" / "sphere.py"
     scratch.parent.mkdir(parents=True)
-    scratch.write_text("from ..experiments import run\nfrom sigcnn.runtime import set_seed\nimport numpy\n")
+    scratch.write_text("from ..experiments import run\nfrom sigcnn.core.runtime import set_seed\nimport numpy\n")
     found = sigcnn_imports("sigcnn.signals.sphere", scratch)
-    assert found == {"sigcnn.experiments", "sigcnn.runtime"}
+    assert found == {"sigcnn.experiments", "sigcnn.core.runtime"}
     assert len(violations("sigcnn.signals.sphere", found)) == 2  # even the foundation is off-limits
     assert violations("sigcnn.plots.recos", {"sigcnn.experiments"})
     assert violations("sigcnn.data.images", {"sigcnn.models"})

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+from sigcnn.core.runtime import set_seed
 from sigcnn.data.transforms import to_symmetric
 from sigcnn.models import NIN, LeNet5, WideLeNet
+from sigcnn.models.training import train_classifier
 from sigcnn.probes.diagnosis import diagnose_losses, diagnose_max_gain, jitter
 from sigcnn.probes.max_gain import (
     MaxGainMonitor,
@@ -14,8 +16,6 @@ from sigcnn.probes.max_gain import (
     maximum_gain,
     winning_class_projection,
 )
-from sigcnn.runtime import set_seed
-from sigcnn.training import train_classifier
 
 
 def test_impulse_image():

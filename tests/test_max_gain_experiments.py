@@ -10,10 +10,10 @@ import torch
 from book_files import toc_files
 
 from sigcnn import experiments
+from sigcnn.core.results import load_result, save_result
 from sigcnn.data import store
 from sigcnn.experiments import max_gain_training, pretrained_max_gain
 from sigcnn.models import WideLeNet
-from sigcnn.results import load_result, save_result
 
 TINY = dict(
     studies=("mnist_lr",),

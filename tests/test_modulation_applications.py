@@ -14,6 +14,7 @@ from sigcnn.data import DatasetUnavailable
 from sigcnn.data.mosaics import make_mosaics, segmentation_scores
 from sigcnn.experiments.modulation_confidence import rank_correlation
 from sigcnn.models.small_nets import SMALL_NETS, FeatureCNN1d, SkipFCN
+from sigcnn.models.training import train_classifier
 from sigcnn.probes.feature_spectra import SpectrumFitMonitor, layer_outputs
 from sigcnn.signals.spectral_summaries import (
     apply_spectral_shift,
@@ -26,7 +27,6 @@ from sigcnn.signals.spectral_summaries import (
     spectral_shift_gain,
     total_variation_distance,
 )
-from sigcnn.training import train_classifier
 
 
 def _dft2_energy(x):

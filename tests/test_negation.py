@@ -40,7 +40,7 @@ def test_negated_c1_on_reversed_equals_original_bitwise(activation, channels):
 
 
 def test_swap_of_accuracies_on_random_network():
-    from sigcnn.training import accuracy
+    from sigcnn.models.training import accuracy
 
     torch.manual_seed(1)
     model = LeNet5()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from sigcnn.provenance import Provenance, make_provenance, plain, short_commit
-from sigcnn.results import Result, load_result, save_result
+from sigcnn.core.provenance import Provenance, make_provenance, plain, short_commit
+from sigcnn.core.results import Result, load_result, save_result
 
 REFERENCE = Path(__file__).resolve().parents[1] / "results" / "reference"
 STORED = sorted(REFERENCE.glob("**/result.json"))

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sigcnn import book
-from sigcnn.results import Result
+from sigcnn.core.results import Result
 
 
 @pytest.fixture

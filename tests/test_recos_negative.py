@@ -5,8 +5,8 @@ import json
 import pytest
 
 from sigcnn import experiments
+from sigcnn.core.results import load_result, save_result
 from sigcnn.experiments import recos_negative
-from sigcnn.results import load_result, save_result
 
 TINY = dict(epochs=1, train_limit=600, seeds=2, activations=("identity",), remedy_channels=(6, 12))
 
@@ -35,7 +35,7 @@ def test_per_image_differences_against_a_direct_count(tiny_result):
     from sigcnn.data import limit_training_set, load_image_dataset
     from sigcnn.data.transforms import to_symmetric
     from sigcnn.models import LeNet5
-    from sigcnn.training import train_seeded
+    from sigcnn.models.training import train_seeded
 
     split = limit_training_set(load_image_dataset("mnist", allow_test_split=True), 600)
     x_train, x, y = to_symmetric(split.train_images), to_symmetric(split.test_images), split.test_labels.numpy()

@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from sigcnn import book, experiments, reference
-from sigcnn.code_state import commit_time, module_digest
-from sigcnn.provenance import make_provenance
+from sigcnn.core.code_state import commit_time, module_digest
+from sigcnn.core.provenance import make_provenance
+from sigcnn.core.results import Result, save_result
 from sigcnn.report import reference_cell, rows_for, to_markdown
-from sigcnn.results import Result, save_result
 
 
 def _store(root, name, scale, seed, metrics, **overrides):
@@ -185,7 +185,7 @@ def test_extra_run_seeds_only_for_experiments_that_train_fewer_than_three_seeds_
 
 
 def test_the_committed_reference_folder_holds_only_small_result_files_where_their_paths_say():
-    from sigcnn.results import load_result
+    from sigcnn.core.results import load_result
 
     root = reference.REPO / "results" / "reference"
     for path in root.rglob("*"):

@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sigcnn import cli, experiments, results
+from sigcnn import cli, experiments
+from sigcnn.core import results
+from sigcnn.core.results import Result, ResultFileError, load_result, save_result
 from sigcnn.data import DatasetUnavailable, dataset_status, load_fsdd, load_image_dataset, registry, store
 from sigcnn.data.errors import DatasetCorrupt
 from sigcnn.experiments import Experiment
-from sigcnn.results import Result, ResultFileError, load_result, save_result
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -3,7 +3,7 @@
 import re
 
 from sigcnn import report
-from sigcnn.results import Result, save_result
+from sigcnn.core.results import Result, save_result
 
 
 def test_format_value_units():
@@ -17,7 +17,7 @@ def test_format_value_units():
 
 def test_rows_and_markdown_from_result_file(tmp_path):
     from sigcnn import experiments as sigcnn_experiments
-    from sigcnn.results import load_result
+    from sigcnn.core.results import load_result
 
     rows_spec = sigcnn_experiments.describe("recos-negative").report_rows
     metrics = {row.metric: 0.5 for row in rows_spec}

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from sigcnn.results import Result, load_result, save_result
+from sigcnn.core.results import Result, load_result, save_result
 
 
 def test_failed_write_keeps_previous_file(tmp_path, monkeypatch):

@@ -281,7 +281,7 @@ def test_untrained_control_network_is_the_training_initialisation(real_data_root
 
     config = ss.make_config("ci", epochs=0, train_limit=20)
     data = ss.load_audio(config)
-    from sigcnn.training import initial_model
+    from sigcnn.models.training import initial_model
 
     trained, _ = ss.train_network(config, data, seed=5)
     control = initial_model(ss.network_factory(config, data.classes), seed=5)

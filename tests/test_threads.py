@@ -18,7 +18,7 @@ import json, os, sys
 import sigcnn
 torch_loaded_by_sigcnn = "torch" in sys.modules and not sigcnn.TORCH_IMPORTED_FIRST
 import torch
-from sigcnn.runtime import thread_settings
+from sigcnn.core.runtime import thread_settings
 print(json.dumps({{"policy": os.environ.get("OMP_WAIT_POLICY"), "threads": torch.get_num_threads(),
                   "loaded_by_sigcnn": torch_loaded_by_sigcnn, "settings": thread_settings()}}))
 """

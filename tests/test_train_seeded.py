@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from sigcnn.data import ImageSplit, limit_training_set
-from sigcnn.training import train_classifier, train_seeded
+from sigcnn.models.training import train_classifier, train_seeded
 
 
 def _data():
@@ -41,7 +41,7 @@ def test_train_seeded_is_set_seed_then_factory_then_train_classifier():
 
 
 def test_initial_model_is_the_weights_train_seeded_starts_from():
-    from sigcnn.training import initial_model
+    from sigcnn.models.training import initial_model
 
     x, y = _data()
     seen = []

@@ -60,7 +60,7 @@ BASELINE = {
     "sigcnn/probes/feature_spectra.py": 0,
     "sigcnn/probes/max_gain.py": 3,
     "sigcnn/probes/spectra.py": 2,
-    "sigcnn/provenance.py": 0,
+    "sigcnn/core/provenance.py": 0,
     "sigcnn/report.py": 0,
     "sigcnn/scenes.py": 3,
     "sigcnn/signals/_validate.py": 0,

@@ -7,7 +7,7 @@ Sub-packages, data flowing left to right::
               signals (pure maths on arrays and tensors)
 
 Importing ``sigcnn`` sets one fixed OpenMP setting before torch is loaded (see
-:func:`sigcnn.runtime.thread_settings` for the reasons and the measurements):
+:func:`sigcnn.core.runtime.thread_settings` for the reasons and the measurements):
 ``OMP_WAIT_POLICY=PASSIVE`` unless the variable is already set. Idle OpenMP threads then sleep
 instead of spinning, so training does not collapse when another process uses a core, and the
 thread count (torch's default, one per core) and hence every result stay what they were.

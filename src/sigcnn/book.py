@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from . import experiments
+from .core.results import Result, results_dir, save_result
+from .core.runtime import resolve_scale
 from .report import format_value, rows_for, to_markdown
-from .results import Result, results_dir, save_result
-from .runtime import resolve_scale
 
 
 def _display(text: str) -> None:
@@ -116,8 +116,8 @@ def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) ->
     commit, device, wall time, finish time and notes (no machine paths)."""
     import html
 
+    from .core.results import load_result, result_path
     from .report import inline_html
-    from .results import load_result, result_path
 
     items = []
     for name in names:

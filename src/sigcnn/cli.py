@@ -40,7 +40,7 @@ def debug_enabled() -> bool:
 
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
-    from .runtime import DEVICES, SCALES
+    from .core.runtime import DEVICES, SCALES
 
     parser = _Parser(prog="sigcnn", description="Experiments of 'CNNs through the Lens of Signal Processing'.")
     parser.add_argument("--version", action="version", version=f"sigcnn {__version__}")
@@ -109,7 +109,7 @@ def check_output_folder(out: str | os.PathLike) -> list[Path]:
         for part in reversed(missing):
             part.mkdir()
             created.append(part)
-        from .cache import write_probe  # torch-free; imported late like every sigcnn module here
+        from .core.cache import write_probe  # torch-free; imported late like every sigcnn module here
 
         write_probe(folder)
     except OSError as exc:
@@ -140,7 +140,7 @@ def _cmd_list() -> int:
 
 
 def _cmd_run(args) -> int:
-    from .results import results_dir
+    from .core.results import results_dir
 
     out = results_dir() if args.out is None else args.out
     seed = parse_seed(args.seed) if args.seed is not None else None
@@ -148,7 +148,7 @@ def _cmd_run(args) -> int:
     created = check_output_folder(out) if os.environ.get("RANK", "0") == "0" else []
     try:
         from . import experiments
-        from .runtime import resolve_device, resolve_scale
+        from .core.runtime import resolve_device, resolve_scale
 
         try:
             module = experiments.describe(args.name)
@@ -169,11 +169,11 @@ def _cmd_run(args) -> int:
     except BaseException:
         remove_created(created)
         raise
-    from . import distributed
-    from .results import save_result
+    from .core import distributed
+    from .core.results import save_result
 
     # Under torchrun (WORLD_SIZE > 1) every process runs the same experiment and trains its share
-    # of each batch (see sigcnn.distributed); only rank 0 shows progress, writes and prints.
+    # of each batch (see sigcnn.core.distributed); only rank 0 shows progress, writes and prints.
     distributed.init_from_environment(args.device)
     try:
         result = module.run(config, progress=not args.quiet and distributed.is_main())
@@ -208,7 +208,7 @@ def _positive(text: str | None, flag: str) -> float | None:
 
 
 def _cmd_inspect(args) -> int:
-    from .results import results_dir
+    from .core.results import results_dir
 
     out = results_dir() if args.out is None else args.out
     seed = parse_seed(args.seed) if args.seed is not None else 0
@@ -219,7 +219,7 @@ def _cmd_inspect(args) -> int:
     if not Path(args.model).expanduser().is_file():
         raise UsageError(f"model file {args.model} does not exist or is not a file")
     from . import inspect as inspection
-    from .runtime import resolve_device, resolve_scale
+    from .core.runtime import resolve_device, resolve_scale
 
     try:
         inspection.check_arch(args.arch)
@@ -259,7 +259,7 @@ def _cmd_inspect(args) -> int:
 
 def _warn_if_cache_unwritable() -> None:
     """Say before the work when the cache folder cannot be written: the run goes on uncached."""
-    from .cache import cache_root, probe_folder
+    from .core.cache import cache_root, probe_folder
 
     problem = probe_folder(cache_root())
     if problem:

@@ -156,7 +156,7 @@ def solution_texts(nb: Mapping) -> list[str]:
 
 def _write_atomic(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` through a temporary file in its folder and a rename."""
-    from .results import new_file_mode  # numpy and torch load only when a copy is written
+    from .core.results import new_file_mode  # numpy and torch load only when a copy is written
 
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

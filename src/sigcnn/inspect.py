@@ -4,7 +4,7 @@ A saved model -- a ``state_dict`` with an architecture of the library (:data:`AR
 read with ``torch.load(..., weights_only=True)`` (no pickle of arbitrary objects), or a TorchScript
 file -- and a data set the library can load (:data:`DATASETS`) give the same readings as the
 five-lens chapter (:func:`sigcnn.experiments._lenses_common.five_lenses`, with the chapter
-experiment's settings at the chosen scale): a :class:`~sigcnn.results.Result` named ``inspect``
+experiment's settings at the chosen scale): a :class:`~sigcnn.core.results.Result` named ``inspect``
 and a self-contained ``summary.html`` beside it (figures embedded as PNG, no script, no link).
 
 The lenses share their forward passes: one traced pass per input variant (clean, shifted,
@@ -461,8 +461,8 @@ def prepare(
     DatasetUnavailable
         When the data set is not on disk and cannot be downloaded.
     """
-    from .checksums import file_digest
-    from .runtime import resolve_scale
+    from .core.checksums import file_digest
+    from .core.runtime import resolve_scale
 
     arch, dataset = check_arch(arch), normalise_dataset(dataset)
     try:
@@ -514,12 +514,12 @@ def run_inspect(prepared: Prepared) -> Any:
     The metrics are the five-lens chapter's (flattened), decided by the same claims; the arrays
     add ``skipped_layers`` (the layers the walk does not know, named).
     """
+    from .core.provenance import Stopwatch, git_commit, make_provenance, source_digest
+    from .core.results import Result
+    from .core.runtime import resolve_device, set_seed
     from .experiments._lenses_common import five_lenses
     from .experiments._metrics import flatten
     from .lenses import LensSettings
-    from .provenance import Stopwatch, git_commit, make_provenance, source_digest
-    from .results import Result
-    from .runtime import resolve_device, set_seed
 
     config = prepared.config
     device = resolve_device(config.device)
@@ -704,8 +704,8 @@ def summary_html(result: Any, figures: Mapping[str, bytes] | None = None) -> str
 
 
 def write_summary(result: Any, out_dir: str | Path) -> tuple[Path, Path]:
-    """Save ``result`` (atomically, :func:`sigcnn.results.save_result`) and ``summary.html`` beside it."""
-    from .results import _atomic_write, folder_lock, save_result
+    """Save ``result`` (atomically, :func:`sigcnn.core.results.save_result`) and ``summary.html`` beside it."""
+    from .core.results import _atomic_write, folder_lock, save_result
 
     path = save_result(result, out_dir)
     text = summary_html(result)

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from . import experiments
-from .provenance import plain
-from .results import Result, ResultFileError, load_result
+from .core.provenance import plain
+from .core.results import Result, ResultFileError, load_result
 
 REPO = Path(__file__).resolve().parents[2]
 SCALE_ORDER = ("full", "laptop", "ci")
@@ -37,7 +37,7 @@ def reference_root() -> Path:
 
 @lru_cache(maxsize=512)
 def _digest_at(module: str, commit: str) -> str | None:
-    from .code_state import git_reader, module_digest
+    from .core.code_state import git_reader, module_digest
 
     try:
         return module_digest(module, git_reader(commit))
@@ -53,7 +53,7 @@ def code_status(result: Result) -> tuple[str, str]:
     commit's); *stale* when the digest of the experiment's import graph (recorded, or recomputed
     from the commit's sources) differs from today's, or its configuration differs (:func:`is_stale`).
     """
-    from .code_state import commit_time, module_digest
+    from .core.code_state import commit_time, module_digest
 
     prov = result.provenance
     commit = prov.git_commit or "unknown"
@@ -299,7 +299,7 @@ def save_reference(result: Result, out_dir: Path) -> Path:
     import json
     from dataclasses import replace
 
-    from .results import save_result
+    from .core.results import save_result
 
     path = save_result(result, out_dir)
     arrays_file = json.loads(path.read_text()).get("arrays_file")

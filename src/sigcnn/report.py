@@ -15,7 +15,7 @@ from .experiments._base import Experiment, ReportRow
 from .verdicts import Verdict
 
 if TYPE_CHECKING:
-    from .results import Result
+    from .core.results import Result
 
 SOURCE_MARKS = {"paper": "", "derived": " ᵈ", "external": " ᵉ", "ours": " ⁿ"}
 """Markers after a reference value: derived from the paper's words, from another source, or none (our measurement only)."""

@@ -6,7 +6,7 @@ recipe). STFT, mel spectrogram and MFCC come from ``torchaudio.transforms`` (on 
 given), chroma, contrast and tonnetz from ``librosa`` (no torchaudio equivalent);
 :func:`librosa_reference` computes the first three with librosa as well, so the two libraries
 can be compared (tests and the notebook do). Features are cached as verified entries
-(:mod:`sigcnn.cache`) under ``$SIGCNN_CACHE`` (default ``~/.cache/sigcnn/features``), keyed by
+(:mod:`sigcnn.core.cache`) under ``$SIGCNN_CACHE`` (default ``~/.cache/sigcnn/features``), keyed by
 file name and settings.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import torch
 
-from ..runtime import user_cache_dir
+from ..core.runtime import user_cache_dir
 
 if TYPE_CHECKING:
     from torchaudio.transforms import MFCC, MelSpectrogram, Spectrogram
@@ -119,7 +119,7 @@ def six_features(
     """
     if len(waves) != len(names):
         raise ValueError(f"{len(waves)} waveforms but {len(names)} names")
-    from ..cache import read_entry, write_entry
+    from ..core.cache import read_entry, write_entry
 
     folder = feature_cache_dir()
     transforms = None
@@ -131,7 +131,7 @@ def six_features(
             raise ValueError(f"a feature vector of shape {vec.shape} (expected ({width},), finite)")
 
     for i, (wave, name) in enumerate(zip(waves, names)):
-        path = folder / f"{name}.entry"  # a verified entry (sigcnn.cache), not a bare .npy
+        path = folder / f"{name}.entry"  # a verified entry (sigcnn.core.cache), not a bare .npy
         stored = read_entry(path, lambda h: np.load(h, allow_pickle=False), check)
         if stored is not None:
             out[i] = stored

@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..checksums import file_digest
-from ..runtime import user_cache_dir
+from ..core.checksums import file_digest
+from ..core.runtime import user_cache_dir
 from .errors import DatasetCorrupt, DatasetUnavailable
 from .registry import DatasetSpec, RemoteFile
 
@@ -81,7 +81,7 @@ def _file_mode() -> int:
 
 
 def _digest(path: Path, algorithm: str, decompress: bool = False) -> str:
-    """:func:`~sigcnn.checksums.file_digest`, remembered until the file changes.
+    """:func:`~sigcnn.core.checksums.file_digest`, remembered until the file changes.
 
     A file that exists but cannot be read (no permission, an I/O error) gives
     ``"unreadable (<reason>)"``, which matches no checksum: such a file is reported as failing

@@ -16,8 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..provenance import plain
-from ..results import Result, load_result, result_path, results_dir, save_result
+from ..core.provenance import plain
+from ..core.results import Result, load_result, result_path, results_dir, save_result
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 BOOK_ORDER = (
@@ -119,14 +119,14 @@ def load_or_run(name: str, scale: str | None = None, out_dir: Path | str | None 
 
     "This code" means: the stored commit is the current one, known (not ``unknown``, as without
     git) and clean, and the stored ``source_sha256`` (when the file has one) equals
-    :func:`sigcnn.provenance.source_digest` now. A stored file that cannot be read (truncated,
+    :func:`sigcnn.core.provenance.source_digest` now. A stored file that cannot be read (truncated,
     arrays missing) is run again too, with a warning naming it.
     """
     import warnings
     from dataclasses import asdict
 
-    from ..provenance import git_commit, source_digest
-    from ..results import ResultFileError
+    from ..core.provenance import git_commit, source_digest
+    from ..core.results import ResultFileError
 
     config = make_config(name, scale, **overrides)
     out_dir = out_dir if out_dir is not None else results_dir()

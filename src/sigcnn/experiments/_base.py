@@ -18,7 +18,7 @@ An experiment module holds only its science. It declares one :class:`Experiment`
     make_config, run = EXPERIMENT.make_config, EXPERIMENT.run
 
 and :meth:`Experiment.run` owns device choice, seeding, the stopwatch, provenance and the
-:class:`~sigcnn.results.Result`. Scale resolution, override checking and data-set
+:class:`~sigcnn.core.results.Result`. Scale resolution, override checking and data-set
 validation happen once, in :meth:`Experiment.make_config`.
 """
 
@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ..runtime import resolve_device, resolve_scale, set_seed
+from ..core.runtime import resolve_device, resolve_scale, set_seed
 from ..verdicts import Claim, Verdict, check_claims, decide
 from ._metrics import flatten, metric_keys
 
 if TYPE_CHECKING:
-    from ..results import Result
+    from ..core.results import Result
 
 SOURCES = ("paper", "derived", "external", "ours")
 """Where a report row's reference value comes from: a number printed in the paper, a value
@@ -223,9 +223,9 @@ class Experiment:
 
     def run(self, config: BaseConfig, progress: bool = False) -> Result:
         """Run ``measure`` on ``config``: device, seed, stopwatch, provenance, :class:`Result`."""
-        from ..code_state import module_digest
-        from ..provenance import Stopwatch, git_commit, make_provenance, source_digest
-        from ..results import Result
+        from ..core.code_state import module_digest
+        from ..core.provenance import Stopwatch, git_commit, make_provenance, source_digest
+        from ..core.results import Result
 
         if not isinstance(config, self.config):
             raise TypeError(

@@ -23,11 +23,11 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
+from ..core.runtime import set_seed
 from ..data.transforms import pad_images
 from ..models import LeNet5
-from ..runtime import set_seed
+from ..models.training import accuracy
 from ..signals import stable_noise as sn
-from ..training import accuracy
 from ._base import BaseConfig
 from ._recos_common import TrainingSpec, load_data, trained_lenet
 

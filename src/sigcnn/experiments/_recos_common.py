@@ -3,8 +3,8 @@
 ``recos-anchors``, ``recos-cascade`` and ``recos-backgrounds`` analyse the same trained networks;
 the cache lets the book build train each once. The cache key hashes every training setting,
 the data source, the device type, the CPU thread count, the torch version and the digest of the
-whole sigcnn source (:func:`sigcnn.provenance.source_digest`), so a changed setting or code
-never reuses old weights. Entries are verified on load (:mod:`sigcnn.cache`): a damaged one
+whole sigcnn source (:func:`sigcnn.core.provenance.source_digest`), so a changed setting or code
+never reuses old weights. Entries are verified on load (:mod:`sigcnn.core.cache`): a damaged one
 is deleted and the network trained again.
 """
 
@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..cache import cache_root, read_entry, write_entry
+from ..core.cache import cache_root, read_entry, write_entry
+from ..core.provenance import source_digest
 from ..data import IMAGE_DATASETS, ImageSplit, limit_training_set, load_image_dataset, scenes
 from ..data.transforms import to_symmetric
 from ..models import LeNet5
-from ..provenance import source_digest
-from ..training import train_seeded
+from ..models.training import train_seeded
 from ._base import BaseConfig
 
 DATASETS = IMAGE_DATASETS
@@ -153,7 +153,7 @@ class TrainedLeNet:
 
 
 def _code_fingerprint() -> str:
-    """The digest of the whole sigcnn source (:func:`sigcnn.provenance.source_digest`): a data
+    """The digest of the whole sigcnn source (:func:`sigcnn.core.provenance.source_digest`): a data
     transform, a model or the training loop changed anywhere retrains."""
     return source_digest()[:16]
 
@@ -191,7 +191,7 @@ def _check_weights(num_classes: int):
 
 def untrained_lenet(seed: int, num_classes: int, device: torch.device | str) -> LeNet5:
     """LeNet-5 with the initial weights that :func:`trained_lenet` starts from for ``seed`` (eval mode)."""
-    from ..runtime import set_seed
+    from ..core.runtime import set_seed
 
     set_seed(seed)
     return LeNet5(num_classes=num_classes).to(device).eval()

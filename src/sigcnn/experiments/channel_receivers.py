@@ -26,8 +26,8 @@ import numpy as np
 import torch
 
 from ..models import LeNet5
+from ..models.training import train_seeded
 from ..signals import stable_noise as sn
-from ..training import train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._channel_common import (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..data.audio_features import AUDIO_DATASETS, load_audio_split
 from ..lenses import LensSettings
 from ..models.audio_vgg import AudioVGG11
-from ..training import train_seeded
+from ..models.training import train_seeded
 from ._base import BaseConfig, Experiment, Measured, RunContext
 from ._lenses_common import CLAIMS, REPORT_ROWS, Metrics, check_reading_sizes, findings, five_lenses
 

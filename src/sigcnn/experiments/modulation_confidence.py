@@ -25,11 +25,11 @@ from typing import Literal
 import numpy as np
 import torch
 
+from ..core.runtime import set_seed
 from ..data.images import load_image_dataset
 from ..models.small_nets import SmallResNet
+from ..models.training import train_seeded
 from ..probes.feature_spectra import layer_outputs
-from ..runtime import set_seed
-from ..training import train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

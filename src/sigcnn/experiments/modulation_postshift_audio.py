@@ -24,9 +24,9 @@ import numpy as np
 import torch
 
 from ..models.small_nets import FeatureCNN1d
+from ..models.training import accuracy, train_seeded
 from ..probes.feature_spectra import layer_outputs
 from ..signals.spectral_summaries import spectral_shift_gain
-from ..training import accuracy, train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

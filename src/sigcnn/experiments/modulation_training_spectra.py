@@ -29,9 +29,9 @@ import torch
 
 from ..data.images import load_image_dataset
 from ..models.small_nets import SMALL_NETS
+from ..models.training import accuracy, initial_model, train_seeded
 from ..probes.feature_spectra import SpectrumFitMonitor
 from ..signals.spectral_summaries import average_normalised_spectrum, power_law_fit
-from ..training import accuracy, initial_model, train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated

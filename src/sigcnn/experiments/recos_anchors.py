@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..models.training import accuracy
 from ..probes.anchors import (
     dc_matched_directions,
     match_on_angle,
@@ -28,7 +29,6 @@ from ..probes.anchors import (
     variance_split,
 )
 from ..signals.sphere import translated_sphere_responses
-from ..training import accuracy
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

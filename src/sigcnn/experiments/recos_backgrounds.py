@@ -13,8 +13,8 @@ import torch
 
 from ..data.scenes import SCENE_NAMES, put_on_backgrounds
 from ..data.transforms import to_symmetric
+from ..models.training import accuracy
 from ..probes.backgrounds import BackgroundChange, background_change, layer_responses
-from ..training import accuracy
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

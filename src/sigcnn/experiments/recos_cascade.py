@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..models.training import accuracy
 from ..probes.anchors import (
     POOLINGS,
     agreement,
@@ -25,7 +26,6 @@ from ..probes.anchors import (
     second_layer_matrix,
     strong_mask,
 )
-from ..training import accuracy
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

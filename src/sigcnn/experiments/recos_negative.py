@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ..models import LeNet5, negate_first_layer
-from ..training import predict, train_seeded
+from ..models.training import predict, train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

@@ -87,7 +87,7 @@ def scattering_features(
 
 def _network_audio_1(config: Config, audio, train_idx, test_idx, device) -> tuple[list, list, list[str]]:
     from ..data.audio_features import AudioSplit
-    from ..training import accuracy, initial_model
+    from ..models.training import accuracy, initial_model
     from . import spectral_shift
 
     cnn = spectral_shift.make_config(config.cnn_scale, dataset="fsdd", seed=config.seed)

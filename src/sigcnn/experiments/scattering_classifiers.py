@@ -20,7 +20,7 @@ from ..data import load_image_dataset
 from ..models import LeNet5
 from ..models import scattering as sc
 from ..models.linear import logistic_regression_predict
-from ..training import accuracy, initial_model, train_seeded
+from ..models.training import accuracy, initial_model, train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

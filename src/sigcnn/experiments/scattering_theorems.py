@@ -30,8 +30,8 @@ import torch
 from ..data import load_image_dataset
 from ..models import LeNet5
 from ..models import scattering as sc
+from ..models.training import accuracy, initial_model, train_seeded
 from ..signals import deformation as dfm
-from ..training import accuracy, initial_model, train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of

@@ -23,8 +23,8 @@ from ..data.audio_features import AUDIO_DATASETS as DATASETS
 from ..data.audio_features import AudioSplit, load_audio_split, pick_analysed
 from ..models import AudioVGG11
 from ..models.audio_vgg import VGG11_PLAN
+from ..models.training import accuracy, initial_model, train_seeded
 from ..probes.spectra import analyse_network
-from ..training import accuracy, initial_model, train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._seeds import Seeds, transformed
@@ -324,7 +324,7 @@ def train_network(
     batch_norm: bool | None = None,
     shuffle_labels: bool = False,
 ) -> tuple[AudioVGG11, np.ndarray]:
-    """Network-audio-1 trained by :func:`~sigcnn.training.train_seeded` with ``seed``; ``(model, loss per epoch)``.
+    """Network-audio-1 trained by :func:`~sigcnn.models.training.train_seeded` with ``seed``; ``(model, loss per epoch)``.
 
     ``shuffle_labels`` permutes the training labels (generator seeded with ``seed + 7``): the
     shuffled-label control.

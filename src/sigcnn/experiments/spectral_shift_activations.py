@@ -15,7 +15,7 @@ from dataclasses import dataclass, make_dataclass
 
 import numpy as np
 
-from ..training import accuracy, initial_model
+from ..models.training import accuracy, initial_model
 from ..verdicts import Verdict
 from . import spectral_shift as base
 from ._base import Experiment, Measured, ReportRow, RunContext

@@ -138,19 +138,19 @@ def _apply(transform, x: np.ndarray, frontend: str, device, batch_size: int) -> 
 
 
 def cache_dir() -> Path:
-    """Where coefficients are cached: ``<cache root>/scattering`` (:func:`sigcnn.cache.cache_root`:
+    """Where coefficients are cached: ``<cache root>/scattering`` (:func:`sigcnn.core.cache.cache_root`:
     ``$SIGCNN_CACHE``, else ``<results>/_cache``)."""
-    from ..cache import cache_root
+    from ..core.cache import cache_root
 
     return cache_root() / "scattering"
 
 
 def cache_key(kind: str, settings: dict, data: np.ndarray) -> str:
     """Hash of the transform's settings, the kymatio version, the sigcnn source
-    (:func:`sigcnn.provenance.source_digest`) and the data (shape, dtype and bytes)."""
+    (:func:`sigcnn.core.provenance.source_digest`) and the data (shape, dtype and bytes)."""
     import kymatio
 
-    from ..provenance import source_digest
+    from ..core.provenance import source_digest
 
     h = hashlib.sha256()
     h.update(
@@ -183,7 +183,7 @@ def _check_coefficients(n: int):
 
 
 def _cached(kind: str, settings: dict, x: np.ndarray, compute, use_cache: bool) -> tuple[np.ndarray, bool]:
-    from ..cache import cached
+    from ..core.cache import cached
 
     path = cache_dir() / f"{kind}-{cache_key(kind, settings, x)}.npy" if use_cache else None
     return cached(

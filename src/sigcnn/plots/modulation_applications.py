@@ -11,7 +11,7 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..results import Result
+    from ..core.results import Result
 
 from . import _bare
 

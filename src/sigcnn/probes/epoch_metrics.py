@@ -185,14 +185,14 @@ def train_with_curves(
 
     ``epochs=0`` returns the untrained network's Maximum Gain and validation error (one value each).
     ``shuffle_labels`` permutes the training labels (seeded by ``model_seed``): the shuffled-label control.
-    The network and the data order come from :func:`~sigcnn.training.train_seeded` with ``model_seed``
-    (its untrained control from :func:`~sigcnn.training.initial_model`); this function only adds
+    The network and the data order come from :func:`~sigcnn.models.training.train_seeded` with ``model_seed``
+    (its untrained control from :func:`~sigcnn.models.training.initial_model`); this function only adds
     the per-epoch recorders.
     """
     import numpy as np
 
     from ..data.transforms import to_symmetric
-    from ..training import initial_model, train_seeded
+    from ..models.training import initial_model, train_seeded
     from .max_gain import MaxGainMonitor, impulse_image
 
     monitor = MaxGainMonitor(to_symmetric(impulse_image(32, channels=split.x_train.shape[1]).unsqueeze(0)))

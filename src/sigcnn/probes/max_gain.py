@@ -292,7 +292,7 @@ def ensure_weights(weights: Any) -> Path:
     """
     import re
 
-    from ..checksums import file_digest
+    from ..core.checksums import file_digest
     from ..data.store import _download, is_offline
 
     path = cached_weights_path(weights)

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..provenance import Stopwatch
+from ..core.provenance import Stopwatch
 from ..signals._validate import Array, Int, Real, accepts
 from ..signals.modulation import spectral_pool
 from ..signals.spectra import (

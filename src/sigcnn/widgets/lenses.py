@@ -22,8 +22,8 @@ def stored_lenses_arrays(name: str = "lenses-lenet") -> Mapping[str, np.ndarray]
     ValueError
         When there is none yet: run the chapter's notebook (or ``sigcnn run NAME``) first.
     """
-    from ..results import load_result, result_path, results_dir
-    from ..runtime import resolve_scale
+    from ..core.results import load_result, result_path, results_dir
+    from ..core.runtime import resolve_scale
 
     path = result_path(results_dir(), name, resolve_scale(None))
     if not path.exists():

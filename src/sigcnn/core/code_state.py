@@ -1,7 +1,7 @@
 """Which code a stored run came from: the digest of an experiment's own import graph, and whether a
 stored run's recorded commit can be trusted.
 
-:func:`sigcnn.provenance.source_digest` hashes the whole package (caches use it: the safe side).
+:func:`sigcnn.core.provenance.source_digest` hashes the whole package (caches use it: the safe side).
 A stored reference run needs a finer answer — did *its* code change? — so :func:`module_digest`
 hashes the experiment module and every ``sigcnn`` module it imports, transitively (static
 ``import``/``from`` statements, read with :mod:`ast`). It can read the sources of today's tree or of

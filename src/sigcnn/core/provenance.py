@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from . import __version__
+from .. import __version__
 
 
 def git_commit() -> str:
@@ -38,7 +38,7 @@ def git_commit() -> str:
     return commit + ("-dirty" if dirty else "")
 
 
-PACKAGE_ROOT = Path(__file__).resolve().parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 """The folder of the ``sigcnn`` package whose source :func:`source_digest` hashes."""
 
 

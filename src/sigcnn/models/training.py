@@ -38,14 +38,14 @@ def train_classifier(
     device. ``callbacks`` are called as ``cb(epoch, model)`` after each epoch.
 
     Data parallel: inside a process group of several ranks (``torchrun``, see
-    :mod:`sigcnn.distributed`) every rank draws the same shuffled batch, keeps its contiguous
+    :mod:`sigcnn.core.distributed`) every rank draws the same shuffled batch, keeps its contiguous
     share of it (``tensor_split``), and the model is wrapped in ``DistributedDataParallel``. Each
     rank's loss is its share's summed cross-entropy times ``world_size / batch``, so DDP's average
     of the ranks' gradients is the gradient of the full batch's mean loss, even when the batch does
     not divide evenly; the logged loss and accuracy are summed over ranks. Batch-norm statistics
     are per share (not synchronised). In a single process this is the plain loop, unchanged.
     """
-    from . import distributed
+    from ..core import distributed
 
     if inputs.shape[0] != labels.shape[0]:
         raise ValueError(f"{inputs.shape[0]} inputs but {labels.shape[0]} labels")
@@ -128,7 +128,7 @@ def train_seeded(
 ) -> SeededTraining:
     """Seed everything with ``seed``, build a model with ``model_factory()``, train it, return it.
 
-    The one seeded training entry point: :func:`~sigcnn.runtime.set_seed` is called first, so
+    The one seeded training entry point: :func:`~sigcnn.core.runtime.set_seed` is called first, so
     the initial weights and the data order are a function of ``seed`` only. The model is moved
     to ``inputs.device``. ``before_training(model)`` sees the initial weights (e.g. to keep a copy).
     Other arguments are those of :func:`train_classifier`.
@@ -138,7 +138,7 @@ def train_seeded(
     ValueError
         For a bad ``seed`` (see ``set_seed``) or bad training settings (see ``train_classifier``).
     """
-    from .runtime import set_seed
+    from ..core.runtime import set_seed
 
     generator = set_seed(seed)
     model = model_factory().to(inputs.device)
@@ -165,7 +165,7 @@ def initial_model(
 ) -> nn.Module:
     """The model that :func:`train_seeded` with this ``seed`` starts from, untrained (eval mode).
 
-    The untrained control of a seeded run: :func:`~sigcnn.runtime.set_seed` then ``model_factory()``,
+    The untrained control of a seeded run: :func:`~sigcnn.core.runtime.set_seed` then ``model_factory()``,
     exactly as :func:`train_seeded` does before its first step.
 
     Raises
@@ -173,7 +173,7 @@ def initial_model(
     ValueError
         For a bad ``seed`` (see ``set_seed``).
     """
-    from .runtime import set_seed
+    from ..core.runtime import set_seed
 
     set_seed(seed)
     model = model_factory()

@@ -5,7 +5,7 @@ torchrun sets ``RANK``, ``LOCAL_RANK``, ``WORLD_SIZE``, ``MASTER_ADDR`` and ``MA
 each one's environment. :func:`init_from_environment` reads them and joins the process group
 (gloo on CPU, NCCL on CUDA with the local rank's GPU); without them (a plain ``sigcnn run``)
 it does nothing, the world has size 1 and training is the single-process code path, bit for bit.
-:func:`sigcnn.training.train_classifier` shards every batch across the ranks (see there).
+:func:`sigcnn.models.training.train_classifier` shards every batch across the ranks (see there).
 No scheduler: launching, placement and restarts are torchrun's (or the cluster's) job.
 """
 

@@ -42,7 +42,7 @@ class CacheWarning(UserWarning):
 
 
 def cache_root() -> Path:
-    """``$SIGCNN_CACHE`` if set, else ``<results folder>/_cache`` (see :func:`sigcnn.results.results_dir`)."""
+    """``$SIGCNN_CACHE`` if set, else ``<results folder>/_cache`` (see :func:`sigcnn.core.results.results_dir`)."""
     env = os.environ.get("SIGCNN_CACHE")
     if env:
         return Path(env).expanduser()
