@@ -26,13 +26,18 @@ PYTEST_ARGS ?=
 # How the book build executes notebooks: `cache` (the default in _config.yml: a local rebuild
 # re-executes only the notebooks whose code changed) or `force` (CI: execute all).
 BOOK_EXECUTE ?=
+# How many experiments `make results` runs at once. Each one uses torch's default thread count, so
+# the result files are the ones a serial run writes; two at a time keep both cores busy while
+# one of them loads data or writes figures.
+JOBS ?= 2
 
-.PHONY: install lint test book bench clean help mathjax student answer-key book-student pdf browser-test reference
+.PHONY: install lint test results book bench clean help mathjax student answer-key book-student pdf browser-test reference
 
 help:
 	@echo "make install       install sigcnn with everything the book and the tests need"
 	@echo "make lint          ruff (lint and format, notebooks included) and mypy on src/sigcnn"
 	@echo "make test          install, then run the whole test suite offline (SIGCNN_OFFLINE=1)"
+	@echo "make results       run every experiment at \$$SIGCNN_SCALE into \$$SIGCNN_RESULTS, JOBS (2) at a time"
 	@echo "make book          install, then build the executed book into _build/html (BOOK_EXECUTE=force re-executes all)"
 	@echo "make book-student  the book built from the student copies, for a course site (_build/student-src/_build/html)"
 	@echo "make pdf           the built book as one PDF, offline, by headless Chromium (_build/pdf/book.pdf; after make book)"
@@ -65,6 +70,11 @@ mathjax: $(MATHJAX_DIR)/tex-chtml.js
 $(MATHJAX_DIR)/tex-chtml.js:
 	npm install --prefix _build/npm --no-audit --no-fund --silent mathjax@$(MATHJAX_VERSION)
 	rm -rf $(MATHJAX_DIR) && mkdir -p $(dir $(MATHJAX_DIR)) && cp -r _build/npm/node_modules/mathjax/es5 $(MATHJAX_DIR)
+
+# The book's notebooks and the report reuse these files (sigcnn.experiments.load_or_run), so
+# running them first, in parallel, shortens a full book build without changing a number.
+results: install
+	$(PYTHON) -m sigcnn list | cut -d' ' -f1 | xargs -P $(JOBS) -I{} $(PYTHON) -m sigcnn run {} --scale $(SIGCNN_SCALE)
 
 book: install mathjax
 ifeq ($(strip $(BOOK_EXECUTE)),)
