@@ -30,6 +30,9 @@ BOOK_EXECUTE ?=
 # the result files are the ones a serial run writes; two at a time keep both cores busy while
 # one of them loads data or writes figures.
 JOBS ?= 2
+# Notebooks `make book` executes at once (Sphinx's parallel reading; tools/jupyter_book_jobs.py).
+# Above 1 only after `make results`: the report page may be read before the notebooks.
+BOOK_JOBS ?= 1
 
 .PHONY: install lint test results book bench clean help mathjax student answer-key book-student pdf browser-test reference
 
@@ -78,11 +81,11 @@ results: install
 
 book: install mathjax
 ifeq ($(strip $(BOOK_EXECUTE)),)
-	SIGCNN_STATIC_WIDGETS=1 $(BIN)jupyter-book build . --warningiserror --keep-going
+	SIGCNN_STATIC_WIDGETS=1 $(PYTHON) $(CURDIR)/tools/jupyter_book_jobs.py $(BOOK_JOBS) build . --warningiserror --keep-going
 else
 	@# a copy of _config.yml beside it (paths in it are relative to its folder), git-ignored
 	sed 's/^  execute_notebooks: .*/  execute_notebooks: $(BOOK_EXECUTE)/' _config.yml > .config-$(BOOK_EXECUTE).yml
-	SIGCNN_STATIC_WIDGETS=1 $(BIN)jupyter-book build . --config .config-$(BOOK_EXECUTE).yml --warningiserror --keep-going
+	SIGCNN_STATIC_WIDGETS=1 $(PYTHON) $(CURDIR)/tools/jupyter_book_jobs.py $(BOOK_JOBS) build . --config .config-$(BOOK_EXECUTE).yml --warningiserror --keep-going
 endif
 	$(PYTHON) tests/browser/screenshots.py _build/html _build/screenshots
 	@echo "book: $(CURDIR)/_build/html/index.html (figures: _build/figures, screenshots: _build/screenshots)"
@@ -111,7 +114,7 @@ book-student: student mathjax
 	tar -c --exclude=./_build --exclude=./.venv --exclude=./.git --exclude='./.config-*' . | tar -x -C $(STUDENT_SRC)
 	cp _build/student/*.ipynb $(STUDENT_SRC)/notebooks/ && cp _build/student/book/*.md $(STUDENT_SRC)/book/
 	sed 's/^    nb_execution_raise_on_error: true/&\n    hide_solutions: true/' _config.yml > $(STUDENT_SRC)/_config.yml
-	cd $(STUDENT_SRC) && SIGCNN_STATIC_WIDGETS=1 $(BIN)jupyter-book build . --warningiserror --keep-going
+	cd $(STUDENT_SRC) && SIGCNN_STATIC_WIDGETS=1 $(PYTHON) $(CURDIR)/tools/jupyter_book_jobs.py $(BOOK_JOBS) build . --warningiserror --keep-going
 	@echo "book without solutions: $(CURDIR)/$(STUDENT_SRC)/_build/html/index.html"
 
 # One PDF of the built book: each page printed by headless Chromium (typeset maths, figures), merged.
