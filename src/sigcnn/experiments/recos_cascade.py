@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..models import LeNet5
 from ..models.trained_lenet import trained_lenets, untrained_lenet
 from ..models.training import accuracy
 from ..probes.anchors import (
@@ -69,7 +70,7 @@ class Agreement:
     strong_fraction: float
 
 
-def agreement_of(model, x: torch.Tensor, pooling: str, quantile: float) -> tuple[Agreement, dict]:
+def agreement_of(model: LeNet5, x: torch.Tensor, pooling: str, quantile: float) -> tuple[Agreement, dict]:
     """:class:`Agreement` of ``model`` on images ``x`` (and the cascade's outputs and strong mask)."""
     out = cascade_responses(model, x, pooling)
     real = out["z_real_pre"]
