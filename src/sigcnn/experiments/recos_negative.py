@@ -152,7 +152,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         o, r = _correct(model, x_test, y_test)
         logits_before = model(x_test[:500]).detach()
         if s == 0:
-            arrays["loss_relu"], arrays["c1_weights"] = relu.loss, model.c1.weight.detach().cpu().numpy()
+            # a copy: on the CPU .numpy() shares memory with the weights that negate_first_layer flips below
+            arrays["loss_relu"], arrays["c1_weights"] = relu.loss, model.c1.weight.detach().cpu().numpy().copy()
             pred_orig = predict(model, x_test)
         negate_first_layer(model)
         no, nr = _correct(model, x_test, y_test)
