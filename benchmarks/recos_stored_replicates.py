@@ -36,7 +36,8 @@ import torch
 
 from sigcnn.core.provenance import git_commit
 from sigcnn.experiments import recos_anchors, recos_cascade
-from sigcnn.experiments._recos_common import load_data, training_spec, untrained_lenet
+from sigcnn.experiments._lenet import training_spec
+from sigcnn.models.trained_lenet import load_data, untrained_lenet
 from sigcnn.probes.anchors import (
     dc_matched_directions,
     mean_matched_angle_deg,

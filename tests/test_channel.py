@@ -12,6 +12,11 @@ from sigcnn.data import DatasetUnavailable, registry
 from sigcnn.data.flowers import load_tf_flowers, read_flower_archive
 from sigcnn.experiments import _channel_common as common
 from sigcnn.experiments import channel_ber, channel_cnn_noise, channel_concentrated, channel_receivers
+from sigcnn.experiments._lenet import LeNetConfig, training_spec
+from sigcnn.models import LeNet5
+from sigcnn.models import trained_lenet as tl
+from sigcnn.models.trained_lenet import load_data
+from sigcnn.models.training import SeededTraining, TrainingLog
 from sigcnn.signals import stable_noise as sn
 
 
@@ -187,7 +192,7 @@ def test_cnn_noise_and_receivers_tiny(real_data_root, results_root):
     m = r.metrics
     # independent route: the 28 x 28 test digits from the data set, noise and Eq. 1 on them, then a black frame
     config = channel_cnn_noise.make_config("ci", **small)
-    data = common.load_data(common.spec_for(config, 0))
+    data = load_data(training_spec(config))
     u8, labels = data.test_u8[:60], data.y_test[:60]
     x = u8.numpy().astype(np.float64) / 255.0
     assert x.shape[1:] == (28, 28)
@@ -210,6 +215,45 @@ def test_cnn_noise_and_receivers_tiny(real_data_root, results_root):
         m["drops_lowest_snr"][0], abs=1e-6
     )
     assert len(rc.metrics["gain_median_lowest_snr_replicates"]) == 60
+
+
+def test_channel_config_is_the_lenet_config_and_maps_to_its_training_spec():
+    """The channel settings are the shared LeNet-5 settings (shorter defaults) plus the bench's own."""
+    config = channel_cnn_noise.make_config("ci", epochs=2, train_limit=300, lr=1e-3, seed=4)
+    assert isinstance(config, common.ChannelConfig) and isinstance(config, LeNetConfig)
+    spec = training_spec(config)
+    assert (spec.dataset, spec.seed, spec.epochs, spec.batch_size, spec.lr, spec.train_limit) == (
+        "mnist",
+        4,
+        2,
+        128,
+        1e-3,
+        300,
+    )
+    assert spec.scenes_contrast is None
+    assert (common.ChannelConfig.epochs, common.ChannelConfig.train_limit) == (3, 4000)  # not LeNetConfig's 6, 8000
+
+
+def test_build_bench_trains_on_its_device(real_data_root, results_root, monkeypatch):
+    """Before: build_bench trained on the CPU whatever ``device`` it was given. A spy in place of the
+    training loop records where the training images are; the 'meta' device holds no data, so nothing
+    trains, and the spy hands back an untrained CPU network."""
+    seen = []
+
+    def spy(factory, inputs, labels, *, seed, **kw):
+        seen.append((inputs.device.type, labels.device.type, seed))
+        return SeededTraining(factory(), TrainingLog(loss=[float(kw["epochs"])]))
+
+    monkeypatch.setattr(tl, "train_seeded", spy)
+    config = channel_cnn_noise.make_config("ci", n_seeds=2, epochs=1, train_limit=300, test_limit=20, seed=3)
+    bench = common.build_bench(config, torch.device("meta"))
+    assert seen == [("meta", "meta", 3), ("meta", "meta", 4)]
+    assert bench.seeds == [3, 4] and isinstance(bench.train, tl.LeNetData)
+    # the bench holds CPU networks in eval mode, whatever device trained them
+    for net in bench.trained + bench.untrained:
+        assert isinstance(net, LeNet5) and not net.training
+        assert {p.device.type for p in net.parameters()} == {"cpu"}
+    assert bench.images.shape == (20, 28, 28) and bench.train.x_train.shape[0] == 300
 
 
 def test_concentrated_tiny(real_data_root, results_root):

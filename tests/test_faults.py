@@ -269,7 +269,7 @@ def test_damaged_scattering_entry_is_recomputed(cache_root, damage):
 def test_flipped_lenet_weights_are_retrained_not_reused(cache_root):
     """Before: four bytes changed in ``lenet5-*.pt`` were loaded (test accuracy 0.97 -> 0.10) and
     the note said the weights were reused with 'identical configuration and code'."""
-    from sigcnn.experiments import _recos_common as rc
+    from sigcnn.models import trained_lenet as rc
 
     g = torch.Generator().manual_seed(0)
     data = SimpleNamespace(
@@ -292,6 +292,30 @@ def test_flipped_lenet_weights_are_retrained_not_reused(cache_root):
         torch.testing.assert_close(again.model.state_dict()[k], v, rtol=0, atol=0)
 
 
+def test_lenet_cache_note_names_the_entry_not_a_machine_path(cache_root):
+    """Before: the note said 'weights cached at /root/.cache/sigcnn/lenet5-....pt', and the line went
+    into the stored result notes. Now it names the entry relative to the cache root."""
+    from sigcnn.models import trained_lenet as tl
+
+    g = torch.Generator().manual_seed(1)
+    data = SimpleNamespace(
+        split=SimpleNamespace(data_source="32 random images"),
+        num_classes=10,
+        x_train=torch.randn(32, 1, 32, 32, generator=g),
+        y_train=torch.randint(0, 10, (32,), generator=g),
+    )
+    spec = tl.TrainingSpec(seed=5, epochs=1, batch_size=16, train_limit=32)
+    trained = tl.trained_lenet(spec, data, torch.device("cpu"))
+    reused = tl.trained_lenet(spec, data, torch.device("cpu"))
+    assert Path(trained.cache_file).parent == cache_root and reused.from_cache
+    for net in (trained, reused):
+        entry = Path(net.cache_file).name
+        assert entry.startswith("lenet5-") and f"cache entry {entry}" in net.note
+        words = net.note.replace("(", " ").replace(")", " ").split()
+        assert not any(Path(w).is_absolute() or "/" in w or "\\" in w for w in words), net.note
+        assert str(cache_root) not in net.note
+
+
 # --------------------------------------------------------------------------------------------
 # 5. stale reuse after a code change
 
@@ -304,7 +328,7 @@ def test_editing_a_data_transform_changes_the_lenet_cache_key(tmp_path):
     code = """
 import torch
 from pathlib import Path
-from sigcnn.experiments import _recos_common as rc
+from sigcnn.models import trained_lenet as rc
 import sigcnn.data.transforms as t
 key = lambda: rc.cache_key(rc.TrainingSpec(), "mnist", torch.device("cpu"), 10)
 before = key()

@@ -111,8 +111,8 @@ def test_inspect_gives_the_chapter_numbers_on_the_same_weights(lenet_run, models
     """The route of the lenses-lenet experiment: its data preparation and five_lenses, called directly."""
     from sigcnn.experiments._lenses_common import five_lenses
     from sigcnn.experiments._metrics import flatten
-    from sigcnn.experiments._recos_common import TrainingSpec, load_data
     from sigcnn.lenses import LensSettings
+    from sigcnn.models.trained_lenet import TrainingSpec, load_data
 
     result, _ = lenet_run
     model = LeNet5()

@@ -8,7 +8,9 @@ import pytest
 import torch
 
 from sigcnn import experiments
-from sigcnn.experiments import _recos_common, recos_anchors, recos_backgrounds, recos_cascade
+from sigcnn.experiments import recos_anchors, recos_backgrounds, recos_cascade
+from sigcnn.experiments._lenet import training_spec
+from sigcnn.models import trained_lenet as tl
 
 TINY = dict(epochs=1, train_limit=600)
 
@@ -122,9 +124,10 @@ def test_anchor_findings_follow_the_verdicts(anchors_result):
 
 def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
     assert any("trained in this run" in n or "reused" in n for n in anchors_result.provenance["notes"])
-    spec = _recos_common.training_spec(recos_anchors.make_config("ci", **TINY))
-    key = lambda s: _recos_common.cache_key(s, "src", torch.device("cpu"), 10)  # noqa: E731
-    assert key(spec) == key(_recos_common.training_spec(recos_cascade.make_config("ci", **TINY)))
+    assert not any(str(tl.cache_root()) in n for n in anchors_result.provenance["notes"])  # no machine path
+    spec = training_spec(recos_anchors.make_config("ci", **TINY))
+    key = lambda s: tl.cache_key(s, "src", torch.device("cpu"), 10)  # noqa: E731
+    assert key(spec) == key(training_spec(recos_cascade.make_config("ci", **TINY)))
     for change in (dict(seed=1), dict(epochs=2), dict(lr=1e-3), dict(train_limit=601), dict(scenes_contrast=0.5)):
         assert key(replace(spec, **change)) != key(spec)
     again = recos_anchors.run(
@@ -139,9 +142,9 @@ def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
 def test_cascade_counts_against_a_loop_over_the_10x10_blocks(data_env):
     config = recos_cascade.make_config("ci", eval_images=20, scatter_points=500, **TINY)
     m = recos_cascade.run(config).metrics
-    _, (net,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"))
+    _, (net,) = tl.trained_lenets(training_spec(config), 1, torch.device("cpu"))
     with torch.no_grad():
-        neg = (net.model.cpu().c1(_recos_common.load_data(_recos_common.training_spec(config)).x_test[:20]) < 0).numpy()
+        neg = (net.model.cpu().c1(tl.load_data(training_spec(config)).x_test[:20]) < 0).numpy()
     counts = np.array(
         [
             [[neg[n, :, 2 * i : 2 * i + 10, 2 * j : 2 * j + 10].sum() for j in range(10)] for i in range(10)]
@@ -177,14 +180,14 @@ def test_cascade_control_is_untrained_networks_recomputed_directly(data_env):
 
     config = recos_cascade.make_config("ci", eval_images=40, scatter_points=100, seeds=2, control_seeds=3, **TINY)
     m = recos_cascade.run(config).metrics
-    x = _recos_common.load_data(_recos_common.training_spec(config)).x_test[:40]
+    x = tl.load_data(training_spec(config)).x_test[:40]
     for i, s in enumerate(range(recos_cascade.CONTROL_SEED_OFFSET, recos_cascade.CONTROL_SEED_OFFSET + 3)):
         torch.manual_seed(s)
         strong, rest = _direct_agreement(LeNet5().eval(), x, config.strong_quantile)
         assert m["average_corr_z_strong_control"][i] == pytest.approx(strong, abs=1e-9)
         assert m["average_corr_z_rest_control"][i] == pytest.approx(rest, abs=1e-9)
         assert m["average_strong_minus_rest_corr_z_control"][i] == pytest.approx(strong - rest, abs=1e-9)
-    _, nets = _recos_common.trained_lenets(config, 2, torch.device("cpu"))
+    _, nets = tl.trained_lenets(training_spec(config), 2, torch.device("cpu"))
     for i, net in enumerate(nets):
         strong, _ = _direct_agreement(net.model.cpu().eval(), x, config.strong_quantile)
         assert m["average_corr_z_strong_replicates"][i] == pytest.approx(strong, abs=1e-9)
@@ -241,7 +244,7 @@ def test_backgrounds_change_against_numpy(data_env):
     # per-image changes of seed 0 recomputed from the stored Fig. 8 example: blank (0) vs scene (1) of one digit
     r1 = arrays["fig8_layer1"]
     direct = np.linalg.norm(r1[1] - r1[0]) / np.linalg.norm(r1[0])
-    data, (net,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=0.6)
+    data, (net,) = tl.trained_lenets(training_spec(config, scenes_contrast=0.6), 1, torch.device("cpu"))
     x = torch.as_tensor(arrays["fig8_inputs"][:2, None])
     with torch.no_grad():
         y = torch.relu(net.model.c1(x)).numpy()
@@ -253,9 +256,9 @@ def test_backgrounds_change_against_numpy(data_env):
     assert len(m["fade_ratio_control"]) == config.control_seeds
     assert m["fade_ratio_below_one_replicates"] == pytest.approx([1 - r for r in m["fade_ratio_replicates"]])
     # the plain-digit model is the cascade's network (no scenes), not a scenes model
-    _, (plain,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=None)
+    _, (plain,) = tl.trained_lenets(training_spec(config, scenes_contrast=None), 1, torch.device("cpu"))
     assert "reused" in plain.note and plain.cache_file != net.cache_file
-    assert any(plain.cache_file in n for n in result.provenance["notes"])
+    assert any(plain.cache_entry in n for n in result.provenance["notes"])
     assert "Fig. 8" in " ".join(recos_backgrounds.EXPERIMENT.findings_for(m))
     with pytest.raises(ValueError, match="does not take dataset"):
         recos_backgrounds.make_config("ci", dataset="fsdd")

@@ -2,11 +2,15 @@
 
 import json
 
+import numpy as np
 import pytest
+import torch
 
 from sigcnn import experiments
 from sigcnn.core.results import load_result, save_result
 from sigcnn.experiments import recos_negative
+from sigcnn.experiments._lenet import training_spec
+from sigcnn.models.trained_lenet import trained_lenets
 
 TINY = dict(epochs=1, train_limit=600, seeds=2, activations=("identity",), remedy_channels=(6, 12))
 
@@ -17,6 +21,7 @@ def tiny_result(tmp_path_factory, configured_data_root):
         pytest.skip("no data root with the offline data sets")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SIGCNN_DATA", str(configured_data_root))
+        mp.setenv("SIGCNN_CACHE", str(tmp_path_factory.mktemp("cache")))
         yield recos_negative.run(recos_negative.make_config("ci", **TINY))
 
 
@@ -121,6 +126,18 @@ def test_provenance(tiny_result):
         assert key in prov
     assert prov["data_source"]
     assert prov["config"]["train_limit"] == 600
+
+
+def test_relu_networks_are_the_cached_trained_lenets(tiny_result):
+    """Before: measure retrained its ReLU LeNet-5s with train_seeded, outside the cache, and stored
+    C1 weights negated in place by the swap test (on the CPU .numpy() shared their memory)."""
+    config = recos_negative.make_config("ci", **TINY)
+    _, nets = trained_lenets(training_spec(config), config.seeds, torch.device("cpu"))
+    assert all(net.from_cache for net in nets)  # the run trained these very networks and cached them
+    np.testing.assert_array_equal(tiny_result.arrays["c1_weights"], nets[0].model.c1.weight.detach().numpy())
+    np.testing.assert_array_equal(tiny_result.arrays["loss_relu"], nets[0].loss)
+    notes = [n for n in tiny_result.provenance["notes"] if n.startswith("ReLU seed ")]
+    assert len(notes) == config.seeds and all(net.cache_entry in n for net, n in zip(nets, notes))
 
 
 def test_deterministic_for_a_seed(tiny_result):

@@ -1,8 +1,9 @@
 """Shared by the channel experiments: clean-trained LeNet-5s, noisy test images, accuracies.
 
 The networks are the RECOS chapter's LeNet-5 trained on clean images through
-:func:`._recos_common.trained_lenet` (so a training is cached on disk by its full
-configuration and reused by the next experiment). Noise is added to the image itself (28×28 for
+:func:`sigcnn.models.trained_lenet.trained_lenets` (so a training is cached on disk by its full
+configuration and reused by the next experiment), on the run's device; the bench holds them on the
+CPU, where the noisy images are made and classified. Noise is added to the image itself (28×28 for
 MNIST and Fashion-MNIST, the data set's own size), with pixels in [0, 1]; Eq. 1 is computed on
 those pixels and the noisy image is clipped to [0, 1] (the solver of
 :func:`sigcnn.signals.stable_noise.noisy_images_at_snr` makes the SNR after clipping equal to the
@@ -15,44 +16,42 @@ draws on the *same* trained networks: a robustness claim is a paired difference 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
+from scipy.ndimage import median_filter
 from torch import nn
 
-from ..core.runtime import set_seed
 from ..data.transforms import pad_images
 from ..models import LeNet5
+from ..models.trained_lenet import LeNetData, trained_lenets, untrained_lenet
 from ..models.training import accuracy
 from ..signals import stable_noise as sn
-from ._base import BaseConfig
-from ._recos_common import TrainingSpec, load_data, trained_lenet
+from ._lenet import LeNetConfig, training_spec
 
 CHANNEL_DATASETS = ("mnist", "fashion-mnist", "tf-flowers")
 
 
 @dataclass(frozen=True)
-class ChannelConfig(BaseConfig):
-    """LeNet-5 training settings (as the RECOS chapter) plus the size of the noisy test set."""
+class ChannelConfig(LeNetConfig):
+    """The LeNet-5 training settings (:class:`~._lenet.LeNetConfig`, shorter by default) plus the
+    number of trained networks and the size of the noisy test set."""
 
-    dataset: str = "mnist"
     epochs: int = 3
-    batch_size: int = 128
-    lr: float = 2e-3
     train_limit: int | None = 4000
-    allow_test_split: bool = True
     n_seeds: int = 3
     test_limit: int | None = 500
     control_seeds: int = 12
     """Untrained networks of the clean-accuracy control (they cost no training)."""
 
 
-def channel_scales(**extra) -> dict:
+def channel_scales(**extra: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Scale table of the channel experiments, updated with an experiment's own settings."""
-    base = {
+    base: dict[str, dict[str, Any]] = {
         "ci": dict(epochs=3, train_limit=4000, allow_test_split=True, n_seeds=3, test_limit=500),
         "laptop": dict(
             dataset="fashion-mnist", epochs=8, train_limit=None, allow_test_split=False, n_seeds=3, test_limit=2000
@@ -80,19 +79,6 @@ def check_grid(alphas: Iterable[float] = (), snrs_db: Sequence[float] = (), budg
     bad = [b for b in budgets if not 0.0 < float(b) < 1.0]
     if bad:
         raise ValueError(f"budgets must lie in (0, 1), got {bad}")
-
-
-def spec_for(config: ChannelConfig, seed: int) -> TrainingSpec:
-    """The RECOS training spec of training seed ``seed``."""
-    return TrainingSpec(
-        dataset=config.dataset,
-        seed=seed,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        lr=config.lr,
-        train_limit=config.train_limit,
-        allow_test_split=config.allow_test_split,
-    )
 
 
 INPUT_SIZE = 32
@@ -133,28 +119,26 @@ class Bench:
 
     images: np.ndarray
     labels: torch.Tensor
-    trained: list
-    untrained: list
-    seeds: list
+    trained: list[LeNet5]
+    untrained: list[LeNet5]
+    seeds: list[int]
     data_source: str
-    notes: list
-    train: dict
+    notes: list[str]
+    train: LeNetData
+    """The training data (clean images) the networks were trained on."""
 
 
 def build_bench(config: ChannelConfig, device: torch.device, progress: bool = False) -> Bench:
-    """Train (or reuse) ``n_seeds`` LeNet-5s on clean images; their untrained twins use the same init seeds."""
+    """Train (or reuse) ``n_seeds`` LeNet-5s on clean images on ``device``; their untrained twins use the
+    same init seeds. The bench holds every network on the CPU, in eval mode."""
+    data, runs = trained_lenets(training_spec(config), config.n_seeds, device, progress)
     seeds = [config.seed + i for i in range(config.n_seeds)]
-    trained, untrained, notes = [], [], []
-    data = None
-    for s in seeds:
-        spec = spec_for(config, s)
-        if data is None:
-            data = load_data(spec)
-        run = trained_lenet(spec, data, torch.device("cpu"), progress=progress)
-        trained.append(run.model.eval())
-        notes.append(f"seed {s}: " + ("weights reused from the cache" if run.from_cache else "trained now"))
-        set_seed(s)
-        untrained.append(LeNet5(num_classes=data.num_classes).eval())
+    trained = [run.model.cpu().eval() for run in runs]
+    notes = [
+        f"seed {s}: " + ("weights reused from the cache" if run.from_cache else "trained now")
+        for s, run in zip(seeds, runs, strict=True)
+    ]
+    untrained = [untrained_lenet(s, data.num_classes, "cpu") for s in seeds]
     test_u8, labels = data.test_u8, data.y_test
     if config.test_limit is not None:
         test_u8, labels = test_u8[: config.test_limit], labels[: config.test_limit]
@@ -227,8 +211,6 @@ def correct_on(model: nn.Module, images01: np.ndarray, labels: torch.Tensor, bat
 
 def median_front_end(images01: np.ndarray, size: int = 3) -> np.ndarray:
     """A ``size``×``size`` median filter on each image: the classic nonlinear receiver for impulses."""
-    from scipy.ndimage import median_filter
-
     return median_filter(np.asarray(images01), size=(1, size, size), mode="nearest")
 
 
@@ -271,10 +253,11 @@ CONTROL_SEED_OFFSET = 1000
 """Untrained control networks use initialisation seeds ``seed + 1000`` onwards (none is a training seed)."""
 
 
-def untrained_accuracies(config: ChannelConfig, images01: np.ndarray, labels: torch.Tensor, n_classes: int) -> list:
+def untrained_accuracies(
+    config: ChannelConfig, images01: np.ndarray, labels: torch.Tensor, n_classes: int
+) -> list[float]:
     """Clean accuracy of ``config.control_seeds`` untrained LeNet-5s (they cost no training)."""
-    out = []
-    for k in range(config.control_seeds):
-        set_seed(config.seed + CONTROL_SEED_OFFSET + k)
-        out.append(accuracy_on(LeNet5(num_classes=n_classes).eval(), images01, labels))
-    return out
+    return [
+        accuracy_on(untrained_lenet(config.seed + CONTROL_SEED_OFFSET + k, n_classes, "cpu"), images01, labels)
+        for k in range(config.control_seeds)
+    ]

@@ -152,14 +152,14 @@ def familywise_agreement(errors: npt.ArrayLike, p: npt.ArrayLike, n: int, level:
     random numbers along an SNR axis). Returns the smallest p-value and ``(level / m) / min p``,
     which is at most 1 exactly when no point is rejected.
     """
-    errors = np.asarray(errors, dtype=int).ravel()
-    p = np.clip(np.asarray(p, dtype=float).ravel(), 0.0, 1.0)
-    if errors.shape != p.shape or errors.size == 0:
-        raise ValueError(f"errors and p must be non-empty and of one shape, got {errors.shape} and {p.shape}")
+    counts = np.asarray(errors, dtype=int).ravel()
+    probs = np.clip(np.asarray(p, dtype=float).ravel(), 0.0, 1.0)
+    if counts.shape != probs.shape or counts.size == 0:
+        raise ValueError(f"errors and p must be non-empty and of one shape, got {counts.shape} and {probs.shape}")
     # exact two-sided p by doubling the smaller tail (conservative, vectorised); p = 0 or 1 is exact
-    pvalues = np.minimum(1.0, 2.0 * np.minimum(stats.binom.cdf(errors, n, p), stats.binom.sf(errors - 1, n, p)))
+    pvalues = np.minimum(1.0, 2.0 * np.minimum(stats.binom.cdf(counts, n, probs), stats.binom.sf(counts - 1, n, probs)))
     smallest = float(pvalues.min())
-    return smallest, (level / errors.size) / smallest if smallest > 0 else float("inf")
+    return smallest, (level / counts.size) / smallest if smallest > 0 else float("inf")
 
 
 def _exact_curves(config: Config, definition: str) -> ExactCurves:

@@ -163,7 +163,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             float((acc[r] - acc[0]).mean(2)[hard].sum() / lost.mean(2)[hard].sum()) if hard.any() else None
         )
         gains[name] = Replicated.of((correct[r, :, 0] - correct[0, :, 0]).mean((0, 1, 2)))  # per image
-    best = max(RECEIVERS[1:], key=lambda n: recovered[n] if recovered[n] is not None else -np.inf)
+    best = max(RECEIVERS[1:], key=lambda n: -np.inf if (share := recovered[n]) is None else share)
     metrics = Metrics(
         n_seeds=n_seeds,
         test_images=n_img,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..lenses import LensSettings
+from ..models.trained_lenet import trained_lenets
 from ._base import Experiment, Measured, RunContext
+from ._lenet import DATASETS, LeNetConfig, lenet_scales, training_spec
 from ._lenses_common import CLAIMS, REPORT_ROWS, Metrics, check_reading_sizes, findings, five_lenses
-from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Config(LeNetConfig):
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """Read the cached trained LeNet-5 and its untrained copies through the five lenses."""
-    data, (net,) = trained_lenets(config, 1, ctx.device, ctx.progress)
+    data, (net,) = trained_lenets(training_spec(config), 1, ctx.device, ctx.progress)
     x, y = data.x_test[: config.examples].to(ctx.device), data.y_test[: config.examples]
     settings = LensSettings(max_gain_examples=config.max_gain_examples, seed=config.seed)
     metrics, arrays, notes = five_lenses(net.model, x, y, settings, config.untrained_seeds)

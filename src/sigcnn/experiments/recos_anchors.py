@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..models.trained_lenet import trained_lenets, untrained_lenet
 from ..models.training import accuracy
 from ..probes.anchors import (
     dc_matched_directions,
@@ -31,8 +32,8 @@ from ..probes.anchors import (
 from ..signals.sphere import translated_sphere_responses
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
+from ._lenet import DATASETS, LeNetConfig, lenet_scales, training_spec
 from ._metrics import Replicated, mean_of
-from ._recos_common import DATASETS, LeNetConfig, lenet_scales, trained_lenets, untrained_lenet
 
 CONTROL_SEED_OFFSET = 1000
 """Untrained control networks use initialisation seeds ``seed + 1000`` onwards (none is a trained seed)."""
@@ -111,9 +112,11 @@ def _draws(make, centroids, n: int) -> np.ndarray:
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """Anchors vs centroids with controls and yardsticks; the translated sphere on real patches."""
-    data, nets = trained_lenets(config, config.seeds, ctx.device, ctx.progress)
+    data, nets = trained_lenets(training_spec(config), config.seeds, ctx.device, ctx.progress)
     model = nets[0].model
     weights = [n.model.c1.weight.detach().cpu().numpy().astype(np.float64) for n in nets]
+    if model.c1.bias is None:  # LeNet5 builds C1 with a bias; nn.Conv2d types it as optional
+        raise ValueError("the trained LeNet-5 has no C1 bias")
     w, bias, k = weights[0], model.c1.bias.detach().cpu().numpy().astype(np.float64), weights[0].shape[0]
     # Untrained networks cost no training: many seeds (disjoint from the trained ones) give the control a
     # real distribution for the test.

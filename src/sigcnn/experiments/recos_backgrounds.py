@@ -13,12 +13,13 @@ import torch
 
 from ..data.scenes import SCENE_NAMES, put_on_backgrounds
 from ..data.transforms import to_symmetric
+from ..models.trained_lenet import trained_lenets, untrained_lenet
 from ..models.training import accuracy
 from ..probes.backgrounds import BackgroundChange, background_change, layer_responses
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
+from ._lenet import DATASETS, LeNetConfig, evaluation_scales, training_spec
 from ._metrics import Replicated, mean_of
-from ._recos_common import DATASETS, LeNetConfig, evaluation_scales, trained_lenets, untrained_lenet
 
 CONTROL_SEED_OFFSET = 1000
 """Untrained control networks use initialisation seeds ``seed + 1000`` onwards (none is a trained seed)."""
@@ -78,8 +79,12 @@ def _layer_change(change: BackgroundChange) -> LayerChange:
 def measure(config: Config, ctx: RunContext) -> Measured:
     """Train on scenes, measure the per-layer change; many untrained networks as the control."""
     dev = ctx.device
-    data, nets = trained_lenets(config, config.seeds, dev, ctx.progress, scenes_contrast=config.scenes_contrast)
+    data, nets = trained_lenets(
+        training_spec(config, scenes_contrast=config.scenes_contrast), config.seeds, dev, ctx.progress
+    )
     model = nets[0].model
+    if data.backgrounds is None or data.which_test is None:  # a spec with scenes_contrast loads both
+        raise ValueError("the LeNet-5 data were loaded without scenes")
     x_test, y_test, which = data.x_test.to(dev), data.y_test.to(dev), data.which_test
     backgrounds, digits = data.backgrounds, data.test_u8[: config.eval_images]
     n = digits.shape[0]
@@ -109,7 +114,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "Shuffled-label controls are not run at this scale.",
     ]
     if config.plain_control:
-        _, (plain_net,) = trained_lenets(config, 1, dev, ctx.progress, scenes_contrast=None)
+        _, (plain_net,) = trained_lenets(training_spec(config, scenes_contrast=None), 1, dev, ctx.progress)
         plain = _layer_change(background_change(plain_net.model, x_blank, x_scene))
         plain_accuracy = accuracy(plain_net.model, x_scene, data.y_test[:n].to(dev))
         notes.append("Plain-digit model (one seed): " + plain_net.note)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..models import LeNet5
+from ..models.trained_lenet import trained_lenets, untrained_lenet
 from ..models.training import accuracy
 from ..probes.anchors import (
     POOLINGS,
@@ -28,8 +30,8 @@ from ..probes.anchors import (
 )
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
+from ._lenet import DATASETS, LeNetConfig, evaluation_scales, training_spec
 from ._metrics import Replicated, mean_of
-from ._recos_common import DATASETS, LeNetConfig, evaluation_scales, trained_lenets, untrained_lenet
 
 CONTROL_SEED_OFFSET = 1000
 """Untrained control networks use initialisation seeds ``seed + 1000`` onwards (none is a trained seed)."""
@@ -68,7 +70,7 @@ class Agreement:
     strong_fraction: float
 
 
-def agreement_of(model, x: torch.Tensor, pooling: str, quantile: float) -> tuple[Agreement, dict]:
+def agreement_of(model: LeNet5, x: torch.Tensor, pooling: str, quantile: float) -> tuple[Agreement, dict]:
     """:class:`Agreement` of ``model`` on images ``x`` (and the cascade's outputs and strong mask)."""
     out = cascade_responses(model, x, pooling)
     real = out["z_real_pre"]
@@ -139,7 +141,7 @@ class Metrics:
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """z, z' and z'' over real test images, for both linear stand-ins of the pooling, trained and untrained."""
-    data, nets = trained_lenets(config, config.seeds, ctx.device, ctx.progress)
+    data, nets = trained_lenets(training_spec(config), config.seeds, ctx.device, ctx.progress)
     models = [n.model.cpu() for n in nets]
     model, net = models[0], nets[0]
     x = data.x_test[: config.eval_images]

@@ -14,17 +14,21 @@ test images. An untrained network at chance would control nothing here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
 
 from ..models import LeNet5, negate_first_layer
-from ..models.training import predict, train_seeded
+from ..models.trained_lenet import trained_lenets
+from ..models.training import SeededTraining, predict, train_seeded
 from ..verdicts import Claim, Verdict, sentence
 from ._base import Experiment, Measured, ReportRow, RunContext
+from ._lenet import DATASETS, LeNetConfig, lenet_scales, training_spec
 from ._metrics import Replicated, mean_of
-from ._recos_common import DATASETS, LeNetConfig, lenet_scales, load_data, training_spec
 
 OTHER_ACTIVATIONS = ("sigmoid", "leaky_relu", "identity")
 """Activations the single-polarity test is repeated with (besides ReLU)."""
@@ -111,30 +115,45 @@ def _per_image(values) -> tuple[float, ...]:
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
-    """Train, reverse, negate; per-image paired differences on the same networks are the claims' data."""
-    data = load_data(training_spec(config))
+    """Train, reverse, negate; per-image paired differences on the same networks are the claims' data.
+
+    The ReLU networks are the cached trained LeNet-5s (:func:`~sigcnn.models.trained_lenet.trained_lenets`);
+    the remedy and activation variants (one seed each, other architectures or data) train here.
+    """
     dev = ctx.device
+    data, relu_nets = trained_lenets(training_spec(config), config.seeds, dev, ctx.progress)
     x_train, y_train, x_test, y_test = (t.to(dev) for t in (data.x_train, data.y_train, data.x_test, data.y_test))
     n_classes = data.num_classes
-    train = dict(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, progress=ctx.progress)
-    arrays: dict = {}
-    orig, rev, neg_orig, neg_rev = [], [], [], []  # per seed: per-image correctness (n_test,)
-    swap_exact, agreement = True, float("nan")
-    for s in range(config.seeds):
-        seed = config.seed + s
-        run = train_seeded(
-            lambda: LeNet5(num_classes=n_classes),
-            x_train,
-            y_train,
+
+    def train(
+        factory: Callable[[], LeNet5], x: torch.Tensor, y: torch.Tensor, seed: int, desc: str
+    ) -> SeededTraining[LeNet5]:
+        return train_seeded(
+            factory,
+            x,
+            y,
             seed=seed,
-            desc=f"LeNet-5 relu seed {seed}",
-            **train,
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            lr=config.lr,
+            progress=ctx.progress,
+            desc=desc,
         )
-        model = run.model
+
+    arrays: dict[str, np.ndarray] = {}
+    # per seed: per-image correctness (n_test,)
+    orig: list[np.ndarray] = []
+    rev: list[np.ndarray] = []
+    neg_orig: list[np.ndarray] = []
+    neg_rev: list[np.ndarray] = []
+    swap_exact, agreement = True, float("nan")
+    for s, relu in enumerate(relu_nets):
+        model = relu.model
         o, r = _correct(model, x_test, y_test)
         logits_before = model(x_test[:500]).detach()
         if s == 0:
-            arrays["loss_relu"], arrays["c1_weights"] = np.array(run.log.loss), model.c1.weight.detach().cpu().numpy()
+            # a copy: on the CPU .numpy() shares memory with the weights that negate_first_layer flips below
+            arrays["loss_relu"], arrays["c1_weights"] = relu.loss, model.c1.weight.detach().cpu().numpy().copy()
             pred_orig = predict(model, x_test)
         negate_first_layer(model)
         no, nr = _correct(model, x_test, y_test)
@@ -147,7 +166,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 
     variants: dict[str, Variant] = {}
     correct: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    plan = [
+    plan: list[tuple[str, int, dict[str, Any], bool]] = [
         (f"remedy_c1_{ch}", config.seed + 100 + k, dict(c1_channels=ch), True)
         for k, ch in enumerate(REMEDY_CHANNELS)
         if ch in config.remedy_channels
@@ -159,13 +178,12 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     ]
     x_both, y_both = torch.cat([x_train, -x_train]), torch.cat([y_train, y_train])
     for prefix, seed, kw, both in plan:
-        run = train_seeded(
-            lambda kw=kw: LeNet5(num_classes=n_classes, **kw),
+        run = train(
+            partial(LeNet5, num_classes=n_classes, **kw),
             x_both if both else x_train,
             y_both if both else y_train,
-            seed=seed,
-            desc=prefix,
-            **train,
+            seed,
+            prefix,
         )
         arrays[f"loss_{prefix.removeprefix('activation_')}"] = np.array(run.log.loss)
         correct[prefix] = _correct(run.model, x_test, y_test)
@@ -178,7 +196,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 
     correct["relu_seed0"] = (orig[0], rev[0])
     no_act = "activation_identity"
-    relu_minus = ()
+    relu_minus: tuple[float, ...] = ()
     if no_act in correct:
         relu_minus = _per_image((orig[0] - rev[0]) - (correct[no_act][0] - correct[no_act][1]))
     per_seed = lambda rows: [float(r.mean()) for r in rows]  # noqa: E731
@@ -211,6 +229,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         f"{config.seeds} seeds ({config.seed}..{config.seed + config.seeds - 1}), reported as their mean; every "
         "other network has one seed. The claims are tested over the test images, paired by image on the same "
         "trained networks (the interval covers test-image sampling, not training-seed variation).",
+        *(f"ReLU seed {config.seed + s}: {relu.note}" for s, relu in enumerate(relu_nets)),
     ]
     return Measured(metrics, arrays, data.split.data_source, notes)
 

@@ -38,8 +38,8 @@ class Config(BaseConfig):
 
 def grey_cat() -> np.ndarray:
     """``skimage.data.chelsea()`` converted to grey, float64 in [0, 255] (Kuo's Fig. 4 uses a cat too)."""
-    import skimage.data
-    from skimage.color import rgb2gray
+    import skimage.data  # heavy (~0.3 s) and needed only here: importing the experiments stays without it
+    from skimage.color import rgb2gray  # same reason
 
     return rgb2gray(skimage.data.chelsea()) * 255.0
 

@@ -30,7 +30,8 @@ import torch
 from ..data import load_image_dataset
 from ..models import LeNet5
 from ..models import scattering as sc
-from ..models.training import accuracy, initial_model, train_seeded
+from ..models.trained_lenet import TrainingSpec, trained_lenets
+from ..models.training import accuracy, initial_model
 from ..signals import deformation as dfm
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
@@ -194,14 +195,21 @@ def fixed_representations(images: np.ndarray, L: int) -> dict[str, np.ndarray]:
 
 
 def _trained_lenets(config: Config, data) -> tuple[list, list, list]:
-    x = torch.from_numpy(2 * pad_to_32(data.train_images[: config.lenet_train])[:, None] - 1).float()
-    y = data.train_labels[: config.lenet_train]
+    # The shared cached training (models.trained_lenet): its inputs (2u - 255) / 255 are bitwise those
+    # of 2 * pad_to_32(u) - 1 in float32, so the weights are those of the former loop here.
+    spec = TrainingSpec(
+        dataset="mnist",
+        seed=config.seed,
+        epochs=config.lenet_epochs,
+        batch_size=64,
+        lr=2e-3,
+        train_limit=config.lenet_train,
+        allow_test_split=True,
+    )
+    _, nets = trained_lenets(spec, config.lenet_seeds, torch.device("cpu"))
     x_test = torch.from_numpy(2 * pad_to_32(data.test_images)[:, None] - 1).float()
-    trained, accs = [], []
-    for k in range(config.lenet_seeds):
-        model = train_seeded(LeNet5, x, y, seed=config.seed + k, epochs=config.lenet_epochs, batch_size=64, lr=2e-3)
-        trained.append(model.model)
-        accs.append(accuracy(model.model, x_test, data.test_labels))
+    trained = [net.model for net in nets]
+    accs = [accuracy(model, x_test, data.test_labels) for model in trained]
     # Untrained networks cost no training: many seeds, disjoint from the trained ones, as the control.
     untrained = [initial_model(LeNet5, config.seed + CONTROL_SEED_OFFSET + k) for k in range(config.control_seeds)]
     return trained, untrained, accs

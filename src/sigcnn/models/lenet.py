@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -10,7 +12,7 @@ ACTIVATIONS = ("relu", "sigmoid", "leaky_relu", "tanh", "identity")
 
 def make_activation(name: str) -> nn.Module:
     """Return the activation module for ``name`` (one of :data:`ACTIVATIONS`)."""
-    table = {
+    table: dict[str, Callable[[], nn.Module]] = {
         "relu": nn.ReLU,
         "sigmoid": nn.Sigmoid,
         "leaky_relu": lambda: nn.LeakyReLU(0.1),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import torch
 from torch import nn
@@ -103,16 +104,20 @@ def train_classifier(
     return log
 
 
+ModelT = TypeVar("ModelT", bound=nn.Module)
+"""The model class a factory builds (a :func:`train_seeded` of ``LeNet5`` gives a ``LeNet5``)."""
+
+
 @dataclass
-class SeededTraining:
+class SeededTraining(Generic[ModelT]):
     """What :func:`train_seeded` returns: the trained model (eval mode) and its training log."""
 
-    model: nn.Module
+    model: ModelT
     log: TrainingLog
 
 
 def train_seeded(
-    model_factory: Callable[[], nn.Module],
+    model_factory: Callable[[], ModelT],
     inputs: torch.Tensor,
     labels: torch.Tensor,
     *,
@@ -125,7 +130,7 @@ def train_seeded(
     desc: str = "training",
     callbacks: Sequence[Callable[[int, nn.Module], object]] = (),
     before_training: Callable[[nn.Module], None] | None = None,
-) -> SeededTraining:
+) -> SeededTraining[ModelT]:
     """Seed everything with ``seed``, build a model with ``model_factory()``, train it, return it.
 
     The one seeded training entry point: :func:`~sigcnn.core.runtime.set_seed` is called first, so

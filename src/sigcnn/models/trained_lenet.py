@@ -1,18 +1,20 @@
-"""Shared by the RECOS experiments: the LeNet-5 settings, the data, and one cached training.
+"""Trained LeNet-5s for the RECOS, channel and lenses chapters: the data, one cached training.
 
-``recos-anchors``, ``recos-cascade`` and ``recos-backgrounds`` analyse the same trained networks;
-the cache lets the book build train each once. The cache key hashes every training setting,
-the data source, the device type, the CPU thread count, the torch version and the digest of the
-whole sigcnn source (:func:`sigcnn.core.provenance.source_digest`), so a changed setting or code
-never reuses old weights. Entries are verified on load (:mod:`sigcnn.core.cache`): a damaged one
-is deleted and the network trained again.
+Several experiments analyse the same trained networks; the cache lets the book build train each
+once. The cache key hashes every training setting (:class:`TrainingSpec`), the data source, the
+device type, the CPU thread count, the torch version and the digest of the whole sigcnn source
+(:func:`sigcnn.core.provenance.source_digest`), so a changed setting or code never reuses old
+weights. Entries are verified on load (:mod:`sigcnn.core.cache`): a damaged one is deleted and
+the network trained again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,42 +22,11 @@ import torch
 
 from ..core.cache import cache_root, read_entry, write_entry
 from ..core.provenance import source_digest
-from ..data import IMAGE_DATASETS, ImageSplit, limit_training_set, load_image_dataset, scenes
+from ..core.runtime import set_seed
+from ..data import ImageSplit, limit_training_set, load_image_dataset, scenes
 from ..data.transforms import to_symmetric
-from ..models import LeNet5
-from ..models.training import train_seeded
-from ._base import BaseConfig
-
-DATASETS = IMAGE_DATASETS
-
-
-@dataclass(frozen=True)
-class LeNetConfig(BaseConfig):
-    """Settings shared by the LeNet-5 experiments of the RECOS chapter; each adds its own fields."""
-
-    dataset: str = "mnist"
-    epochs: int = 6
-    batch_size: int = 128
-    lr: float = 2e-3
-    train_limit: int | None = 8000
-    allow_test_split: bool = True
-
-
-_LENET_SCALES = {
-    "ci": dict(epochs=6, train_limit=8000, allow_test_split=True),
-    "laptop": dict(epochs=10, train_limit=None, allow_test_split=False),
-    "full": dict(epochs=20, train_limit=None, allow_test_split=False),
-}
-
-
-def lenet_scales(**extra: dict) -> dict:
-    """The LeNet-5 training settings of each scale, updated with an experiment's own (``ci={...}``)."""
-    return {scale: {**base, **extra.get(scale, {})} for scale, base in _LENET_SCALES.items()}
-
-
-def evaluation_scales() -> dict:
-    """:func:`lenet_scales` with ``eval_images`` test images (1,000 at ``ci``, 10,000 otherwise)."""
-    return lenet_scales(ci=dict(eval_images=1000), laptop=dict(eval_images=10000), full=dict(eval_images=10000))
+from .lenet import LeNet5
+from .training import train_seeded
 
 
 @dataclass(frozen=True)
@@ -71,12 +42,6 @@ class TrainingSpec:
     allow_test_split: bool = True
     scenes_contrast: float | None = None  # None: plain digits; else MNIST with ten background scenes
     scenes_seed: int | None = None  # seed of the background draw (None: seed + 7)
-
-
-def training_spec(config: BaseConfig, **changes: Any) -> TrainingSpec:
-    """The :class:`TrainingSpec` of an experiment config (fields of the same names), with ``changes``."""
-    fields = TrainingSpec.__dataclass_fields__
-    return replace(TrainingSpec(**{k: getattr(config, k) for k in fields if hasattr(config, k)}), **changes)
 
 
 @dataclass
@@ -98,10 +63,12 @@ class LeNetData:
 
     @property
     def test_u8(self) -> torch.Tensor:
+        """The test images as stored (uint8, unframed)."""
         return self.split.test_images
 
     @property
     def num_classes(self) -> int:
+        """The number of classes of the data set."""
         return self.split.num_classes
 
 
@@ -142,14 +109,20 @@ class TrainedLeNet:
     loss: np.ndarray
     init_c1: np.ndarray
     cache_file: str
+    """Where the weights are cached on this machine (kept out of notes: see :attr:`cache_entry`)."""
     from_cache: bool
 
     @property
+    def cache_entry(self) -> str:
+        """The cache file's name relative to the cache root (``lenet5-<key>.pt``): no machine path."""
+        return Path(self.cache_file).name
+
+    @property
     def note(self) -> str:
-        """One provenance line saying whether the weights were trained now or reused."""
+        """One provenance line saying whether the weights were trained now or reused (no machine path)."""
         if self.from_cache:
-            return f"LeNet-5 weights reused from {self.cache_file} (identical configuration and code)."
-        return f"LeNet-5 trained in this run (weights cached at {self.cache_file})."
+            return f"LeNet-5 weights reused from cache entry {self.cache_entry} (identical configuration and code)."
+        return f"LeNet-5 trained in this run (weights cached as cache entry {self.cache_entry})."
 
 
 def _code_fingerprint() -> str:
@@ -173,11 +146,11 @@ def cache_key(spec: TrainingSpec, data_source: str, device: torch.device, num_cl
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def _check_weights(num_classes: int):
+def _check_weights(num_classes: int) -> Callable[[Any], None]:
     """A check for a loaded cache entry: LeNet-5's state dict with finite weights, and a loss."""
     reference = LeNet5(num_classes=num_classes).state_dict()
 
-    def check(stored) -> None:
+    def check(stored: Any) -> None:
         if not isinstance(stored, dict) or set(stored) != {"state_dict", "loss"}:
             raise ValueError("not a LeNet-5 cache entry")
         state = stored["state_dict"]
@@ -191,8 +164,6 @@ def _check_weights(num_classes: int):
 
 def untrained_lenet(seed: int, num_classes: int, device: torch.device | str) -> LeNet5:
     """LeNet-5 with the initial weights that :func:`trained_lenet` starts from for ``seed`` (eval mode)."""
-    from ..core.runtime import set_seed
-
     set_seed(seed)
     return LeNet5(num_classes=num_classes).to(device).eval()
 
@@ -200,18 +171,22 @@ def untrained_lenet(seed: int, num_classes: int, device: torch.device | str) -> 
 def trained_lenet(
     spec: TrainingSpec, data: LeNetData, device: torch.device, progress: bool = False, use_cache: bool = True
 ) -> TrainedLeNet:
-    """Train LeNet-5 (ReLU, 6 C1 anchors) for ``spec``, or load the identical run from the cache."""
+    """Train LeNet-5 (ReLU, 6 C1 anchors) on ``device`` for ``spec``, or load the identical run from the cache.
+
+    The returned model is on ``device``, in eval mode. The initial weights are drawn on the CPU (as
+    :func:`~sigcnn.models.training.train_seeded` does), so they are the same on every device.
+    """
     key = cache_key(spec, data.split.data_source, device, data.num_classes)
     path = cache_root() / f"lenet5-{key}.pt"
-    init = untrained_lenet(spec.seed, data.num_classes, device)
-    init_c1 = init.c1.weight.detach().cpu().numpy().copy()
+    init = untrained_lenet(spec.seed, data.num_classes, "cpu")
+    init_c1 = init.c1.weight.detach().numpy().copy()
     check = _check_weights(data.num_classes)
     stored = (
         read_entry(path, lambda h: torch.load(h, map_location="cpu", weights_only=True), check) if use_cache else None
     )
     if stored is not None:
         init.load_state_dict(stored["state_dict"])
-        return TrainedLeNet(init, stored["loss"].numpy(), init_c1, str(path), True)
+        return TrainedLeNet(init.to(device), stored["loss"].numpy(), init_c1, str(path), True)
     run = train_seeded(
         lambda: LeNet5(num_classes=data.num_classes),
         data.x_train.to(device),
@@ -231,16 +206,21 @@ def trained_lenet(
 
 
 def trained_lenets(
-    config: BaseConfig, seeds: int, device: torch.device, progress: bool = False, **spec_changes: Any
+    spec: TrainingSpec, seeds: int, device: torch.device, progress: bool = False
 ) -> tuple[LeNetData, list[TrainedLeNet]]:
-    """The data and ``seeds`` trained LeNet-5s (seeds ``config.seed``, ``+1``, ...) for ``config``.
+    """The data and ``seeds`` trained LeNet-5s (seeds ``spec.seed``, ``+1``, ...) on ``device``.
 
-    All of them train on the same images (the scenes are drawn with ``config.seed + 7``).
+    All of them train on the same images: with scenes, the backgrounds are drawn with
+    ``spec.scenes_seed`` (``spec.seed + 7`` when it is None), whatever the network's seed.
+
+    Raises
+    ------
+    ValueError
+        When ``seeds`` is below 1.
     """
     if seeds < 1:
         raise ValueError(f"seeds must be >= 1, got {seeds}")
-    spec = training_spec(config, **spec_changes)
-    if spec.scenes_contrast is not None:
+    if spec.scenes_contrast is not None and spec.scenes_seed is None:
         spec = replace(spec, scenes_seed=spec.seed + 7)
     data = load_data(spec)
     nets = [trained_lenet(replace(spec, seed=spec.seed + s), data, device, progress) for s in range(seeds)]
