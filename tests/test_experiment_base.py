@@ -90,8 +90,8 @@ def test_run_seeds_and_records_provenance():
     a, b = _EXP.run(_EXP.make_config("ci", seed=3)), _EXP.run(_EXP.make_config("ci", seed=3))
     c = _EXP.run(_EXP.make_config("ci", seed=4))
     assert a.metrics["draw"] == b.metrics["draw"] != c.metrics["draw"]
-    assert a.provenance["config"]["seed"] == 3 and a.provenance["data_source"] == "unit test data"
-    assert a.provenance["notes"] == ["a note"] and a.provenance["wall_time_s"] >= 0
+    assert a.provenance.config["seed"] == 3 and a.provenance.data_source == "unit test data"
+    assert a.provenance.notes == ("a note",) and a.provenance.wall_time_s >= 0
 
 
 def test_run_refuses_text_metrics():
@@ -218,4 +218,4 @@ def test_the_recorded_commit_is_the_one_the_run_started_from(monkeypatch):
 
     monkeypatch.setattr(provenance, "git_commit", lambda: tree["commit"])
     exp = replace(_EXP, measure=measure_then_commit)
-    assert exp.run(exp.make_config("ci")).provenance["git_commit"] == "start0000"
+    assert exp.run(exp.make_config("ci")).provenance.git_commit == "start0000"

@@ -121,7 +121,7 @@ def test_anchor_findings_follow_the_verdicts(anchors_result):
 
 
 def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
-    assert any("trained in this run" in n or "reused" in n for n in anchors_result.provenance["notes"])
+    assert any("trained in this run" in n or "reused" in n for n in anchors_result.provenance.notes)
     spec = _recos_common.training_spec(recos_anchors.make_config("ci", **TINY))
     key = lambda s: _recos_common.cache_key(s, "src", torch.device("cpu"), 10)  # noqa: E731
     assert key(spec) == key(_recos_common.training_spec(recos_cascade.make_config("ci", **TINY)))
@@ -132,7 +132,7 @@ def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
             "ci", n_patches=3000, random_draws=30, seeds=2, n_centroids_large=12, kmeans_init=1, **TINY
         )
     )
-    assert "reused" in " ".join(again.provenance["notes"])
+    assert "reused" in " ".join(again.provenance.notes)
     assert again.metrics == anchors_result.metrics
 
 
@@ -255,7 +255,7 @@ def test_backgrounds_change_against_numpy(data_env):
     # the plain-digit model is the cascade's network (no scenes), not a scenes model
     _, (plain,) = _recos_common.trained_lenets(config, 1, torch.device("cpu"), scenes_contrast=None)
     assert "reused" in plain.note and plain.cache_file != net.cache_file
-    assert any(plain.cache_file in n for n in result.provenance["notes"])
+    assert any(plain.cache_file in n for n in result.provenance.notes)
     assert "Fig. 8" in " ".join(recos_backgrounds.EXPERIMENT.findings_for(m))
     with pytest.raises(ValueError, match="does not take dataset"):
         recos_backgrounds.make_config("ci", dataset="fsdd")

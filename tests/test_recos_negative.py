@@ -118,9 +118,9 @@ def test_swap_verdict_on_hand_made_metrics():
 def test_provenance(tiny_result):
     prov = tiny_result.provenance
     for key in ["config", "scale", "seed", "device", "versions", "git_commit", "data_source", "wall_time_s"]:
-        assert key in prov
-    assert prov["data_source"]
-    assert prov["config"]["train_limit"] == 600
+        assert key in prov.to_dict()
+    assert prov.data_source
+    assert prov.config["train_limit"] == 600
 
 
 def test_deterministic_for_a_seed(tiny_result):

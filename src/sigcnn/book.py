@@ -88,13 +88,12 @@ def provenance_markdown(result: Result) -> str:
     shown by :func:`public_paths`, never as this machine's paths)."""
     p = result.provenance
     text = (
-        f"**`{result.name}`** at scale `{result.scale}` on {p.get('device', '?')}, "
-        f"{p.get('wall_time_s', float('nan')):.1f} s, commit `{str(p.get('git_commit', '?'))[:12]}`. "
-        f"Data: {public_paths(str(p.get('data_source', '?')))}."
+        f"**`{result.name}`** at scale `{result.scale}` on {p.device}, "
+        f"{p.wall_time_s:.1f} s, commit `{p.commit}`. "
+        f"Data: {public_paths(p.data_source)}."
     )
-    notes = p.get("notes") or []
-    if notes:
-        text += "\n\n" + "\n".join(f"- {public_paths(str(n))}" for n in notes)
+    if p.notes:
+        text += "\n\n" + "\n".join(f"- {public_paths(str(n))}" for n in p.notes)
     return text
 
 
@@ -126,10 +125,10 @@ def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) ->
             items.append(f"<li><code>{name}</code>: no result file at scale <code>{scale}</code></li>")
             continue
         p = load_result(path).provenance
-        notes = "".join(f"<li>{inline_html(public_paths(n))}</li>" for n in p.get("notes") or [])
+        notes = "".join(f"<li>{inline_html(public_paths(n))}</li>" for n in p.notes)
         items.append(
-            f"<li><code>{name}</code>: commit <code>{_commit(p)}</code>, {html.escape(_device(p))}, "
-            f"{float(p.get('wall_time_s', float('nan'))):.1f} s, finished {html.escape(str(p.get('finished_at', '?')))}"
+            f"<li><code>{name}</code>: commit <code>{p.commit}</code>, {html.escape(p.device_name)}, "
+            f"{p.wall_time_s:.1f} s, finished {html.escape(p.finished_at or '?')}"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</li>"
         )
@@ -137,18 +136,6 @@ def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) ->
         f'<details class="sig-provenance">\n<summary>{len(names)} result files at scale <code>{scale}</code>'
         "</summary>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</details>\n"
     )
-
-
-def _device(provenance: dict) -> str:
-    return str(provenance.get("device", "?")).split(" (")[0]
-
-
-def _date(provenance: dict) -> str:
-    return str(provenance.get("finished_at", "?"))[:10]
-
-
-def _commit(provenance: dict) -> str:
-    return str(provenance.get("git_commit", "?"))[:8]
 
 
 def reference_markdown(name: str, root: Path | None = None, *, dataset: str | None = None) -> str:
@@ -168,7 +155,7 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
         )
     sentences = []
     for scale, results in stored.items():
-        seeds = ", ".join(str(r.provenance.get("seed", "?")) for r in results)
+        seeds = ", ".join(str(r.provenance.seed if r.provenance.seed is not None else "?") for r in results)
         last = newest_run(results).provenance
         wall = sum(wall_time_s(r) for r in results)
         stale = any(is_stale(r) for r in results)
@@ -176,8 +163,8 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
         sentences.append(
             f"The *reference run ({scale})* column comes from {len(results)} stored run"
             f"{'s' if len(results) > 1 else ''} at scale `{scale}` (run seed {seeds}) on "
-            f"{_device(last)}, data: {', '.join(datasets)}, "
-            f"finished {_date(last)} at commit `{_commit(last)}`, "
+            f"{last.device_name}, data: {', '.join(datasets)}, "
+            f"finished {last.day} at commit `{last.commit}`, "
             f"{wall / 60:.1f} min of wall time in all"
             + (
                 "; **stale**: the experiment's configuration in the code has changed since, so the "
@@ -211,7 +198,7 @@ def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = 
         p = stored.provenance
         _display(
             f"_From the stored `{scale}` reference run (run seed {seed}, data: {dataset_of(stored)}, "
-            f"{_device(p)}, {wall_time_s(stored) / 60:.0f} min, {_date(p)}, commit `{_commit(p)}`"
+            f"{p.device_name}, {wall_time_s(stored) / 60:.0f} min, {p.day}, commit `{p.commit}`"
             + ("; **stale**: the code's configuration has changed since" if is_stale(stored) else "")
             + ")._"
         )

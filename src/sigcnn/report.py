@@ -187,7 +187,7 @@ def rows_for(
             control,
             verdict,
             result.scale,
-            row.data or result.provenance.get("data_source", "?"),
+            row.data or result.provenance.data_source,
             next(iter(refs.values()), ""),
             refs,
             ref_verdicts,
