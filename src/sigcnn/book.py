@@ -192,9 +192,11 @@ def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = 
     from .reference import dataset_of, is_stale, stored_result, wall_time_s
 
     stored = stored_result(name, scale, seed)
-    if show and stored is None:
+    if not show:
+        return stored
+    if stored is None:
         _display(f"_No `{scale}` reference run of `{name}` is stored (`make reference` makes one)._")
-    elif show:
+    else:
         p = stored.provenance
         _display(
             f"_From the stored `{scale}` reference run (run seed {seed}, data: {dataset_of(stored)}, "

@@ -333,16 +333,20 @@ def chapter_settings(dataset: str, scale: str) -> dict[str, Any]:
     from .experiments import lenses_audio, lenses_lenet
 
     if dataset in AUDIO_DATASETS:
-        c = lenses_audio.EXPERIMENT.make_config(scale)
+        audio = lenses_audio.EXPERIMENT.make_config(scale)
+        assert isinstance(audio, lenses_audio.Config)
         return dict(
-            examples=c.examples,
-            untrained_seeds=c.untrained_seeds,
-            max_gain_examples=c.max_gain_examples,
-            length=c.length,
-            decimate=c.decimate,
+            examples=audio.examples,
+            untrained_seeds=audio.untrained_seeds,
+            max_gain_examples=audio.max_gain_examples,
+            length=audio.length,
+            decimate=audio.decimate,
         )
-    c = lenses_lenet.EXPERIMENT.make_config(scale)
-    return dict(examples=c.examples, untrained_seeds=c.untrained_seeds, max_gain_examples=c.max_gain_examples)
+    image = lenses_lenet.EXPERIMENT.make_config(scale)
+    assert isinstance(image, lenses_lenet.Config)
+    return dict(
+        examples=image.examples, untrained_seeds=image.untrained_seeds, max_gain_examples=image.max_gain_examples
+    )
 
 
 def load_examples(dataset: str, examples: int, seed: int = 0, length: int = 2048, decimate: int = 2) -> Examples:
@@ -355,9 +359,9 @@ def load_examples(dataset: str, examples: int, seed: int = 0, length: int = 2048
     if dataset in AUDIO_DATASETS:
         from .data.audio_features import load_audio_split
 
-        split = load_audio_split(dataset, length, decimate, 1, seed, 8000)
+        audio = load_audio_split(dataset, length, decimate, 1, seed, 8000)
         return Examples(
-            split.x_test[:examples], split.y_test[:examples], split.classes, split.data_source, length, decimate
+            audio.x_test[:examples], audio.y_test[:examples], audio.classes, audio.data_source, length, decimate
         )
     from .data import load_image_dataset
     from .data.transforms import to_symmetric
@@ -696,8 +700,13 @@ def summary_html(result: Any, figures: Mapping[str, bytes] | None = None) -> str
     parts.append("<h2>Notes and provenance</h2><ul>")
     for note in p.notes:
         parts.append(f"<li>{esc(str(note))}</li>")
-    for key in ("data_source", "git_commit", "source_sha256", "finished_at"):
-        parts.append(f"<li>{esc(key)}: {esc(str(p.get(key)))}</li>")
+    for key, value in (
+        ("data_source", p.data_source),
+        ("git_commit", p.git_commit),
+        ("source_sha256", p.source_sha256),
+        ("finished_at", p.finished_at),
+    ):
+        parts.append(f"<li>{esc(key)}: {esc(str(value))}</li>")
     parts.append(f"<li>model_sha256: {esc(str(cfg.get('model_sha256')))}</li></ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -220,9 +220,10 @@ def dataset_of(result: Result) -> str:
 
 
 def _span(results: list[Result], low: str, high: str) -> tuple[float, float] | None:
-    lows = [r.metrics.get(low) for r in results]
-    highs = [r.metrics.get(high) for r in results]
-    if any(not isinstance(v, (int, float)) for v in lows + highs):
+    values = [(r.metrics.get(low), r.metrics.get(high)) for r in results]
+    lows = [lo for lo, _ in values if isinstance(lo, (int, float))]
+    highs = [hi for _, hi in values if isinstance(hi, (int, float))]
+    if len(lows) < len(values) or len(highs) < len(values):
         return None
     return float(min(lows)), float(max(highs))
 
@@ -421,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"time cap of {args.cap_minutes:g} min reached: {name} seed {seed} and later not run")
             break
         exp = experiments.describe(name)
-        takes_data = "dataset" in exp.config.__dataclass_fields__
+        takes_data = "dataset" in {f.name for f in fields(exp.config)}
         data = {"dataset": args.dataset} if args.dataset and takes_data and _takes(exp, args.dataset) else {}
         path = root / f"seed-{seed}" / name / args.scale / "result.json"
         if path.exists():
