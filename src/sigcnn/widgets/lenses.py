@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..plots.five_lenses import layer_card
+from ..plots.lenses import layer_card
 from . import slider_view, static_build
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def stored_lenses_arrays(name: str = "lenses-lenet") -> Mapping[str, np.ndarray]
 
 
 def layer_widget(arrays: Mapping[str, np.ndarray] | None = None) -> ipywidgets.VBox | None:
-    """A slider over the layers; each move redraws :func:`~sigcnn.plots.five_lenses.layer_card`.
+    """A slider over the layers; each move redraws :func:`~sigcnn.plots.lenses.layer_card`.
 
     ``arrays`` are a ``lenses-*`` result's arrays (default: :func:`stored_lenses_arrays`). Returns
     ``None`` in the static book build (the figure drawn before it shows layer 0).
