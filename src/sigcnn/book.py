@@ -11,21 +11,26 @@ Summary tables are built with :func:`markdown_table`, never by hand in a noteboo
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import torch
+
 from . import experiments
-from .core.results import Result, results_dir, save_result
+from .core.results import Result, load_result, result_path, results_dir, save_result
 from .core.runtime import resolve_scale
-from .report import format_value, rows_for, to_markdown
+from .data import data_root
+from .reference import dataset_of, is_stale, newest_run, stored_references, stored_result, wall_time_s
+from .report import LEGEND, format_value, inline_html, rows_for, to_markdown, verdict_changes
 
 
 def _display(text: str) -> None:
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # optional: IPython comes with the book extra
         from IPython.display import Markdown, display
     except ImportError:  # pragma: no cover - IPython is a dependency of the book extra
         print(text)
@@ -41,15 +46,8 @@ _TRAILING = ".!?"
 
 
 def _roots() -> list[tuple[str, str]]:
-    from .data import data_root
-
     roots = [(str(data_root()), "$SIGCNN_DATA"), (str(results_dir()), "$SIGCNN_RESULTS")]
-    try:
-        import torch
-
-        roots.append((str(Path(torch.hub.get_dir())), "$TORCH_HOME/hub"))
-    except ImportError:  # pragma: no cover - torch is a dependency
-        pass
+    roots.append((str(Path(torch.hub.get_dir())), "$TORCH_HOME/hub"))
     roots += [(tempfile.gettempdir(), "<temporary folder>"), (os.path.expanduser("~"), "~")]
     return [(str(Path(r).resolve()) if Path(r).exists() else r.rstrip("/"), label) for r, label in roots]
 
@@ -102,8 +100,6 @@ def claims_markdown(result: Result) -> str:
     lines = rows_for(result, experiments.describe(result.name))
     if not lines:
         return "_This experiment adds no row to the reproduction report._"
-    from .report import LEGEND
-
     table = to_markdown(lines, with_experiment=False)
     if any(mark in table for mark in ("ᵈ", "ᵉ", "ⁿ")):
         table += "\n" + LEGEND + "\n"
@@ -113,11 +109,6 @@ def claims_markdown(result: Result) -> str:
 def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) -> str:
     """A folded list (HTML ``<details>``) of the result files behind the report: per experiment its
     commit, device, wall time, finish time and notes (no machine paths)."""
-    import html
-
-    from .core.results import load_result, result_path
-    from .report import inline_html
-
     items = []
     for name in names:
         path = result_path(root or results_dir(), name, scale)
@@ -145,8 +136,6 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
     a sentence saying that none is stored otherwise. With ``dataset`` (this build's data set), a
     reference made on another data set says so.
     """
-    from .reference import dataset_of, is_stale, newest_run, stored_references, wall_time_s
-
     stored = stored_references(name, root)
     if not stored:
         return (
@@ -189,8 +178,6 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
 def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = True) -> Result | None:
     """The stored reference run of ``name`` at ``scale`` (with arrays) for figures this page's scale
     does not make; with ``show``, one sentence says where it comes from, or that none is stored."""
-    from .reference import dataset_of, is_stale, stored_result, wall_time_s
-
     stored = stored_result(name, scale, seed)
     if not show:
         return stored
@@ -210,8 +197,6 @@ def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = 
 def verdict_changes_markdown(result: Result, root: Path | None = None) -> str:
     """The rows of ``result`` whose place against the controls differs in a stored reference run, as a
     list under a heading sentence ("" when there is none)."""
-    from .report import verdict_changes
-
     changes = verdict_changes(rows_for(result, experiments.describe(result.name), root))
     if not changes:
         return ""
@@ -245,8 +230,6 @@ def claims(result: Result, *, reference: bool = True) -> None:
     """Display :func:`claims_markdown`, and with ``reference`` the words of :func:`reference_markdown`."""
     _display(claims_markdown(result))
     if reference:
-        from .reference import dataset_of
-
         _display(reference_markdown(result.name, dataset=dataset_of(result)))
         changes = verdict_changes_markdown(result)
         if changes:

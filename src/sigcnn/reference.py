@@ -10,11 +10,15 @@ scale, seed, device and data set is *stale*: the report marks it and ``make refe
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import subprocess
+import sys
+import time
 import warnings
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -22,8 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from . import experiments
+from .core.code_state import commit_time, git_reader, module_digest
 from .core.provenance import plain
-from .core.results import Result, ResultFileError, load_result
+from .core.results import Result, ResultFileError, load_result, save_result
+from .data import DatasetUnavailable
 
 REPO = Path(__file__).resolve().parents[2]
 SCALE_ORDER = ("full", "laptop", "ci")
@@ -37,8 +43,6 @@ def reference_root() -> Path:
 
 @lru_cache(maxsize=512)
 def _digest_at(module: str, commit: str) -> str | None:
-    from .core.code_state import git_reader, module_digest
-
     try:
         return module_digest(module, git_reader(commit))
     except (OSError, ValueError, subprocess.SubprocessError):
@@ -53,8 +57,6 @@ def code_status(result: Result) -> tuple[str, str]:
     commit's); *stale* when the digest of the experiment's import graph (recorded, or recomputed
     from the commit's sources) differs from today's, or its configuration differs (:func:`is_stale`).
     """
-    from .core.code_state import commit_time, module_digest
-
     prov = result.provenance
     commit = prov.git_commit or "unknown"
     if commit == "unknown":
@@ -297,11 +299,6 @@ MAX_ARRAYS_BYTES = 1_000_000
 
 def save_reference(result: Result, out_dir: Path) -> Path:
     """Save ``result`` as a reference: its arrays only when their compressed file stays under 1 MB."""
-    import json
-    from dataclasses import replace
-
-    from .core.results import save_result
-
     path = save_result(result, out_dir)
     arrays_file = json.loads(path.read_text()).get("arrays_file")
     if arrays_file and path.with_name(arrays_file).stat().st_size > MAX_ARRAYS_BYTES:
@@ -387,12 +384,6 @@ def main(argv: list[str] | None = None) -> int:
     Runs what is missing or stale, most informative first, and stops starting new runs once the
     time cap is spent; prints what ran, what was current and how long it all took.
     """
-    import argparse
-    import sys
-    import time
-
-    from .data import DatasetUnavailable
-
     parser = argparse.ArgumentParser(prog="python -m sigcnn.reference")
     parser.add_argument("names", nargs="*")
     parser.add_argument("--scale", default="laptop")

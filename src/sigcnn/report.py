@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import experiments
 from .experiments._base import Experiment, ReportRow
+from .reference import SCALE_ORDER, dataset_of, newest_run, reference_values, stored_references
 from .verdicts import Verdict
 
 if TYPE_CHECKING:
@@ -110,8 +111,6 @@ def reference_parts(
 ) -> tuple[str, str] | None:
     """:func:`reference_cell` in two parts: the value (with its spread and its place against the
     controls), and the provenance ``[scale, device, data set, date, commit]``; ``None`` if none is stored."""
-    from .reference import reference_values
-
     refs = reference_values(name, row.metric, root)
     ref = refs.get(scale) if scale else next(iter(refs.values()), None)
     if ref is None:
@@ -169,8 +168,6 @@ def rows_for(
     ValueError
         When the experiment declares no claims: every row's verdict comes from the engine.
     """
-    from .reference import reference_values
-
     experiment = experiment if experiment is not None else experiments.describe(result.name)
     if not experiment.claims:
         raise ValueError(f"experiment {experiment.name!r} declares no claims: the report has no verdict for it")
@@ -221,8 +218,6 @@ def stored_claim_verdicts(
 
     A run stored before its experiment declared replicates gives ``"no test"`` with the reason.
     """
-    from .reference import dataset_of, newest_run, stored_references
-
     out = {}
     for scale, results in stored_references(experiment.name, root).items():
         run = newest_run(results)
@@ -345,8 +340,6 @@ def outcome_counts(lines: Iterable[ReportLine]) -> dict[str, int]:
 
 
 def _scales(lines: list[ReportLine]) -> list[str]:
-    from .reference import SCALE_ORDER
-
     present = {s for line in lines for s in line.references}
     return [s for s in SCALE_ORDER if s in present] + sorted(present - set(SCALE_ORDER))
 
