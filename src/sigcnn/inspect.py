@@ -277,7 +277,9 @@ def eager_from_torchscript(scripted: Any, example: Any) -> tuple[Any, str]:
 # loading
 
 
-def load_model_file(path: str | Path, arch: str | None, width: float | None = None, pool_size: int | None = None):
+def load_model_file(
+    path: str | Path, arch: str | None, width: float | None = None, pool_size: int | None = None
+) -> tuple[nn.Module, str]:
     """The model in ``path``: ``(module, description)``; TorchScript when ``arch`` is None.
 
     A TorchScript module is returned as loaded (see :func:`eager_from_torchscript` for the eager
