@@ -173,7 +173,8 @@ class ReferenceValue:
 
     ``trained`` is the spread over the training seeds inside the runs (``{metric}_trained_min/max``)
     and ``controls`` the controls' spread (``{metric}_control_min/max``), both over every stored run;
-    ``None`` where the metric has none.
+    ``None`` where the metric has none. ``device``, ``date`` and ``commit`` are the newest run's, as
+    :class:`~sigcnn.core.provenance.Provenance` formats them (``device_name``, ``day``, ``commit``).
     """
 
     scale: str
@@ -267,7 +268,7 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
         out[scale] = ReferenceValue(
             scale,
             [float(r.metrics[metric]) for r in kept],
-            last.device,
+            last.device_name,
             last.day,
             last.commit,
             any(is_stale(r) for r in kept),

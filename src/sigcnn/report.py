@@ -138,11 +138,10 @@ def reference_parts(
         lo, hi = ref.controls
         spread = format_value(lo, fmt) if lo == hi else f"{format_value(lo, fmt)} … {format_value(hi, fmt)}"
         shown += f"; {ref.versus_controls} ({spread})"
-    device = ref.device.split(" (")[0]
     state, why = ("stale", "its configuration changed since") if ref.stale else ref.code
     stale = {"current": "", "stale": f" — **stale**: {why}", "unknown": f" — **code unknown**: {why}"}[state]
     others = f" (runs on {', '.join(ref.other_datasets)} not pooled)" if ref.other_datasets else ""
-    return shown, f"[{ref.scale}, {device}, {ref.dataset}, {ref.date}, {ref.commit}]{others}{stale}"
+    return shown, f"[{ref.scale}, {ref.device}, {ref.dataset}, {ref.date}, {ref.commit}]{others}{stale}"
 
 
 def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: str | None = None) -> str:
