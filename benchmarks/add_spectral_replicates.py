@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sigcnn.core.provenance import Provenance
 from sigcnn.core.results import load_result
 from sigcnn.experiments.max_gain_training import chance_agreement, jitter_log_ratio
 
@@ -45,8 +46,8 @@ def _replicated(metrics: dict, key: str, values, control=()) -> None:
     metrics[f"{key}_control"] = control
 
 
-def _config(module, provenance: dict):
-    stored = {k: tuple(v) if isinstance(v, list) else v for k, v in provenance["config"].items()}
+def _config(module, provenance: Provenance):
+    stored = {k: tuple(v) if isinstance(v, list) else v for k, v in provenance.config.items()}
     names = {f.name for f in dataclasses.fields(module.Config)}
     return module.Config(**{k: v for k, v in stored.items() if k in names})
 
@@ -56,7 +57,7 @@ def _check(name: str, again, stored) -> None:
         raise SystemExit(f"{name}: re-measured untrained controls {list(again)} differ from the stored {list(stored)}")
 
 
-def untrained_gains(provenance: dict, n: int, stored) -> list[float]:
+def untrained_gains(provenance: Provenance, n: int, stored) -> list[float]:
     """Gains of ``n`` untrained base networks of a stored max-gain-training run (seeds as its code makes them)."""
     import torch
 
@@ -76,7 +77,7 @@ def untrained_gains(provenance: dict, n: int, stored) -> list[float]:
     return gains
 
 
-def untrained_spearman(provenance: dict, n: int, stored) -> list[float]:
+def untrained_spearman(provenance: Provenance, n: int, stored) -> list[float]:
     """Spearman correlations of ``n`` untrained initialisations of a stored pretrained-max-gain run."""
     import torch
 
@@ -92,7 +93,7 @@ def untrained_spearman(provenance: dict, n: int, stored) -> list[float]:
     return rho
 
 
-def max_gain_training(metrics: dict, a: dict, provenance: dict, untrained_n: int) -> None:
+def max_gain_training(metrics: dict, a: dict, provenance: Provenance, untrained_n: int) -> None:
     trained, untrained = a["base_trained_gain"], a["base_untrained_gain"]
     if untrained_n > len(untrained):
         untrained = untrained_gains(provenance, untrained_n, untrained)
@@ -116,7 +117,7 @@ def max_gain_training(metrics: dict, a: dict, provenance: dict, untrained_n: int
     metrics["untrained_seed_count"] = len(untrained)
 
 
-def pretrained_max_gain(metrics: dict, a: dict, provenance: dict, untrained_n: int) -> None:
+def pretrained_max_gain(metrics: dict, a: dict, provenance: Provenance, untrained_n: int) -> None:
     untrained = a["own_spearman_untrained"]
     if untrained_n > len(untrained):
         untrained = untrained_spearman(provenance, untrained_n, untrained)

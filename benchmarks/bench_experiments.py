@@ -55,7 +55,7 @@ def main() -> None:
             except DatasetUnavailable as exc:
                 print(f"{name:<24} {scale:<7} {'-':<6} {'-':>8}  skipped: {exc}")
                 continue
-            device = result.provenance["device"].split()[0]
+            device = result.provenance.device_name
             note = "main network only" if args.main_only and name == "recos-negative" else ""
             print(f"{name:<24} {scale:<7} {device:<6} {wall:>8.1f}  {note}", flush=True)
 

@@ -32,7 +32,7 @@ def main() -> None:
         argv = ["inspect", str(model), "--arch", "lenet5", "--data", args.data, "--scale", args.scale]
         assert cli.main([*argv, "--out", str(Path(tmp) / "out")]) == 0
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        lenses = load_result(Path(tmp) / "out" / "inspect" / args.scale).provenance["wall_time_s"]
+        lenses = load_result(Path(tmp) / "out" / "inspect" / args.scale).provenance.wall_time_s
     print(
         f"sigcnn inspect LeNet-5 {args.data} [{args.scale}]: {wall:.1f} s wall, {cpu:.1f} s CPU, {lenses:.1f} s in the lenses"
     )

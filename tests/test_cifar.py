@@ -67,9 +67,9 @@ def test_max_gain_training_on_colour_images(fake_cifar_root):
     )
     result = max_gain_training.run(config)
     assert result.metrics["hard_is_cifar10"]
-    assert any("CifarLeNet" in note for note in result.provenance["notes"])
+    assert any("CifarLeNet" in note for note in result.provenance.notes)
     assert result.arrays["hard_lr__x1__gain"].shape == (2,)
-    assert not any("stands in" in note for note in result.provenance["notes"])
+    assert not any("stands in" in note for note in result.provenance.notes)
 
 
 def test_fallback_is_recorded(empty_data_root, real_data_root, monkeypatch):
@@ -79,6 +79,6 @@ def test_fallback_is_recorded(empty_data_root, real_data_root, monkeypatch):
     )
     result = max_gain_training.run(config)
     assert not result.metrics["hard_is_cifar10"]
-    assert any("stands in" in note and "cifar10" in note for note in result.provenance["notes"])
+    assert any("stands in" in note and "cifar10" in note for note in result.provenance.notes)
     with pytest.raises(DatasetUnavailable):
         max_gain_training.run(replace(config, hard_fallback=None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,7 @@ from book_files import toc_files
 from sigcnn import book, experiments
 from sigcnn.experiments._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from sigcnn.report import rows_for
+from sigcnn.verdicts import Claim
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,8 @@ def test_run_seeds_and_records_provenance():
     a, b = _EXP.run(_EXP.make_config("ci", seed=3)), _EXP.run(_EXP.make_config("ci", seed=3))
     c = _EXP.run(_EXP.make_config("ci", seed=4))
     assert a.metrics["draw"] == b.metrics["draw"] != c.metrics["draw"]
-    assert a.provenance["config"]["seed"] == 3 and a.provenance["data_source"] == "unit test data"
-    assert a.provenance["notes"] == ["a note"] and a.provenance["wall_time_s"] >= 0
+    assert a.provenance.config["seed"] == 3 and a.provenance.data_source == "unit test data"
+    assert a.provenance.notes == ("a note",) and a.provenance.wall_time_s >= 0
 
 
 def test_run_refuses_text_metrics():
@@ -108,11 +110,27 @@ def test_run_refuses_text_metrics():
         exp.run(exp.make_config("ci"))
 
 
+@dataclass
+class _Metrics:
+    width: int
+    draw: float
+    value: float
+    value_control_min: float
+    value_control_max: float
+    value_outside_controls: bool
+    value_replicates: list[float]
+
+
 def test_report_line_shows_control_and_marks():
+    claim = Claim("value_positive", "the value is positive", "value_replicates", "greater", "seeds", no_control="toy")
+    claimed = dataclasses.replace(_EXP, metrics=_Metrics, claims=(claim,))
     result = _EXP.run(_EXP.make_config("ci"))
-    lines = rows_for(result, _EXP)
-    assert lines[0].control == "untrained, 3 seeds: 0.1 … 0.2" and lines[0].verdict == "above controls"
+    lines = rows_for(result, claimed)
+    assert lines[0].control == "untrained, 3 seeds: 0.1 … 0.2" and lines[0].versus_controls == "above controls"
     assert lines[1].paper == "— ⁿ" and lines[1].ours == "1"
+    assert lines[0].outcome == lines[1].outcome == "no test"  # no claim on the rows: a value shown, no verdict
+    with pytest.raises(ValueError, match="declares no claims"):
+        rows_for(result, _EXP)  # every experiment is on the verdict engine: one without claims is an error
 
 
 def test_markdown_table_formats_and_names_missing_columns():
@@ -218,4 +236,4 @@ def test_the_recorded_commit_is_the_one_the_run_started_from(monkeypatch):
 
     monkeypatch.setattr(provenance, "git_commit", lambda: tree["commit"])
     exp = replace(_EXP, measure=measure_then_commit)
-    assert exp.run(exp.make_config("ci")).provenance["git_commit"] == "start0000"
+    assert exp.run(exp.make_config("ci")).provenance.git_commit == "start0000"

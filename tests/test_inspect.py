@@ -101,8 +101,8 @@ def test_lenet_state_dict_gives_result_folder_and_page(lenet_run):
     result, page = lenet_run
     assert result.name == "inspect" and result.metrics["examples"] == 4
     assert result.arrays["layer_names"].tolist() == ["c1", "act1", "s2", "c3", "act3", "s4", "c5", "act5"]
-    assert result.provenance["config"]["model_file"] == "lenet.pt"  # a file name, no machine path
-    assert "/" not in result.provenance["config"]["model_file"]
+    assert result.provenance.config["model_file"] == "lenet.pt"  # a file name, no machine path
+    assert "/" not in result.provenance.config["model_file"]
     _check_page(page, result)
     assert "None: every layer is of a kind the lenses know" in page
 
@@ -143,7 +143,7 @@ def test_audio_network_on_fsdd(data_env, models, tmp_path):
     result, page = _inspect(models["audio"], tmp_path, "--arch", "audio-vgg11", "--data", "fsdd")
     names = result.arrays["layer_names"].tolist()
     assert names[:3] == ["features.conv1.0", "features.act1", "features.pool1"] and len(names) == 21
-    assert result.provenance["config"]["length"] == 2048
+    assert result.provenance.config["length"] == 2048
     _check_page(page, result)
 
 
@@ -156,7 +156,7 @@ def test_untrained_resnet18_on_32x32(data_env, models, tmp_path):
 
 def test_torchscript_sequential_names_and_skips_an_unknown_layer(data_env, models, tmp_path):
     result, page = _inspect(models["script"], tmp_path, "--data", "mnist")
-    assert result.provenance["config"]["model_kind"] == "TorchScript nn.Sequential, rebuilt layer by layer"
+    assert result.provenance.config["model_kind"] == "TorchScript nn.Sequential, rebuilt layer by layer"
     assert result.arrays["layer_names"].tolist() == ["0", "1", "3", "4", "5", "6"]
     assert result.arrays["skipped_layers"].tolist() == ["2 (Doubler: unknown layer type, skipped)"]
     assert "<code>2 (Doubler: unknown layer type, skipped)</code>" in page

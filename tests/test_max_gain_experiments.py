@@ -223,7 +223,7 @@ def test_missing_weights_are_not_downloaded(monkeypatch, tmp_path, real_data_roo
     assert pretrained_max_gain.EXPERIMENT.verdicts(r.metrics)["imagenet_better_models_higher_gain"].outcome == "no test"
     findings = pretrained_max_gain.EXPERIMENT.findings_for(r.metrics)
     assert findings[0].startswith("None of the 2 torchvision weight files")
-    assert not any("/" + "root" in note or "/home/" in note for note in r.provenance["notes"])
+    assert not any("/" + "root" in note or "/home/" in note for note in r.provenance.notes)
 
 
 def test_present_weights_are_measured(monkeypatch, real_data_root):
@@ -281,7 +281,7 @@ def test_failed_download_counts_as_missing(monkeypatch, tmp_path, real_data_root
     result = pretrained_max_gain.run(config)
     assert result.metrics["imagenet_models_measured"] == 0
     assert result.metrics["imagenet_models_missing"] == 1
-    assert "name resolution" in " ".join(result.provenance["notes"])  # the reason, not "offline"
+    assert "name resolution" in " ".join(result.provenance.notes)  # the reason, not "offline"
     assert "(offline)" not in " ".join(pretrained_max_gain.EXPERIMENT.findings_for(result.metrics))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -51,8 +52,10 @@ def test_a_saved_result_writes_the_provenance_it_read(tmp_path):
         "2025-01-02",
         "cuda",
     )
-    assert prov["data_source"] == prov.get("data_source") == "MNIST"  # the read-only Mapping of the transition
-    assert prov.get("nothing", "?") == "?"
+    assert prov.data_source == "MNIST" and prov.notes == ("one", "two")
+    assert not isinstance(prov, Mapping)  # attributes only: the dict is the stored form (to_dict)
+    with pytest.raises(TypeError):
+        prov["data_source"]  # type: ignore[index]
     with pytest.raises(FrozenInstanceError):
         prov.seed = 2  # type: ignore[misc]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +60,47 @@ def test_temporary_and_home_folders(roots, monkeypatch):
     home = Path("~").expanduser()
     if str(home) not in (str(tmp), "/"):
         assert book.public_paths(f"{home}/.cache/x") in ("~/.cache/x", "$TORCH_HOME/hub/x")
+
+
+_ABSOLUTE = re.compile(r"(?<![\w.~$:/])/[^\s,;:()'\"`]+")
+"""An absolute path in running text (a ``/`` after no word, dot, ``~``, ``$``, ``:`` or ``/``: no URL,
+no fraction, no ``$SIGCNN_DATA/...``)."""
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def absolute_paths(payload) -> list[str]:
+    """Every absolute path in the strings of a ``result.json`` object (keys and values, at any depth)."""
+    return [p for text in _strings(payload) for p in _ABSOLUTE.findall(text)]
+
+
+def test_no_stored_reference_run_holds_an_absolute_path():
+    stored = sorted((Path(__file__).resolve().parents[1] / "results" / "reference").glob("**/result.json"))
+    if not stored:
+        pytest.skip("no stored reference runs in this tree")
+    found = {str(p): paths for p in stored if (paths := absolute_paths(json.loads(p.read_text())))}
+    assert not found, (
+        f"machine paths in stored runs (benchmarks/relative_paths_in_stored_notes.py fixes notes): {found}"
+    )
+
+
+def test_the_absolute_path_check_catches_a_planted_path():
+    planted = {
+        "provenance": {
+            "notes": ["LeNet-5 weights reused from /root/.cache/sigcnn/results/_cache/lenet5-ab.pt (identical)."],
+            "config": {"root": "/work/shared/data"},
+        }
+    }
+    assert absolute_paths(planted) == ["/root/.cache/sigcnn/results/_cache/lenet5-ab.pt", "/work/shared/data"]
+    fine = {"notes": ["in $SIGCNN_DATA/MNIST, split 8,000/2,000; see https://example.org/a; raw/train.gz; 1/f^2"]}
+    assert absolute_paths(fine) == []

@@ -123,8 +123,8 @@ def test_anchor_findings_follow_the_verdicts(anchors_result):
 
 
 def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
-    assert any("trained in this run" in n or "reused" in n for n in anchors_result.provenance["notes"])
-    assert not any(str(tl.cache_root()) in n for n in anchors_result.provenance["notes"])  # no machine path
+    assert any("trained in this run" in n or "reused" in n for n in anchors_result.provenance.notes)
+    assert not any(str(tl.cache_root()) in n for n in anchors_result.provenance.notes)  # no machine path
     spec = training_spec(recos_anchors.make_config("ci", **TINY))
     key = lambda s: tl.cache_key(s, "src", torch.device("cpu"), 10)  # noqa: E731
     assert key(spec) == key(training_spec(recos_cascade.make_config("ci", **TINY)))
@@ -135,7 +135,7 @@ def test_cache_is_keyed_by_the_full_configuration(anchors_result, data_env):
             "ci", n_patches=3000, random_draws=30, seeds=2, n_centroids_large=12, kmeans_init=1, **TINY
         )
     )
-    assert "reused" in " ".join(again.provenance["notes"])
+    assert "reused" in " ".join(again.provenance.notes)
     assert again.metrics == anchors_result.metrics
 
 
@@ -258,7 +258,7 @@ def test_backgrounds_change_against_numpy(data_env):
     # the plain-digit model is the cascade's network (no scenes), not a scenes model
     _, (plain,) = tl.trained_lenets(training_spec(config, scenes_contrast=None), 1, torch.device("cpu"))
     assert "reused" in plain.note and plain.cache_file != net.cache_file
-    assert any(plain.cache_entry in n for n in result.provenance["notes"])
+    assert any(plain.cache_entry in n for n in result.provenance.notes)
     assert "Fig. 8" in " ".join(recos_backgrounds.EXPERIMENT.findings_for(m))
     with pytest.raises(ValueError, match="does not take dataset"):
         recos_backgrounds.make_config("ci", dataset="fsdd")

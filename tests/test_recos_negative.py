@@ -123,9 +123,9 @@ def test_swap_verdict_on_hand_made_metrics():
 def test_provenance(tiny_result):
     prov = tiny_result.provenance
     for key in ["config", "scale", "seed", "device", "versions", "git_commit", "data_source", "wall_time_s"]:
-        assert key in prov
-    assert prov["data_source"]
-    assert prov["config"]["train_limit"] == 600
+        assert key in prov.to_dict()
+    assert prov.data_source
+    assert prov.config["train_limit"] == 600
 
 
 def test_relu_networks_are_the_cached_trained_lenets(tiny_result):
@@ -136,7 +136,7 @@ def test_relu_networks_are_the_cached_trained_lenets(tiny_result):
     assert all(net.from_cache for net in nets)  # the run trained these very networks and cached them
     np.testing.assert_array_equal(tiny_result.arrays["c1_weights"], nets[0].model.c1.weight.detach().numpy())
     np.testing.assert_array_equal(tiny_result.arrays["loss_relu"], nets[0].loss)
-    notes = [n for n in tiny_result.provenance["notes"] if n.startswith("ReLU seed ")]
+    notes = [n for n in tiny_result.provenance.notes if n.startswith("ReLU seed ")]
     assert len(notes) == config.seeds and all(net.cache_entry in n for net, n in zip(nets, notes))
 
 

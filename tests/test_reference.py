@@ -197,7 +197,7 @@ def test_the_committed_reference_folder_holds_only_small_result_files_where_thei
         assert path.stat().st_size < reference.MAX_ARRAYS_BYTES, f"{path} is over 1 MB"
         if path.name == "result.json":
             result = load_result(path)  # also checks the arrays file's SHA-256
-            assert (f"seed-{result.provenance['seed']}", result.name, result.scale) == rel[:3]
+            assert (f"seed-{result.provenance.seed}", result.name, result.scale) == rel[:3]
             assert result.name in experiments.names()
         else:
             listed = json.loads(path.with_name("result.json").read_text()).get("arrays_file", "arrays.npz")

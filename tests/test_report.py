@@ -1,6 +1,9 @@
 """The reproduction report reads result files and formats values by the row's unit."""
 
+import dataclasses
 import re
+
+import pytest
 
 from sigcnn import report
 from sigcnn.core.results import Result, save_result
@@ -39,7 +42,7 @@ def _line(experiment="recos-negative", outcome="supported", **kw):
         paper="98.94 %",
         ours="96.80 %",
         control="",
-        verdict="",
+        versus_controls="",
         scale="ci",
         data_source="MNIST, 60,000 train + 10,000 test",
     )
@@ -72,7 +75,7 @@ def test_the_report_starts_with_counts_per_paper_then_groups_under_paper_and_cha
 
 
 def test_numbers_never_break_and_markdown_inside_a_cell_becomes_html():
-    line = _line(control="untrained, 3 seeds: 10.00 % … 12.00 %", verdict="above controls")
+    line = _line(control="untrained, 3 seeds: 10.00 % … 12.00 %", versus_controls="above controls")
     line.references = {"laptop": "96.80 % (96.50 % … 97.00 %, 3 seeds); above controls [laptop, cpu] — **stale**"}
     line.reference_shown = {"laptop": "96.80 % (96.50 % … 97.00 %, 3 seeds); above controls"}
     text = report.to_markdown([line], with_experiment=False)
@@ -85,12 +88,31 @@ def test_numbers_never_break_and_markdown_inside_a_cell_becomes_html():
     assert "\n\n" not in text.split("\n\n", 1)[1].strip()
 
 
-def test_interim_outcome_from_the_controls():
-    assert report._interim_outcome(_line(control="untrained: 1 … 2", verdict="above controls")) == "supported"
-    assert report._interim_outcome(_line(control="untrained: 1 … 2", verdict="within controls")) == "inconclusive"
-    assert report._interim_outcome(_line(control="untrained: not measured")) == "no test"
-    assert report._interim_outcome(_line()) == "no test"
-    assert report._interim_outcome(_line(ours=report.NOT_MEASURED)) == ""
+def test_every_experiment_is_on_the_verdict_engine():
+    """The report takes every row's verdict from the engine: an experiment without claims is refused."""
+    from sigcnn import experiments
+
+    assert [n for n in experiments.names() if not experiments.describe(n).claims] == []
+    exp = experiments.describe("recos-sphere")
+    toy = dataclasses.replace(
+        exp, claims=(), metrics=None, report_rows=tuple(r for r in exp.report_rows if not r.claim)
+    )
+    with pytest.raises(ValueError, match="declares no claims"):
+        report.rows_for(Result("recos-sphere", "ci", {}, {}, {}), toy)
+
+
+def test_a_row_without_a_claim_has_no_test_when_measured_and_no_verdict_when_not():
+    from sigcnn import experiments
+
+    exp = experiments.describe("recos-sphere")
+    free = [i for i, row in enumerate(exp.report_rows) if row.claim is None]
+    assert free  # recos-sphere shows a value without a claim
+    measured = {row.metric: 0.5 for row in exp.report_rows}
+    rows = report.rows_for(Result("recos-sphere", "ci", measured, {}, {}), exp)
+    assert [rows[i].outcome for i in free] == ["no test"] * len(free)
+    absent = {k: v for k, v in measured.items() if k != exp.report_rows[free[0]].metric}
+    rows = report.rows_for(Result("recos-sphere", "ci", absent, {}, {}), exp)
+    assert rows[free[0]].outcome == "" and rows[free[0]].ours == report.NOT_MEASURED
 
 
 def test_paper_label_from_the_bibliography():
@@ -107,7 +129,8 @@ def test_the_runs_behind_the_report_are_folded_and_name_no_machine_path(tmp_path
     text = runs_markdown(["recos-negative", "recos-sphere"], "ci", tmp_path)
     assert text.startswith('<details class="sig-provenance">') and "\n\n" not in text.strip()
     assert (
-        "commit <code>abcdef12</code>, cpu, 2.5 s" in text and "<li>used <code>mnist</code> &lt;small&gt;</li>" in text
+        "commit <code>abcdef123456</code>, cpu, 2.5 s" in text
+        and "<li>used <code>mnist</code> &lt;small&gt;</li>" in text
     )
     assert "<code>recos-sphere</code>: no result file" in text and str(tmp_path) not in text
 

@@ -11,21 +11,26 @@ Summary tables are built with :func:`markdown_table`, never by hand in a noteboo
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import torch
+
 from . import experiments
-from .core.results import Result, results_dir, save_result
+from .core.results import Result, load_result, result_path, results_dir, save_result
 from .core.runtime import resolve_scale
-from .report import format_value, rows_for, to_markdown
+from .data import data_root
+from .reference import dataset_of, is_stale, newest_run, stored_references, stored_result, wall_time_s
+from .report import LEGEND, format_value, inline_html, rows_for, to_markdown, verdict_changes
 
 
 def _display(text: str) -> None:
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # optional: IPython comes with the book extra
         from IPython.display import Markdown, display
     except ImportError:  # pragma: no cover - IPython is a dependency of the book extra
         print(text)
@@ -41,15 +46,8 @@ _TRAILING = ".!?"
 
 
 def _roots() -> list[tuple[str, str]]:
-    from .data import data_root
-
     roots = [(str(data_root()), "$SIGCNN_DATA"), (str(results_dir()), "$SIGCNN_RESULTS")]
-    try:
-        import torch
-
-        roots.append((str(Path(torch.hub.get_dir())), "$TORCH_HOME/hub"))
-    except ImportError:  # pragma: no cover - torch is a dependency
-        pass
+    roots.append((str(Path(torch.hub.get_dir())), "$TORCH_HOME/hub"))
     roots += [(tempfile.gettempdir(), "<temporary folder>"), (os.path.expanduser("~"), "~")]
     return [(str(Path(r).resolve()) if Path(r).exists() else r.rstrip("/"), label) for r, label in roots]
 
@@ -88,13 +86,12 @@ def provenance_markdown(result: Result) -> str:
     shown by :func:`public_paths`, never as this machine's paths)."""
     p = result.provenance
     text = (
-        f"**`{result.name}`** at scale `{result.scale}` on {p.get('device', '?')}, "
-        f"{p.get('wall_time_s', float('nan')):.1f} s, commit `{str(p.get('git_commit', '?'))[:12]}`. "
-        f"Data: {public_paths(str(p.get('data_source', '?')))}."
+        f"**`{result.name}`** at scale `{result.scale}` on {p.device}, "
+        f"{p.wall_time_s:.1f} s, commit `{p.commit}`. "
+        f"Data: {public_paths(p.data_source)}."
     )
-    notes = p.get("notes") or []
-    if notes:
-        text += "\n\n" + "\n".join(f"- {public_paths(str(n))}" for n in notes)
+    if p.notes:
+        text += "\n\n" + "\n".join(f"- {public_paths(str(n))}" for n in p.notes)
     return text
 
 
@@ -103,8 +100,6 @@ def claims_markdown(result: Result) -> str:
     lines = rows_for(result, experiments.describe(result.name))
     if not lines:
         return "_This experiment adds no row to the reproduction report._"
-    from .report import LEGEND
-
     table = to_markdown(lines, with_experiment=False)
     if any(mark in table for mark in ("ᵈ", "ᵉ", "ⁿ")):
         table += "\n" + LEGEND + "\n"
@@ -114,11 +109,6 @@ def claims_markdown(result: Result) -> str:
 def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) -> str:
     """A folded list (HTML ``<details>``) of the result files behind the report: per experiment its
     commit, device, wall time, finish time and notes (no machine paths)."""
-    import html
-
-    from .core.results import load_result, result_path
-    from .report import inline_html
-
     items = []
     for name in names:
         path = result_path(root or results_dir(), name, scale)
@@ -126,10 +116,10 @@ def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) ->
             items.append(f"<li><code>{name}</code>: no result file at scale <code>{scale}</code></li>")
             continue
         p = load_result(path).provenance
-        notes = "".join(f"<li>{inline_html(public_paths(n))}</li>" for n in p.get("notes") or [])
+        notes = "".join(f"<li>{inline_html(public_paths(n))}</li>" for n in p.notes)
         items.append(
-            f"<li><code>{name}</code>: commit <code>{_commit(p)}</code>, {html.escape(_device(p))}, "
-            f"{float(p.get('wall_time_s', float('nan'))):.1f} s, finished {html.escape(str(p.get('finished_at', '?')))}"
+            f"<li><code>{name}</code>: commit <code>{p.commit}</code>, {html.escape(p.device_name)}, "
+            f"{p.wall_time_s:.1f} s, finished {html.escape(p.finished_at or '?')}"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</li>"
         )
@@ -139,18 +129,6 @@ def runs_markdown(names: Sequence[str], scale: str, root: Path | None = None) ->
     )
 
 
-def _device(provenance: dict) -> str:
-    return str(provenance.get("device", "?")).split(" (")[0]
-
-
-def _date(provenance: dict) -> str:
-    return str(provenance.get("finished_at", "?"))[:10]
-
-
-def _commit(provenance: dict) -> str:
-    return str(provenance.get("git_commit", "?"))[:8]
-
-
 def reference_markdown(name: str, root: Path | None = None, *, dataset: str | None = None) -> str:
     """In words: which stored reference runs of ``name`` the claims table shows, and how they were made.
 
@@ -158,8 +136,6 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
     a sentence saying that none is stored otherwise. With ``dataset`` (this build's data set), a
     reference made on another data set says so.
     """
-    from .reference import dataset_of, is_stale, newest_run, stored_references, wall_time_s
-
     stored = stored_references(name, root)
     if not stored:
         return (
@@ -168,7 +144,7 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
         )
     sentences = []
     for scale, results in stored.items():
-        seeds = ", ".join(str(r.provenance.get("seed", "?")) for r in results)
+        seeds = ", ".join(str(r.provenance.seed if r.provenance.seed is not None else "?") for r in results)
         last = newest_run(results).provenance
         wall = sum(wall_time_s(r) for r in results)
         stale = any(is_stale(r) for r in results)
@@ -176,8 +152,8 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
         sentences.append(
             f"The *reference run ({scale})* column comes from {len(results)} stored run"
             f"{'s' if len(results) > 1 else ''} at scale `{scale}` (run seed {seeds}) on "
-            f"{_device(last)}, data: {', '.join(datasets)}, "
-            f"finished {_date(last)} at commit `{_commit(last)}`, "
+            f"{last.device_name}, data: {', '.join(datasets)}, "
+            f"finished {last.day} at commit `{last.commit}`, "
             f"{wall / 60:.1f} min of wall time in all"
             + (
                 "; **stale**: the experiment's configuration in the code has changed since, so the "
@@ -202,16 +178,16 @@ def reference_markdown(name: str, root: Path | None = None, *, dataset: str | No
 def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = True) -> Result | None:
     """The stored reference run of ``name`` at ``scale`` (with arrays) for figures this page's scale
     does not make; with ``show``, one sentence says where it comes from, or that none is stored."""
-    from .reference import dataset_of, is_stale, stored_result, wall_time_s
-
     stored = stored_result(name, scale, seed)
-    if show and stored is None:
+    if not show:
+        return stored
+    if stored is None:
         _display(f"_No `{scale}` reference run of `{name}` is stored (`make reference` makes one)._")
-    elif show:
+    else:
         p = stored.provenance
         _display(
             f"_From the stored `{scale}` reference run (run seed {seed}, data: {dataset_of(stored)}, "
-            f"{_device(p)}, {wall_time_s(stored) / 60:.0f} min, {_date(p)}, commit `{_commit(p)}`"
+            f"{p.device_name}, {wall_time_s(stored) / 60:.0f} min, {p.day}, commit `{p.commit}`"
             + ("; **stale**: the code's configuration has changed since" if is_stale(stored) else "")
             + ")._"
         )
@@ -221,8 +197,6 @@ def stored_run(name: str, scale: str = "laptop", seed: int = 0, *, show: bool = 
 def verdict_changes_markdown(result: Result, root: Path | None = None) -> str:
     """The rows of ``result`` whose place against the controls differs in a stored reference run, as a
     list under a heading sentence ("" when there is none)."""
-    from .report import verdict_changes
-
     changes = verdict_changes(rows_for(result, experiments.describe(result.name), root))
     if not changes:
         return ""
@@ -256,8 +230,6 @@ def claims(result: Result, *, reference: bool = True) -> None:
     """Display :func:`claims_markdown`, and with ``reference`` the words of :func:`reference_markdown`."""
     _display(claims_markdown(result))
     if reference:
-        from .reference import dataset_of
-
         _display(reference_markdown(result.name, dataset=dataset_of(result)))
         changes = verdict_changes_markdown(result)
         if changes:

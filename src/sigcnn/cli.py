@@ -40,7 +40,7 @@ def debug_enabled() -> bool:
 
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
-    from .core.runtime import DEVICES, SCALES
+    from .core.runtime import DEVICES, SCALES  # late: `sigcnn --help` loads no torch
 
     parser = _Parser(prog="sigcnn", description="Experiments of 'CNNs through the Lens of Signal Processing'.")
     parser.add_argument("--version", action="version", version=f"sigcnn {__version__}")
@@ -109,7 +109,7 @@ def check_output_folder(out: str | os.PathLike) -> list[Path]:
         for part in reversed(missing):
             part.mkdir()
             created.append(part)
-        from .core.cache import write_probe  # torch-free; imported late like every sigcnn module here
+        from .core.cache import write_probe  # late, like every sigcnn module here (it loads torch)
 
         write_probe(folder)
     except OSError as exc:
@@ -129,7 +129,7 @@ def remove_created(folders: list[Path]) -> None:
 
 
 def _cmd_list() -> int:
-    from . import experiments
+    from . import experiments  # late: `sigcnn --help` loads no torch
 
     names = experiments.names()
     width = max(len(n) for n in names)
@@ -140,7 +140,7 @@ def _cmd_list() -> int:
 
 
 def _cmd_run(args) -> int:
-    from .core.results import results_dir
+    from .core.results import results_dir  # late: `sigcnn --help` loads no torch
 
     out = results_dir() if args.out is None else args.out
     seed = parse_seed(args.seed) if args.seed is not None else None
@@ -208,7 +208,7 @@ def _positive(text: str | None, flag: str) -> float | None:
 
 
 def _cmd_inspect(args) -> int:
-    from .core.results import results_dir
+    from .core.results import results_dir  # late: `sigcnn --help` loads no torch
 
     out = results_dir() if args.out is None else args.out
     seed = parse_seed(args.seed) if args.seed is not None else 0
@@ -259,7 +259,7 @@ def _cmd_inspect(args) -> int:
 
 def _warn_if_cache_unwritable() -> None:
     """Say before the work when the cache folder cannot be written: the run goes on uncached."""
-    from .core.cache import cache_root, probe_folder
+    from .core.cache import cache_root, probe_folder  # late: `sigcnn --help` loads no torch
 
     problem = probe_folder(cache_root())
     if problem:
@@ -271,7 +271,7 @@ def _warn_if_cache_unwritable() -> None:
 
 
 def _cmd_data_status() -> int:
-    from .data import data_root, dataset_status, is_offline
+    from .data import data_root, dataset_status, is_offline  # late: `sigcnn --help` loads no torch
     from .data.status import root_problem
 
     root = data_root()

@@ -102,7 +102,7 @@ def student_notebook(nb: Mapping) -> dict:
     ValueError
         When a ``{solution-start}`` has no matching ``{solution-end}``.
     """
-    nb = copy.deepcopy(dict(nb))
+    nb = dict(copy.deepcopy(nb))
     cells, out = nb.get("cells", []), []
     open_label = None
     for cell in cells:
@@ -231,7 +231,9 @@ def answers(source: Mapping | str) -> list[tuple[str, str]]:
     written solutions as they are, executed ones as their text and code (fenced)."""
     if isinstance(source, str):
         return _solutions_of_markdown(source)
-    out, label, parts = [], None, []
+    out: list[tuple[str, str]] = []
+    label: str | None = None
+    parts: list[str] = []
     for cell in source.get("cells", []):
         text = "".join(cell.get("source", []))
         if cell.get("cell_type") != "markdown":

@@ -33,6 +33,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
+from torch import nn
+
+from .core.checksums import file_digest
+from .core.provenance import Stopwatch, git_commit, make_provenance, source_digest
+from .core.results import Result, _atomic_write, folder_lock, save_result
+from .core.runtime import resolve_device, resolve_scale, set_seed
+from .data import IMAGE_DATASETS, load_image_dataset
+from .data.audio_features import load_audio_split
+from .data.transforms import to_symmetric
+from .experiments import lenses_audio, lenses_lenet
+from .experiments._lenses_common import CLAIMS, five_lenses
+from .experiments._metrics import flatten
+from .lenses import LensSettings
+from .models.audio_vgg import AudioVGG11
+from .models.lenet import LeNet5
+from .verdicts import decide, sentence
 
 ARCHITECTURES = ("lenet5", "audio-vgg11", "resnet18")
 """Architectures a ``state_dict`` can name (``--arch``)."""
@@ -41,8 +58,6 @@ AUDIO_DATASETS = ("fsdd", "urbansound8k")
 
 def image_datasets() -> tuple[str, ...]:
     """The MNIST-like image sets of the data registry (read as 32×32 symmetric images, as in the RECOS chapter)."""
-    from .data import IMAGE_DATASETS
-
     return tuple(IMAGE_DATASETS)
 
 
@@ -125,16 +140,10 @@ def build_architecture(
     InspectError
         When the weights do not fit the architecture (the first mismatch is named).
     """
-    from torch import nn
-
     if arch == "lenet5":
-        from .models.lenet import LeNet5
-
         c1 = _shape(state, "c1.weight", arch)
         model: nn.Module = LeNet5(c1[0], num_classes=_shape(state, "output.weight", arch)[0], in_channels=c1[1])
     elif arch == "audio-vgg11":
-        from .models.audio_vgg import AudioVGG11
-
         first = _shape(state, "features.conv1.0.weight", arch)
         width = first[0] / 64 if width is None else width
         model = AudioVGG11(
@@ -145,7 +154,7 @@ def build_architecture(
             batch_norm="features.conv1.1.weight" in state,
         )
     elif arch == "resnet18":
-        import torchvision
+        import torchvision  # late: only --arch resnet18 needs it
 
         conv1 = _shape(state, "conv1.weight", arch)
         model = torchvision.models.resnet18(weights=None, num_classes=_shape(state, "fc.weight", arch)[0])
@@ -171,7 +180,6 @@ class ScriptedBlock:
 
 def _opaque(name: str, scripted: Any) -> Any:
     """An eager module that calls ``scripted``; its class is named ``name`` so the walk names it when skipping it."""
-    from torch import nn
 
     def forward(self, *args):
         return self.__dict__["scripted"](*args)
@@ -183,8 +191,6 @@ def _opaque(name: str, scripted: Any) -> Any:
 
 
 def _eager_leaf(scripted: Any) -> Any:
-    from torch import nn
-
     name = scripted.original_name
     cls = getattr(nn, name, None)
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)) or name in ("Sequential", "ModuleList", "ModuleDict"):
@@ -206,8 +212,6 @@ def _eager_leaf(scripted: Any) -> Any:
 
 
 def _eager_sequential(scripted: Any) -> Any:
-    from torch import nn
-
     out = nn.Sequential()
     for name, child in scripted.named_children():
         children = list(child.named_children())
@@ -233,8 +237,6 @@ def eager_from_torchscript(scripted: Any, example: Any) -> tuple[Any, str]:
         When the module is neither a library architecture nor a scripted ``nn.Sequential``, or
         the rebuild does not reproduce its outputs.
     """
-    import torch
-
     name = scripted.original_name
     state = {k: v.detach() for k, v in scripted.state_dict().items()}
     if name in LIBRARY_CLASSES:
@@ -275,7 +277,9 @@ def eager_from_torchscript(scripted: Any, example: Any) -> tuple[Any, str]:
 # loading
 
 
-def load_model_file(path: str | Path, arch: str | None, width: float | None = None, pool_size: int | None = None):
+def load_model_file(
+    path: str | Path, arch: str | None, width: float | None = None, pool_size: int | None = None
+) -> tuple[nn.Module, str]:
     """The model in ``path``: ``(module, description)``; TorchScript when ``arch`` is None.
 
     A TorchScript module is returned as loaded (see :func:`eager_from_torchscript` for the eager
@@ -286,8 +290,6 @@ def load_model_file(path: str | Path, arch: str | None, width: float | None = No
     InspectError
         When the file is missing, is not a model, or does not fit ``arch``.
     """
-    import torch
-
     path = Path(path)
     if not path.is_file():
         raise InspectError(f"model file {path} does not exist" if not path.exists() else f"{path} is not a file")
@@ -330,19 +332,21 @@ class Examples:
 def chapter_settings(dataset: str, scale: str) -> dict[str, Any]:
     """The five-lens chapter experiment's settings for ``dataset`` at ``scale`` (examples, untrained seeds,
     Maximum-Gain examples; audio length and decimation)."""
-    from .experiments import lenses_audio, lenses_lenet
-
     if dataset in AUDIO_DATASETS:
-        c = lenses_audio.EXPERIMENT.make_config(scale)
+        audio = lenses_audio.EXPERIMENT.make_config(scale)
+        assert isinstance(audio, lenses_audio.Config)
         return dict(
-            examples=c.examples,
-            untrained_seeds=c.untrained_seeds,
-            max_gain_examples=c.max_gain_examples,
-            length=c.length,
-            decimate=c.decimate,
+            examples=audio.examples,
+            untrained_seeds=audio.untrained_seeds,
+            max_gain_examples=audio.max_gain_examples,
+            length=audio.length,
+            decimate=audio.decimate,
         )
-    c = lenses_lenet.EXPERIMENT.make_config(scale)
-    return dict(examples=c.examples, untrained_seeds=c.untrained_seeds, max_gain_examples=c.max_gain_examples)
+    image = lenses_lenet.EXPERIMENT.make_config(scale)
+    assert isinstance(image, lenses_lenet.Config)
+    return dict(
+        examples=image.examples, untrained_seeds=image.untrained_seeds, max_gain_examples=image.max_gain_examples
+    )
 
 
 def load_examples(dataset: str, examples: int, seed: int = 0, length: int = 2048, decimate: int = 2) -> Examples:
@@ -353,15 +357,10 @@ def load_examples(dataset: str, examples: int, seed: int = 0, length: int = 2048
     """
     dataset = normalise_dataset(dataset)
     if dataset in AUDIO_DATASETS:
-        from .data.audio_features import load_audio_split
-
-        split = load_audio_split(dataset, length, decimate, 1, seed, 8000)
+        audio = load_audio_split(dataset, length, decimate, 1, seed, 8000)
         return Examples(
-            split.x_test[:examples], split.y_test[:examples], split.classes, split.data_source, length, decimate
+            audio.x_test[:examples], audio.y_test[:examples], audio.classes, audio.data_source, length, decimate
         )
-    from .data import load_image_dataset
-    from .data.transforms import to_symmetric
-
     split = load_image_dataset(dataset, allow_test_split=True)
     x = to_symmetric(split.test_images[:examples])
     return Examples(x, split.test_labels[:examples], split.num_classes, split.data_source)
@@ -384,8 +383,6 @@ def check_fit(model: Any, examples: Examples, model_name: str, dataset: str) -> 
         Naming the example's shape and the input the model's first convolution takes (or the
         output shape against the number of classes).
     """
-    import torch
-
     one = examples.x[:1]
     try:
         with torch.no_grad():
@@ -461,9 +458,6 @@ def prepare(
     DatasetUnavailable
         When the data set is not on disk and cannot be downloaded.
     """
-    from .core.checksums import file_digest
-    from .core.runtime import resolve_scale
-
     arch, dataset = check_arch(arch), normalise_dataset(dataset)
     try:
         scale = resolve_scale(scale)
@@ -508,19 +502,12 @@ def prepare(
 SKIPPED_PREFIX = "Skipped: "
 
 
-def run_inspect(prepared: Prepared) -> Any:
+def run_inspect(prepared: Prepared) -> Result:
     """Read the prepared model and its untrained copies through the five lenses: a ``Result`` named ``inspect``.
 
     The metrics are the five-lens chapter's (flattened), decided by the same claims; the arrays
     add ``skipped_layers`` (the layers the walk does not know, named).
     """
-    from .core.provenance import Stopwatch, git_commit, make_provenance, source_digest
-    from .core.results import Result
-    from .core.runtime import resolve_device, set_seed
-    from .experiments._lenses_common import five_lenses
-    from .experiments._metrics import flatten
-    from .lenses import LensSettings
-
     config = prepared.config
     device = resolve_device(config.device)
     set_seed(config.seed)
@@ -540,24 +527,18 @@ def run_inspect(prepared: Prepared) -> Any:
 
 def verdict_sentences(metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(outcome, sentence)`` for each cross-lens claim, decided by the engine from ``metrics``."""
-    from .experiments._lenses_common import CLAIMS
-    from .verdicts import decide, sentence
-
     verdicts = decide(CLAIMS, metrics)
     claims = {c.id: c for c in CLAIMS}
     return [(v.outcome, sentence(claims[k], v)) for k, v in verdicts.items()]
 
 
-def terminal_summary(result: Any) -> str:
+def terminal_summary(result: Result) -> str:
     """A few lines for the terminal: scalar metrics (not the replicate lists) and each claim's outcome."""
     p = result.provenance
     lines = [f"inspect [{result.scale}] in {p.wall_time_s:.1f} s on {p.device}"]
     for key, value in result.metrics.items():
         if not isinstance(value, list):
             lines.append(f"  {key:<28} {value:.4f}" if isinstance(value, float) else f"  {key:<28} {value}")
-    from .experiments._lenses_common import CLAIMS
-    from .verdicts import decide
-
     for claim_id, verdict in decide(CLAIMS, result.metrics).items():
         lines.append(f"  claim {claim_id:<28} {verdict.outcome}")
     for note in p.notes:
@@ -572,7 +553,7 @@ def terminal_summary(result: Any) -> str:
 
 def figures_png(arrays: Mapping[str, np.ndarray]) -> dict[str, bytes]:
     """One PNG per lens (:func:`sigcnn.plots.lenses.lens_figure`), drawn off-screen."""
-    import matplotlib
+    import matplotlib  # late: the off-screen backend is chosen before pyplot (and the plots) load
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -624,7 +605,7 @@ def _bold(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
 
 
-def summary_html(result: Any, figures: Mapping[str, bytes] | None = None) -> str:
+def summary_html(result: Result, figures: Mapping[str, bytes] | None = None) -> str:
     """A self-contained HTML page of an ``inspect`` result: no script, no external link, figures inline.
 
     Per layer, the five lenses' readings (trained above, the untrained copies' mean below), the
@@ -696,17 +677,20 @@ def summary_html(result: Any, figures: Mapping[str, bytes] | None = None) -> str
     parts.append("<h2>Notes and provenance</h2><ul>")
     for note in p.notes:
         parts.append(f"<li>{esc(str(note))}</li>")
-    for key in ("data_source", "git_commit", "source_sha256", "finished_at"):
-        parts.append(f"<li>{esc(key)}: {esc(str(p.get(key)))}</li>")
+    for key, value in (
+        ("data_source", p.data_source),
+        ("git_commit", p.git_commit),
+        ("source_sha256", p.source_sha256),
+        ("finished_at", p.finished_at),
+    ):
+        parts.append(f"<li>{esc(key)}: {esc(str(value))}</li>")
     parts.append(f"<li>model_sha256: {esc(str(cfg.get('model_sha256')))}</li></ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def write_summary(result: Any, out_dir: str | Path) -> tuple[Path, Path]:
+def write_summary(result: Result, out_dir: str | Path) -> tuple[Path, Path]:
     """Save ``result`` (atomically, :func:`sigcnn.core.results.save_result`) and ``summary.html`` beside it."""
-    from .core.results import _atomic_write, folder_lock, save_result
-
     path = save_result(result, out_dir)
     text = summary_html(result)
     page = path.with_name("summary.html")

@@ -10,11 +10,15 @@ scale, seed, device and data set is *stale*: the report marks it and ``make refe
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import subprocess
+import sys
+import time
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -22,8 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from . import experiments
+from .core.code_state import commit_time, git_reader, module_digest
 from .core.provenance import plain
-from .core.results import Result, ResultFileError, load_result
+from .core.results import Result, ResultFileError, load_result, save_result
+from .data import DatasetUnavailable
 
 REPO = Path(__file__).resolve().parents[2]
 SCALE_ORDER = ("full", "laptop", "ci")
@@ -37,8 +43,6 @@ def reference_root() -> Path:
 
 @lru_cache(maxsize=512)
 def _digest_at(module: str, commit: str) -> str | None:
-    from .core.code_state import git_reader, module_digest
-
     try:
         return module_digest(module, git_reader(commit))
     except (OSError, ValueError, subprocess.SubprocessError):
@@ -53,8 +57,6 @@ def code_status(result: Result) -> tuple[str, str]:
     commit's); *stale* when the digest of the experiment's import graph (recorded, or recomputed
     from the commit's sources) differs from today's, or its configuration differs (:func:`is_stale`).
     """
-    from .core.code_state import commit_time, module_digest
-
     prov = result.provenance
     commit = prov.git_commit or "unknown"
     if commit == "unknown":
@@ -171,7 +173,8 @@ class ReferenceValue:
 
     ``trained`` is the spread over the training seeds inside the runs (``{metric}_trained_min/max``)
     and ``controls`` the controls' spread (``{metric}_control_min/max``), both over every stored run;
-    ``None`` where the metric has none.
+    ``None`` where the metric has none. ``device``, ``date`` and ``commit`` are the newest run's, as
+    :class:`~sigcnn.core.provenance.Provenance` formats them (``device_name``, ``day``, ``commit``).
     """
 
     scale: str
@@ -220,9 +223,10 @@ def dataset_of(result: Result) -> str:
 
 
 def _span(results: list[Result], low: str, high: str) -> tuple[float, float] | None:
-    lows = [r.metrics.get(low) for r in results]
-    highs = [r.metrics.get(high) for r in results]
-    if any(not isinstance(v, (int, float)) for v in lows + highs):
+    values = [(r.metrics.get(low), r.metrics.get(high)) for r in results]
+    lows = [lo for lo, _ in values if isinstance(lo, (int, float))]
+    highs = [hi for _, hi in values if isinstance(hi, (int, float))]
+    if len(lows) < len(values) or len(highs) < len(values):
         return None
     return float(min(lows)), float(max(highs))
 
@@ -264,7 +268,7 @@ def reference_values(name: str, metric: str, root: Path | None = None) -> dict[s
         out[scale] = ReferenceValue(
             scale,
             [float(r.metrics[metric]) for r in kept],
-            last.device,
+            last.device_name,
             last.day,
             last.commit,
             any(is_stale(r) for r in kept),
@@ -296,11 +300,6 @@ MAX_ARRAYS_BYTES = 1_000_000
 
 def save_reference(result: Result, out_dir: Path) -> Path:
     """Save ``result`` as a reference: its arrays only when their compressed file stays under 1 MB."""
-    import json
-    from dataclasses import replace
-
-    from .core.results import save_result
-
     path = save_result(result, out_dir)
     arrays_file = json.loads(path.read_text()).get("arrays_file")
     if arrays_file and path.with_name(arrays_file).stat().st_size > MAX_ARRAYS_BYTES:
@@ -386,12 +385,6 @@ def main(argv: list[str] | None = None) -> int:
     Runs what is missing or stale, most informative first, and stops starting new runs once the
     time cap is spent; prints what ran, what was current and how long it all took.
     """
-    import argparse
-    import sys
-    import time
-
-    from .data import DatasetUnavailable
-
     parser = argparse.ArgumentParser(prog="python -m sigcnn.reference")
     parser.add_argument("names", nargs="*")
     parser.add_argument("--scale", default="laptop")
@@ -421,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"time cap of {args.cap_minutes:g} min reached: {name} seed {seed} and later not run")
             break
         exp = experiments.describe(name)
-        takes_data = "dataset" in exp.config.__dataclass_fields__
+        takes_data = "dataset" in {f.name for f in fields(exp.config)}
         data = {"dataset": args.dataset} if args.dataset and takes_data and _takes(exp, args.dataset) else {}
         path = root / f"seed-{seed}" / name / args.scale / "result.json"
         if path.exists():

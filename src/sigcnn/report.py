@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import experiments
 from .experiments._base import Experiment, ReportRow
+from .reference import SCALE_ORDER, dataset_of, newest_run, reference_values, stored_references
 from .verdicts import Verdict
 
 if TYPE_CHECKING:
@@ -40,20 +41,22 @@ class ReportLine:
     paper: str
     ours: str
     control: str
-    verdict: str
+    versus_controls: str
+    """Where our value falls against the controls' spread (``"above controls"``, ``"within controls"``
+    …), ``""`` for a row without a control or without its spread."""
     scale: str
     data_source: str
     reference: str = ""
     references: dict[str, str] = field(default_factory=dict)
     """The reference cell of every stored scale (largest first); ``reference`` is the first of them."""
-    reference_verdicts: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Per stored scale, where the reference value falls against its own controls (rows with a control),
-    and the reference's data set."""
+    reference_outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Per stored scale, the engine's outcome on the newest stored run (rows with a claim; a run that
+    cannot be decided is left out), and that run's data set."""
     reference_shown: dict[str, str] = field(default_factory=dict)
     """Per stored scale, the reference value alone (``references`` without its provenance)."""
     outcome: str = ""
-    """The row's verdict: one of :data:`OUTCOMES`, or ``""`` when there is none (nothing measured).
-    Filled by :func:`rows_for` (see :func:`_interim_outcome`) until the verdict engine fills it."""
+    """The row's verdict: one of :data:`OUTCOMES` (the engine's outcome of the row's claim; *no test*
+    for a row without a claim), or ``""`` when nothing is measured at this scale."""
     effect: str = ""
     """The effect with its 95 % interval (``"+1.2 (−0.3 … +2.7), n=3 vs 12"``), ``""`` when none."""
 
@@ -108,8 +111,6 @@ def reference_parts(
 ) -> tuple[str, str] | None:
     """:func:`reference_cell` in two parts: the value (with its spread and its place against the
     controls), and the provenance ``[scale, device, data set, date, commit]``; ``None`` if none is stored."""
-    from .reference import reference_values
-
     refs = reference_values(name, row.metric, root)
     ref = refs.get(scale) if scale else next(iter(refs.values()), None)
     if ref is None:
@@ -137,11 +138,10 @@ def reference_parts(
         lo, hi = ref.controls
         spread = format_value(lo, fmt) if lo == hi else f"{format_value(lo, fmt)} … {format_value(hi, fmt)}"
         shown += f"; {ref.versus_controls} ({spread})"
-    device = ref.device.split(" (")[0]
     state, why = ("stale", "its configuration changed since") if ref.stale else ref.code
     stale = {"current": "", "stale": f" — **stale**: {why}", "unknown": f" — **code unknown**: {why}"}[state]
     others = f" (runs on {', '.join(ref.other_datasets)} not pooled)" if ref.other_datasets else ""
-    return shown, f"[{ref.scale}, {device}, {ref.dataset}, {ref.date}, {ref.commit}]{others}{stale}"
+    return shown, f"[{ref.scale}, {ref.device}, {ref.dataset}, {ref.date}, {ref.commit}]{others}{stale}"
 
 
 def reference_cell(name: str, row: ReportRow, root: Path | None = None, scale: str | None = None) -> str:
@@ -160,24 +160,29 @@ def rows_for(
     experiment: Experiment | None = None,
     reference_root: Path | None = None,
 ) -> list[ReportLine]:
-    """Report lines of one experiment, from its report rows and its result."""
-    from .reference import reference_values
+    """Report lines of one experiment, from its report rows, its claims (the verdict engine) and its result.
 
+    Raises
+    ------
+    ValueError
+        When the experiment declares no claims: every row's verdict comes from the engine.
+    """
     experiment = experiment if experiment is not None else experiments.describe(result.name)
-    verdicts = experiment.verdicts(result.metrics) if getattr(experiment, "claims", ()) else {}
+    if not experiment.claims:
+        raise ValueError(f"experiment {experiment.name!r} declares no claims: the report has no verdict for it")
+    verdicts = experiment.verdicts(result.metrics)
     lines = []
     for row in experiment.report_rows:
         ours = result.metrics.get(row.metric)
-        control, verdict = _control_cells(row, result.metrics)
+        control, versus_controls = _control_cells(row, result.metrics)
         paper = format_value(row.paper, row.format) + SOURCE_MARKS[row.source]
         stored = reference_values(result.name, row.metric, reference_root)
-        parts = {scale: reference_parts(result.name, row, reference_root, scale) for scale in stored}
+        parts = {}
+        for scale in stored:
+            part = reference_parts(result.name, row, reference_root, scale)
+            if part is not None:
+                parts[scale] = part
         refs = {scale: f"{v} {p}" for scale, (v, p) in parts.items()}
-        ref_verdicts = {
-            s: (v.versus_controls, v.dataset)
-            for s, v in stored.items()
-            if row.control is not None and v.versus_controls
-        }
         line = ReportLine(
             result.name,
             row.reproduces,
@@ -185,24 +190,22 @@ def rows_for(
             paper,
             NOT_MEASURED if ours is None else format_value(ours, row.format),
             control,
-            verdict,
+            versus_controls,
             result.scale,
-            row.data or result.provenance.get("data_source", "?"),
+            row.data or result.provenance.data_source,
             next(iter(refs.values()), ""),
             refs,
-            ref_verdicts,
             reference_shown={scale: v for scale, (v, _) in parts.items()},
         )
         if row.claim is not None:
             line.outcome, line.effect = _claim_cells(row, verdicts)
-            line.verdict = line.outcome
-            line.reference_verdicts = {
+            line.reference_outcomes = {
                 scale: (v.outcome, data)
                 for scale, (v, data) in stored_claim_verdicts(experiment, row.claim, reference_root).items()
                 if v.outcome != "no test"
             }
-        elif not getattr(experiment, "claims", ()):
-            line.outcome = _interim_outcome(line)  # an experiment not yet on the verdict engine
+        elif ours is not None:
+            line.outcome = "no test"  # a measurement shown beside the paper's, without a claim to test
         lines.append(line)
     return lines
 
@@ -214,8 +217,6 @@ def stored_claim_verdicts(
 
     A run stored before its experiment declared replicates gives ``"no test"`` with the reason.
     """
-    from .reference import dataset_of, newest_run, stored_references
-
     out = {}
     for scale, results in stored_references(experiment.name, root).items():
         run = newest_run(results)
@@ -234,15 +235,15 @@ def _claim_cells(row: ReportRow, verdicts: Mapping[str, Verdict]) -> tuple[str, 
 
 
 def verdict_changes(lines: Iterable[ReportLine]) -> list[str]:
-    """Sentences for the rows whose verdict differs between this build and a reference run (the
-    engine's outcome for rows with a claim; naming the reference's data set, which may differ)."""
+    """Sentences for the rows whose verdict (the engine's outcome of the row's claim) differs between
+    this build and a reference run, naming the reference's data set, which may differ."""
     out = []
     for line in lines:
-        for scale, (ref_verdict, dataset) in line.reference_verdicts.items():
-            if line.verdict and ref_verdict != line.verdict:
+        for scale, (ref_outcome, dataset) in line.reference_outcomes.items():
+            if line.outcome and ref_outcome != line.outcome:
                 out.append(
-                    f"`{line.experiment}`, {line.quantity}: {line.verdict} at `{line.scale}`, "
-                    f"{ref_verdict} in the `{scale}` reference run (data: {dataset})."
+                    f"`{line.experiment}`, {line.quantity}: {line.outcome} at `{line.scale}`, "
+                    f"{ref_outcome} in the `{scale}` reference run (data: {dataset})."
                 )
     return out
 
@@ -266,28 +267,9 @@ DEPENDS_ON_SCALE = "depends on scale"
 """The summary column counting rows whose place against the controls differs in a reference run."""
 
 
-def _interim_outcome(line: ReportLine) -> str:
-    """Interim verdict of ``line`` from what the report knew before the verdict engine.
-
-    A row with a control is *supported* when the trained value lies outside the controls'
-    spread and *inconclusive* when it lies within it; a row without a control has *no test*;
-    a value not measured at this scale has no verdict (``""``). The statistical verdict engine
-    (:mod:`sigcnn.verdicts`) replaces this function.
-    """
-    if line.ours == NOT_MEASURED:
-        return ""
-    if not line.control or line.control.endswith(": not measured"):
-        return "no test"
-    if line.verdict in ("above controls", "below controls", "outside controls"):
-        return "supported"
-    if line.verdict == "within controls":
-        return "inconclusive"
-    return "no test"
-
-
 def depends_on_scale(line: ReportLine) -> bool:
-    """Whether a stored reference run puts ``line``'s value on another side of its controls."""
-    return bool(line.verdict) and any(v != line.verdict for v, _ in line.reference_verdicts.values())
+    """Whether the engine decides ``line``'s claim otherwise on a stored reference run."""
+    return bool(line.outcome) and any(v != line.outcome for v, _ in line.reference_outcomes.values())
 
 
 def _bib_entries(path: Path | None = None) -> dict[str, dict[str, str]]:
@@ -357,8 +339,6 @@ def outcome_counts(lines: Iterable[ReportLine]) -> dict[str, int]:
 
 
 def _scales(lines: list[ReportLine]) -> list[str]:
-    from .reference import SCALE_ORDER
-
     present = {s for line in lines for s in line.references}
     return [s for s in SCALE_ORDER if s in present] + sorted(present - set(SCALE_ORDER))
 

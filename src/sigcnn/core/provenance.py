@@ -7,7 +7,7 @@ import os
 import platform
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,15 +125,13 @@ _OPTIONAL = ("source_sha256", "experiment_source_sha256")
 
 
 @dataclass(frozen=True)
-class Provenance(Mapping):
+class Provenance:
     """The provenance block of a result: what ran, where, with which code and data.
 
     :meth:`to_dict` / :meth:`from_dict` give the JSON object of ``result.json`` key for key (keys
     this class does not know are kept in ``extra``), so stored runs load and save unchanged. One
     formatter per field: :attr:`commit`, :attr:`dirty`, :attr:`day`, :attr:`device_name`.
-
-    During the move from the dict it replaces, it is also a read-only :class:`~collections.abc.Mapping`
-    (``p["data_source"]``, ``p.get("seed")``) with the keys of :meth:`to_dict`; new code reads attributes.
+    Code reads attributes (``p.data_source``); the dict is only the stored form.
     """
 
     config: dict = field(default_factory=dict)
@@ -193,16 +191,6 @@ class Provenance(Mapping):
     def device_name(self) -> str:
         """The device without its details: ``cpu``, ``cuda``."""
         return self.device.split(" (")[0]
-
-    # the read-only Mapping of the transition: the keys of to_dict
-    def __getitem__(self, key: str) -> Any:
-        return self.to_dict()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.to_dict())
-
-    def __len__(self) -> int:
-        return len(self.to_dict())
 
 
 def make_provenance(

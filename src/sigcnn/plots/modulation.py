@@ -225,23 +225,25 @@ def accumulated_differences(
 ) -> Figure | SubFigure:
     """Wu Figs. 17 / 18: ACDIFF(f) and AADIFF(f) (Eqs. 33-34) on one axis; ``untrained`` =
     ``(acdiff, aadiff)`` of the untrained control, drawn dashed."""
-    own = ax is None
-    if own:
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-    ax.plot(grid, acdiff, color=_OUT, lw=1.2, label="ACDIFF (convolutions)")
-    ax.plot(grid, aadiff, color=_IN, lw=1.2, label="AADIFF (activations)")
+    own: Figure | None = None  # the figure this call makes when given no axis
+    if ax is None:
+        own, axis = plt.subplots(figsize=(7, 3.2))
+    else:
+        axis = ax
+    axis.plot(grid, acdiff, color=_OUT, lw=1.2, label="ACDIFF (convolutions)")
+    axis.plot(grid, aadiff, color=_IN, lw=1.2, label="AADIFF (activations)")
     if untrained is not None:
-        ax.plot(grid, untrained[0], color=_OUT, lw=0.9, ls="--", label="ACDIFF, untrained")
-        ax.plot(grid, untrained[1], color=_IN, lw=0.9, ls="--", label="AADIFF, untrained")
-    ax.axhline(0, color="k", lw=0.6)
-    ax.set_xlabel("frequency (cycles/sample)")
-    ax.set_ylabel("accumulated difference")
-    ax.legend(fontsize=8)
-    ax.set_title(title or "Wu et al. Fig. 17, ours: accumulated differences", fontsize=9 if not own else None)
-    if own:
-        fig.tight_layout()
-        return fig
-    return ax.figure
+        axis.plot(grid, untrained[0], color=_OUT, lw=0.9, ls="--", label="ACDIFF, untrained")
+        axis.plot(grid, untrained[1], color=_IN, lw=0.9, ls="--", label="AADIFF, untrained")
+    axis.axhline(0, color="k", lw=0.6)
+    axis.set_xlabel("frequency (cycles/sample)")
+    axis.set_ylabel("accumulated difference")
+    axis.legend(fontsize=8)
+    axis.set_title(title or "Wu et al. Fig. 17, ours: accumulated differences", fontsize=9 if own is None else None)
+    if own is not None:
+        own.tight_layout()
+        return own
+    return axis.figure
 
 
 def pooling_spectra(arrays: Mapping[str, np.ndarray], pools: Iterable[str], title: str = "") -> Figure:

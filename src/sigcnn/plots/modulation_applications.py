@@ -154,7 +154,8 @@ def mosaic_examples(result: Result) -> Figure:
     for i in range(n):
         axes[0, i].imshow(a["example_image"][i], cmap="gray", vmin=0, vmax=1)
         axes[1, i].imshow(a["example_mask"][i], cmap="tab10", vmin=0, vmax=9)
-        _bare(axes[0, i]), _bare(axes[1, i])
+        _bare(axes[0, i])
+        _bare(axes[1, i])
     axes[0, 0].set_ylabel("image")
     axes[1, 0].set_ylabel("mask")
     fig.suptitle("Synthetic mosaics: trouser (1), sandal (2), bag (3) on 1/f^2 noise, 48 x 48 px", fontsize=8)

@@ -31,7 +31,7 @@ def slider_view(draw: Callable[..., object], sliders: Mapping[str, ipywidgets.Va
     In the static book build the factories return ``None`` before calling this, so no figure goes
     through a widget there.
     """
-    import ipywidgets as widgets
+    import ipywidgets as widgets  # optional: the book extra
 
     out = widgets.Output()
 

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..plots.five_lenses import layer_card
+from ..core.results import load_result, result_path, results_dir
+from ..core.runtime import resolve_scale
+from ..plots.lenses import layer_card
 from . import slider_view, static_build
 
 if TYPE_CHECKING:
@@ -22,9 +24,6 @@ def stored_lenses_arrays(name: str = "lenses-lenet") -> Mapping[str, np.ndarray]
     ValueError
         When there is none yet: run the chapter's notebook (or ``sigcnn run NAME``) first.
     """
-    from ..core.results import load_result, result_path, results_dir
-    from ..core.runtime import resolve_scale
-
     path = result_path(results_dir(), name, resolve_scale(None))
     if not path.exists():
         raise ValueError(f"no {name} result at this scale yet: run `sigcnn run {name}` (or its notebook) first")
@@ -32,14 +31,14 @@ def stored_lenses_arrays(name: str = "lenses-lenet") -> Mapping[str, np.ndarray]
 
 
 def layer_widget(arrays: Mapping[str, np.ndarray] | None = None) -> ipywidgets.VBox | None:
-    """A slider over the layers; each move redraws :func:`~sigcnn.plots.five_lenses.layer_card`.
+    """A slider over the layers; each move redraws :func:`~sigcnn.plots.lenses.layer_card`.
 
     ``arrays`` are a ``lenses-*`` result's arrays (default: :func:`stored_lenses_arrays`). Returns
     ``None`` in the static book build (the figure drawn before it shows layer 0).
     """
     if static_build():
         return None
-    import ipywidgets as w
+    import ipywidgets as w  # optional: the book extra
 
     if arrays is None:
         arrays = stored_lenses_arrays()

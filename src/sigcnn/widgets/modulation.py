@@ -33,7 +33,7 @@ def dsb_sc_widget() -> ipywidgets.VBox | None:
     """Slider for the carrier frequency: the spectrum follows the carrier to ±f_c."""
     if static_build():
         return None
-    import ipywidgets as widgets
+    import ipywidgets as widgets  # optional: the book extra
 
     return slider_view(
         dsb_sc_figure,
@@ -76,7 +76,7 @@ def kernel_carriers_widget() -> ipywidgets.VBox | None:
     """Sliders for the three taps: a smoothing kernel moves energy down, a differencing one up."""
     if static_build():
         return None
-    import ipywidgets as widgets
+    import ipywidgets as widgets  # optional: the book extra
 
     return slider_view(
         kernel_carriers_figure,

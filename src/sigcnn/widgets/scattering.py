@@ -53,7 +53,7 @@ def window_tradeoff_widget() -> ipywidgets.VBox | None:
     if static_build():
         return None
     try:
-        import ipywidgets as widgets
+        import ipywidgets as widgets  # optional: the book extra
     except ImportError:  # pragma: no cover
         return None
     return slider_view(

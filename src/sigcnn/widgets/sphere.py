@@ -33,7 +33,7 @@ def circle_widget() -> ipywidgets.VBox | None:
     """
     if static_build():
         return None
-    import ipywidgets as w
+    import ipywidgets as w  # optional: the book extra
 
     sliders = {
         name: w.FloatSlider(
