@@ -151,3 +151,32 @@ def test_the_rules_catch_violations(tmp_path):
     assert violations("sigcnn.probes.anchors", {"sigcnn.experiments.recos_sphere"})
     assert not violations("sigcnn.experiments.recos_sphere", {"sigcnn.probes.anchors", "sigcnn.signals.sphere"})
     assert not violations("sigcnn.widgets.modulation", {"sigcnn.plots.modulation", "sigcnn.signals.spectra"})
+
+
+def sibling_experiments(name: str, targets: set[str]) -> list[str]:
+    """The experiment modules that experiment module ``name`` imports (shared code lives in a
+    ``_``-prefixed helper module of ``sigcnn.experiments`` or in a lower layer)."""
+    if not name.startswith("sigcnn.experiments.") or name.count(".") != 2:
+        return []
+    return sorted(
+        t
+        for t in targets
+        if t.startswith("sigcnn.experiments.") and t != name and not t.rpartition(".")[2].startswith("_")
+    )
+
+
+@pytest.mark.parametrize("name", sorted(n for n in modules() if n.startswith("sigcnn.experiments.")))
+def test_no_experiment_imports_a_sibling_experiment(name):
+    siblings = sibling_experiments(name, sigcnn_imports(name, modules()[name]))
+    assert not siblings, f"{name} imports sibling experiment(s) {siblings}: move what they share to a _ module"
+
+
+def test_the_sibling_rule_catches_sibling_imports(tmp_path):
+    scratch = tmp_path / "sigcnn" / "experiments" / "spectral_shift_activations.py"
+    scratch.parent.mkdir(parents=True)
+    scratch.write_text("from . import spectral_shift as base\nfrom ._spectral_common import SIDES\n")
+    found = sigcnn_imports("sigcnn.experiments.spectral_shift_activations", scratch)
+    assert sibling_experiments("sigcnn.experiments.spectral_shift_activations", found) == [
+        "sigcnn.experiments.spectral_shift"
+    ]
+    assert not sibling_experiments("sigcnn.experiments._postshift", {"sigcnn.experiments._base"})
