@@ -9,9 +9,9 @@ import math
 import numpy as np
 import pytest
 
+from sigcnn.experiments import _spectral_common as common
 from sigcnn.experiments import modulation_identities as mi
 from sigcnn.experiments import modulation_normalisation as mn
-from sigcnn.experiments import _spectral_common as common
 from sigcnn.experiments import modulation_training_spectra as mts
 from sigcnn.experiments import spectral_shift as ss
 from sigcnn.experiments import spectral_shift_activations as ssa
