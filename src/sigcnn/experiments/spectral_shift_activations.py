@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, make_dataclass
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ Metrics.__doc__ = "What a run measures: one :class:`Variant` per variant (a vari
 CLAIMS = tuple(c for v in VARIANTS for c in make_claims(f"{v}_", f"{LABELS[v]}: ", paper=PAPER, learned=LEARNED))
 
 
-def _not_run() -> Variant:
+def _not_run() -> Any:  # a Variant (built by make_dataclass: no static type)
     nan = math.nan
     return Variant(nan, nan, *(nan for _ in _KEPT), *(Seeds.of([]) for _ in SEEDED))
 
@@ -119,14 +120,14 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     data = load_audio(config).to(ctx.device)
     analysed = pick_analysed(data.x_test, config.analysed, config.seed + 1)
     args = (data.sample_rate, config.low_band, config.grid_points)
-    variants: dict = {v: _not_run() for v in VARIANTS}
-    arrays: dict = {}
+    variants: dict[str, Any] = {v: _not_run() for v in VARIANTS}  # Variants
+    arrays: dict[str, np.ndarray] = {}
     for k, variant in enumerate(config.variants):
-        kind = dict(activation=VARIANTS[variant], batch_norm=variant == "relu_bn" or config.variant_batch_norm)
+        activation, batch_norm = VARIANTS[variant], variant == "relu_bn" or config.variant_batch_norm
         seeds = [config.seed + k + 1000 * s for s in range(max(config.training_seeds, config.control_seeds))]
         trained, untrained, accuracies = [], [], []
         for s, seed in enumerate(seeds[: config.training_seeds]):
-            model, loss = train_network(config, data, seed, ctx.progress, **kind)
+            model, loss = train_network(config, data, seed, ctx.progress, activation=activation, batch_norm=batch_norm)
             accuracies.append(accuracy(model, data.x_test, data.y_test))
             found = analyse_network(model, analysed, *args, pooling_alternatives=False)
             trained.append(found.metrics)
@@ -141,7 +142,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 arrays[f"{variant}_loss"], arrays["grid"] = loss, found.arrays["grid"]
         for s, seed in enumerate(seeds[: config.control_seeds]):
             control = analyse_network(
-                initial_model(network_factory(config, data.classes, **kind), seed, ctx.device),
+                initial_model(network_factory(config, data.classes, activation, batch_norm), seed, ctx.device),
                 analysed,
                 *args,
                 pooling_alternatives=False,
@@ -149,7 +150,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             untrained.append(control.metrics)
             if s == 0:
                 arrays.update({f"{variant}_untrained_{key}": control.arrays[key] for key in ("acdiff", "aadiff")})
-        seeded = {f"{key}_mean": Seeds.of([m[key] for m in trained], [m[key] for m in untrained]) for key in SEEDED}
+        seeded: dict[str, Seeds] = {
+            f"{key}_mean": Seeds.of([m[key] for m in trained], [m[key] for m in untrained]) for key in SEEDED
+        }
         variants[variant] = Variant(**first, test_accuracy_mean=float(np.mean(accuracies)), **seeded)
     corr = [variants[v].acdiff_aadiff_correlation_mean.value for v in config.variants]
     metrics = Metrics(
@@ -168,6 +171,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "variant (the first ones are the trained networks' initialisations); no shuffled-label control here.",
         "Convolutions of the sigmoid/tanh/sine/ELU variants are "
         + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised."),
+        data.note,
     ]
     return Measured(metrics, arrays, data.data_source, notes)
 
