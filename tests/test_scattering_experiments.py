@@ -326,3 +326,4 @@ def test_audio_tiny_run_beside_network_audio_1(real_data_root, results_root, tmp
     assert m["scattering_minus_cnn_replicates"] == [m["scattering_accuracy"] - m["cnn_accuracy_replicates"][0]]
     assert all(0 <= a <= 1 for a in m["cnn_accuracy_replicates"] + m["cnn_accuracy_control"])
     assert any("'ci' settings: 2048 samples at 4000 Hz" in n for n in result.provenance["notes"])
+    assert result.provenance["notes"][0].startswith("Data set: FSDD")

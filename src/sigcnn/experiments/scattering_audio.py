@@ -135,7 +135,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     right1 = logistic_regression_predict(feats[:n, first], y_train, feats[n:, first], config.C, config.seed) == y_test
     acc = float(right.mean())
     notes = [
-        f"Official split: {len(test_idx)} test recordings (indices 0-4); {n} training recordings"
+        f"Data set: FSDD, official split: {len(test_idx)} test recordings (indices 0-4); {n} training recordings"
         + (
             f" (every {config.train_stride}th of {int((~audio.is_test).sum())}: "
             f"{int((~audio.is_test).sum()) / n:.1f}x fewer than the full training set)"
