@@ -82,7 +82,10 @@ class AudioSplit:
 
     def to(self, device: torch.device | str) -> AudioSplit:
         return AudioSplit(
-            *(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
+            self.x_train.to(device),
+            self.y_train.to(device),
+            self.x_test.to(device),
+            self.y_test.to(device),
             self.data_source,
             self.sample_rate,
             self.note,
