@@ -38,7 +38,7 @@ def closeness(r: float) -> float:
 
 
 def spectral(m: dict, prefix: str = "") -> None:
-    from sigcnn.experiments.spectral_shift import SIDES
+    from sigcnn.experiments._spectral_common import SIDES
 
     for key in SIDES:
         k = f"{prefix}{key}_mean"

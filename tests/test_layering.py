@@ -378,11 +378,6 @@ def sibling_experiment_imports(graph: dict[str, list[Edge]]) -> list[str]:
     return sorted(set(wrong))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spectral_shift_activations and scattering_audio still import spectral_shift: another helper "
-    "moves what they share into a helper module; the lead removes this mark after merging",
-)
 def test_no_experiment_imports_a_sibling_experiment_in_the_graph():
     wrong = sibling_experiment_imports(package_graph())
     assert not wrong, "\n".join(wrong)

@@ -115,6 +115,17 @@ def test_anchor_angle_is_zero_when_filters_are_the_patch_centroids():
     assert r.anchor_angle_deg(conv, x, limit=80) == pytest.approx(0.0, abs=1.0)
 
 
+def test_patches_are_the_unfolded_inputs_and_string_padding_is_refused():
+    x = torch.arange(2 * 1 * 4 * 4, dtype=torch.float64).reshape(2, 1, 4, 4)
+    rows = r.patches(x, nn.Conv2d(1, 1, 3), limit=100, seed=0)
+    by_hand = {
+        tuple(x[n, 0, i : i + 3, j : j + 3].reshape(-1).tolist()) for n in range(2) for i in (0, 1) for j in (0, 1)
+    }
+    assert rows.shape == (8, 9) and {tuple(row) for row in rows} == by_hand
+    with pytest.raises(ValueError, match="numeric padding"):
+        r.patches(x, nn.Conv2d(1, 1, 3, padding="same"), limit=100, seed=0)
+
+
 def test_reversal_in_a_symmetric_range_is_negation():
     x = torch.tensor([[-1.0, 0.2, 1.0]])[:, None]
     assert torch.allclose(_reversed(x), -x)

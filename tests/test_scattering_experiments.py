@@ -312,3 +312,18 @@ def test_audio_tiny_run(real_data_root, results_root, tmp_path, monkeypatch):
         np.nan if m["cnn_accuracy"] is None else m["cnn_accuracy"]
     )
     assert scattering_audio.EXPERIMENT.verdicts(m)["cnn_learns"].outcome == "no test"
+
+
+def test_audio_tiny_run_beside_network_audio_1(real_data_root, results_root, tmp_path, monkeypatch):
+    """The comparison arm: Network-audio-1 with spectral-shift's ci settings on the same split."""
+    monkeypatch.setenv("SIGCNN_CACHE", str(tmp_path))
+    cfg = scattering_audio.make_config(
+        "ci", J=6, Q=4, train_stride=20, compare_cnn=True, cnn_scale="ci", cnn_seeds=1, control_seeds=2
+    )
+    result = scattering_audio.run(cfg)
+    m = result.metrics
+    assert len(m["cnn_accuracy_replicates"]) == 1 and len(m["cnn_accuracy_control"]) == 2
+    assert m["scattering_minus_cnn_replicates"] == [m["scattering_accuracy"] - m["cnn_accuracy_replicates"][0]]
+    assert all(0 <= a <= 1 for a in m["cnn_accuracy_replicates"] + m["cnn_accuracy_control"])
+    assert any("'ci' settings: 2048 samples at 4000 Hz" in n for n in result.provenance.notes)
+    assert result.provenance.notes[0].startswith("Data set: FSDD")

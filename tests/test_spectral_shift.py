@@ -264,6 +264,7 @@ def test_network_analysis_agrees_with_the_loop_implementation_on_recorded_spectr
 
 
 def test_spectral_shift_config_and_missing_urbansound(empty_data_root):
+    from sigcnn.experiments import _spectral_common as common
     from sigcnn.experiments import spectral_shift as ss
 
     with pytest.raises(ValueError):
@@ -273,19 +274,35 @@ def test_spectral_shift_config_and_missing_urbansound(empty_data_root):
             ss.make_config("ci", **bad)
     assert ss.make_config("full").dataset == "urbansound8k"
     with pytest.raises(DatasetUnavailable, match="UrbanSound8K"):
-        ss.load_audio(ss.make_config("ci", dataset="urbansound8k"))
+        common.load_audio(ss.make_config("ci", dataset="urbansound8k"))
+
+
+def test_shared_network_settings_are_the_spectral_shift_scales():
+    """scattering-audio builds Network-audio-1 from ``network_config``: the settings of spectral-shift's scales."""
+    import dataclasses
+
+    from sigcnn.experiments import _spectral_common as common
+    from sigcnn.experiments import spectral_shift as ss
+
+    for scale in ("ci", "laptop", "full"):
+        assert dataclasses.asdict(common.network_config(scale)) == dataclasses.asdict(ss.make_config(scale))
+    assert common.network_config("full", dataset="fsdd", seed=3).dataset == "fsdd"
+    assert common.network_config("laptop").width == 0.25 and common.network_config("ci").train_limit == 900
+    with pytest.raises(ValueError, match="unknown scale"):
+        common.network_config("huge")
 
 
 def test_untrained_control_network_is_the_training_initialisation(real_data_root):
+    from sigcnn.experiments import _spectral_common as common
     from sigcnn.experiments import spectral_shift as ss
-
-    config = ss.make_config("ci", epochs=0, train_limit=20)
-    data = ss.load_audio(config)
     from sigcnn.models.training import initial_model
 
-    trained, _ = ss.train_network(config, data, seed=5)
-    control = initial_model(ss.network_factory(config, data.classes), seed=5)
-    other = initial_model(ss.network_factory(config, data.classes), seed=6)
+    config = ss.make_config("ci", epochs=0, train_limit=20)
+    data = common.load_audio(config)
+    assert "FSDD" in data.note and "recordings 0-4" in data.note  # the notes name the data set loaded
+    trained, _ = common.train_network(config, data, seed=5)
+    control = initial_model(common.network_factory(config, data.classes), seed=5)
+    other = initial_model(common.network_factory(config, data.classes), seed=6)
     for a, b, _ in zip(trained.parameters(), control.parameters(), other.parameters()):
         assert torch.equal(a, b)
     assert not all(torch.equal(a, c) for a, c in zip(control.parameters(), other.parameters()))

@@ -60,6 +60,12 @@ def fixed_length_waveforms(
 
 AUDIO_DATASETS = ("fsdd", "urbansound8k")
 
+SPLIT_NOTES: dict[str, str] = {
+    "fsdd": "Data set: FSDD (Free Spoken Digit Dataset); test split = recordings 0-4 of each speaker and digit.",
+    "urbansound8k": "Data set: UrbanSound8K; test split = fold 10.",
+}
+"""Per audio data set, the sentence a run's notes carry about what :func:`load_audio_split` loaded."""
+
 
 @dataclass
 class AudioSplit:
@@ -71,12 +77,18 @@ class AudioSplit:
     y_test: torch.Tensor
     data_source: str
     sample_rate: float
+    note: str = ""
+    """What was loaded, in words, for a run's notes (names the data set and its test split)."""
 
     def to(self, device: torch.device | str) -> AudioSplit:
         return AudioSplit(
-            *(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
+            self.x_train.to(device),
+            self.y_train.to(device),
+            self.x_test.to(device),
+            self.y_test.to(device),
             self.data_source,
             self.sample_rate,
+            self.note,
         )
 
     @property
@@ -106,7 +118,8 @@ def load_audio_split(
     if train_limit is not None and x_train.shape[0] > train_limit:
         pick = torch.randperm(x_train.shape[0], generator=torch.Generator().manual_seed(seed))
         x_train, y_train = x_train[pick[:train_limit]], y_train[pick[:train_limit]]
-    return AudioSplit(x_train, y_train, x[test], y[test], audio.data_source, sample_rate / decimate)
+    note = SPLIT_NOTES.get(dataset, f"Data set: {dataset}.")
+    return AudioSplit(x_train, y_train, x[test], y[test], audio.data_source, sample_rate / decimate, note)
 
 
 def pick_analysed(x: torch.Tensor, count: int | None, seed: int) -> torch.Tensor:

@@ -27,16 +27,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from ..core import code_state, provenance  # module attributes: read at call time, as tests patch them
+from ..core.results import Result
 from ..core.runtime import resolve_device, resolve_scale, set_seed
 from ..verdicts import Claim, Verdict, check_claims, decide
 from ._metrics import flatten, metric_keys
-
-if TYPE_CHECKING:
-    from ..core.results import Result
 
 SOURCES = ("paper", "derived", "external", "ours")
 """Where a report row's reference value comes from: a number printed in the paper, a value
@@ -153,7 +152,8 @@ class Experiment:
     datasets: tuple[str, ...] | None = None
     report_rows: tuple[ReportRow, ...] = ()
     findings: Callable[..., list[str]] | None = None
-    """``findings(metrics)``, or ``findings(metrics, verdicts)`` for an experiment with claims (see :meth:`findings_for`)."""
+    """Plain-language findings: ``findings(metrics)``, or ``findings(metrics, verdicts)`` when the
+    experiment declares :attr:`claims` (see :meth:`findings_for`)."""
     choices: Mapping[str, tuple] = field(default_factory=dict)
     """Fields restricted to a set of values (``{"image": ("chelsea", "astronaut")}``), checked by make_config."""
     metrics: type | None = None
@@ -224,23 +224,19 @@ class Experiment:
 
     def run(self, config: BaseConfig, progress: bool = False) -> Result:
         """Run ``measure`` on ``config``: device, seed, stopwatch, provenance, :class:`Result`."""
-        from ..core.code_state import module_digest
-        from ..core.provenance import Stopwatch, git_commit, make_provenance, source_digest
-        from ..core.results import Result
-
         if not isinstance(config, self.config):
             raise TypeError(
                 f"{self.name}.run needs a {self.config.__name__} (use make_config), got {type(config).__name__}"
             )
         device = resolve_device(config.device)
         generator = set_seed(config.seed)
-        commit = git_commit()  # the code that runs, not the tree at the end of a long run
-        source = source_digest()
+        commit = provenance.git_commit()  # the code that runs, not the tree at the end of a long run
+        source = provenance.source_digest()
         try:  # the code this run's claims come from (an experiment defined outside sigcnn has none)
-            experiment_source: str | None = module_digest(self.measure.__module__)
+            experiment_source: str | None = code_state.module_digest(self.measure.__module__)
         except ValueError:
             experiment_source = None
-        with Stopwatch() as clock:
+        with provenance.Stopwatch() as clock:
             measured = self.measure(config, RunContext(device=device, generator=generator, progress=progress))
         if not isinstance(measured, Measured):
             raise TypeError(f"{self.name}: measure must return Measured, got {type(measured).__name__}")
@@ -252,10 +248,10 @@ class Experiment:
             metrics = flatten(measured.metrics)
         except TypeError as exc:
             raise TypeError(f"{self.name}: {exc}") from None
-        provenance = make_provenance(
+        record = provenance.make_provenance(
             config, device, measured.data_source, clock.seconds, measured.notes, commit, source, experiment_source
         )
-        return Result(self.name, config.scale, metrics, dict(measured.arrays), provenance)
+        return Result(self.name, config.scale, metrics, dict(measured.arrays), record)
 
     def verdicts(self, metrics: Mapping[str, Any]) -> dict[str, Verdict]:
         """The engine's verdict on each claim, from a result's (flat) ``metrics``: today's engine

@@ -138,7 +138,7 @@ def _layer_means(reading: NetworkReading) -> dict[str, np.ndarray]:
     def mean(value):
         return np.nan if value is None else float(np.nanmean(value))
 
-    rows = {key: [] for key in READINGS}
+    rows: dict[str, list[float]] = {key: [] for key in READINGS}
     for layer in reading.layers:
         rows["rectified_fraction"].append(mean(layer.rectified_fraction))
         rows["centroid_shift"].append(mean(layer.centroid_shift))

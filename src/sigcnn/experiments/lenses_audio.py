@@ -63,7 +63,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         f"Network-audio-1 (width {config.width}, pool {config.pool_size}) trained {config.epochs} epochs on "
         f"{data.x_train.shape[0]} recordings, seed {config.seed}; {x.shape[0]} test recordings read."
     )
-    return Measured(metrics, arrays, data.data_source, [note, *notes])
+    return Measured(metrics, arrays, data.data_source, [note, data.note, *notes])
 
 
 EXPERIMENT = Experiment(

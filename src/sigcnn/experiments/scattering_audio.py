@@ -19,13 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..data import load_fsdd
-from ..data.audio_features import fixed_length_waveforms
+from ..data import AudioSet, load_fsdd
+from ..data.audio_features import AudioSplit, fixed_length_waveforms
 from ..models import scattering as sc
 from ..models.linear import logistic_regression_predict
+from ..models.training import accuracy, initial_model
 from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated, mean_of
+from ._spectral_common import SAMPLE_RATE, network_config, network_factory, train_network
 
 KYMATIO_FSDD_ACCURACY = 0.980
 CONTROL_SEED_OFFSET = 1000
@@ -85,30 +87,28 @@ def scattering_features(
     return feats, hit, orders[orders > 0]
 
 
-def _network_audio_1(config: Config, audio, train_idx, test_idx, device) -> tuple[list, list, list[str]]:
-    from ..data.audio_features import AudioSplit
-    from ..models.training import accuracy, initial_model
-    from . import spectral_shift
-
-    cnn = spectral_shift.make_config(config.cnn_scale, dataset="fsdd", seed=config.seed)
+def _network_audio_1(
+    config: Config, audio: AudioSet, train_idx: np.ndarray, test_idx: np.ndarray, device: torch.device | str
+) -> tuple[list[float], list[float], list[str]]:
+    cnn = network_config(config.cnn_scale, dataset="fsdd", seed=config.seed)
     x = fixed_length_waveforms(
         [audio.waveforms[i] for i in np.r_[train_idx, test_idx]], cnn.length, decimate=cnn.decimate
     ).to(device)
     y = torch.as_tensor(audio.labels[np.r_[train_idx, test_idx]], dtype=torch.long, device=device)
     n = len(train_idx)
-    split = AudioSplit(x[:n], y[:n], x[n:], y[n:], "FSDD", 8000 / cnn.decimate)
+    split = AudioSplit(x[:n], y[:n], x[n:], y[n:], "FSDD", SAMPLE_RATE / cnn.decimate)
     trained = []
     for k in range(config.cnn_seeds):
-        model, _ = spectral_shift.train_network(cnn, split, cnn.seed + k)
+        model, _ = train_network(cnn, split, cnn.seed + k)
         trained.append(accuracy(model, x[n:], y[n:]))
-    factory = spectral_shift.network_factory(cnn, 10)
+    factory = network_factory(cnn, 10)
     untrained = [
         accuracy(initial_model(factory, cnn.seed + CONTROL_SEED_OFFSET + k, device), x[n:], y[n:])
         for k in range(config.control_seeds)
     ]
     note = (
         f"Network-audio-1 (spectral-shift '{config.cnn_scale}' settings: {cnn.length} samples at "
-        f"{8000 / cnn.decimate:g} Hz, width {cnn.width}, {cnn.epochs} epochs), {config.cnn_seeds} seeds, "
+        f"{SAMPLE_RATE / cnn.decimate:g} Hz, width {cnn.width}, {cnn.epochs} epochs), {config.cnn_seeds} seeds, "
         f"same training and test recordings; control: {config.control_seeds} untrained networks."
     )
     return trained, untrained, [note]
@@ -135,7 +135,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     right1 = logistic_regression_predict(feats[:n, first], y_train, feats[n:, first], config.C, config.seed) == y_test
     acc = float(right.mean())
     notes = [
-        f"Official split: {len(test_idx)} test recordings (indices 0-4); {n} training recordings"
+        f"Data set: FSDD, official split: {len(test_idx)} test recordings (indices 0-4); {n} training recordings"
         + (
             f" (every {config.train_stride}th of {int((~audio.is_test).sum())}: "
             f"{int((~audio.is_test).sum()) / n:.1f}x fewer than the full training set)"
@@ -151,7 +151,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         f"LogisticRegression (lbfgs, C={config.C:g}) on standardised features; the same classifier on the "
         "first-order channels alone.",
     ]
-    trained, untrained = [], []
+    trained: list[float] = []
+    untrained: list[float] = []
     if config.compare_cnn:
         trained, untrained, cnn_notes = _network_audio_1(config, audio, train_idx, test_idx, device)
         notes += cnn_notes

@@ -256,8 +256,10 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     }
     names = list(base) + [f"lenet_{layer}" for layer in ("c5", "f6")]
     # per J, order, family: per-image ‖ΔS‖ (columns: sizes) and |g|
-    norms_by = {(J, o, fam): [] for J in JS for o in ORDERS[J] for fam in ("shift", "deform")}
-    sizes_by = {(J, fam): [] for J in JS for fam in ("shift", "deform")}
+    norms_by: dict[tuple[int, int, str], list[np.ndarray]] = {
+        (J, o, fam): [] for J in JS for o in ORDERS[J] for fam in ("shift", "deform")
+    }
+    sizes_by: dict[tuple[int, str], list[np.ndarray]] = {(J, fam): [] for J in JS for fam in ("shift", "deform")}
     per_image_J = []  # per image, S_J's change under a 2-px shift, J = 1, 2, 3
 
     def changes(moved: np.ndarray, family: str, fields: list[np.ndarray]) -> Changes:

@@ -10,6 +10,7 @@ train and one FSDD recording for the notebook's time-frequency pictures.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.signal import windows
@@ -73,7 +74,7 @@ class Metrics:
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """The uncertainty products, the dilation test and the example signals."""
-    m: dict = {"dilation": config.dilation}
+    m: dict[str, Any] = {"dilation": config.dilation}
     sigma = 32.0
     m["gaussian_product"] = wv.uncertainty_product(wv.gaussian_window(int(16 * sigma), sigma), SAMPLE_RATE)
     m["gaussian_product_error"] = abs(m["gaussian_product"] - wv.GAUSSIAN_UNCERTAINTY)
@@ -90,15 +91,15 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     # Dilation: Fourier modulus vs first-order scattering (ours)
     transform = sc.scattering_1d(config.length, config.J, config.Q)
     orders = np.array(transform.meta()["order"])
-    fourier, scat = [], []
+    fourier_changes, scat_changes = [], []
     atoms = np.stack([gabor_atom(config.length, f, SAMPLE_RATE, config.atom_width) for f in ATOM_FREQUENCIES])
     dilated = np.stack([wv.dilate(a, 1 + config.dilation) for a in atoms])
     s_atoms, _ = sc.scatter_signals(atoms, config.J, config.Q, use_cache=False)
     s_dil, _ = sc.scatter_signals(dilated, config.J, config.Q, use_cache=False)
     for i in range(len(ATOM_FREQUENCIES)):
-        fourier.append(wv.relative_change(np.abs(np.fft.rfft(atoms[i])), np.abs(np.fft.rfft(dilated[i]))))
-        scat.append(wv.relative_change(s_atoms[i][orders == 1], s_dil[i][orders == 1]))
-    fourier, scat = np.array(fourier), np.array(scat)
+        fourier_changes.append(wv.relative_change(np.abs(np.fft.rfft(atoms[i])), np.abs(np.fft.rfft(dilated[i]))))
+        scat_changes.append(wv.relative_change(s_atoms[i][orders == 1], s_dil[i][orders == 1]))
+    fourier, scat = np.array(fourier_changes), np.array(scat_changes)
     m["fourier_dilation_change_low"], m["fourier_dilation_change_high"] = float(fourier[0]), float(fourier[-1])
     m["scattering_dilation_change_low"], m["scattering_dilation_change_high"] = float(scat[0]), float(scat[-1])
     m["fourier_change_growth"] = float(fourier[-1] / fourier[0])
@@ -132,7 +133,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         f"(J={config.J}, Q={config.Q}, numpy frontend), first order only.",
         f"FSDD example: digit {config.fsdd_digit} spoken by 'jackson' (first such file).",
     ]
-    metrics = Metrics(**{k: (float(v) if not isinstance(v, Replicated) else v) for k, v in m.items()})
+    values: dict[str, Any] = {k: (float(v) if not isinstance(v, Replicated) else v) for k, v in m.items()}
+    metrics = Metrics(**values)
     return Measured(metrics, arrays, audio.data_source, notes)
 
 

@@ -12,14 +12,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, make_dataclass
+from typing import Any
 
 import numpy as np
 
+from ..data.audio_features import AUDIO_DATASETS, pick_analysed
 from ..models.training import accuracy, initial_model
+from ..probes.spectra import analyse_network
 from ..verdicts import Verdict
-from . import spectral_shift as base
 from ._base import Experiment, Measured, ReportRow, RunContext
 from ._seeds import Seeds
+from ._spectral_common import (
+    FULL_SETTINGS,
+    LAPTOP_SETTINGS,
+    NetworkConfig,
+    claim_sentences,
+    load_audio,
+    make_claims,
+    network_factory,
+    train_network,
+)
 
 VARIANTS = {"relu_bn": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "sine": "sine", "elu": "elu"}
 """Variant name -> activation. ``relu_bn`` always has batch-normalised convolutions (Fig. 18a); the
@@ -34,7 +46,7 @@ SEEDED = (
 )
 """Quantities kept per training seed and untrained network (``{variant}_{key}_mean``)."""
 PAPER = ("acts_move_up", "accumulated_opposite", "accumulated_opposite_shape", "lambda_positive")
-"""The claims of :data:`.spectral_shift.PAPER_CLAIMS` tested on every variant (Figs. 13 and 18)."""
+"""The claims of :data:`._spectral_common.PAPER_CLAIMS` tested on every variant (Figs. 13 and 18)."""
 LEARNED = ("act_moves_up_fraction", "acdiff_aadiff_correlation")
 """The quantities whose trained value is compared with untrained networks on every variant (ours)."""
 _KEPT = (
@@ -80,17 +92,17 @@ Metrics = make_dataclass(
 Metrics.__module__ = __name__
 Metrics.__doc__ = "What a run measures: one :class:`Variant` per variant (a variant not run holds no replicates)."
 
-CLAIMS = tuple(c for v in VARIANTS for c in base.make_claims(f"{v}_", f"{LABELS[v]}: ", paper=PAPER, learned=LEARNED))
+CLAIMS = tuple(c for v in VARIANTS for c in make_claims(f"{v}_", f"{LABELS[v]}: ", paper=PAPER, learned=LEARNED))
 
 
-def _not_run() -> Variant:
+def _not_run() -> Any:  # a Variant (built by make_dataclass: no static type)
     nan = math.nan
     return Variant(nan, nan, *(nan for _ in _KEPT), *(Seeds.of([]) for _ in SEEDED))
 
 
 @dataclass(frozen=True)
-class Config(base.Config):
-    """The settings of :class:`.spectral_shift.Config` plus the variants."""
+class Config(NetworkConfig):
+    """The settings of Network-audio-1 (:class:`~._spectral_common.NetworkConfig`) plus the variants."""
 
     variants: tuple[str, ...] = tuple(VARIANTS)
     train_limit: int | None = 1000
@@ -105,19 +117,19 @@ class Config(base.Config):
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     """Train and analyse every variant with every training seed; analyse ``control_seeds`` untrained ones."""
-    data = base.load_audio(config).to(ctx.device)
-    analysed = base.pick_analysed(data.x_test, config.analysed, config.seed + 1)
+    data = load_audio(config).to(ctx.device)
+    analysed = pick_analysed(data.x_test, config.analysed, config.seed + 1)
     args = (data.sample_rate, config.low_band, config.grid_points)
-    variants: dict = {v: _not_run() for v in VARIANTS}
-    arrays: dict = {}
+    variants: dict[str, Any] = {v: _not_run() for v in VARIANTS}  # Variants
+    arrays: dict[str, np.ndarray] = {}
     for k, variant in enumerate(config.variants):
-        kind = dict(activation=VARIANTS[variant], batch_norm=variant == "relu_bn" or config.variant_batch_norm)
+        activation, batch_norm = VARIANTS[variant], variant == "relu_bn" or config.variant_batch_norm
         seeds = [config.seed + k + 1000 * s for s in range(max(config.training_seeds, config.control_seeds))]
         trained, untrained, accuracies = [], [], []
         for s, seed in enumerate(seeds[: config.training_seeds]):
-            model, loss = base.train_network(config, data, seed, ctx.progress, **kind)
+            model, loss = train_network(config, data, seed, ctx.progress, activation=activation, batch_norm=batch_norm)
             accuracies.append(accuracy(model, data.x_test, data.y_test))
-            found = base.analyse_network(model, analysed, *args, pooling_alternatives=False)
+            found = analyse_network(model, analysed, *args, pooling_alternatives=False)
             trained.append(found.metrics)
             if s == 0:  # the first seed's network: the figures and the per-variant details
                 first = {"test_accuracy": accuracies[0], **{key: found.metrics[key] for key in _KEPT}}
@@ -129,8 +141,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 )
                 arrays[f"{variant}_loss"], arrays["grid"] = loss, found.arrays["grid"]
         for s, seed in enumerate(seeds[: config.control_seeds]):
-            control = base.analyse_network(
-                initial_model(base.network_factory(config, data.classes, **kind), seed, ctx.device),
+            control = analyse_network(
+                initial_model(network_factory(config, data.classes, activation, batch_norm), seed, ctx.device),
                 analysed,
                 *args,
                 pooling_alternatives=False,
@@ -138,7 +150,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             untrained.append(control.metrics)
             if s == 0:
                 arrays.update({f"{variant}_untrained_{key}": control.arrays[key] for key in ("acdiff", "aadiff")})
-        seeded = {f"{key}_mean": Seeds.of([m[key] for m in trained], [m[key] for m in untrained]) for key in SEEDED}
+        seeded: dict[str, Seeds] = {
+            f"{key}_mean": Seeds.of([m[key] for m in trained], [m[key] for m in untrained]) for key in SEEDED
+        }
         variants[variant] = Variant(**first, test_accuracy_mean=float(np.mean(accuracies)), **seeded)
     corr = [variants[v].acdiff_aadiff_correlation_mean.value for v in config.variants]
     metrics = Metrics(
@@ -157,6 +171,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "variant (the first ones are the trained networks' initialisations); no shuffled-label control here.",
         "Convolutions of the sigmoid/tanh/sine/ELU variants are "
         + ("batch-normalised." if config.variant_batch_norm else "not batch-normalised."),
+        data.note,
     ]
     return Measured(metrics, arrays, data.data_source, notes)
 
@@ -164,7 +179,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
 def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
     """Plain-language verdicts for every variant run, computed from the engine's verdicts."""
     out = []
-    said = base.claim_sentences(CLAIMS, verdicts)
+    said = claim_sentences(CLAIMS, verdicts)
     for v in (v for v in VARIANTS if np.isfinite(metrics.get(f"{v}_test_accuracy_mean") or math.nan)):
         accuracy_mean = metrics[f"{v}_test_accuracy_mean"]
         out.append(
@@ -205,12 +220,12 @@ EXPERIMENT = Experiment(
             analysed=200,
             variant_batch_norm=True,
         ),
-        "laptop": dict(base.LAPTOP_SETTINGS, train_limit=None, variant_batch_norm=True),
-        "full": dict(base.FULL_SETTINGS, train_limit=None, variant_batch_norm=False),
+        "laptop": dict(LAPTOP_SETTINGS, train_limit=None, variant_batch_norm=True),
+        "full": dict(FULL_SETTINGS, train_limit=None, variant_batch_norm=False),
     },
     measure=measure,
     notebook="notebooks/spectral_shift_activations",
-    datasets=base.DATASETS,
+    datasets=AUDIO_DATASETS,
     report_rows=tuple(
         ReportRow(
             "Wu §4 (Fig. 18)",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import skimage.data
 import torch
 import torch.nn.functional as F
 
@@ -74,8 +75,6 @@ ROUNDING_DB = 1e-6
 
 def photograph(name: str = "chelsea") -> np.ndarray:
     """A colour photograph (uint8, H x W x 3) shipped with scikit-image (paper, Fig. 1a)."""
-    import skimage.data
-
     if name not in IMAGES:
         raise ValueError(f"unknown image {name!r}: choose one of {', '.join(IMAGES)}")
     return getattr(skimage.data, name)()

@@ -31,9 +31,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..models.scattering import scatter_images, scatter_signals
+from ..signals.deformation import smooth_displacement_field, warp
+from ..signals.stable_noise import symmetric_stable
 from . import readings
 from .gabor import gabor_residual, strongest_slices
-from .walk import Call, output_of, trace
+from .walk import CONV, Call, output_of, trace
 
 SNR_DEFINITIONS = ("scale", "generalised")
 GABOR_MIN_SIZE = 5
@@ -107,8 +110,9 @@ def untrained_copy(model: nn.Module, seed: int) -> nn.Module:
     clone = copy.deepcopy(model)
     torch.manual_seed(seed)
     for module in clone.modules():
-        if hasattr(module, "reset_parameters"):
-            module.reset_parameters()
+        reset = getattr(module, "reset_parameters", None)
+        if reset is not None:
+            reset()
     return clone.eval()
 
 
@@ -123,8 +127,6 @@ def _deform(x: torch.Tensor, max_gradient: float, seed: int) -> torch.Tensor:
     if max_gradient == 0:
         return x.clone()
     if x.ndim == 4:
-        from ..signals.deformation import smooth_displacement_field, warp
-
         tau = smooth_displacement_field(tuple(x.shape[-2:]), max_gradient, seed=seed)
         arr = x.detach().cpu().double().numpy()
         out = np.stack([[warp(ch, tau) for ch in img] for img in arr])
@@ -148,8 +150,6 @@ def noise_scale(amplitude: np.ndarray, snr_db: float, alpha: float, definition: 
 
 
 def _noisy(x: torch.Tensor, alpha: float, definition: str, snr_db: float, seed: int) -> torch.Tensor:
-    from ..signals.stable_noise import symmetric_stable
-
     amplitude = x.detach().double().reshape(x.shape[0], -1).square().mean(1).sqrt().cpu().numpy()
     gamma = noise_scale(amplitude, snr_db, alpha, definition)
     noise = symmetric_stable(alpha, tuple(x.shape), 1.0, seed) * gamma.reshape((-1,) + (1,) * (x.ndim - 1))
@@ -186,6 +186,11 @@ def max_gain_upto(model: nn.Module, label: str, x: torch.Tensor) -> float:
 def _accuracy_vector(logits: torch.Tensor, labels: torch.Tensor | None) -> np.ndarray | None:
     if labels is None or logits.ndim != 2:
         return None
+    return _correct(logits, labels)
+
+
+def _correct(logits: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
+    """1.0 where the class scored highest is the label, per example."""
     return (logits.argmax(1).cpu() == labels.cpu()).double().numpy()
 
 
@@ -195,7 +200,6 @@ def _scattering_change(x: torch.Tensor, shifted: torch.Tensor, deformed: torch.T
     The three inputs are scattered in one call (one filter bank), channels averaged: one grey image
     or mono signal per example.
     """
-    from ..models.scattering import scatter_images, scatter_signals
 
     def grey(v):
         return v.detach().double().cpu().numpy().mean(1).astype(np.float32)
@@ -249,9 +253,9 @@ def read_network(
         layers.append(_read_layer(model, call, x, by_name, settings, length))
     correct = _accuracy_vector(_final(model, x), labels)
     reading = NetworkReading(layers, skipped, correct, None)
-    if correct is not None:
-        reading.correct_reversed = _accuracy_vector(_final(model, _reversed(x)), labels)
-        reading.correct_noisy = {k: _accuracy_vector(_final(model, v), labels) for k, v in noisy.items()}
+    if correct is not None and labels is not None:  # the same model on inputs of the same shape: 2-D logits too
+        reading.correct_reversed = _correct(_final(model, _reversed(x)), labels)
+        reading.correct_noisy = {k: _correct(_final(model, v), labels) for k, v in noisy.items()}
     if settings.scattering:
         size = min(x.shape[2:])
         for j in sorted({_matched_j(layer.downsampling, size) for layer in layers}):
@@ -264,7 +268,16 @@ def _final(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
         return model(x)
 
 
-def _read_layer(model, call: Call, x, variants, settings: LensSettings, length: int) -> LayerReading:
+def _read_layer(
+    model: nn.Module,
+    call: Call,
+    x: torch.Tensor,
+    variants: dict[str, dict[str, Call]],
+    settings: LensSettings,
+    length: int,
+) -> LayerReading:
+    if call.kind is None:
+        raise ValueError(f"layer {call.name} ({type(call.module).__name__}) is of no kind the lenses read")
     out = call.output
     snr = {
         key: readings.output_snr_db(out, calls[call.name].output)
@@ -297,7 +310,7 @@ def _read_layer(model, call: Call, x, variants, settings: LensSettings, length: 
     )
     if call.kind == "activation":
         layer.rectified_fraction = readings.rectified_fraction(call.input)
-    if call.kind == "conv":
+    if isinstance(call.module, CONV):  # kind "conv"
         weight = call.module.weight.detach().double().cpu().numpy()
         if weight.shape[-1] >= GABOR_MIN_SIZE:
             layer.gabor = gabor_residual(strongest_slices(weight))

@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..probes.anchors import mean_matched_angle_deg, remove_dc, spherical_kmeans
+
 
 def _flat(x: torch.Tensor) -> torch.Tensor:
     return x.detach().double().reshape(x.shape[0], -1)
@@ -75,13 +77,16 @@ def output_snr_db(clean: torch.Tensor, noisy: torch.Tensor) -> np.ndarray:
         return (10 * torch.log10(signal / error)).numpy()
 
 
-def patches(layer_input: torch.Tensor, conv: nn.Module, limit: int, seed: int) -> np.ndarray:
+def patches(layer_input: torch.Tensor, conv: nn.Conv1d | nn.Conv2d, limit: int, seed: int) -> np.ndarray:
     """Up to ``limit`` input patches a convolution sees (rows ``C·k`` or ``C·k·k``), drawn at random."""
+    padding = conv.padding
+    if isinstance(padding, str):  # "same"/"valid": unfold needs the numbers
+        raise ValueError(f"patches needs a convolution with numeric padding, got padding={padding!r}")
     x = layer_input.detach().double()
     if x.ndim == 4:
-        cols = F.unfold(x, conv.kernel_size, dilation=conv.dilation, padding=conv.padding, stride=conv.stride)
+        cols = F.unfold(x, conv.kernel_size, dilation=conv.dilation, padding=padding, stride=conv.stride)
     else:
-        (k,), (s,), (p,) = conv.kernel_size, conv.stride, conv.padding
+        (k,), (s,), (p,) = conv.kernel_size, conv.stride, padding
         cols = F.pad(x, (p, p)).unfold(2, k, s).permute(0, 1, 3, 2).reshape(x.shape[0], x.shape[1] * k, -1)
     rows = cols.permute(0, 2, 1).reshape(-1, cols.shape[1]).numpy()
     rng = np.random.default_rng(seed)
@@ -89,11 +94,9 @@ def patches(layer_input: torch.Tensor, conv: nn.Module, limit: int, seed: int) -
     return keep[rng.choice(len(keep), size=min(limit, len(keep)), replace=False)] if len(keep) else keep
 
 
-def anchor_angle_deg(conv: nn.Module, layer_input: torch.Tensor, limit: int = 1000, seed: int = 0) -> float:
+def anchor_angle_deg(conv: nn.Conv1d | nn.Conv2d, layer_input: torch.Tensor, limit: int = 1000, seed: int = 0) -> float:
     """RECOS (Kuo §2): mean angle between the DC-removed filters (anchors) and the k-means centroids of
     the DC-removed input patches, matched one to one (``k`` = number of filters, at most the patches)."""
-    from ..probes.anchors import mean_matched_angle_deg, remove_dc, spherical_kmeans
-
     rows = patches(layer_input, conv, limit, seed)
     weight = conv.weight.detach().double().cpu().numpy()
     k = weight.shape[0]

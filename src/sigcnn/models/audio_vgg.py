@@ -66,14 +66,17 @@ class ConvUnit(nn.Sequential):
     """``Conv1d(kernel 3, padding 1)`` optionally followed by ``BatchNorm1d``: one "convolution" layer."""
 
     def __init__(self, in_channels: int, out_channels: int, batch_norm: bool):
-        layers = [nn.Conv1d(in_channels, out_channels, 3, padding=1, bias=not batch_norm)]
+        layers: list[nn.Module] = [nn.Conv1d(in_channels, out_channels, 3, padding=1, bias=not batch_norm)]
         if batch_norm:
             layers.append(nn.BatchNorm1d(out_channels))
         super().__init__(*layers)
 
     @property
     def conv(self) -> nn.Conv1d:
-        return self[0]
+        first = self[0]
+        if not isinstance(first, nn.Conv1d):
+            raise TypeError(f"a ConvUnit starts with a Conv1d, found {type(first).__name__}")
+        return first
 
 
 class AudioVGG11(nn.Module):
@@ -122,7 +125,7 @@ class AudioVGG11(nn.Module):
         layers: list[tuple[str, nn.Module]] = []
         channels, n_conv, n_pool = in_channels, 0, 0
         for item in VGG11_PLAN:
-            if item == "M":
+            if isinstance(item, str):  # "M": a pooling layer
                 n_pool += 1
                 layers.append((f"pool{n_pool}", nn.MaxPool1d(pool_size)))
                 continue

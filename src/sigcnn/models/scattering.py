@@ -16,19 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import kymatio
 import numpy as np
 import numpy.typing as npt
+import torch
+from kymatio.numpy import Scattering1D as NumPyScattering1D
+from kymatio.numpy import Scattering2D as NumPyScattering2D
+from kymatio.scattering2d.filter_bank import filter_bank
+from kymatio.torch import Scattering1D as TorchScattering1D
+from kymatio.torch import Scattering2D as TorchScattering2D
 
+from ..core import provenance  # module attribute: read at call time, as tests patch it
+from ..core.cache import cache_root, cached
 from ..signals._validate import Int
-
-if TYPE_CHECKING:
-    import torch
-    from kymatio.numpy import Scattering1D as NumPyScattering1D
-    from kymatio.numpy import Scattering2D as NumPyScattering2D
-    from kymatio.torch import Scattering1D as TorchScattering1D
-    from kymatio.torch import Scattering2D as TorchScattering2D
 
 CACHE_VERSION = 2
 
@@ -95,13 +96,9 @@ def scattering_2d(
     """kymatio's ``Scattering2D`` (max order 2) for images of ``shape``."""
     check_images(np.zeros(shape, dtype=np.float32), J, L)
     if frontend == "numpy":
-        from kymatio.numpy import Scattering2D
-
-        return Scattering2D(J=int(J), shape=tuple(shape), L=int(L))
+        return NumPyScattering2D(J=int(J), shape=tuple(shape), L=int(L))
     if frontend == "torch":
-        from kymatio.torch import Scattering2D
-
-        return Scattering2D(J=int(J), shape=tuple(shape), L=int(L)).to(device)
+        return TorchScattering2D(J=int(J), shape=tuple(shape), L=int(L)).to(device)
     raise ValueError(f"frontend must be 'numpy' or 'torch', got {frontend!r}")
 
 
@@ -114,13 +111,9 @@ def scattering_1d(
     if T is not None:
         kwargs["T"] = int(T)
     if frontend == "numpy":
-        from kymatio.numpy import Scattering1D
-
-        return Scattering1D(**kwargs)
+        return NumPyScattering1D(**kwargs)
     if frontend == "torch":
-        from kymatio.torch import Scattering1D
-
-        return Scattering1D(**kwargs).to(device)
+        return TorchScattering1D(**kwargs).to(device)
     raise ValueError(f"frontend must be 'numpy' or 'torch', got {frontend!r}")
 
 
@@ -129,8 +122,6 @@ def _apply(transform, x: np.ndarray, frontend: str, device, batch_size: int) -> 
     for start in range(0, x.shape[0], batch_size):
         chunk = x[start : start + batch_size]
         if frontend == "torch":
-            import torch
-
             outs.append(transform(torch.from_numpy(chunk).to(device)).cpu().numpy())
         else:
             outs.append(transform(chunk))
@@ -140,18 +131,12 @@ def _apply(transform, x: np.ndarray, frontend: str, device, batch_size: int) -> 
 def cache_dir() -> Path:
     """Where coefficients are cached: ``<cache root>/scattering`` (:func:`sigcnn.core.cache.cache_root`:
     ``$SIGCNN_CACHE``, else ``<results>/_cache``)."""
-    from ..core.cache import cache_root
-
     return cache_root() / "scattering"
 
 
 def cache_key(kind: str, settings: dict, data: np.ndarray) -> str:
     """Hash of the transform's settings, the kymatio version, the sigcnn source
     (:func:`sigcnn.core.provenance.source_digest`) and the data (shape, dtype and bytes)."""
-    import kymatio
-
-    from ..core.provenance import source_digest
-
     h = hashlib.sha256()
     h.update(
         json.dumps(
@@ -160,7 +145,7 @@ def cache_key(kind: str, settings: dict, data: np.ndarray) -> str:
                 "settings": settings,
                 "kymatio": kymatio.__version__,
                 "version": CACHE_VERSION,
-                "source": source_digest(),
+                "source": provenance.source_digest(),
                 "shape": list(data.shape),
                 "dtype": str(data.dtype),
             },
@@ -183,16 +168,14 @@ def _check_coefficients(n: int):
 
 
 def _cached(kind: str, settings: dict, x: np.ndarray, compute, use_cache: bool) -> tuple[np.ndarray, bool]:
-    from ..core.cache import cached
-
-    path = cache_dir() / f"{kind}-{cache_key(kind, settings, x)}.npy" if use_cache else None
+    if not use_cache:
+        return compute(), False
     return cached(
-        path,
+        cache_dir() / f"{kind}-{cache_key(kind, settings, x)}.npy",
         compute,
         dump=lambda handle, value: np.save(handle, value, allow_pickle=False),
         load=lambda handle: np.load(handle, allow_pickle=False),
         check=_check_coefficients(x.shape[0]),
-        use_cache=use_cache,
     )
 
 
@@ -246,10 +229,8 @@ def channels_2d(J: int, L: int = 8) -> list[dict]:
     angles); ``j`` and ``theta`` are tuples of length ``order`` (θ as an index; the angle is
     ``θ π / L``).
     """
-    from kymatio.numpy import Scattering2D
-
     size = 2 ** max(int(J), 1)
-    transform = Scattering2D(J=int(J), shape=(size, size), L=int(L), out_type="list")
+    transform = NumPyScattering2D(J=int(J), shape=(size, size), L=int(L), out_type="list")
     rows = []
     for channel, item in enumerate(transform(np.zeros((size, size), dtype=np.float32))):
         j, theta = tuple(int(v) for v in item["j"]), tuple(int(v) for v in item["theta"])
@@ -309,8 +290,6 @@ def filters_2d(J: int, L: int = 8, size: int = 32) -> dict:
     kymatio stores the filters in the Fourier domain; the inverse FFT, centred, gives the
     wavelets ψ_{j,θ} and the low-pass φ_J that the figure shows.
     """
-    from kymatio.scattering2d.filter_bank import filter_bank
-
     bank = filter_bank(int(size), int(size), int(J), L=int(L))
     psi = np.zeros((int(J), int(L), size, size), dtype=np.complex128)
     for f in bank["psi"]:
