@@ -138,7 +138,9 @@ class Verdict:
             raise ValueError(f"verdict lacks {sorted(missing)}")
         if data["outcome"] not in OUTCOMES:
             raise ValueError(f"verdict outcome must be one of {OUTCOMES}, got {data['outcome']!r}")
-        clean = {k: (math.nan if data.get(k) is None and k in _FLOATS else data.get(k, "")) for k in names}
+        clean: dict[str, Any] = {
+            k: (math.nan if data.get(k) is None and k in _FLOATS else data.get(k, "")) for k in names
+        }
         return cls(**clean)
 
     def effect_text(self, fmt=lambda v: f"{v:+.3g}") -> str:
@@ -240,10 +242,15 @@ def holm(pvalues: Sequence[float]) -> list[float]:
     return out.tolist()
 
 
-def _raw(claim: Claim, metrics: Mapping[str, Any]) -> tuple[float, float, float, float, float, str, int, int]:
+_Raw = tuple[float, float, float, float, float, str, int, int]
+"""effect, low, high, p, detectable, test, n, n_control of one claim, before Holm's adjustment."""
+
+
+def _raw(claim: Claim, metrics: Mapping[str, Any]) -> _Raw:
     x = replicates(metrics.get(claim.quantity), claim.quantity)
     if claim.direction == "equal":
         effect = float(x.mean() - claim.null)
+        assert claim.tolerance is not None  # Claim.__post_init__ refuses an 'equal' claim without one
         return effect, effect, effect, math.nan, float(claim.tolerance), "tolerance", x.size, 0
     if claim.control is None:
         return (*_one_sample(x, claim.null), x.size, 0)
@@ -258,14 +265,14 @@ def decide(claims: Iterable[Claim], metrics: Mapping[str, Any]) -> dict[str, Ver
     reason; it does not count in the family.
     """
     claims = list(claims)
-    raws: dict[str, tuple | str] = {}
+    raws: dict[str, _Raw | str] = {}
     for claim in claims:
         try:
             raws[claim.id] = _raw(claim, metrics)
         except ValueError as exc:
             raws[claim.id] = str(exc)
-    tested = [c.id for c in claims if not isinstance(raws[c.id], str) and raws[c.id][5] != "tolerance"]
-    adjusted = dict(zip(tested, holm([raws[i][3] for i in tested]), strict=True))
+    tested = [(c.id, raw) for c in claims if not isinstance(raw := raws[c.id], str) and raw[5] != "tolerance"]
+    adjusted = dict(zip([i for i, _ in tested], holm([raw[3] for _, raw in tested]), strict=True))
     out = {}
     for claim in claims:
         raw = raws[claim.id]
@@ -273,8 +280,9 @@ def decide(claims: Iterable[Claim], metrics: Mapping[str, Any]) -> dict[str, Ver
             out[claim.id] = Verdict(claim.id, "no test", *(math.nan,) * 3, 0, 0, *(math.nan,) * 3, "none", raw)
             continue
         effect, low, high, p, detectable, test, n, n_control = raw
+        outcome: Outcome
         if test == "tolerance":
-            outcome = "supported" if abs(effect) <= claim.tolerance else "contradicted"
+            outcome = "supported" if abs(effect) <= detectable else "contradicted"  # detectable: the tolerance
             out[claim.id] = Verdict(claim.id, outcome, effect, low, high, n, 0, math.nan, math.nan, detectable, test)
             continue
         p_adj = adjusted[claim.id]

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from .results import new_file_mode
+from .results import new_file_mode, results_dir
 
 T = TypeVar("T")
 
@@ -46,8 +46,6 @@ def cache_root() -> Path:
     env = os.environ.get("SIGCNN_CACHE")
     if env:
         return Path(env).expanduser()
-    from .results import results_dir
-
     return results_dir() / "_cache"
 
 

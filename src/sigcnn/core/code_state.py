@@ -50,7 +50,7 @@ def _candidates(module: str) -> list[str]:
 
 
 def _imports(module: str, source: bytes, is_package: bool) -> set[str]:
-    found = set()
+    found: set[str] = set()
     package = module if is_package else module.rpartition(".")[0]
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):

@@ -15,6 +15,8 @@ import os
 
 import torch
 
+from .runtime import device_name
+
 ENVIRONMENT = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 """The variables torchrun sets in every process it starts."""
 
@@ -70,8 +72,6 @@ def init_from_environment(device: str | None = None) -> bool:
     dist = _dist()
     if not dist.is_available():
         raise RuntimeError("this torch has no torch.distributed: data-parallel runs are not possible")
-    from .runtime import device_name
-
     wants_cuda = device_name(device) in ("cuda", "auto") and torch.cuda.is_available()
     if wants_cuda:
         torch.cuda.set_device(local)

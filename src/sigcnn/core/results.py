@@ -176,7 +176,9 @@ def save_result(result: Result, out_dir: Path | str | None = None) -> Path:
         arrays_file = arrays_sha = None
         if result.arrays:
             arrays = {k: np.asarray(v) for k, v in result.arrays.items()}
-            tmp = _write_temp(path.with_name("arrays.npz"), lambda h: np.savez_compressed(h, **arrays))
+            tmp = _write_temp(
+                path.with_name("arrays.npz"), lambda h: np.savez_compressed(h, allow_pickle=True, **arrays)
+            )
             arrays_sha = _sha256(Path(tmp))
             arrays_file = f"arrays-{arrays_sha[:16]}.npz"
             _replace(tmp, path.with_name(arrays_file))

@@ -9,8 +9,14 @@ from __future__ import annotations
 import os
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+import sigcnn
+
+if TYPE_CHECKING:
+    import torch
 
 SCALES = ("ci", "laptop", "full")
 """Scale profiles: ``ci`` (book build, <= 90 s a notebook on 2 CPU cores),
@@ -58,7 +64,7 @@ def device_name(device: str | None = None) -> str:
     return name
 
 
-def resolve_device(device: str | None = None) -> torch.device:  # noqa: F821
+def resolve_device(device: str | None = None) -> torch.device:
     """Return a torch device for :func:`device_name` of ``device``: CUDA when present for
     ``"auto"``, else the named one.
 
@@ -78,7 +84,7 @@ def resolve_device(device: str | None = None) -> torch.device:  # noqa: F821
     return torch.device(name)
 
 
-def set_seed(seed: int, deterministic: bool = True) -> torch.Generator:  # noqa: F821
+def set_seed(seed: int, deterministic: bool = True) -> torch.Generator:
     """Seed Python, NumPy and torch (CPU and CUDA) and make cuDNN deterministic.
 
     Returns a seeded CPU ``torch.Generator`` for shuffling, so that data order does not
@@ -137,8 +143,6 @@ def thread_settings() -> dict[str, object]:
         ``None``) and ``torch_imported_first`` (bool).
     """
     import torch
-
-    import sigcnn
 
     return {
         "threads": torch.get_num_threads(),

@@ -10,6 +10,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..core import distributed
+from ..core.runtime import set_seed
+
 
 @dataclass
 class TrainingLog:
@@ -46,8 +49,6 @@ def train_classifier(
     not divide evenly; the logged loss and accuracy are summed over ranks. Batch-norm statistics
     are per share (not synchronised). In a single process this is the plain loop, unchanged.
     """
-    from ..core import distributed
-
     if inputs.shape[0] != labels.shape[0]:
         raise ValueError(f"{inputs.shape[0]} inputs but {labels.shape[0]} labels")
     if epochs < 0 or batch_size < 1 or lr <= 0:
@@ -143,8 +144,6 @@ def train_seeded(
     ValueError
         For a bad ``seed`` (see ``set_seed``) or bad training settings (see ``train_classifier``).
     """
-    from ..core.runtime import set_seed
-
     generator = set_seed(seed)
     model = model_factory().to(inputs.device)
     if before_training is not None:
@@ -178,8 +177,6 @@ def initial_model(
     ValueError
         For a bad ``seed`` (see ``set_seed``).
     """
-    from ..core.runtime import set_seed
-
     set_seed(seed)
     model = model_factory()
     return (model if device is None else model.to(device)).eval()

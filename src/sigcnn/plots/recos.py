@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import numpy.typing as npt
 
+from ..signals.sphere import correlations, geodesic_distance, rectify
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -36,8 +38,6 @@ def unit_circle_state(x_deg: float, anchors_deg: npt.ArrayLike, ax: Axes | None 
     Draws the circle with ``x`` (black) and the anchors (coloured), and beside it a bar chart of
     each anchor's correlation ``cos θ``, its rectified value and its geodesic distance θ (rad).
     """
-    from ..signals.sphere import correlations, geodesic_distance, rectify
-
     anchors_deg = np.asarray(anchors_deg, dtype=float)
     x = np.array([np.cos(np.radians(x_deg)), np.sin(np.radians(x_deg))])
     a = np.stack([np.cos(np.radians(anchors_deg)), np.sin(np.radians(anchors_deg))], axis=1)

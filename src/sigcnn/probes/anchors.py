@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
+from ..models.lenet import LeNet5
 from ..signals._validate import Array, Choice, Int, Real, accepts
 from ..signals.patches import extract_patches
 from ..signals.sphere import (
@@ -313,7 +314,7 @@ def second_layer_matrix(c3_weight: npt.ArrayLike | torch.Tensor) -> np.ndarray:
 
 @torch.no_grad()
 @accepts(x=Array(ndim=4, kind="torch"), pooling=Choice(POOLINGS))
-def cascade_responses(model: torch.nn.Module, x: torch.Tensor, pooling: str = "average") -> dict:
+def cascade_responses(model: LeNet5, x: torch.Tensor, pooling: str = "average") -> dict:
     """The three second-layer outputs of Kuo's section 3 for a LeNet-5 and images ``x`` (M, 1, 32, 32).
 
     - ``z``: linear cascade ``C^T x + c0`` (both rectifications removed, pooling linear; Eq. 12),
@@ -323,14 +324,17 @@ def cascade_responses(model: torch.nn.Module, x: torch.Tensor, pooling: str = "a
 
     All have shape (M, L, 10, 10), float64.
     """
+    b1, b3 = model.c1.bias, model.c3.bias
+    if b1 is None or b3 is None:
+        raise ValueError("cascade_responses needs a LeNet-5 whose C1 and C3 have biases")
     x64 = x.detach().to(torch.float64).cpu()
     c = torch.as_tensor(compound_anchors(model.c1.weight, model.c3.weight, pooling)).unsqueeze(1)
-    c0 = torch.as_tensor(compound_bias(model.c1.bias, model.c3.weight, model.c3.bias))
+    c0 = torch.as_tensor(compound_bias(b1, model.c3.weight, b3))
     z = F.conv2d(x64, c, stride=2) + c0[None, :, None, None]
     z_rect = F.conv2d(x64, c.clamp(min=0), stride=2) + c0[None, :, None, None]
     net = {
         k: v.detach().to(torch.float64).cpu()
-        for k, v in (("w1", model.c1.weight), ("b1", model.c1.bias), ("w3", model.c3.weight), ("b3", model.c3.bias))
+        for k, v in (("w1", model.c1.weight), ("b1", b1), ("w3", model.c3.weight), ("b3", b3))
     }
     y = F.max_pool2d(F.relu(F.conv2d(x64, net["w1"], net["b1"])), 2)
     pre = F.conv2d(y, net["w3"], net["b3"])
@@ -350,4 +354,4 @@ def agreement(model_values: np.ndarray, real: np.ndarray) -> tuple[float, float]
     """Pearson correlation and relative RMS error ``|m - r| / |r|`` of two sets of values."""
     m, r = model_values.ravel(), real.ravel()
     corr = float(np.corrcoef(m, r)[0, 1]) if m.size > 1 and m.std() > 0 and r.std() > 0 else float("nan")
-    return corr, float(np.linalg.norm(m - r) / max(np.linalg.norm(r), 1e-300))
+    return corr, float(np.linalg.norm(m - r) / max(float(np.linalg.norm(r)), 1e-300))

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import nn
 
+from ..models.lenet import LeNet5
 from ..signals._validate import Array, accepts
 
 
@@ -26,7 +26,7 @@ class BackgroundChange:
 
 @torch.no_grad()
 @accepts(x=Array(ndim=4, kind="torch"))
-def layer_responses(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def layer_responses(model: LeNet5, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """C1 and C3 responses of a LeNet-5 after their ReLU (the 6 and 16 channel images of Fig. 8)."""
     r1 = model.act1(model.c1(x))
     return r1, model.act3(model.c3(model.s2(r1)))
@@ -40,7 +40,7 @@ def relative_change(scene: torch.Tensor, blank: torch.Tensor) -> np.ndarray:
 
 
 @accepts(x_blank=Array(ndim=4, kind="torch"), x_scene=Array(ndim=4, kind="torch"))
-def background_change(model: nn.Module, x_blank: torch.Tensor, x_scene: torch.Tensor) -> BackgroundChange:
+def background_change(model: LeNet5, x_blank: torch.Tensor, x_scene: torch.Tensor) -> BackgroundChange:
     """Relative change of each layer's response when the blank background becomes a scene."""
     (b1, b2), (s1, s2) = layer_responses(model, x_blank), layer_responses(model, x_scene)
     return BackgroundChange(relative_change(s1, b1), relative_change(s2, b2))

@@ -19,7 +19,7 @@ the four shapes, e.g. a smooth fall).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +71,12 @@ def jitter(curve: npt.ArrayLike) -> np.ndarray:
 def _thirds(n: int) -> list[slice]:
     cuts = np.linspace(0, n, 4).round().astype(int)
     return [slice(cuts[k], cuts[k + 1]) for k in range(3)]
+
+
+def _per_third(values: np.ndarray, summary: Callable[[np.ndarray], float]) -> tuple[float, float, float]:
+    """``summary`` of each third of ``values`` (:func:`_thirds` of its length)."""
+    first, second, last = (summary(values[s]) for s in _thirds(values.size))
+    return first, second, last
 
 
 def _rise(segment: np.ndarray) -> float:
@@ -132,9 +138,8 @@ def diagnose_max_gain(
     high = smooth_level  # "high" for the learning rate also against the trial rates
     if reference_jitter_db is not None:
         high = max(high, factor * max(reference_jitter_db, floor_db))
-    j_thirds = tuple(float(np.median(j[s])) if j[s].size else 0.0 for s in _thirds(j.size))
-    g_parts = [g[s] for s in _thirds(n)]
-    rises = tuple(_rise(p) for p in g_parts)
+    j_thirds = _per_third(j, lambda part: float(np.median(part)) if part.size else 0.0)
+    rises = _per_third(g, _rise)
 
     def result(verdict, reason):
         return Diagnosis(verdict, span, high, j_thirds, rises, reason)

@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
+from ..data import load_cifar10, load_image_dataset
+from ..data.transforms import to_symmetric
+from ..models.training import initial_model, train_seeded
 from ..signals._validate import Array, Choice, Int, Real, accepts
+from .max_gain import MaxGainMonitor, impulse_image
 
 if TYPE_CHECKING:
     import numpy as np
@@ -145,9 +149,6 @@ def load_split(
     val_limit: int | None = None,
 ) -> Split:
     """The data set ``name``; its official test images serve as validation set (as in Stamatescu & McDonnell)."""
-    from ..data import load_cifar10, load_image_dataset
-    from ..data.transforms import to_symmetric
-
     data = load_cifar10() if name == "cifar10" else load_image_dataset(name, allow_test_split=allow_test_split)
     return Split(
         to_symmetric(data.train_images[:train_limit]).to(device),
@@ -191,10 +192,6 @@ def train_with_curves(
     """
     import numpy as np
 
-    from ..data.transforms import to_symmetric
-    from ..models.training import initial_model, train_seeded
-    from .max_gain import MaxGainMonitor, impulse_image
-
     monitor = MaxGainMonitor(to_symmetric(impulse_image(32, channels=split.x_train.shape[1]).unsqueeze(0)))
     held_out = HeldOutRecorder(split.x_val, split.y_val)
     if epochs == 0:
@@ -206,7 +203,10 @@ def train_with_curves(
     y = split.y_train
     if shuffle_labels:
         y = y[torch.randperm(y.numel(), generator=torch.Generator().manual_seed(model_seed)).to(y.device)]
-    callbacks = [monitor, held_out] + ([AlphaRecorder()] if alpha else [])
+    alpha_recorder = AlphaRecorder() if alpha else None
+    callbacks: list[Callable[[int, nn.Module], object]] = [monitor, held_out]
+    if alpha_recorder is not None:
+        callbacks.append(alpha_recorder)
     log = train_seeded(
         build,
         split.x_train,
@@ -227,6 +227,6 @@ def train_with_curves(
         "val_loss": np.array(held_out.loss),
         "val_error": np.array(held_out.error),
     }
-    if alpha:
-        curves["alpha"], curves["alpha_layers"] = np.array(callbacks[-1].mean_alpha), np.array(callbacks[-1].layers)
+    if alpha_recorder is not None:
+        curves["alpha"], curves["alpha_layers"] = np.array(alpha_recorder.mean_alpha), np.array(alpha_recorder.layers)
     return curves

@@ -9,6 +9,7 @@ of that spectrum is the *Maximum Gain*. :class:`MaxGainMonitor` records it once 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..core.checksums import file_digest
+from ..data.store import _download, is_offline
 from ..signals._validate import Array, Int, IntPair, accepts
 from ..signals.transfer import frequency_response_db, maximum_gain_db
 
@@ -290,11 +293,6 @@ def ensure_weights(weights: Any) -> Path:
         Offline (``SIGCNN_OFFLINE=1``) with the file absent, or when the download fails; the
         message gives the reason (offline, no connection, host failed earlier, checksum).
     """
-    import re
-
-    from ..core.checksums import file_digest
-    from ..data.store import _download, is_offline
-
     path = cached_weights_path(weights)
     if path.is_file():
         return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from ..models import LeNet5
 from ..signals._validate import accepts
 
 PAPER_TABLE_1 = [  # layer, N as printed (C x h x w), +1 (augmented), K
@@ -41,7 +42,7 @@ def recos_units(model: nn.Module, flatten_shape: dict | None = None) -> list[dic
     from patch to patch; a bias is the same for every patch.
     ``flatten_shape`` maps a ``Linear`` layer's name to the (C, h, w) it reads, for display.
     """
-    rows = []
+    rows: list[dict] = []
     for name, module in model.named_modules():
         if isinstance(module, nn.Conv2d):
             shape = (module.in_channels // module.groups, *module.kernel_size)
@@ -73,8 +74,6 @@ def recos_tables() -> dict[str, list[dict]]:
     carries the paper's values (``paper_shape``, ``paper_K``, ``paper_plus_one``) for comparison.
     """
     from torchvision.models import alexnet
-
-    from ..models import LeNet5
 
     lenet = recos_units(LeNet5())
     alex = recos_units(alexnet(weights=None), flatten_shape={"classifier.1": (256, 6, 6)})

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..core.provenance import Stopwatch
+from ..models.audio_vgg import AudioVGG11
 from ..signals._validate import Array, Int, Real, accepts
 from ..signals.modulation import spectral_pool
 from ..signals.spectra import (
@@ -78,6 +79,8 @@ class _Sum:
         self.samples += batch
 
     def mean(self) -> np.ndarray:
+        if self.total is None:
+            raise ValueError("no batch recorded: run the model inside the recorder first")
         return (self.total / (self.samples * self.channels)).cpu().numpy()
 
 
@@ -119,8 +122,8 @@ class SpectrumRecorder:
         self._derived = derived
         self._in = {name: _Sum() for name in list(layers) + list(derived)}
         self._out = {name: _Sum() for name in list(layers) + list(derived)}
-        self._handles = []
-        self._last: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._handles: list[torch.utils.hooks.RemovableHandle] = []
+        self._last: tuple[torch.Tensor, tuple[torch.Tensor, int, int]] | None = None
 
     # -- hooks
     def _spectrum(self, tensor: torch.Tensor, cache: bool = True) -> tuple[torch.Tensor, int, int]:
@@ -212,7 +215,7 @@ class ShiftAnalysis:
 
 
 @accepts()
-def layer_names(model: nn.Module) -> dict[str, list[str]]:
+def layer_names(model: AudioVGG11) -> dict[str, list[str]]:
     """Names (without the ``features.`` prefix) of the convolution, activation and pooling layers."""
     names = [name for name, _ in model.features.named_children()]
     return {kind: [n for n in names if n.startswith(kind)] for kind in ("conv", "act", "pool")}
@@ -311,7 +314,7 @@ def _difference_metrics(cdiff: np.ndarray, adiff: np.ndarray, suffix: str) -> di
     grid_points=Int(min=2),
 )
 def analyse_network(
-    model: nn.Module,
+    model: AudioVGG11,
     inputs: torch.Tensor,
     sample_rate: float,
     low_band: float,

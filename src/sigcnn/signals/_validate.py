@@ -24,7 +24,7 @@ import numbers
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +32,7 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["Array", "Choice", "Int", "IntPair", "Real", "accepts", "as_array", "positive_int"]
+__all__ = ["Array", "Choice", "Int", "IntPair", "Real", "Spec", "accepts", "as_array", "positive_int"]
 
 _DTYPE_WORDS = {
     "real": "a real (bool, integer or float) dtype",
@@ -116,7 +116,8 @@ class Array:
             return n >= self.min_ndim
         return n in ((self.ndim,) if isinstance(self.ndim, int) else self.ndim)
 
-    def check(self, value: object, name: str) -> np.ndarray | torch.Tensor | None:
+    def check(self, value: Any, name: str) -> np.ndarray | torch.Tensor | None:
+        # ``value`` is Any: it is duck-typed below (a tensor, an array, or anything np.asarray takes).
         if value is None and self.optional:
             return None
         torch = _torch()
@@ -167,7 +168,7 @@ class Array:
     def bad_values(self) -> list[tuple[str, object]]:
         ranks = [n for n in range(0, 6) if self.allows_ndim(n)]
         good = np.ones((4,) * ranks[0])
-        bad = []
+        bad: list[tuple[str, object]] = []
         if self.finite and self.dtype != "integer":
             for word, v in (("NaN", np.nan), ("inf", np.inf)):
                 arr = good.copy()
@@ -334,9 +335,11 @@ class Choice:
         return [("unknown", "no-such-choice"), ("number", 3), ("None", None)]
 
 
-def accepts(
-    **specs: Array | Int | IntPair | Real | Choice,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+Spec = Array | Int | IntPair | Real | Choice
+"""What :func:`accepts` takes for one argument."""
+
+
+def accepts(**specs: Spec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare and check the arguments of a public function (see the module docstring).
 
     The wrapped function keeps its name, docstring and signature; ``fn.__accepts__`` is the
@@ -344,7 +347,7 @@ def accepts(
     (as a dict) without running the body.
     """
 
-    def wrap(fn):
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         sig = inspect.signature(fn)
         unknown = set(specs) - set(sig.parameters)
         if unknown:
@@ -358,12 +361,13 @@ def accepts(
             return bound
 
         @functools.wraps(fn)
-        def checked(*args, **kwargs):
+        def checked(*args: Any, **kwargs: Any) -> Any:
             bound = check(*args, **kwargs)
             return fn(*bound.args, **bound.kwargs)
 
-        checked.__accepts__ = dict(specs)
-        checked.__check__ = lambda *a, **k: dict(check(*a, **k).arguments)
+        declared: Any = checked  # a function object: the two attributes below are set on it
+        declared.__accepts__ = dict(specs)
+        declared.__check__ = lambda *a, **k: dict(check(*a, **k).arguments)
         return checked
 
     return wrap
@@ -377,9 +381,10 @@ def as_array(
     finite: bool = True,
 ) -> np.ndarray:
     """Check ``value`` as :class:`Array` would and return it as a NumPy array."""
-    return Array(ndim=ndim, dtype=dtype, finite=finite).check(value, name)
+    # kind="numpy" and optional=False: Array.check returns an array, never a tensor or None
+    return cast(np.ndarray, Array(ndim=ndim, dtype=dtype, finite=finite).check(value, name))
 
 
 def positive_int(value: object, name: str) -> int:
     """``value`` as an ``int`` if it is an integer >= 1 (not a bool, not a float), else ``ValueError``."""
-    return Int(min=1).check(value, name)
+    return cast(int, Int(min=1).check(value, name))  # optional=False: never None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import Array, Int, Real, accepts, positive_int
+from ._validate import Array, Int, Real, accepts, as_array, positive_int
 
 # --------------------------------------------------------------------------------------------
 # checks
@@ -26,7 +26,7 @@ from ._validate import Array, Int, Real, accepts, positive_int
 
 def _as_signal(x, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
     """``x`` as a float64 (or complex128) array of ``ndim`` dimensions, non-empty and finite."""
-    arr = Array(ndim=ndim, dtype="complex").check(x, name)
+    arr = as_array(x, name, ndim=ndim, dtype="complex")
     return arr.astype(np.complex128 if np.iscomplexobj(arr) else np.float64)
 
 

@@ -92,7 +92,7 @@ def energy_contour_levels(spectrum: npt.ArrayLike, fractions: npt.ArrayLike = (0
     values = np.sort(spec.ravel())[::-1]
     cumulative = np.cumsum(values) / total
     out = {}
-    for q in fractions:
+    for q in np.asarray(fractions):  # already a 1-D array (@accepts)
         if not 0 < q <= 1:
             raise ValueError(f"fractions must lie in (0, 1], got {q}")
         out[float(q)] = float(values[int(np.argmin(np.abs(cumulative - q)))])
@@ -125,14 +125,10 @@ def total_variation_distance(p: npt.ArrayLike, q: npt.ArrayLike) -> float:
 @accepts(spectra=Array(min_ndim=2, what="a stack (or list) of equal-shape spectra"))
 def mean_pairwise_distance(spectra: npt.ArrayLike) -> float:
     """Mean total-variation distance over all pairs of ``spectra`` (a list of equal-shape arrays)."""
-    spectra = list(spectra)
-    if len(spectra) < 2:
+    items = list(np.asarray(spectra))  # already an array (@accepts): one entry per spectrum
+    if len(items) < 2:
         raise ValueError("need at least two spectra")
-    d = [
-        total_variation_distance(spectra[i], spectra[j])
-        for i in range(len(spectra))
-        for j in range(i + 1, len(spectra))
-    ]
+    d = [total_variation_distance(items[i], items[j]) for i in range(len(items)) for j in range(i + 1, len(items))]
     return float(np.mean(d))
 
 

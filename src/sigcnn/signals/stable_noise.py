@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ._validate import Array, Choice, Int, Real, accepts
+from ._validate import Array, Choice, Int, Real, Spec, accepts
 
 __all__ = [
     "symmetric_stable",
@@ -173,8 +173,9 @@ def clipped_error_energy(
     images: npt.ArrayLike, noise: npt.ArrayLike, scale: npt.ArrayLike, low: float = 0.0, high: float = 1.0
 ) -> np.ndarray:
     """``Σ (clip(x + c n) - x)²`` per image (rows of the flattened arrays), for scales ``c`` per image."""
-    x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
-    n = np.asarray(noise, dtype=np.float64).reshape(len(images), -1)
+    x = np.asarray(images, dtype=np.float64)
+    x = x.reshape(len(x), -1)
+    n = np.asarray(noise, dtype=np.float64).reshape(len(x), -1)
     c = np.broadcast_to(np.asarray(scale, dtype=np.float64), (x.shape[0],))
     return np.sum((np.clip(x + c[:, None] * n, low, high) - x) ** 2, axis=1)
 
@@ -193,8 +194,9 @@ def minimum_reachable_snr_db(
     As the scale grows each pixel with ``n > 0`` saturates at ``high`` and each with ``n < 0`` at
     ``low``; the error energy cannot exceed that, so the SNR has this floor.
     """
-    x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
-    n = np.asarray(noise, dtype=np.float64).reshape(len(images), -1)
+    x = np.asarray(images, dtype=np.float64)
+    x = x.reshape(len(x), -1)
+    n = np.asarray(noise, dtype=np.float64).reshape(len(x), -1)
     return 10.0 * np.log10(np.sum(x**2, 1) / _saturated_error_energy(x, n, low, high))
 
 
@@ -304,7 +306,8 @@ def top_energy_share(noise: npt.ArrayLike, fraction: float = 0.05, axis: int | t
     """
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"fraction must be in (0, 1], got {fraction}")
-    e = np.asarray(noise, dtype=np.float64).reshape(len(noise), -1) ** 2
+    e = np.asarray(noise, dtype=np.float64)
+    e = e.reshape(len(e), -1) ** 2
     total = e.sum(1)
     if np.any(total == 0):
         raise ValueError(
@@ -415,7 +418,7 @@ def bpsk_ber_empirical_gaussian(snr_db: npt.ArrayLike, block: int) -> np.ndarray
     return np.where(t < 1.0, 0.5 * betainc((block - 1) / 2.0, 0.5, np.clip(1.0 - t, 0.0, 1.0)), 0.0)
 
 
-_BPSK_ARGUMENTS = dict(
+_BPSK_ARGUMENTS: dict[str, Spec] = dict(
     alpha=Real(positive=True),
     snr_db=Array(ndim=(0, 1)),
     n_bits=Int(),
@@ -574,7 +577,7 @@ def impulse_pattern(
         raise ValueError(f"budget must be in (0, 1), got {budget}")
     rng = np.random.default_rng(rng)
     stamp = shape_stamp(shape, size)
-    n, h, w = image_shape
+    n, h, w = np.asarray(image_shape)  # already an integer array (@accepts): three NumPy integers
     sh, sw = stamp.shape
     if sh > h or sw > w:
         raise ValueError(f"a {shape} of size {size} does not fit a {h}x{w} image")
