@@ -6,6 +6,8 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,24 +95,25 @@ def _write_temp(path: Path, write) -> str:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise _name_path(exc, path) from exc
-    try:
+    with _removed_on_error(tmp, path):
         os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise _name_path(exc, path) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return tmp
 
 
 def _replace(tmp: str, path: Path) -> None:
-    try:
+    with _removed_on_error(tmp, path):
         os.replace(tmp, path)
+
+
+@contextmanager
+def _removed_on_error(tmp: str, path: Path) -> Iterator[None]:
+    """Delete the temporary file ``tmp`` when the block fails; an ``OSError`` is re-raised naming ``path``."""
+    try:
+        yield
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise _name_path(exc, path) from exc
