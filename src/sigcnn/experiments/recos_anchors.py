@@ -151,6 +151,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     a = w.reshape(k, -1)
     # The trained unit computes Rec(a^T x + b) = Rec(a^T (x - mu 1) + mu sum(a) + b).
     eq6 = translated_sphere_responses(patches, a)
+    shares = variance_split(patches, a)
     metrics = Metrics(
         train_images=int(data.x_train.shape[0]),
         test_images=int(data.x_test.shape[0]),
@@ -177,7 +178,9 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         c1_abs_cos_to_constant_mean=float(np.abs(unit_anchors(w) @ (np.ones(25) / 5.0)).mean()),
         **translated_sphere_check(patches, a),
         sign_agreement_trained_vs_eq6=float(((patches @ a.T + bias > 0) == (eq6 > 0)).mean()),
-        **{f"variance_share_{key}": value for key, value in variance_split(patches, a).items()},
+        variance_share_zero_mean_part=shares["zero_mean_part"],
+        variance_share_local_mean_part=shares["local_mean_part"],
+        variance_share_cross_term=shares["cross_term"],
     )
 
     arrays = {

@@ -127,7 +127,7 @@ def _deform(x: torch.Tensor, max_gradient: float, seed: int) -> torch.Tensor:
     if max_gradient == 0:
         return x.clone()
     if x.ndim == 4:
-        tau = smooth_displacement_field(tuple(x.shape[-2:]), max_gradient, seed=seed)
+        tau = smooth_displacement_field((x.shape[-2], x.shape[-1]), max_gradient, seed=seed)
         arr = x.detach().cpu().double().numpy()
         out = np.stack([[warp(ch, tau) for ch in img] for img in arr])
         return torch.as_tensor(out, dtype=x.dtype, device=x.device)

@@ -164,9 +164,7 @@ def train_seeded(
     return SeededTraining(model, log)
 
 
-def initial_model(
-    model_factory: Callable[[], nn.Module], seed: int, device: torch.device | str | None = None
-) -> nn.Module:
+def initial_model(model_factory: Callable[[], ModelT], seed: int, device: torch.device | str | None = None) -> ModelT:
     """The model that :func:`train_seeded` with this ``seed`` starts from, untrained (eval mode).
 
     The untrained control of a seeded run: :func:`~sigcnn.core.runtime.set_seed` then ``model_factory()``,

@@ -7,6 +7,8 @@ cascade of LeNet-5 in pixel space (Eqs. 11-23).
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 import numpy.typing as npt
 import torch
@@ -94,29 +96,45 @@ def nearest_angle(anchors: npt.ArrayLike | torch.Tensor, centroids: npt.ArrayLik
     return geodesic_distance(unit_anchors(anchors), unit_anchors(centroids)).min(axis=1)
 
 
+class TranslatedSphereCheck(TypedDict):
+    """What :func:`translated_sphere_check` returns."""
+
+    eq6_vs_direct_max_abs_diff: float
+    eq6_vs_eq8_max_abs_diff: float
+    eq6_vs_eq10_max_abs_diff: float
+    translated_sphere_max_abs_diff: float
+    translated_sphere_identity_holds: bool
+    response_scale: float
+
+
 @accepts(
     patches=Array(ndim=2, what="patches (M, N), one per row"),
     anchors=Array(ndim=2, what="anchors (K, N), one per row"),
 )
-def translated_sphere_check(patches: npt.ArrayLike, anchors: npt.ArrayLike) -> dict[str, float | bool]:
+def translated_sphere_check(patches: npt.ArrayLike, anchors: npt.ArrayLike) -> TranslatedSphereCheck:
     """Kuo's Eqs. 6, 8 and 10 against each other and against ``Rec(a^T (x - mu 1))`` on ``patches`` (M, N).
 
     Returns ``eq6_vs_{direct,eq8,eq10}_max_abs_diff``, their maximum ``translated_sphere_max_abs_diff``,
     ``translated_sphere_identity_holds`` (below 1e-12) and ``response_scale`` (largest Eq. 6 response).
     """
     eq6 = translated_sphere_responses(patches, anchors)
-    out: dict = {
-        f"eq6_vs_{label}_max_abs_diff": float(np.abs(eq6 - other).max())
-        for label, other in (
-            ("direct", rectified_correlations(mean_removed(patches), anchors)),
-            ("eq8", augmented_responses(patches, anchors)),
-            ("eq10", scaled_responses(augment_inputs(patches), augment_anchors(anchors))),
+    direct, eq8, eq10 = (
+        float(np.abs(eq6 - other).max())
+        for other in (
+            rectified_correlations(mean_removed(patches), anchors),
+            augmented_responses(patches, anchors),
+            scaled_responses(augment_inputs(patches), augment_anchors(anchors)),
         )
-    }
-    out["translated_sphere_max_abs_diff"] = max(out.values())
-    out["translated_sphere_identity_holds"] = bool(out["translated_sphere_max_abs_diff"] < 1e-12)
-    out["response_scale"] = float(np.abs(eq6).max())
-    return out
+    )
+    largest = max(direct, eq8, eq10)
+    return TranslatedSphereCheck(
+        eq6_vs_direct_max_abs_diff=direct,
+        eq6_vs_eq8_max_abs_diff=eq8,
+        eq6_vs_eq10_max_abs_diff=eq10,
+        translated_sphere_max_abs_diff=largest,
+        translated_sphere_identity_holds=bool(largest < 1e-12),
+        response_scale=float(np.abs(eq6).max()),
+    )
 
 
 @accepts(

@@ -181,10 +181,10 @@ def maximum_gain(
     was_training = model.training
     model.eval()
     try:
-        grad, _, _ = classifier_data_derivative(model, image, expected_size)
+        derivative, _, _ = classifier_data_derivative(model, image, expected_size)
     finally:
         model.train(was_training)
-    grad = grad.cpu().double().numpy()
+    grad = derivative.cpu().double().numpy()
     if not np.all(np.isfinite(grad)):  # a diverged network: no response to measure
         return np.full(grad.shape[0], np.nan)
     return np.atleast_1d(maximum_gain_db(grad, window=window))
@@ -197,10 +197,10 @@ def frequency_response(model: nn.Module, image: torch.Tensor, window: bool = Tru
     was_training = model.training
     model.eval()
     try:
-        grad, _, _ = classifier_data_derivative(model, image)
+        derivative, _, _ = classifier_data_derivative(model, image)
     finally:
         model.train(was_training)
-    grad = grad.cpu().double().numpy()
+    grad = derivative.cpu().double().numpy()
     return grad, frequency_response_db(grad, window=window)
 
 

@@ -24,7 +24,7 @@ import numbers
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -339,7 +339,10 @@ Spec = Array | Int | IntPair | Real | Choice
 """What :func:`accepts` takes for one argument."""
 
 
-def accepts(**specs: Spec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def accepts(**specs: Spec) -> Callable[[F], F]:
     """Declare and check the arguments of a public function (see the module docstring).
 
     The wrapped function keeps its name, docstring and signature; ``fn.__accepts__`` is the
@@ -347,7 +350,7 @@ def accepts(**specs: Spec) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     (as a dict) without running the body.
     """
 
-    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap(fn: F) -> F:
         sig = inspect.signature(fn)
         unknown = set(specs) - set(sig.parameters)
         if unknown:
@@ -368,7 +371,7 @@ def accepts(**specs: Spec) -> Callable[[Callable[..., Any]], Callable[..., Any]]
         declared: Any = checked  # a function object: the two attributes below are set on it
         declared.__accepts__ = dict(specs)
         declared.__check__ = lambda *a, **k: dict(check(*a, **k).arguments)
-        return checked
+        return cast(F, checked)  # the same signature: type checkers see the callers of `fn` as they are
 
     return wrap
 

@@ -177,7 +177,7 @@ def multi_carrier_energy_spectrum(streams, carrier_frequencies, freqs) -> np.nda
     fk = _as_signal(np.atleast_1d(carrier_frequencies), "carrier frequencies", 1)
     if fk.shape[0] != streams.shape[0]:
         raise ValueError(f"{fk.shape[0]} carrier frequencies for {streams.shape[0]} streams")
-    return sum(dsb_sc_energy_spectrum(x_k, f_k, freqs) for x_k, f_k in zip(streams, fk))
+    return np.sum([dsb_sc_energy_spectrum(x_k, f_k, freqs) for x_k, f_k in zip(streams, fk)], axis=0)
 
 
 @accepts(

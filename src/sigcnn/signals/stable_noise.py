@@ -19,6 +19,8 @@ noise scale of each image so that the SNR *after* clipping is the target.
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
 import numpy.typing as npt
 
@@ -200,6 +202,31 @@ def minimum_reachable_snr_db(
     return 10.0 * np.log10(np.sum(x**2, 1) / _saturated_error_energy(x, n, low, high))
 
 
+@overload
+def noisy_images_at_snr(
+    images: npt.ArrayLike,
+    noise: npt.ArrayLike,
+    snr_db: npt.ArrayLike,
+    low: float = ...,
+    high: float = ...,
+    tolerance_db: float = ...,
+    return_scale: Literal[False] = ...,
+) -> np.ndarray: ...
+
+
+@overload
+def noisy_images_at_snr(
+    images: npt.ArrayLike,
+    noise: npt.ArrayLike,
+    snr_db: npt.ArrayLike,
+    low: float = ...,
+    high: float = ...,
+    tolerance_db: float = ...,
+    *,
+    return_scale: Literal[True],
+) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 @accepts(
     images=Array(min_ndim=2, what="images (N, ...)"),
     noise=Array(min_ndim=2, what="noise (N, ...) of the images' shape"),
@@ -211,7 +238,7 @@ def minimum_reachable_snr_db(
 def noisy_images_at_snr(
     images: npt.ArrayLike,
     noise: npt.ArrayLike,
-    snr_db: float,
+    snr_db: npt.ArrayLike,
     low: float = 0.0,
     high: float = 1.0,
     tolerance_db: float = 1e-2,
