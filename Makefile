@@ -77,7 +77,8 @@ $(MATHJAX_DIR)/tex-chtml.js:
 # The book's notebooks and the report reuse these files (sigcnn.experiments.load_or_run), so
 # running them first, in parallel, shortens a full book build without changing a number.
 results: install
-	$(PYTHON) -m sigcnn list | cut -d' ' -f1 | xargs -P $(JOBS) -I{} $(PYTHON) -m sigcnn run {} --scale $(SIGCNN_SCALE)
+	set -o pipefail; $(PYTHON) -m sigcnn.cli list | cut -d' ' -f1 \
+		| xargs -P $(JOBS) -I{} $(PYTHON) -m sigcnn.cli run {} --scale $(SIGCNN_SCALE) --quiet
 
 book: install mathjax
 ifeq ($(strip $(BOOK_EXECUTE)),)
