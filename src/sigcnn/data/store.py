@@ -57,7 +57,7 @@ def root_problem(root: Path | None = None) -> str | None:
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
-        return f"does not exist and cannot be created ({probe} is a file)"
+        return "does not exist and cannot be created (a folder above it is a file)"
     return "does not exist"
 
 
@@ -66,7 +66,7 @@ def check_root() -> Path:
     root = data_root()
     problem = root_problem(root)
     if problem and problem != "does not exist":
-        raise DatasetUnavailable(f"the data root {root} {problem}; set SIGCNN_DATA to a folder")
+        raise DatasetUnavailable(f"the data root {problem}; set SIGCNN_DATA to a folder")
     return root
 
 
@@ -257,20 +257,30 @@ def _download(url: str, target: Path) -> None:
         raise
 
 
+def relative_to_root(text: str) -> str:
+    """``text`` with every path under the data root written relative to it (for messages and notes,
+    which may be stored in results: they must not hold machine paths)."""
+    root = str(data_root())
+    return text.replace(root + os.sep, "").replace(root, "the data root")
+
+
 def _unavailable(spec: DatasetSpec, missing: list[str], reason: str) -> DatasetUnavailable:
-    folder = dataset_dir(spec)
     listed = ", ".join(missing)
     return DatasetUnavailable(
-        f"dataset {spec.name!r} is missing {listed} in {folder} ({reason}); "
-        f"place the files there or set SIGCNN_DATA to a folder that has {spec.folder}/"
+        relative_to_root(
+            f"dataset {spec.name!r} is missing {listed} in {spec.folder}/ under the data root ({reason}); "
+            f"place the files there or set SIGCNN_DATA to a folder that has {spec.folder}/"
+        )
     )
 
 
 def _corrupt(spec: DatasetSpec, lines: list[str]) -> DatasetCorrupt:
     shown = "; ".join(lines[:5]) + (f"; and {len(lines) - 5} more" if len(lines) > 5 else "")
     return DatasetCorrupt(
-        f"dataset {spec.name!r} has {len(lines)} corrupt file(s) that fail their checksum: {shown}; "
-        "delete or replace them (a deleted file is downloaded again unless SIGCNN_OFFLINE=1)"
+        relative_to_root(
+            f"dataset {spec.name!r} has {len(lines)} corrupt file(s) that fail their checksum: {shown}; "
+            "delete or replace them (a deleted file is downloaded again unless SIGCNN_OFFLINE=1)"
+        )
     )
 
 
