@@ -387,7 +387,7 @@ def load_typed(name: str, task: str, result: type[T], **kw: Any) -> T:
     """
     spec = get_spec(name)
     if spec.task != task:
-        raise ValueError(f"dataset {spec.name!r} is a {spec.task or 'task-less'} set, not a {task} set")
+        raise ValueError(f"dataset {spec.name!r} is of task {spec.task!r}, not {task!r}")
     value = spec.load(**kw)
     if not isinstance(value, result):
         raise TypeError(f"the loader of {spec.name!r} returned {type(value).__name__}, not {result.__name__}")
