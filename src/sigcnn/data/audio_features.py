@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -73,10 +73,12 @@ class AudioSplit:
     sample_rate: float
 
     def to(self, device: torch.device | str) -> AudioSplit:
-        return AudioSplit(
-            *(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)),
-            self.data_source,
-            self.sample_rate,
+        return replace(
+            self,
+            x_train=self.x_train.to(device),
+            y_train=self.y_train.to(device),
+            x_test=self.x_test.to(device),
+            y_test=self.y_test.to(device),
         )
 
     @property

@@ -58,6 +58,18 @@ class DatasetSpec:
     ``class-images`` (a :class:`~sigcnn.data.ClassImages`), ``audio-domains`` (an
     :class:`~sigcnn.data.AudioDomains`: feature vectors of a source and a target domain)."""
 
+    def archive(self) -> tuple[str, str]:
+        """The URL of the archive this data set is downloaded as, and the prefix of its members.
+
+        Raises
+        ------
+        ValueError
+            When the entry is not downloaded as one archive.
+        """
+        if self.archive_url is None or self.archive_member_prefix is None:
+            raise ValueError(f"dataset {self.name!r} has no archive in the registry")
+        return self.archive_url, self.archive_member_prefix
+
     def load(self, **kw: Any) -> Any:
         """Load this data set with its own loader (keywords go to the loader).
 

@@ -63,16 +63,17 @@ def ensure_urbansound8k() -> Path:
             f"forbids downloading "
             f"{spec.archive_url}); unpack the archive there or set SIGCNN_DATA to a folder that has UrbanSound8K/"
         )
+    url, prefix = spec.archive()
     made = _new_dirs(folder.parent)
     folder.parent.mkdir(parents=True, exist_ok=True)
     archive = folder.parent / "UrbanSound8K.tar.gz"
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix="staging-urbansound-"))
     try:
         os.chmod(staging, _dir_mode())  # mkdtemp makes 0700 folders
-        _download(spec.archive_url, archive)
+        _download(url, archive)
         with tarfile.open(archive) as tar:
             tar.extractall(staging, filter="data")
-        unpacked = staging / spec.archive_member_prefix.rstrip("/")
+        unpacked = staging / prefix.rstrip("/")
         if urbansound_files(unpacked) != (True, spec.manifest_count):
             raise DatasetUnavailable(f"dataset 'urbansound8k': the downloaded archive lacks {missing}")
         if folder.exists():  # a repair: add what is missing, keep everything that is there
