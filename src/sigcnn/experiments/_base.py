@@ -152,7 +152,8 @@ class Experiment:
     notebook: str | None = None
     datasets: tuple[str, ...] | None = None
     report_rows: tuple[ReportRow, ...] = ()
-    findings: Callable[[dict], list[str]] | None = None
+    findings: Callable[..., list[str]] | None = None
+    """``findings(metrics)``, or ``findings(metrics, verdicts)`` when the experiment declares claims."""
     choices: Mapping[str, tuple] = field(default_factory=dict)
     """Fields restricted to a set of values (``{"image": ("chelsea", "astronaut")}``), checked by make_config."""
     metrics: type | None = None

@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
 
-from ..data import IMAGE_DATASETS, DatasetUnavailable
+from ..data import IMAGE_DATASETS, DatasetUnavailable, ImageSplit
 from ..models import NIN, WideLeNet
 from ..models.lenet_wide import CifarLeNet
 from ..probes.diagnosis import diagnose_runs, jitter
@@ -137,7 +139,7 @@ def _runs(config: Config) -> list[Run]:
                 "width",
                 f"LeNet, filters x{factor_label(w)}",
                 f"w{factor_label(w)}",
-                lambda d, c, w=w: lenet_for(d, c, w),
+                partial(lenet_for, width=w),
                 config.arch_lr,
                 config.arch_epochs,
                 "hard",
@@ -147,9 +149,17 @@ def _runs(config: Config) -> list[Run]:
     return runs
 
 
+def _loaded(split: Split) -> ImageSplit:
+    """The data set ``split`` was loaded from (:class:`Split` types its ``source`` as ``object``)."""
+    if not isinstance(split.source, ImageSplit):
+        raise TypeError(f"a Split's source is an ImageSplit, got {type(split.source).__name__}")
+    return split.source
+
+
 def _load(config: Config, roles: set[str], device) -> tuple[dict[str, Split], list[str]]:
     """The data of each role; the harder set falls back (with a note) when CIFAR-10 is absent."""
-    loaded, notes = {}, []
+    loaded: dict[str, Split] = {}
+    notes: list[str] = []
     for role, name in (("main", config.dataset), ("hard", config.hard_dataset)):
         if role not in roles:
             continue
@@ -166,7 +176,7 @@ def _load(config: Config, roles: set[str], device) -> tuple[dict[str, Split], li
             loaded[role] = load_split(
                 config.hard_fallback, device, config.allow_test_split, config.train_limit, config.val_limit
             )
-    if "hard" in loaded and loaded["hard"].source.name == "cifar10":
+    if "hard" in loaded and _loaded(loaded["hard"]).name == "cifar10":
         notes.append(
             "Harder set: CIFAR-10 with the paper's CIFAR network as we read §IV-B (CifarLeNet: four "
             "convolutions 5x5/5x5/5x5/3x3 with 32/32/64/64 filters, two max and two average pools, four "
@@ -243,7 +253,7 @@ def _controls(config: Config, runs: list[Run], data: dict[str, Split], base: int
     """The base MNIST run over ``control_seeds`` seeds (with its highest-rate twin), ``untrained_seeds``
     untrained networks and (optionally) the same seeds on shuffled labels. Returns the per-seed numbers."""
     run, split = runs[base], data["main"]
-    build = lambda: run.build(split.source.name, split.x_train.shape[1])  # noqa: E731
+    build = lambda: run.build(_loaded(split).name, split.x_train.shape[1])  # noqa: E731
     offsets = [100 * i for i in range(config.untrained_seeds)]  # offset 0: the sweep's own run
     seeds = [config.seed + base + o for o in offsets[: config.control_seeds]]
     kw = dict(epochs=run.epochs, batch_size=config.batch_size, optimizer=config.optimizer)
@@ -322,7 +332,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         split = data[run.role]
         c = train_with_curves(
             config.seed + k,
-            lambda run=run, split=split: run.build(split.source.name, split.x_train.shape[1]),
+            lambda run=run, split=split: run.build(_loaded(split).name, split.x_train.shape[1]),
             split,
             epochs=run.epochs,
             lr=run.lr,
@@ -348,7 +358,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     arrays.update(diagnosis.arrays())
     chance = chance_agreement(diagnosis.verdicts, diagnosis.loss_verdicts)
     agree = [float(v == lv) - chance for v, lv in zip(diagnosis.verdicts, diagnosis.loss_verdicts)]
-    alpha_numbers = {}
+    alpha_numbers: dict[str, Any] = {}
     if alpha:
         a_diag = diagnose_runs(arrays["run_keys"], arrays["run_studies"], curves, "alpha")
         arrays.update(a_diag.arrays())
@@ -360,7 +370,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         )
     rho = _finite(diagnosis.spearman)
     base = next((k for k, r in enumerate(runs) if r.study == "mnist_lr" and r.lr == config.mnist_lr), None)
-    numbers = dict(NO_BASE)
+    numbers: dict[str, Any] = dict(NO_BASE)
     if base is not None:
         high = next(
             k
@@ -381,7 +391,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     metrics = Metrics(
         runs=len(runs),
         weightwatcher_used=bool(alpha),
-        hard_is_cifar10=(data["hard"].source.name == "cifar10") if "hard" in data else None,
+        hard_is_cifar10=(_loaded(data["hard"]).name == "cifar10") if "hard" in data else None,
         diagnosed_runs=len(diagnosis.keys),
         diagnosis_agreement=diagnosis.agreement,
         diagnosis_agreement_chance=chance,
@@ -392,7 +402,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         **numbers,
         **alpha_numbers,
     )
-    notes += [f"{role} data: {s.source.split_note}" for role, s in data.items()]
+    notes += [f"{role} data: {_loaded(s).split_note}" for role, s in data.items()]
     if alpha:
         notes.append(
             "weightwatcher alpha (mean over the layers it analyses: "
@@ -407,7 +417,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             f"validation images per data set; {config.mnist_epochs} / {config.hard_epochs} epochs; "
             f"studies {', '.join(config.studies)}."
         )
-    return Measured(metrics, arrays, "; ".join(s.source.data_source for s in data.values()), notes)
+    return Measured(metrics, arrays, "; ".join(_loaded(s).data_source for s in data.values()), notes)
 
 
 def unlearned_runs(arrays: dict, classes: int = 10, margin: float = 0.05) -> list[str]:
@@ -510,7 +520,7 @@ def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
             + say("gain_tracks_val_loss")
         )
     a_rho, a_agree = metrics.get("alpha_val_loss_spearman_median"), metrics.get("alpha_diagnosis_agreement")
-    if a_rho is not None and np.isfinite(a_rho) and rho is not None and agree is not None:
+    if a_rho is not None and np.isfinite(a_rho) and a_agree is not None and rho is not None and agree is not None:
         out.append(
             f"weightwatcher's alpha on the same checkpoints (our comparison, not the paper's, without a test): "
             f"median Spearman correlation with validation loss {a_rho:+.2f} (gain: {rho:+.2f}); the four rules "

@@ -154,7 +154,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         torch.manual_seed(config.seed * 1000 + s)
         model = torchvision.models.resnet152(weights=None).eval()
         outs = _forward(model, everything)
-        outs_train = _forward(model, everything, train_mode=True) if s == 0 else None
+        outs_train = _forward(model, everything, train_mode=True) if s == 0 else {}
         for layer in LAYERS:
             maps = outs[layer].reshape(n_nat + n_noise, config.per_class, *outs[layer].shape[1:])
             spectra = class_spectra(maps)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
@@ -175,7 +176,9 @@ class Metrics:
 def summarise(acc: dict[tuple[str, bool], list[float]], diffs: list[np.ndarray], **counts: int) -> Metrics:
     """The metrics of a run from the per-seed accuracies of each (arm, pooling) and the per-seed DIFFs."""
     d = lambda a, b: Replicated.of(np.subtract(acc[a], acc[b]))  # noqa: E731
-    mean = {f"accuracy_{a.replace('-', '_')}_{'pool' if p else 'nopool'}": mean_of(v) for (a, p), v in acc.items()}
+    mean: dict[str, Any] = {
+        f"accuracy_{a.replace('-', '_')}_{'pool' if p else 'nopool'}": mean_of(v) for (a, p), v in acc.items()
+    }
     return Metrics(
         **counts,
         seeds=len(diffs),

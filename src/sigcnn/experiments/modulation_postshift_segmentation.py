@@ -18,6 +18,7 @@ opens the run's notes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -139,10 +140,10 @@ class Metrics:
     guide_effect_mean_iu: Replicated
 
 
-def summarise(scores: dict[str, list[tuple[float, float]]], diffs: list[np.ndarray], **fixed) -> Metrics:
+def summarise(scores: dict[str, list[tuple[float, float]]], diffs: list[np.ndarray], **fixed: Any) -> Metrics:
     """The metrics of a run from the per-seed (mean accuracy, mean IU) of each arm and the per-seed DIFFs."""
     arms = (*ARMS, "zero-guide")
-    means = {
+    means: dict[str, Any] = {  # one float per (score, arm): the Metrics fields *_original, *_post_shift, ...
         f"{name}_{arm.replace('-', '_')}": mean_of([s[j] for s in scores[arm]])
         for arm in arms
         for j, name in enumerate(SCORES)

@@ -199,7 +199,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 batch_size=config.batch_size,
                 lr=config.lr,
                 callbacks=(monitor,),
-                before_training=lambda m, monitor=monitor: monitor(-1, m),
+                before_training=partial(monitor, -1),
             ).model
             untrained_mu.append(monitor.as_array(mid)[0, 1])
             accs.append(accuracy(model, x_te, y_te))
