@@ -42,7 +42,7 @@ def feature_cache_dir() -> Path:
 
 
 def _transforms(sample_rate: int, device):
-    import torchaudio.transforms as T  # heavy (~5 s): imported only when features are computed
+    import torchaudio.transforms as T  # heavy (seconds to import): imported only when features are computed
 
     spec = T.Spectrogram(n_fft=N_FFT, hop_length=HOP, power=1.0, pad_mode="constant").to(device)
     mel = T.MelSpectrogram(

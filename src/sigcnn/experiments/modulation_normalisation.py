@@ -121,7 +121,7 @@ Metrics.__doc__ = (
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
-    import torchvision  # heavy (~1 s): imported only when the experiment runs
+    import torchvision  # heavy (seconds to import): imported only when the experiment runs
 
     rng = np.random.default_rng(config.seed)
     images = load_class_images(config.dataset, config.per_class, config.size, seed=config.seed, rng=rng)

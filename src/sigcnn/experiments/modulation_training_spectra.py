@@ -25,10 +25,12 @@ from functools import partial
 
 import numpy as np
 import numpy.typing as npt
+import skimage.data
 import torch
+from skimage.color import rgb2gray
 
 from ..data.tensors import load_tensor_split
-from ..models.small_nets import SMALL_NETS
+from ..models.small_nets import SMALL_NETS, alexnet_bn
 from ..models.training import accuracy, initial_model, train_seeded
 from ..probes.feature_spectra import SpectrumFitMonitor
 from ..signals.spectral_summaries import average_normalised_spectrum, power_law_fit
@@ -52,9 +54,7 @@ def build_network(arch: str, in_channels: int, num_classes: int = 10) -> torch.n
     """A small net of :data:`SMALL_NETS` or one of the paper's torchvision networks (random init)."""
     if arch in SMALL_NETS:
         return SMALL_NETS[arch](in_channels=in_channels, num_classes=num_classes)
-    import torchvision
-
-    from ..models.small_nets import alexnet_bn
+    import torchvision  # heavy (seconds to import): imported only for the paper's networks (full scale)
 
     if arch == "alexnet-bn-tv":
         return alexnet_bn(num_classes)
@@ -91,9 +91,6 @@ class Config(BaseConfig):
 
 def natural_image_mu(size: int = 256) -> tuple[float, int]:
     """mu of Eq. 42 fitted on centre crops of scikit-image's grey photographs (camera, grass, brick, ...)."""
-    import skimage.data
-    from skimage.color import rgb2gray
-
     crops = []
     for name in ("camera", "astronaut", "chelsea", "coffee", "rocket", "grass", "gravel", "brick", "moon", "horse"):
         img = np.asarray(getattr(skimage.data, name)(), dtype=np.float64)

@@ -135,7 +135,7 @@ class Points:
 
 def _measure_imagenet(config: Config, device, progress: bool) -> tuple[Points, dict[str, str], np.ndarray]:
     """Gains of the models whose weights are here, the missing ones (``{name: why}``), and per-channel gains."""
-    import torchvision  # heavy (~1 s): imported only when ImageNet models are measured
+    import torchvision  # heavy (seconds to import): imported only when ImageNet models are measured
 
     present, offline = weights_status(config.models, config.weights), is_offline()
     points, per_channel = Points(), []
@@ -172,7 +172,7 @@ def why_missing(missing: dict[str, str]) -> str:
 
 def _imagenet_untrained(config: Config, names: list[str], seed: int, device) -> float:
     """Spearman of the untrained architectures' gain (torchvision's initialisation, ``seed``) vs published error."""
-    import torchvision  # heavy (~1 s): imported only when ImageNet models are measured
+    import torchvision  # heavy (seconds to import): imported only when ImageNet models are measured
 
     gains, errors = [], []
     for name in names:
