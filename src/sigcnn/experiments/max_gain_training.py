@@ -83,12 +83,12 @@ class Config(BaseConfig):
 
 @dataclass(frozen=True)
 class Run:
-    """One training run: its study, labels, network factory (of the data set name), rate and length."""
+    """One training run: its study, labels, network factory (of the number of input channels), rate and length."""
 
     study: str
     label: str
     key: str
-    build: Callable[[str, int], torch.nn.Module]
+    build: Callable[[int], torch.nn.Module]
     lr: float
     epochs: int
     role: str  # "main" or "hard"
@@ -103,9 +103,10 @@ def _key(text: str) -> str:
     return text.replace("/", "-").replace(".", "p")
 
 
-def lenet_for(dataset: str, channels: int, width: float = 1.0) -> torch.nn.Module:
-    """The paper's LeNet for ``dataset``: :class:`CifarLeNet` on CIFAR-10 (§IV-B), else the MNIST one (§IV-A)."""
-    return CifarLeNet(width, in_channels=channels) if dataset == "cifar10" else WideLeNet(width, in_channels=channels)
+def lenet_for(channels: int, width: float = 1.0) -> torch.nn.Module:
+    """The paper's LeNet for images of ``channels`` channels: :class:`CifarLeNet` on colour images
+    (CIFAR-10, the one colour set of :data:`HARD_DATASETS`; §IV-B), else the MNIST one (§IV-A)."""
+    return CifarLeNet(width, in_channels=channels) if channels == 3 else WideLeNet(width, in_channels=channels)
 
 
 def _runs(config: Config) -> list[Run]:
@@ -127,7 +128,7 @@ def _runs(config: Config) -> list[Run]:
                 "architecture",
                 "NIN",
                 "nin",
-                lambda d, c: NIN(config.nin_channels, in_channels=c),
+                lambda c: NIN(config.nin_channels, in_channels=c),
                 config.arch_lr,
                 config.arch_epochs,
                 "hard",
@@ -253,7 +254,7 @@ def _controls(config: Config, runs: list[Run], data: dict[str, Split], base: int
     """The base MNIST run over ``control_seeds`` seeds (with its highest-rate twin), ``untrained_seeds``
     untrained networks and (optionally) the same seeds on shuffled labels. Returns the per-seed numbers."""
     run, split = runs[base], data["main"]
-    build = lambda: run.build(_loaded(split).name, split.x_train.shape[1])  # noqa: E731
+    build = lambda: run.build(split.x_train.shape[1])  # noqa: E731
     offsets = [100 * i for i in range(config.untrained_seeds)]  # offset 0: the sweep's own run
     seeds = [config.seed + base + o for o in offsets[: config.control_seeds]]
     kw = dict(epochs=run.epochs, batch_size=config.batch_size, optimizer=config.optimizer)
@@ -332,7 +333,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         split = data[run.role]
         c = train_with_curves(
             config.seed + k,
-            lambda run=run, split=split: run.build(_loaded(split).name, split.x_train.shape[1]),
+            lambda run=run, split=split: run.build(split.x_train.shape[1]),
             split,
             epochs=run.epochs,
             lr=run.lr,
