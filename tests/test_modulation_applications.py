@@ -216,7 +216,7 @@ def test_full_scale_names_the_paper_data_and_fails_offline(name, empty_data_root
 
     module = importlib.import_module("sigcnn.experiments." + name.replace("-", "_"))
     config = module.make_config("full")
-    assert config.dataset in {"imagenette", "urbansound8k", "voc2012"}
+    assert config.dataset in {"imagenette", "urbansound8k-dcase2016", "voc2012"}
     with pytest.raises(DatasetUnavailable):
         module.run(config)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -81,14 +81,12 @@ class AudioSplit:
     """What was loaded, in words, for a run's notes (names the data set and its test split)."""
 
     def to(self, device: torch.device | str) -> AudioSplit:
-        return AudioSplit(
-            self.x_train.to(device),
-            self.y_train.to(device),
-            self.x_test.to(device),
-            self.y_test.to(device),
-            self.data_source,
-            self.sample_rate,
-            self.note,
+        return replace(
+            self,
+            x_train=self.x_train.to(device),
+            y_train=self.y_train.to(device),
+            x_test=self.x_test.to(device),
+            y_test=self.y_test.to(device),
         )
 
     @property

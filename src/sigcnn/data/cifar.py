@@ -20,7 +20,10 @@ TEST_BATCH = "cifar-10-batches-py/test_batch"
 def _read_batches(tar: tarfile.TarFile, names: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     images, labels = [], []
     for name in names:
-        batch = pickle.load(tar.extractfile(name), encoding="bytes")
+        handle = tar.extractfile(name)
+        if handle is None:
+            raise ValueError(f"{ARCHIVE}: {name} is not a file")
+        batch = pickle.load(handle, encoding="bytes")
         images.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
         labels.append(np.asarray(batch[b"labels"], dtype=np.int64))
     return torch.from_numpy(np.concatenate(images)), torch.from_numpy(np.concatenate(labels))

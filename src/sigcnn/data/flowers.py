@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 
 from .registry import TF_FLOWERS, DatasetSpec
 from .splits import ImageSplit
@@ -34,8 +35,6 @@ def _square(image, size: int, grey: bool) -> np.ndarray:
 
 def read_flower_archive(path: Path | str, size: int = 32, grey: bool = True) -> tuple[np.ndarray, np.ndarray, tuple]:
     """Images (uint8), labels (int64) and class names from a ``flower_photos.tgz``-style archive."""
-    from PIL import Image
-
     classes = TF_FLOWERS.extra["classes"]
     images, labels = [], []
     with tarfile.open(path) as tar:
@@ -46,7 +45,10 @@ def read_flower_archive(path: Path | str, size: int = 32, grey: bool = True) -> 
             parts = member.name.split("/")
             if len(parts) < 2 or parts[-2] not in classes:
                 continue
-            with Image.open(io.BytesIO(tar.extractfile(member).read())) as img:
+            handle = tar.extractfile(member)
+            if handle is None:
+                raise ValueError(f"{member.name} in the archive is not a file")
+            with Image.open(io.BytesIO(handle.read())) as img:
                 images.append(_square(img, size, grey))
             labels.append(classes.index(parts[-2]))
     if not images:

@@ -11,7 +11,7 @@ from .errors import DatasetCorrupt, DatasetUnavailable
 from .idx import read_idx
 from .registry import DatasetSpec, get_spec
 from .splits import ImageSplit
-from .store import dataset_dir, ensure_files, missing_files
+from .store import ensure_files, missing_files
 
 __all__ = ["ImageSplit", "limit_training_set", "load_idx_images", "load_image_dataset"]
 
@@ -73,7 +73,7 @@ def load_idx_images(spec: DatasetSpec, allow_test_split: bool = False, split_see
         train_idx, test_idx = order[:FALLBACK_TRAIN_SIZE], order[FALLBACK_TRAIN_SIZE:]
         note = (
             f"The official {spec.name} training files ({', '.join(missing)}) are not in "
-            f"{dataset_dir(spec)}, so the 10,000 official test images were split "
+            f"{spec.folder}/ under the data root, so the 10,000 official test images were split "
             f"{FALLBACK_TRAIN_SIZE:,}/{test_images.shape[0] - FALLBACK_TRAIN_SIZE:,} "
             f"(seed {split_seed}) into training and test sets."
         )

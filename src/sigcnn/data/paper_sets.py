@@ -7,16 +7,22 @@ a missing archive raises :class:`~sigcnn.data.DatasetUnavailable` before any hea
 from __future__ import annotations
 
 import tarfile
+import zipfile
+from math import gcd
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+import soundfile
+from PIL import Image
+from scipy.signal import resample_poly
 
+from .audio import AudioSet
+from .errors import DatasetUnavailable
 from .registry import DCASE2016, IMAGENETTE, VOC2012, DatasetSpec
+from .splits import ClassImages
 from .store import ensure_files
 
-if TYPE_CHECKING:
-    from .audio import AudioSet
+IMAGENETTE_SOURCE = "Imagenette (160 px), centre crops"
 
 IMAGENETTE_CLASSES = {
     "n01440764": "tench",
@@ -47,29 +53,34 @@ def imagenette_folder() -> Path:
 
 
 def load_imagenette(
-    per_class: int, size: int = 112, split: str = "train", seed: int = 0, *, spec: DatasetSpec | None = None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    per_class: int,
+    size: int = 112,
+    split: str = "train",
+    seed: int = 0,
+    rng: np.random.Generator | None = None,
+    *,
+    spec: DatasetSpec | None = None,
+) -> ClassImages:
     """``per_class`` centre-cropped RGB images of each Imagenette class, float32 in [0, 1].
 
-    Returns ``(images (N, 3, size, size), labels (N,), class_names)``. ``spec`` (the registry
-    entry) is accepted for the loader interface.
+    The images are drawn with a generator seeded with ``seed`` (``rng`` is accepted for the
+    ``class-images`` loader interface and not used, so a run draws the same images whatever the
+    caller drew before). ``split`` is ``"train"`` or ``"val"``; ``spec`` is the registry entry.
     """
-    from PIL import Image
-
     root = imagenette_folder() / split
-    rng = np.random.default_rng(seed)
+    draw = np.random.default_rng(seed)
     images, labels, names = [], [], []
     for k, (wnid, name) in enumerate(IMAGENETTE_CLASSES.items()):
         files = sorted((root / wnid).glob("*.JPEG"))
-        for path in rng.choice(files, size=min(per_class, len(files)), replace=False):
+        for path in draw.choice(np.array(files, dtype=object), size=min(per_class, len(files)), replace=False):
             img = Image.open(path).convert("RGB")
             s = min(img.size)
             left, top = (img.width - s) // 2, (img.height - s) // 2
-            img = img.crop((left, top, left + s, top + s)).resize((size, size), Image.BILINEAR)
+            img = img.crop((left, top, left + s, top + s)).resize((size, size), Image.Resampling.BILINEAR)
             images.append(np.asarray(img, dtype=np.float32).transpose(2, 0, 1) / 255.0)
             labels.append(k)
         names.append(name)
-    return np.stack(images), np.array(labels), names
+    return ClassImages(np.stack(images), np.array(labels), tuple(names), IMAGENETTE_SOURCE)
 
 
 def voc2012_root() -> Path:
@@ -102,21 +113,12 @@ def load_dcase2016(
     DatasetUnavailable
         When the metadata or any audio zip is missing (offline, or not placed there).
     """
-    import zipfile
-    from math import gcd
-
-    import soundfile
-    from scipy.signal import resample_poly
-
-    from .audio import AudioSet
-    from .errors import DatasetUnavailable
-
     folder = dcase2016_folder()
     missing = [z for z in DCASE_AUDIO_ZIPS if not (folder / z).is_file()]
     root = folder / "TUT-acoustic-scenes-2016-development"
     if missing and not (root / "audio").is_dir():
         raise DatasetUnavailable(
-            f"dataset 'dcase2016' is missing {', '.join(missing)} in {folder}; download them from "
+            f"dataset 'dcase2016' is missing {', '.join(missing)} in {DCASE2016.folder}/ under the data root; download them from "
             f"{DCASE2016.source.split(', ')[-1]} and place them there"
         )
     if not (root / "meta.txt").is_file() or not (root / "audio").is_dir():
@@ -146,8 +148,7 @@ def load_voc2012_segmentation(
 
     Images are resized bilinearly and masks by nearest neighbour, both to ``size x size``.
     """
-    from PIL import Image
-    from torchvision.datasets import VOCSegmentation
+    from torchvision.datasets import VOCSegmentation  # heavy: imported only when VOC is read
 
     data = VOCSegmentation(str(voc2012_root()), year="2012", image_set=image_set, download=False)
     n = len(data) if limit is None else min(limit, len(data))
@@ -155,6 +156,8 @@ def load_voc2012_segmentation(
     masks = np.zeros((n, size, size), np.int64)
     for i in range(n):
         img, mask = data[i]
-        images[i] = np.asarray(img.resize((size, size), Image.BILINEAR), np.float32).transpose(2, 0, 1) / 255.0
-        masks[i] = np.asarray(mask.resize((size, size), Image.NEAREST), np.int64)
+        images[i] = (
+            np.asarray(img.resize((size, size), Image.Resampling.BILINEAR), np.float32).transpose(2, 0, 1) / 255.0
+        )
+        masks[i] = np.asarray(mask.resize((size, size), Image.Resampling.NEAREST), np.int64)
     return images, masks

@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class DatasetSpec:
     kind: str
     """How the files are stored, which decides how :func:`~sigcnn.data.dataset_status` checks them:
     ``idx-images``, ``wav-folder``, ``audio-archive``, ``cifar-archive``, ``jpeg-archive``,
-    ``image-archive``, ``audio-zip`` or ``generated`` (built offline, no files)."""
+    ``image-archive``, ``audio-zip``, ``generated`` (built offline, no files) or ``derived`` (read
+    from other entries' files, no files of its own)."""
     description: str
     files: tuple[RemoteFile, ...] = ()
     source: str = ""
@@ -52,7 +55,20 @@ class DatasetSpec:
     """What the loader returns: ``image-classification`` (an :class:`~sigcnn.data.ImageSplit`),
     ``audio-classification`` (an :class:`~sigcnn.data.AudioSet`), ``audio-scenes`` (an
     ``AudioSet`` and the scene names), ``segmentation-halves`` (a :class:`~sigcnn.data.SegmentationHalves`),
-    ``class-images`` (images, labels, class names)."""
+    ``class-images`` (a :class:`~sigcnn.data.ClassImages`), ``audio-domains`` (an
+    :class:`~sigcnn.data.AudioDomains`: feature vectors of a source and a target domain)."""
+
+    def archive(self) -> tuple[str, str]:
+        """The URL of the archive this data set is downloaded as, and the prefix of its members.
+
+        Raises
+        ------
+        ValueError
+            When the entry is not downloaded as one archive.
+        """
+        if self.archive_url is None or self.archive_member_prefix is None:
+            raise ValueError(f"dataset {self.name!r} has no archive in the registry")
+        return self.archive_url, self.archive_member_prefix
 
     def load(self, **kw: Any) -> Any:
         """Load this data set with its own loader (keywords go to the loader).
@@ -276,6 +292,41 @@ MOSAICS = DatasetSpec(
 )
 """An offline stand-in for VOC 2012 built from Fashion-MNIST; it has no files of its own."""
 
+SKIMAGE = DatasetSpec(
+    name="skimage",
+    folder="",
+    kind="generated",
+    loader="photographs:load_photograph_crops",
+    task="class-images",
+    description="Six scikit-image sample photographs (astronaut, chelsea, coffee, rocket, grass, brick), "
+    "one class each, random square crops",
+    source="scikit-image (skimage.data), shipped with the package",
+)
+"""An offline stand-in for Imagenette's classes of natural images; it has no files of its own."""
+
+FSDD_SPEAKERS = DatasetSpec(
+    name="fsdd-speakers",
+    folder=FSDD.folder,
+    kind="derived",
+    loader="audio_domains:load_fsdd_speaker_domains",
+    task="audio-domains",
+    description="FSDD as two domains: three speakers as the source, the other three as the target",
+    source=FSDD.source,
+    license=FSDD.license,
+)
+"""Read from the files of ``fsdd``."""
+
+URBANSOUND8K_DCASE2016 = DatasetSpec(
+    name="urbansound8k-dcase2016",
+    folder=URBANSOUND8K.folder,
+    kind="derived",
+    loader="audio_domains:load_urbansound_dcase_domains",
+    task="audio-domains",
+    description="UrbanSound8K as the source domain, DCASE 2016 acoustic scenes as the target domain",
+    source=f"{URBANSOUND8K.source}; {DCASE2016.source}",
+)
+"""Read from the files of ``urbansound8k`` and ``dcase2016``."""
+
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
     for spec in (
@@ -289,8 +340,13 @@ DATASETS: dict[str, DatasetSpec] = {
         VOC2012,
         DCASE2016,
         MOSAICS,
+        SKIMAGE,
+        FSDD_SPEAKERS,
+        URBANSOUND8K_DCASE2016,
     )
 }
+NO_FILES_KINDS = ("generated", "derived")
+"""Kinds of entries with no files of their own (not listed by :func:`~sigcnn.data.dataset_status`)."""
 IMAGE_DATASETS = tuple(n for n, s in DATASETS.items() if s.kind == "idx-images")
 
 
@@ -326,3 +382,25 @@ def load(name: str, **kw: Any) -> Any:
     :class:`~sigcnn.data.SegmentationHalves` for ``segmentation-halves``.
     """
     return get_spec(name).load(**kw)
+
+
+def load_typed(name: str, task: str, result: type[T], **kw: Any) -> T:
+    """:func:`load` for an entry of ``task``, whose loader must return a ``result``.
+
+    The typed loaders (:func:`~sigcnn.data.load_segmentation_halves`,
+    :func:`~sigcnn.data.load_class_images`, ...) are this call with their task and type.
+
+    Raises
+    ------
+    ValueError
+        When the entry's task is not ``task``.
+    TypeError
+        When its loader returns something else than a ``result``.
+    """
+    spec = get_spec(name)
+    if spec.task != task:
+        raise ValueError(f"dataset {spec.name!r} is of task {spec.task!r}, not {task!r}")
+    value = spec.load(**kw)
+    if not isinstance(value, result):
+        raise TypeError(f"the loader of {spec.name!r} returned {type(value).__name__}, not {result.__name__}")
+    return value

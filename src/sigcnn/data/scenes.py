@@ -12,7 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+import skimage.data
 import torch
+from skimage.color import rgb2gray
+from skimage.transform import resize
 
 from .transforms import pad_images
 
@@ -26,10 +29,6 @@ def scene_backgrounds(size: int = 32, contrast: float = 0.6, names: Sequence[str
     Each photograph is converted to grey, cropped to its central square, resized with
     anti-aliasing and stretched to the full range before scaling by ``contrast``.
     """
-    import skimage.data
-    from skimage.color import rgb2gray
-    from skimage.transform import resize
-
     if not 0.0 < contrast <= 1.0 or size < 4:
         raise ValueError(f"need 0 < contrast <= 1 and size >= 4, got contrast={contrast}, size={size}")
     out = []

@@ -13,7 +13,7 @@ import numpy as np
 from .images import load_image_dataset
 from .mosaics import DEFAULT_CLASSES, make_mosaics
 from .paper_sets import load_voc2012_segmentation
-from .registry import DatasetSpec
+from .registry import DatasetSpec, load_typed
 
 VOC_CLASSES = 21
 """Pascal VOC 2012: 20 object classes and the background."""
@@ -97,4 +97,19 @@ def load_voc2012_halves(
     )
 
 
-__all__ = ["SegmentationHalves", "load_mosaic_halves", "load_voc2012_halves"]
+def load_segmentation_halves(
+    name: str, size: int, n_a: int, n_b: int, n_test: int, rng: np.random.Generator
+) -> SegmentationHalves:
+    """The segmentation set ``name`` of the registry (``mosaics``, ``voc2012``, ...) with its own loader.
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is not a ``segmentation-halves`` entry.
+    """
+    return load_typed(
+        name, "segmentation-halves", SegmentationHalves, size=size, n_a=n_a, n_b=n_b, n_test=n_test, rng=rng
+    )
+
+
+__all__ = ["SegmentationHalves", "load_mosaic_halves", "load_segmentation_halves", "load_voc2012_halves"]

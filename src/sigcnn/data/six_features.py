@@ -15,13 +15,16 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
+import librosa
 import numpy as np
 import numpy.typing as npt
 import torch
 
+from ..core.cache import read_entry, write_entry
 from ..core.runtime import user_cache_dir
 
 if TYPE_CHECKING:
@@ -39,7 +42,7 @@ def feature_cache_dir() -> Path:
 
 
 def _transforms(sample_rate: int, device):
-    import torchaudio.transforms as T
+    import torchaudio.transforms as T  # heavy (seconds to import): imported only when features are computed
 
     spec = T.Spectrogram(n_fft=N_FFT, hop_length=HOP, power=1.0, pad_mode="constant").to(device)
     mel = T.MelSpectrogram(
@@ -83,8 +86,6 @@ def torchaudio_features(
 
 def librosa_reference(wave: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
     """The same three features with ``librosa`` (the independent route for the agreement check)."""
-    import librosa
-
     y = np.asarray(wave, dtype=np.float32)
     s = np.abs(librosa.stft(y, n_fft=N_FFT, hop_length=HOP))
     m = librosa.feature.melspectrogram(S=s**2, sr=sample_rate, n_mels=N_MELS)
@@ -99,13 +100,15 @@ def librosa_only_features(magnitude: np.ndarray, sample_rate: int) -> dict[str, 
     chroma, not from a constant-Q chroma: both choices are ours, to keep the cost low
     (a CQT over 7 octaves does not fit under the 4 kHz Nyquist limit of FSDD anyway).
     """
-    import librosa
-
     s = np.asarray(magnitude, dtype=np.float32)
     chroma = librosa.feature.chroma_stft(S=s**2, sr=sample_rate, n_fft=N_FFT, tuning=0.0)
     contrast = librosa.feature.spectral_contrast(S=s, sr=sample_rate, n_fft=N_FFT, fmin=100.0, n_bands=N_BANDS)
     tonnetz = librosa.feature.tonnetz(chroma=chroma, sr=sample_rate)
     return {"chroma": chroma.mean(-1), "contrast": contrast.mean(-1), "tonnetz": tonnetz.mean(-1)}
+
+
+def _save(vec: np.ndarray, handle: IO[bytes]) -> None:
+    np.save(handle, vec, allow_pickle=False)
 
 
 def six_features(
@@ -119,8 +122,6 @@ def six_features(
     """
     if len(waves) != len(names):
         raise ValueError(f"{len(waves)} waveforms but {len(names)} names")
-    from ..core.cache import read_entry, write_entry
-
     folder = feature_cache_dir()
     transforms = None
     width = sum(FEATURES.values())
@@ -144,6 +145,6 @@ def six_features(
         feats = torchaudio_features(wave, sample_rate, device, transforms, keep_magnitude=True)
         feats.update(librosa_only_features(feats.pop("magnitude"), sample_rate))
         vec = np.concatenate([feats[k] for k in FEATURES])
-        write_entry(path, lambda h, vec=vec: np.save(h, vec, allow_pickle=False))
+        write_entry(path, partial(_save, vec))
         out[i] = vec
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .registry import DATASETS, DatasetSpec
+from .registry import DATASETS, NO_FILES_KINDS, DatasetSpec
 from .store import (
     _md5,
     corrupt_files,
@@ -85,10 +85,10 @@ def _status(spec: DatasetSpec) -> DatasetStatus:
 def dataset_status() -> list[DatasetStatus]:
     """Status of every data set in the registry that has files (all missing when the data root is unusable).
 
-    Data sets built offline from another one (``kind == "generated"``) have no files of their own
-    and are not listed.
+    Data sets built offline or read from other entries' files (kinds ``generated`` and ``derived``)
+    have no files of their own and are not listed.
     """
-    stored = [spec for spec in DATASETS.values() if spec.kind != "generated"]
+    stored = [spec for spec in DATASETS.values() if spec.kind not in NO_FILES_KINDS]
     if root_problem(data_root()) not in (None, "does not exist"):
         return [
             DatasetStatus(spec.name, "missing", str(dataset_dir(spec)), ["(the data root is unusable)"])

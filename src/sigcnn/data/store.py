@@ -57,7 +57,7 @@ def root_problem(root: Path | None = None) -> str | None:
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
-        return f"does not exist and cannot be created ({probe} is a file)"
+        return "does not exist and cannot be created (a folder above it is a file)"
     return "does not exist"
 
 
@@ -66,7 +66,7 @@ def check_root() -> Path:
     root = data_root()
     problem = root_problem(root)
     if problem and problem != "does not exist":
-        raise DatasetUnavailable(f"the data root {root} {problem}; set SIGCNN_DATA to a folder")
+        raise DatasetUnavailable(f"the data root {problem}; set SIGCNN_DATA to a folder")
     return root
 
 
@@ -206,7 +206,7 @@ def _download(url: str, target: Path) -> None:
     :data:`CONNECT_TIMEOUT_S` for a connection and :data:`READ_TIMEOUT_S` for data, and does not
     try a host again in this process once it has failed.
     """
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # 0.2 s to import: only when something is downloaded
 
     parsed = urlparse(url)
     host = _host_of(url)
@@ -257,20 +257,30 @@ def _download(url: str, target: Path) -> None:
         raise
 
 
+def relative_to_root(text: str) -> str:
+    """``text`` with every path under the data root written relative to it (for messages and notes,
+    which may be stored in results: they must not hold machine paths)."""
+    root = str(data_root())
+    return text.replace(root + os.sep, "").replace(root, "the data root")
+
+
 def _unavailable(spec: DatasetSpec, missing: list[str], reason: str) -> DatasetUnavailable:
-    folder = dataset_dir(spec)
     listed = ", ".join(missing)
     return DatasetUnavailable(
-        f"dataset {spec.name!r} is missing {listed} in {folder} ({reason}); "
-        f"place the files there or set SIGCNN_DATA to a folder that has {spec.folder}/"
+        relative_to_root(
+            f"dataset {spec.name!r} is missing {listed} in {spec.folder}/ under the data root ({reason}); "
+            f"place the files there or set SIGCNN_DATA to a folder that has {spec.folder}/"
+        )
     )
 
 
 def _corrupt(spec: DatasetSpec, lines: list[str]) -> DatasetCorrupt:
     shown = "; ".join(lines[:5]) + (f"; and {len(lines) - 5} more" if len(lines) > 5 else "")
     return DatasetCorrupt(
-        f"dataset {spec.name!r} has {len(lines)} corrupt file(s) that fail their checksum: {shown}; "
-        "delete or replace them (a deleted file is downloaded again unless SIGCNN_OFFLINE=1)"
+        relative_to_root(
+            f"dataset {spec.name!r} has {len(lines)} corrupt file(s) that fail their checksum: {shown}; "
+            "delete or replace them (a deleted file is downloaded again unless SIGCNN_OFFLINE=1)"
+        )
     )
 
 
@@ -367,17 +377,18 @@ def ensure_wav_folder(spec: DatasetSpec) -> Path:
             [f"recordings/*.wav ({len(missing)} of {spec.manifest_count} files: {shown})"],
             "SIGCNN_OFFLINE=1 forbids downloading them",
         )
+    url, prefix = spec.archive()
     made = _new_dirs(dataset_dir(spec))
     archive = dataset_dir(spec) / "archive.zip"
     staging = None
     try:
-        _download(spec.archive_url, archive)
+        _download(url, archive)
         staging = Path(tempfile.mkdtemp(dir=dataset_dir(spec), prefix="staging-"))
         os.chmod(staging, _dir_mode())  # mkdtemp makes 0700 folders
         with zipfile.ZipFile(archive) as zf:
             for member in zf.namelist():
                 rel = member.split("/", 1)[-1]
-                if rel.startswith(spec.archive_member_prefix) and rel.endswith(".wav"):
+                if rel.startswith(prefix) and rel.endswith(".wav"):
                     target = staging / Path(rel).name
                     target.write_bytes(zf.read(member))
         count, sha = wav_manifest(staging)

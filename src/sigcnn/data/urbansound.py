@@ -26,6 +26,7 @@ from .store import (
     check_root,
     dataset_dir,
     is_offline,
+    relative_to_root,
 )
 
 METADATA = "metadata/UrbanSound8K.csv"
@@ -58,19 +59,21 @@ def ensure_urbansound8k() -> Path:
     missing = f"{METADATA} and audio/fold1..fold10/*.wav ({count}/{spec.manifest_count} excerpts found)"
     if is_offline():
         raise DatasetUnavailable(
-            f"dataset 'urbansound8k' is missing {missing} in {folder} (SIGCNN_OFFLINE=1 forbids downloading "
+            f"dataset 'urbansound8k' is missing {missing} in {spec.folder}/ under the data root (SIGCNN_OFFLINE=1 "
+            f"forbids downloading "
             f"{spec.archive_url}); unpack the archive there or set SIGCNN_DATA to a folder that has UrbanSound8K/"
         )
+    url, prefix = spec.archive()
     made = _new_dirs(folder.parent)
     folder.parent.mkdir(parents=True, exist_ok=True)
     archive = folder.parent / "UrbanSound8K.tar.gz"
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix="staging-urbansound-"))
     try:
         os.chmod(staging, _dir_mode())  # mkdtemp makes 0700 folders
-        _download(spec.archive_url, archive)
+        _download(url, archive)
         with tarfile.open(archive) as tar:
             tar.extractall(staging, filter="data")
-        unpacked = staging / spec.archive_member_prefix.rstrip("/")
+        unpacked = staging / prefix.rstrip("/")
         if urbansound_files(unpacked) != (True, spec.manifest_count):
             raise DatasetUnavailable(f"dataset 'urbansound8k': the downloaded archive lacks {missing}")
         if folder.exists():  # a repair: add what is missing, keep everything that is there
@@ -79,7 +82,9 @@ def ensure_urbansound8k() -> Path:
         else:
             os.replace(unpacked, folder)
     except (OSError, tarfile.TarError) as exc:
-        raise DatasetUnavailable(f"dataset 'urbansound8k': download of {spec.archive_url} failed: {exc}") from exc
+        raise DatasetUnavailable(
+            relative_to_root(f"dataset 'urbansound8k': download of {spec.archive_url} failed: {exc}")
+        ) from exc
     finally:
         archive.unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -81,12 +83,12 @@ class Config(BaseConfig):
 
 @dataclass(frozen=True)
 class Run:
-    """One training run: its study, labels, network factory (of the data set name), rate and length."""
+    """One training run: its study, labels, network factory (of the number of input channels), rate and length."""
 
     study: str
     label: str
     key: str
-    build: Callable[[str, int], torch.nn.Module]
+    build: Callable[[int], torch.nn.Module]
     lr: float
     epochs: int
     role: str  # "main" or "hard"
@@ -101,9 +103,10 @@ def _key(text: str) -> str:
     return text.replace("/", "-").replace(".", "p")
 
 
-def lenet_for(dataset: str, channels: int, width: float = 1.0) -> torch.nn.Module:
-    """The paper's LeNet for ``dataset``: :class:`CifarLeNet` on CIFAR-10 (§IV-B), else the MNIST one (§IV-A)."""
-    return CifarLeNet(width, in_channels=channels) if dataset == "cifar10" else WideLeNet(width, in_channels=channels)
+def lenet_for(channels: int, width: float = 1.0) -> torch.nn.Module:
+    """The paper's LeNet for images of ``channels`` channels: :class:`CifarLeNet` on colour images
+    (CIFAR-10, the one colour set of :data:`HARD_DATASETS`; §IV-B), else the MNIST one (§IV-A)."""
+    return CifarLeNet(width, in_channels=channels) if channels == 3 else WideLeNet(width, in_channels=channels)
 
 
 def _runs(config: Config) -> list[Run]:
@@ -125,7 +128,7 @@ def _runs(config: Config) -> list[Run]:
                 "architecture",
                 "NIN",
                 "nin",
-                lambda d, c: NIN(config.nin_channels, in_channels=c),
+                lambda c: NIN(config.nin_channels, in_channels=c),
                 config.arch_lr,
                 config.arch_epochs,
                 "hard",
@@ -137,7 +140,7 @@ def _runs(config: Config) -> list[Run]:
                 "width",
                 f"LeNet, filters x{factor_label(w)}",
                 f"w{factor_label(w)}",
-                lambda d, c, w=w: lenet_for(d, c, w),
+                partial(lenet_for, width=w),
                 config.arch_lr,
                 config.arch_epochs,
                 "hard",
@@ -149,7 +152,8 @@ def _runs(config: Config) -> list[Run]:
 
 def _load(config: Config, roles: set[str], device) -> tuple[dict[str, Split], list[str]]:
     """The data of each role; the harder set falls back (with a note) when CIFAR-10 is absent."""
-    loaded, notes = {}, []
+    loaded: dict[str, Split] = {}
+    notes: list[str] = []
     for role, name in (("main", config.dataset), ("hard", config.hard_dataset)):
         if role not in roles:
             continue
@@ -166,9 +170,9 @@ def _load(config: Config, roles: set[str], device) -> tuple[dict[str, Split], li
             loaded[role] = load_split(
                 config.hard_fallback, device, config.allow_test_split, config.train_limit, config.val_limit
             )
-    if "hard" in loaded and loaded["hard"].source.name == "cifar10":
+    if "hard" in loaded and loaded["hard"].x_train.shape[1] == 3:  # colour images: the CIFAR network
         notes.append(
-            "Harder set: CIFAR-10 with the paper's CIFAR network as we read §IV-B (CifarLeNet: four "
+            f"Harder set: {loaded['hard'].source.name} with the paper's CIFAR network as we read §IV-B (CifarLeNet: four "
             "convolutions 5x5/5x5/5x5/3x3 with 32/32/64/64 filters, two max and two average pools, four "
             "ReLU, one fully-connected layer; sizes ours)."
         )
@@ -243,30 +247,25 @@ def _controls(config: Config, runs: list[Run], data: dict[str, Split], base: int
     """The base MNIST run over ``control_seeds`` seeds (with its highest-rate twin), ``untrained_seeds``
     untrained networks and (optionally) the same seeds on shuffled labels. Returns the per-seed numbers."""
     run, split = runs[base], data["main"]
-    build = lambda: run.build(split.source.name, split.x_train.shape[1])  # noqa: E731
+    build = lambda: run.build(split.x_train.shape[1])  # noqa: E731
     offsets = [100 * i for i in range(config.untrained_seeds)]  # offset 0: the sweep's own run
     seeds = [config.seed + base + o for o in offsets[: config.control_seeds]]
-    kw = dict(epochs=run.epochs, batch_size=config.batch_size, optimizer=config.optimizer)
+    train = partial(train_with_curves, epochs=run.epochs, batch_size=config.batch_size, optimizer=config.optimizer)
     trained = [arrays[f"mnist_lr__{_key(run.key)}__gain"]] + [
-        train_with_curves(s, build, split, lr=run.lr, progress=ctx.progress, desc=f"seed {s}", **kw)["gain"]
-        for s in seeds[1:]
+        train(s, build, split, lr=run.lr, progress=ctx.progress, desc=f"seed {s}")["gain"] for s in seeds[1:]
     ]
     # the highest rate over as many seeds (pair 0: the two sweep runs): the jitter ratio is paired by replicate
     high_run = runs[high]
     high_seeds = [config.seed + high + o for o in offsets[: config.control_seeds]]
     highs = [arrays[f"mnist_lr__{_key(high_run.key)}__gain"]] + [
-        train_with_curves(s, build, split, lr=high_run.lr, progress=ctx.progress, desc=f"high lr, seed {s}", **kw)[
-            "gain"
-        ]
+        train(s, build, split, lr=high_run.lr, progress=ctx.progress, desc=f"high lr, seed {s}")["gain"]
         for s in high_seeds[1:]
     ]
     untrained_seeds = [config.seed + base + o for o in offsets]
     untrained = [train_with_curves(s, build, split, epochs=0, lr=run.lr)["gain"][0] for s in untrained_seeds]
     shuffled = (
         [
-            train_with_curves(
-                s, build, split, lr=run.lr, shuffle_labels=True, progress=ctx.progress, desc=f"shuffled {s}", **kw
-            )
+            train(s, build, split, lr=run.lr, shuffle_labels=True, progress=ctx.progress, desc=f"shuffled {s}")
             for s in seeds
         ]
         if config.shuffled_control
@@ -322,7 +321,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         split = data[run.role]
         c = train_with_curves(
             config.seed + k,
-            lambda run=run, split=split: run.build(split.source.name, split.x_train.shape[1]),
+            partial(run.build, split.x_train.shape[1]),
             split,
             epochs=run.epochs,
             lr=run.lr,
@@ -348,7 +347,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     arrays.update(diagnosis.arrays())
     chance = chance_agreement(diagnosis.verdicts, diagnosis.loss_verdicts)
     agree = [float(v == lv) - chance for v, lv in zip(diagnosis.verdicts, diagnosis.loss_verdicts)]
-    alpha_numbers = {}
+    alpha_numbers: dict[str, Any] = {}
     if alpha:
         a_diag = diagnose_runs(arrays["run_keys"], arrays["run_studies"], curves, "alpha")
         arrays.update(a_diag.arrays())
@@ -360,7 +359,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         )
     rho = _finite(diagnosis.spearman)
     base = next((k for k, r in enumerate(runs) if r.study == "mnist_lr" and r.lr == config.mnist_lr), None)
-    numbers = dict(NO_BASE)
+    numbers: dict[str, Any] = dict(NO_BASE)
     if base is not None:
         high = next(
             k
@@ -510,7 +509,7 @@ def findings(metrics: dict, verdicts: dict[str, Verdict]) -> list[str]:
             + say("gain_tracks_val_loss")
         )
     a_rho, a_agree = metrics.get("alpha_val_loss_spearman_median"), metrics.get("alpha_diagnosis_agreement")
-    if a_rho is not None and np.isfinite(a_rho) and rho is not None and agree is not None:
+    if a_rho is not None and np.isfinite(a_rho) and a_agree is not None and rho is not None and agree is not None:
         out.append(
             f"weightwatcher's alpha on the same checkpoints (our comparison, not the paper's, without a test): "
             f"median Spearman correlation with validation loss {a_rho:+.2f} (gain: {rho:+.2f}); the four rules "

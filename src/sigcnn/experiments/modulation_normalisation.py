@@ -17,6 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..data.splits import load_class_images
+from ..probes.feature_spectra import layer_outputs
 from ..signals.spectral_summaries import (
     average_normalised_spectrum,
     contour_area_fraction,
@@ -29,7 +31,6 @@ from ..verdicts import Claim, Verdict, sentence
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 from ._metrics import Replicated
 
-PHOTOGRAPHS = ("astronaut", "chelsea", "coffee", "rocket", "grass", "brick")
 LAYERS = ("relu", "layer1", "layer2", "layer3", "layer4")
 NOISE_EXPONENTS = {"white": 0.0, "1/f": 0.5, "1/f^2": 1.0, "1/f^3": 1.5}
 """Amplitude exponents: energy spectra 1/f^0, 1/f^1, 1/f^2, 1/f^3."""
@@ -50,27 +51,6 @@ class Config(BaseConfig):
     def __post_init__(self):
         if self.init_seeds < 2:
             raise ValueError(f"init_seeds must be >= 2 (the claims are tested over seeds), got {self.init_seeds}")
-
-
-def photograph_crops(per_class: int, size: int, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
-    """Random ``size``-px crops of each scikit-image photograph (grey ones repeated to RGB), in [0, 1].
-
-    Returns an array (classes, per_class, 3, size, size) and the class names.
-    """
-    import skimage.data
-
-    out = []
-    for name in PHOTOGRAPHS:
-        img = np.asarray(getattr(skimage.data, name)(), dtype=np.float64) / 255.0
-        if img.ndim == 2:
-            img = np.repeat(img[..., None], 3, axis=-1)
-        h, w = img.shape[:2]
-        crops = []
-        for _ in range(per_class):
-            top, left = rng.integers(0, h - size + 1), rng.integers(0, w - size + 1)
-            crops.append(img[top : top + size, left : left + size].transpose(2, 0, 1))
-        out.append(np.stack(crops))
-    return np.stack(out), list(PHOTOGRAPHS)
 
 
 def noise_inputs(per_class: int, size: int, like: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -96,8 +76,6 @@ def class_spectra(groups: np.ndarray, remove_dc: bool = False) -> list[np.ndarra
 
 
 def _forward(model, images: np.ndarray, train_mode: bool = False) -> dict[str, np.ndarray]:
-    from ..probes.feature_spectra import layer_outputs
-
     x = torch.from_numpy(((images - IMAGENET_MEAN) / IMAGENET_STD).astype(np.float32))
     return layer_outputs(model, x, LAYERS, batch_size=16, train_mode=train_mode)
 
@@ -143,18 +121,11 @@ Metrics.__doc__ = (
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
-    import torchvision
+    import torchvision  # heavy (seconds to import): imported only when the experiment runs
 
     rng = np.random.default_rng(config.seed)
-    if config.dataset == "imagenette":
-        from ..data.paper_sets import load_imagenette
-
-        imgs, labels, names = load_imagenette(config.per_class, config.size, seed=config.seed)
-        natural = np.stack([imgs[labels == k][: config.per_class] for k in range(len(names))])
-        source = "Imagenette (160 px), centre crops"
-    else:
-        natural, names = photograph_crops(config.per_class, config.size, rng)
-        source = "scikit-image sample photographs (offline), random crops"
+    images = load_class_images(config.dataset, config.per_class, config.size, seed=config.seed, rng=rng)
+    natural = images.by_class(config.per_class)
     noise = noise_inputs(config.per_class, config.size, natural, rng)
     n_nat, n_noise = natural.shape[0], noise.shape[0]
     everything = np.concatenate([natural, noise]).reshape(-1, 3, config.size, config.size)
@@ -183,7 +154,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         torch.manual_seed(config.seed * 1000 + s)
         model = torchvision.models.resnet152(weights=None).eval()
         outs = _forward(model, everything)
-        outs_train = _forward(model, everything, train_mode=True) if s == 0 else None
+        outs_train = _forward(model, everything, train_mode=True) if s == 0 else {}
         for layer in LAYERS:
             maps = outs[layer].reshape(n_nat + n_noise, config.per_class, *outs[layer].shape[1:])
             spectra = class_spectra(maps)
@@ -221,16 +192,16 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             np.array(per_seed["layer4_white_to_natural_tv"]) - values["input_white_to_natural_tv"]
         ),
     )
-    arrays["class_names"] = np.array(names + list(NOISE_EXPONENTS))
+    arrays["class_names"] = np.array([*images.names, *NOISE_EXPONENTS])
     notes = [
-        f"Inputs: {source}; {config.per_class} images per class of {config.size} px; noise controls "
+        f"Inputs: {images.data_source}; {config.per_class} images per class of {config.size} px; noise controls "
         "with energy spectra 1/f^0 (white), 1/f, 1/f^2, 1/f^3, matched in pixel mean and spread.",
         "Network: torchvision.models.resnet152(weights=None), eval mode (BN with its initial running "
         f"statistics), {config.init_seeds} initialisation seeds; layers {', '.join(LAYERS)}.",
         "Algorithm 1 fixed: contour index = argmin |cumsum - q| (the paper's line 10 takes the minimum value); "
         "zero-energy channels skipped instead of 0/0.",
     ]
-    return Measured(metrics, arrays, source, notes)
+    return Measured(metrics, arrays, images.data_source, notes)
 
 
 _PAIRED = "paired per initialisation seed on the same images: 0 means no difference"

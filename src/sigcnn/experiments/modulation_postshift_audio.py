@@ -1,8 +1,9 @@
 """Wu et al. (2022) §5.2.1, Eq. 43, Algorithm 2, Fig. 25: post-shifting audio features by a learned DIFF.
 
-Two domains from FSDD: three speakers are the source (Data-audio-A: train a network, read
-DIFF = log FEATURE(f) - log INPUT(f) from its encoder), the other three the target
-(Data-audio-B: train and test a second network on original or post-shifted inputs).
+Two domains (registry entry ``fsdd-speakers``, :mod:`sigcnn.data.audio_domains`): three FSDD
+speakers are the source (Data-audio-A: train a network, read DIFF = log FEATURE(f) - log INPUT(f)
+from its encoder), the other three the target (Data-audio-B: train and test a second network on
+original or post-shifted inputs); at ``full`` scale, ``urbansound8k-dcase2016`` (the paper's pair).
 The input of each recording is the 212-value vector of six time-averaged features
 (:mod:`sigcnn.data.six_features`), standardised, read as a 1-D signal.
 
@@ -19,10 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
 
+from ..data.audio_domains import load_audio_domains
 from ..models.small_nets import FeatureCNN1d
 from ..models.training import accuracy, train_seeded
 from ..probes.feature_spectra import layer_outputs
@@ -35,7 +38,7 @@ from ._postshift import ARMS, diff_agreement, paired_interval, three_arms
 
 @dataclass(frozen=True)
 class Config(BaseConfig):
-    dataset: str = "fsdd"
+    dataset: str = "fsdd-speakers"
     source_indices: tuple = (5, 6, 7, 8)
     target_train_indices: tuple = (5, 6, 7, 8, 9)
     target_test_indices: tuple = (0, 1, 2)
@@ -45,75 +48,6 @@ class Config(BaseConfig):
     seeds: int = 3
     diff_per_seed: bool = True
     """Each seed trains its own source network for DIFF (False: seed 0's DIFF for all, the older design)."""
-
-
-def _fsdd_domains(config: Config, device):
-    """Feature vectors of the source and target speakers (FSDD recording indices as in ``config``)."""
-    from ..data.audio import load_fsdd
-    from ..data.six_features import six_features
-
-    fsdd = load_fsdd()
-    speakers = sorted(set(fsdd.speakers))
-    source_spk, target_spk = set(speakers[:3]), set(speakers[3:])
-    index = {}
-    names = []
-    counts: dict = {}
-    for i, (label, spk) in enumerate(zip(fsdd.labels, fsdd.speakers)):
-        k = counts.get((label, spk), 0)
-        counts[(label, spk)] = k + 1
-        index[i] = k
-        names.append(f"{label}_{spk}_{k}")
-    # load_fsdd sorts by file name, so the k-th file of (digit, speaker) in name order is not index k;
-    # recover the true index from the name order instead: files are sorted as strings ("0_x_10" < "0_x_2").
-    true_index = {}
-    for (label, spk), n in counts.items():
-        ordered = sorted(str(j) for j in range(n))
-        for k, j in enumerate(ordered):
-            true_index[(label, spk, k)] = int(j)
-    idx = np.array([true_index[(lab, spk, index[i])] for i, (lab, spk) in enumerate(zip(fsdd.labels, fsdd.speakers))])
-    names = [f"fsdd_{lab}_{spk}_{j}" for lab, spk, j in zip(fsdd.labels, fsdd.speakers, idx)]
-    spk = np.array(fsdd.speakers)
-    pick = {
-        "source": np.isin(spk, list(source_spk)) & np.isin(idx, config.source_indices),
-        "train": np.isin(spk, list(target_spk)) & np.isin(idx, config.target_train_indices),
-        "test": np.isin(spk, list(target_spk)) & np.isin(idx, config.target_test_indices),
-    }
-    out = {}
-    for key, mask in pick.items():
-        sel = np.flatnonzero(mask)
-        feats = six_features([fsdd.waveforms[i] for i in sel], [names[i] for i in sel], fsdd.sample_rate, device)
-        out[key] = (feats, fsdd.labels[sel])
-    note = (
-        f"FSDD: source speakers {', '.join(sorted(source_spk))} (indices {list(config.source_indices)}), "
-        f"target speakers {', '.join(sorted(target_spk))} (train indices {list(config.target_train_indices)}, "
-        f"test indices {list(config.target_test_indices)})."
-    )
-    return out, fsdd.data_source, note
-
-
-def _urbansound_to_dcase(config: Config, device):
-    """Data-audio-A = UrbanSound8K (all folds), Data-audio-B = DCASE 2016 (seeded 70/30 split), as in the paper."""
-    from ..data.paper_sets import dcase2016_folder, load_dcase2016
-    from ..data.six_features import six_features
-    from ..data.urbansound import ensure_urbansound8k, load_urbansound8k
-
-    ensure_urbansound8k(), dcase2016_folder()  # both checked before any audio is read
-    us = load_urbansound8k()
-    dc, classes = load_dcase2016()
-    xs = six_features(us.waveforms, [f"us8k_{i}_{len(w)}" for i, w in enumerate(us.waveforms)], us.sample_rate, device)
-    xd = six_features(
-        dc.waveforms, [f"dcase16_{i}_{len(w)}" for i, w in enumerate(dc.waveforms)], dc.sample_rate, device
-    )
-    out = {
-        "source": (xs, us.labels),
-        "train": (xd[~dc.is_test], dc.labels[~dc.is_test]),
-        "test": (xd[dc.is_test], dc.labels[dc.is_test]),
-    }
-    note = (
-        f"Data-audio-A: UrbanSound8K, {len(us.labels)} excerpts; Data-audio-B: DCASE 2016 development, "
-        f"{len(dc.labels)} clips (first 10 s), {len(classes)} scenes, seeded 70/30 split."
-    )
-    return out, f"{us.data_source} -> {dc.data_source}", note, (10, len(classes))
 
 
 def standardise(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -242,7 +176,9 @@ class Metrics:
 def summarise(acc: dict[tuple[str, bool], list[float]], diffs: list[np.ndarray], **counts: int) -> Metrics:
     """The metrics of a run from the per-seed accuracies of each (arm, pooling) and the per-seed DIFFs."""
     d = lambda a, b: Replicated.of(np.subtract(acc[a], acc[b]))  # noqa: E731
-    mean = {f"accuracy_{a.replace('-', '_')}_{'pool' if p else 'nopool'}": mean_of(v) for (a, p), v in acc.items()}
+    mean: dict[str, Any] = {
+        f"accuracy_{a.replace('-', '_')}_{'pool' if p else 'nopool'}": mean_of(v) for (a, p), v in acc.items()
+    }
     return Metrics(
         **counts,
         seeds=len(diffs),
@@ -262,14 +198,10 @@ def summarise(acc: dict[tuple[str, bool], list[float]], diffs: list[np.ndarray],
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
-    if config.dataset == "urbansound8k":
-        domains, source, note, classes = _urbansound_to_dcase(config, ctx.device)
-    else:
-        domains, source, note = _fsdd_domains(config, ctx.device)
-        classes = (10, 10)
-    xs, ys = domains["source"]
-    xtr, ytr = domains["train"]
-    xte, yte = domains["test"]
+    domains = load_audio_domains(
+        config.dataset, config.source_indices, config.target_train_indices, config.target_test_indices, ctx.device
+    )
+    (xs, ys), (xtr, ytr), (xte, yte) = domains.source, domains.train, domains.test
     acc, diffs = run_arms(
         standardise(xs, xs),
         ys,
@@ -279,7 +211,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         yte,
         config,
         ctx.device,
-        classes,
+        domains.classes,
     )
     metrics = summarise(acc, diffs, source_recordings=len(ys), target_train=len(ytr), target_test=len(yte))
     arrays = {
@@ -288,7 +220,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         **{f"acc_{a}_{'pool' if p else 'nopool'}": np.array(v) for (a, p), v in acc.items()},
     }
     notes = [
-        note,
+        domains.note,
         "Features: six time-averaged features, 212 values per recording (STFT, mel, MFCC via torchaudio; "
         "chroma, contrast, tonnetz via librosa), z-scored per dimension.",
         "DIFF (ours, reading Eq. 43 with the regression slope fixed at 1): log of the source network's average "
@@ -299,7 +231,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         + "draws the random permutation and initialises the target network of every arm. "
         f"3 arms x 2 pooling settings per seed; {config.epochs} epochs, Adam lr {config.lr}.",
     ]
-    return Measured(metrics, arrays, source, notes)
+    return Measured(metrics, arrays, domains.data_source, notes)
 
 
 _PAIRED = (
@@ -388,11 +320,11 @@ EXPERIMENT = Experiment(
             epochs=60,
             seeds=5,
         ),
-        "full": dict(dataset="urbansound8k", epochs=200, seeds=5),
+        "full": dict(dataset="urbansound8k-dcase2016", epochs=200, seeds=5),
     },
     measure=measure,
     notebook="notebooks/modulation_postshift_audio",
-    datasets=("fsdd", "urbansound8k"),
+    datasets=("fsdd-speakers", "urbansound8k-dcase2016"),
     report_rows=(
         ReportRow(
             "Wu Fig. 25",

@@ -10,19 +10,22 @@ size. The encoder always reads the original image, so the shift is the only chan
 also swaps what the skip carries; here every arm has the same skip). The skip is the network's
 only full-resolution path (:class:`~sigcnn.models.small_nets.SkipFCN`); a fourth arm feeds it
 zeros, to measure how much the rig can see of what the skip is fed at all. Each seed trains its
-own first network, so DIFF and the random DIFF vary with the same seeds.
+own first network, so DIFF and the random DIFF vary with the same seeds. The data set is the
+config's registry entry (``mosaics``; ``voc2012`` at ``full`` scale), read by its own loader; its note
+opens the run's notes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from ..data.images import load_image_dataset
-from ..data.mosaics import DEFAULT_CLASSES, make_mosaics, segmentation_scores
+from ..data.mosaics import segmentation_scores
+from ..data.segmentation import load_segmentation_halves
 from ..models.small_nets import SkipFCN
 from ..probes.feature_spectra import layer_outputs
 from ..signals.spectral_summaries import spectral_shift_gain
@@ -106,26 +109,6 @@ def image_diff(model: nn.Module, x: torch.Tensor) -> np.ndarray:
     return spectral_shift_gain(mean_spectrum(inp), mean_spectrum(feats))
 
 
-def _data(config: Config, rng: np.random.Generator):
-    if config.dataset == "voc2012":
-        from ..data.paper_sets import load_voc2012_segmentation
-
-        xtr, ytr = load_voc2012_segmentation("train", config.size)
-        xt, yt = load_voc2012_segmentation("val", config.size, limit=config.n_test or None)
-        order = rng.permutation(len(xtr))
-        half = len(order) // 2
-        xa, ya, xb, yb = xtr[order[:half]], ytr[order[:half]], xtr[order[half:]], ytr[order[half:]]
-        return (xa, ya, xb, yb, xt, yt), 21, 3, "Pascal VOC 2012 (train split in halves A/B, val as test)"
-    split = load_image_dataset("fashion-mnist")
-    tr_img, tr_lab = split.train_images.numpy(), split.train_labels.numpy()
-    half = tr_img.shape[0] // 2
-    xa, ya = make_mosaics(tr_img[:half], tr_lab[:half], config.n_a, rng, config.size)
-    xb, yb = make_mosaics(tr_img[half:], tr_lab[half:], config.n_b, rng, config.size)
-    xt, yt = make_mosaics(split.test_images.numpy(), split.test_labels.numpy(), config.n_test, rng, config.size)
-    data = (xa[:, None], ya, xb[:, None], yb, xt[:, None], yt)
-    return data, len(DEFAULT_CLASSES) + 1, 1, "synthetic mosaics of Fashion-MNIST items (offline)"
-
-
 @dataclass(frozen=True)
 class Metrics:
     """What a run measures. Scores are means over seeds; the differences hold one value per seed (the
@@ -157,10 +140,10 @@ class Metrics:
     guide_effect_mean_iu: Replicated
 
 
-def summarise(scores: dict[str, list[tuple[float, float]]], diffs: list[np.ndarray], **fixed) -> Metrics:
+def summarise(scores: dict[str, list[tuple[float, float]]], diffs: list[np.ndarray], **fixed: Any) -> Metrics:
     """The metrics of a run from the per-seed (mean accuracy, mean IU) of each arm and the per-seed DIFFs."""
     arms = (*ARMS, "zero-guide")
-    means = {
+    means: dict[str, Any] = {  # one float per (score, arm): the Metrics fields *_original, *_post_shift, ...
         f"{name}_{arm.replace('-', '_')}": mean_of([s[j] for s in scores[arm]])
         for arm in arms
         for j, name in enumerate(SCORES)
@@ -183,7 +166,9 @@ def summarise(scores: dict[str, list[tuple[float, float]]], diffs: list[np.ndarr
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     rng = np.random.default_rng(config.seed)
-    (xa, ya, xb, yb, xt, yt), k, channels, source = _data(config, rng)
+    data = load_segmentation_halves(config.dataset, config.size, config.n_a, config.n_b, config.n_test, rng)
+    xa, ya, xb, yb, xt, yt = data.xa, data.ya, data.xb, data.yb, data.xt, data.yt
+    k, channels = data.num_classes, data.channels
     t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(ctx.device)  # noqa: E731 (a one-line factory passed on)
     tl = lambda a: torch.from_numpy(a).to(ctx.device)  # noqa: E731 (a one-line factory passed on)
     net_a_scores = []
@@ -231,9 +216,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         **{f"scores_{a.replace('-', '_')}": np.array(v) for a, v in scores.items()},
     }
     notes = [
-        f"Mosaics: {config.size} x {config.size} px, 3 Fashion-MNIST items (trouser, sandal, bag) on 1/f^2 noise; "
-        f"Data-image-A {config.n_a} (train images, first half), Data-image-B {config.n_b} (second half), "
-        f"test {config.n_test} (test images).",
+        data.note,
         "SkipFCN: the encoder reads the original and reaches the last layer only at quarter resolution; the one "
         "full-resolution path is the skip, fed the guide image (original / post-shifted / random-shifted / zeros). "
         f"{config.epochs} epochs, Adam lr {config.lr}, {config.seeds} seeds; seed s "
@@ -242,7 +225,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "DIFF (ours, Eq. 43 with slope 1): log normalised spectrum of the stem features minus that of the input; "
         "random control: the same values permuted across frequencies.",
     ]
-    return Measured(metrics, arrays, source, notes)
+    return Measured(metrics, arrays, data.data_source, notes)
 
 
 _PAIRED = "paired by seed: the arms share the seed's source network, target initialisation and data order; "

@@ -25,10 +25,12 @@ from functools import partial
 
 import numpy as np
 import numpy.typing as npt
+import skimage.data
 import torch
+from skimage.color import rgb2gray
 
-from ..data.images import load_image_dataset
-from ..models.small_nets import SMALL_NETS
+from ..data.tensors import load_tensor_split
+from ..models.small_nets import SMALL_NETS, alexnet_bn
 from ..models.training import accuracy, initial_model, train_seeded
 from ..probes.feature_spectra import SpectrumFitMonitor
 from ..signals.spectral_summaries import average_normalised_spectrum, power_law_fit
@@ -52,9 +54,7 @@ def build_network(arch: str, in_channels: int, num_classes: int = 10) -> torch.n
     """A small net of :data:`SMALL_NETS` or one of the paper's torchvision networks (random init)."""
     if arch in SMALL_NETS:
         return SMALL_NETS[arch](in_channels=in_channels, num_classes=num_classes)
-    import torchvision
-
-    from ..models.small_nets import alexnet_bn
+    import torchvision  # heavy (seconds to import): imported only for the paper's networks (full scale)
 
     if arch == "alexnet-bn-tv":
         return alexnet_bn(num_classes)
@@ -91,9 +91,6 @@ class Config(BaseConfig):
 
 def natural_image_mu(size: int = 256) -> tuple[float, int]:
     """mu of Eq. 42 fitted on centre crops of scikit-image's grey photographs (camera, grass, brick, ...)."""
-    import skimage.data
-    from skimage.color import rgb2gray
-
     crops = []
     for name in ("camera", "astronaut", "chelsea", "coffee", "rocket", "grass", "gravel", "brick", "moon", "horse"):
         img = np.asarray(getattr(skimage.data, name)(), dtype=np.float64)
@@ -109,32 +106,6 @@ def natural_image_mu(size: int = 256) -> tuple[float, int]:
     maps = (maps - maps.mean(axis=(-2, -1), keepdims=True)) * window
     mu, _, n = power_law_fit(average_normalised_spectrum(maps)[0])
     return mu, n
-
-
-def _load(config: Config, rng: np.random.Generator):
-    if config.dataset == "imagenette":
-        from ..data.paper_sets import load_imagenette
-
-        x_tr, y_tr, _ = load_imagenette(config.train_size // 10, config.size, "train", config.seed)
-        x_te, y_te, _ = load_imagenette(config.test_size // 10, config.size, "val", config.seed)
-        f = lambda x: torch.from_numpy((x - 0.45) / 0.25).float()  # noqa: E731 (a one-line factory passed on)
-        return f(x_tr), torch.from_numpy(y_tr), f(x_te), torch.from_numpy(y_te), "Imagenette (160 px)"
-    if config.dataset == "cifar10":
-        from ..data.cifar import load_cifar10
-
-        split = load_cifar10()
-        x_tr, y_tr = split.train_images, split.train_labels
-        x_te, y_te = split.test_images, split.test_labels
-        if x_tr.ndim == 4 and x_tr.shape[-1] == 3:
-            x_tr, x_te = x_tr.permute(0, 3, 1, 2), x_te.permute(0, 3, 1, 2)
-    else:
-        split = load_image_dataset("fashion-mnist")
-        x_tr, y_tr = split.train_images[:, None], split.train_labels
-        x_te, y_te = split.test_images[:, None], split.test_labels
-    tr = rng.permutation(x_tr.shape[0])[: config.train_size]
-    te = rng.permutation(x_te.shape[0])[: config.test_size]
-    f = lambda x: (x.float() / 255.0 - 0.5) / 0.25  # noqa: E731 (a one-line factory passed on)
-    return f(x_tr[tr]), y_tr[tr], f(x_te[te]), y_te[te], split.data_source
 
 
 @dataclass(frozen=True)
@@ -200,8 +171,8 @@ def _untrained_arch() -> Architecture:
 
 def measure(config: Config, ctx: RunContext) -> Measured:
     rng = np.random.default_rng(config.seed)
-    x_tr, y_tr, x_te, y_te, source = _load(config, rng)
-    x_tr, y_tr, x_te, y_te = (t.to(ctx.device) for t in (x_tr, y_tr, x_te, y_te))
+    data = load_tensor_split(config.dataset, config.train_size, config.test_size, config.size, rng, config.seed)
+    x_tr, y_tr, x_te, y_te = (t.to(ctx.device) for t in (data.train_x, data.train_y, data.test_x, data.test_y))
     probe = x_te[: config.probe_size]
     in_channels = x_tr.shape[1]
     arrays: dict = {}
@@ -225,7 +196,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
                 batch_size=config.batch_size,
                 lr=config.lr,
                 callbacks=(monitor,),
-                before_training=lambda m, monitor=monitor: monitor(-1, m),
+                before_training=partial(monitor, -1),
             ).model
             untrained_mu.append(monitor.as_array(mid)[0, 1])
             accs.append(accuracy(model, x_te, y_te))
@@ -266,7 +237,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
     mid_note = ", ".join(f"{a}: {PROBES[a][0]}, {archs[_field(a)].block2_radii} radii" for a in config.architectures)
     late_note = ", ".join(f"{PROBES[a][1]}: {archs[_field(a)].block3_radii} radii" for a in config.architectures)
     notes = [
-        f"{source}; {config.train_size} training and {config.test_size} test images, {config.epochs} epochs, "
+        f"{data.data_source}; {config.train_size} training and {config.test_size} test images, {config.epochs} epochs, "
         f"Adam lr {config.lr}, {config.seeds} seeds per architecture; {config.control_seeds} untrained networks "
         "per architecture (the first ones are the trained networks' initialisations).",
         f"The fit reads the probe batch ({config.probe_size} test images) at a middle layer ({mid_note}) and a "
@@ -277,7 +248,7 @@ def measure(config: Config, ctx: RunContext) -> Measured:
         "Natural-image mu: scikit-image grey photographs, mean removed, Hann-windowed, 256 px; "
         "Tolhurst et al. (1992) report amplitude spectra ~1/f^1.2, i.e. mu ~ 1.2.",
     ]
-    return Measured(metrics, arrays, source, notes)
+    return Measured(metrics, arrays, data.data_source, notes)
 
 
 CLAIMS = (

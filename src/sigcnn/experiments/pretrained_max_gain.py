@@ -14,10 +14,13 @@ beside them.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from torch import nn
 
 from ..data import IMAGE_DATASETS, is_offline
 from ..models import NIN, LeNet5, WideLeNet
@@ -131,9 +134,9 @@ class Points:
         return spearman(self.gain_db, self.error)
 
 
-def _measure_imagenet(config: Config, device, progress: bool) -> tuple[Points, list[str], np.ndarray]:
+def _measure_imagenet(config: Config, device, progress: bool) -> tuple[Points, dict[str, str], np.ndarray]:
     """Gains of the models whose weights are here, the missing ones (``{name: why}``), and per-channel gains."""
-    import torchvision
+    import torchvision  # heavy (seconds to import): imported only when ImageNet models are measured
 
     present, offline = weights_status(config.models, config.weights), is_offline()
     points, per_channel = Points(), []
@@ -151,8 +154,10 @@ def _measure_imagenet(config: Config, device, progress: bool) -> tuple[Points, l
             continue
         image, offset = imagenet_impulse(weights, device)
         gain = maximum_gain(model, image) + offset
-        points.names.append(name), per_channel.append(gain)
-        points.gain_db.append(float(gain.mean())), points.error.append(published_top5_error(weights))
+        points.names.append(name)
+        per_channel.append(gain)
+        points.gain_db.append(float(gain.mean()))
+        points.error.append(published_top5_error(weights))
         if progress:
             print(f"{name}: Maximum Gain {gain.round(1)} dB (per pixel unit), top-5 error {points.error[-1]:.2f} %")
     missing = {name: reasons.get(name, "") for name in config.models if name not in points.names}
@@ -168,7 +173,7 @@ def why_missing(missing: dict[str, str]) -> str:
 
 def _imagenet_untrained(config: Config, names: list[str], seed: int, device) -> float:
     """Spearman of the untrained architectures' gain (torchvision's initialisation, ``seed``) vs published error."""
-    import torchvision
+    import torchvision  # heavy (seconds to import): imported only when ImageNet models are measured
 
     gains, errors = [], []
     for name in names:
@@ -182,13 +187,14 @@ def _imagenet_untrained(config: Config, names: list[str], seed: int, device) -> 
     return spearman(gains, errors)
 
 
-def _own_model(name: str):
-    return {
+def _own_model(name: str) -> nn.Module:
+    factories: dict[str, Callable[[], nn.Module]] = {
         "lenet_w1-4": lambda: WideLeNet(0.25),
         "lenet_w1": lambda: WideLeNet(1.0),
         "lenet5": LeNet5,
         "nin": lambda: NIN((16, 32, 32)),
-    }[name]()
+    }
+    return factories[name]()
 
 
 def _measure_own(config: Config, split: Split, seed_offset: int, progress: bool, epochs=None, shuffle=False) -> Points:
@@ -199,7 +205,7 @@ def _measure_own(config: Config, split: Split, seed_offset: int, progress: bool,
         seed = config.seed + k + seed_offset
         c = train_with_curves(
             seed,
-            lambda name=name: _own_model(name),
+            functools.partial(_own_model, name),
             split,
             epochs=epochs,
             lr=config.own_lr,

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from ..data import load_cifar10, load_image_dataset
+from ..data import load_image_dataset
+from ..data.splits import ImageSplit
 from ..data.transforms import to_symmetric
 from ..models.training import initial_model, train_seeded
 from ..signals._validate import Array, Choice, Int, Real, accepts
@@ -137,7 +138,8 @@ class Split:
     y_train: torch.Tensor
     x_val: torch.Tensor
     y_val: torch.Tensor
-    source: object  # the ImageSplit (name, split_note, data_source)
+    source: ImageSplit
+    """The loaded data set (its name, split note and data source)."""
 
 
 @accepts(train_limit=Int(optional=True), val_limit=Int(optional=True))
@@ -149,7 +151,7 @@ def load_split(
     val_limit: int | None = None,
 ) -> Split:
     """The data set ``name``; its official test images serve as validation set (as in Stamatescu & McDonnell)."""
-    data = load_cifar10() if name == "cifar10" else load_image_dataset(name, allow_test_split=allow_test_split)
+    data = load_image_dataset(name, allow_test_split=allow_test_split)
     return Split(
         to_symmetric(data.train_images[:train_limit]).to(device),
         data.train_labels[:train_limit].to(device),
