@@ -10,14 +10,17 @@ Experiments are discovered (a new module needs no registry edit) and ordered by
 from __future__ import annotations
 
 import pkgutil
+import warnings
+from dataclasses import asdict
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..core import provenance as core_provenance
 from ..core.provenance import plain
-from ..core.results import Result, load_result, result_path, results_dir, save_result
+from ..core.results import Result, ResultFileError, load_result, result_path, results_dir, save_result
 from ._base import BaseConfig, Experiment, Measured, ReportRow, RunContext
 
 BOOK_ORDER = (
@@ -122,12 +125,6 @@ def load_or_run(name: str, scale: str | None = None, out_dir: Path | str | None 
     :func:`sigcnn.core.provenance.source_digest` now. A stored file that cannot be read (truncated,
     arrays missing) is run again too, with a warning naming it.
     """
-    import warnings
-    from dataclasses import asdict
-
-    from ..core.provenance import git_commit, source_digest
-    from ..core.results import ResultFileError
-
     config = make_config(name, scale, **overrides)
     out_dir = out_dir if out_dir is not None else results_dir()
     path = result_path(out_dir, name, config.scale)
@@ -137,7 +134,7 @@ def load_or_run(name: str, scale: str | None = None, out_dir: Path | str | None 
         except (OSError, ResultFileError) as exc:
             warnings.warn(f"{path} cannot be reused ({exc}); running {name} again", stacklevel=2)
         else:
-            if is_current(stored, config, git_commit(), source_digest()):
+            if is_current(stored, config, core_provenance.git_commit(), core_provenance.source_digest()):
                 return stored
     result = describe(name).run(config)
     save_result(result, out_dir)
@@ -147,8 +144,6 @@ def load_or_run(name: str, scale: str | None = None, out_dir: Path | str | None 
 def is_current(stored: Result, config: BaseConfig, commit: str, source: str) -> bool:
     """Whether ``stored`` was made with ``config`` by the code at ``commit`` (known and clean) whose
     source digest is ``source`` (checked when ``stored`` records one)."""
-    from dataclasses import asdict
-
     provenance = stored.provenance
     same_config = provenance.config == plain(asdict(config))
     known = commit not in ("", "unknown") and not commit.endswith("-dirty")
