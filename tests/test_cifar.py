@@ -43,6 +43,7 @@ def fake_cifar_root(monkeypatch, tmp_path, real_data_root):
     import sigcnn.data.cifar as cifar
 
     monkeypatch.setattr(cifar, "CIFAR10", spec)
+    monkeypatch.setitem(registry.DATASETS, "cifar10", spec)  # what load_image_dataset("cifar10") loads
     root = tmp_path / "data"
     root.mkdir()
     for name in ("MNIST", "FashionMNIST"):
