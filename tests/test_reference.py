@@ -107,7 +107,9 @@ def test_make_reference_runs_what_is_missing_then_reports_it_current(tmp_path, m
     assert "ran      spectral-toy seed 0" in capsys.readouterr().out  # --dataset ignored: it takes none
     assert (tmp_path / "seed-0" / "spectral-toy" / "ci" / "result.json").exists()
     assert reference.main(["spectral-toy", "--scale", "ci", "--seeds", "0"]) == 0
-    assert "current  spectral-toy seed 0" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # kept, not re-run: "current" from a clean checkout, "unknown" (kept) from uncommitted changes
+    assert "ran      " not in out and re.search(r"^(current|unknown)  spectral-toy seed 0", out, re.M)
 
 
 def test_a_forced_data_set_applies_only_where_the_experiment_takes_it_and_replaces_a_reference_on_another(
@@ -126,9 +128,42 @@ def test_a_forced_data_set_applies_only_where_the_experiment_takes_it_and_replac
     assert reference.main(["spectral-shift", "recos-cascade", *args]) == 0
     assert ran == [("spectral-shift", "fsdd"), ("recos-cascade", "fashion-mnist")]
     assert reference.main(["recos-cascade", *args]) == 0
-    assert "current  recos-cascade seed 0 (fashion-mnist)" in capsys.readouterr().out
+    assert re.search(r"^(current|unknown)  recos-cascade seed 0 \(fashion-mnist\)", capsys.readouterr().out, re.M)
+    assert len(ran) == 2
     assert reference.main(["recos-cascade", "--scale", "ci", "--seeds", "0", "--dataset", "mnist"]) == 0
     assert ran[-1] == ("recos-cascade", "mnist")  # the stored fashion-mnist run is not "current" for mnist
+
+
+def test_make_reference_re_runs_a_run_whose_code_changed_and_an_unknown_one_only_when_asked(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("SIGCNN_REFERENCE", str(tmp_path))
+    exp = experiments.describe("recos-sphere")
+    ran = []
+
+    def fake_run(self, config):
+        ran.append(config.seed)
+        return Result(self.name, config.scale, {"x": 2.0}, {}, make_provenance(config, torch.device("cpu"), "t", 1.0))
+
+    monkeypatch.setattr(type(exp), "run", fake_run)
+    current = _store(tmp_path, "recos-sphere", "laptop", 0, {"x": 1.0})
+    if reference.code_status(current)[0] != "current":
+        pytest.skip("needs a git checkout whose HEAD commit can be read")
+    changed = _store(tmp_path, "recos-sphere", "laptop", 1, {"x": 1.0})
+    edited = replace(changed.provenance, experiment_source_sha256="0" * 64)
+    save_result(replace(changed, provenance=edited), tmp_path / "seed-1")
+    uncommitted = _store(tmp_path, "recos-sphere", "laptop", 2, {"x": 1.0})
+    dirty = replace(uncommitted.provenance, git_commit=uncommitted.provenance.git_commit + "-dirty")
+    save_result(replace(uncommitted, provenance=dirty), tmp_path / "seed-2")
+
+    assert reference.main(["recos-sphere", "--scale", "laptop", "--seeds", "0", "1", "2"]) == 0
+    out = capsys.readouterr().out
+    assert ran == [1], out  # the run whose experiment code changed, only
+    assert "current  recos-sphere seed 0" in out
+    assert "stale    recos-sphere seed 1: the experiment's code changed since; re-running it" in out
+    assert "unknown  recos-sphere seed 2 (test data): ran from uncommitted changes; kept" in out
+    assert reference.main(["recos-sphere", "--scale", "laptop", "--seeds", "2", "--rerun-unknown"]) == 0
+    assert ran == [1, 2]
 
 
 @pytest.mark.parametrize("name", ["recos-negative", "max-gain-training"])

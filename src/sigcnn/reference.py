@@ -4,8 +4,10 @@ Layout (what ``sigcnn run NAME --scale laptop --seed S --out results/reference/s
 
     results/reference/seed-S/NAME/SCALE/result.json (+ arrays.npz)
 
-A reference whose stored configuration differs from what ``make_config`` gives today for the same
-scale, seed, device and data set is *stale*: the report marks it and ``make reference`` re-runs it.
+A reference whose experiment code (the digest of its import graph) or stored configuration differs
+from today's is *stale* (:func:`code_status`): the report marks it and ``make reference`` re-runs it.
+One whose code cannot be confirmed (run from uncommitted changes) is *unknown*: marked, and re-run
+only with ``--rerun-unknown``.
 """
 
 from __future__ import annotations
@@ -382,8 +384,9 @@ def _takes(exp: experiments.Experiment, dataset: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """``python -m sigcnn.reference --scale laptop --seeds 0 1 2 --cap-minutes 90 [NAME ...]``.
 
-    Runs what is missing or stale, most informative first, and stops starting new runs once the
-    time cap is spent; prints what ran, what was current and how long it all took.
+    Runs what is missing or stale (:func:`code_status`; *unknown* runs too with ``--rerun-unknown``),
+    most informative first, and stops starting new runs once the time cap is spent; prints what ran,
+    what was kept and why, and how long it all took.
     """
     parser = argparse.ArgumentParser(prog="python -m sigcnn.reference")
     parser.add_argument("names", nargs="*")
@@ -402,6 +405,12 @@ def main(argv: list[str] | None = None) -> int:
         help="where an experiment's own data set is absent, run it on this one if it takes it "
         "(e.g. fashion-mnist where MNIST's training images are absent)",
     )
+    parser.add_argument(
+        "--rerun-unknown",
+        action="store_true",
+        help="also re-run stored runs whose code cannot be confirmed as today's (uncommitted, "
+        "committed during the run, or no commit recorded); stale runs are always re-run",
+    )
     parser.add_argument("--list", action="store_true", help="print the stored reference runs and exit")
     args = parser.parse_args(argv)
     root, start = reference_root(), time.monotonic()
@@ -419,9 +428,15 @@ def main(argv: list[str] | None = None) -> int:
         path = root / f"seed-{seed}" / name / args.scale / "result.json"
         if path.exists():
             stored = load_result(path, with_arrays=False)
-            if not is_stale(stored) and dataset_of(stored) == data.get("dataset", dataset_of(stored)):
-                print(f"current  {name} seed {seed} ({dataset_of(stored)})")
+            state, why = code_status(stored)
+            if dataset_of(stored) != data.get("dataset", dataset_of(stored)):
+                print(f"replace  {name} seed {seed}: stored on {dataset_of(stored)}")
+            elif state == "current" or (state == "unknown" and not args.rerun_unknown):
+                kept = f": {why}; kept (--rerun-unknown re-runs it)" if why else ""
+                print(f"{state:<8} {name} seed {seed} ({dataset_of(stored)}){kept}")
                 continue
+            else:
+                print(f"{state:<8} {name} seed {seed}: {why}; re-running it")
         t0 = time.monotonic()
         try:
             result = exp.run(exp.make_config(args.scale, seed=seed, device=args.device, **data))
