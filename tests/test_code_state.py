@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from sigcnn.core.code_state import commit_time, module_digest
-from sigcnn.core.provenance import PACKAGE_ROOT, short_commit
+from sigcnn.core.provenance import PACKAGE_ROOT, git_commit, short_commit
 from sigcnn.core.results import Result
 from sigcnn.reference import code_status
 
@@ -73,3 +73,24 @@ def test_code_status_distrusts_dirty_unknown_and_later_commits():
 def test_short_commit_keeps_the_dirty_flag():
     assert short_commit("0123456789abcdef0123-dirty") == "0123456789ab-dirty"
     assert short_commit("unknown") == "unknown"
+
+
+def test_a_run_is_dirty_only_when_the_package_it_executes_is_modified(tmp_path):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "results").mkdir()
+    (tmp_path / "pkg" / "code.py").write_text("x = 1\n")
+    (tmp_path / "results" / "result.json").write_text("{}\n")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    assert git_commit(tmp_path / "pkg") == head
+    (tmp_path / "results" / "result.json").write_text('{"x": 1}\n')  # a reference batch rewrote a result
+    (tmp_path / "pkg" / "new.py").write_text("")  # untracked: not part of the commit's code either way
+    assert git_commit(tmp_path / "pkg") == head
+    (tmp_path / "pkg" / "code.py").write_text("x = 2\n")
+    assert git_commit(tmp_path / "pkg") == head + "-dirty"
+    assert git_commit(tmp_path) == head + "-dirty"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import replace
 from datetime import timedelta
 
@@ -223,9 +224,12 @@ def test_the_committed_reference_folder_holds_only_small_result_files_where_thei
     from sigcnn.core.results import load_result
 
     root = reference.REPO / "results" / "reference"
-    for path in root.rglob("*"):
-        if path.is_dir():
-            continue
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--", "."], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    committed = [root / name for name in listed.split("\0") if name]
+    assert committed, "no committed reference runs"
+    for path in committed:
         rel = path.relative_to(root).parts
         assert len(rel) == 4 and rel[0].startswith("seed-"), f"unexpected file {path}"
         assert path.name == "result.json" or (path.suffix == ".npz" and path.name.startswith("arrays")), path

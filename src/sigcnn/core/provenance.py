@@ -19,15 +19,20 @@ import torch
 from .. import __version__
 
 
-def git_commit() -> str:
-    """The git commit of the source tree sigcnn runs from (``-dirty`` when modified), or ``unknown``."""
-    here = Path(__file__).resolve().parent
+def git_commit(source: Path | None = None) -> str:
+    """The git commit of the source tree sigcnn runs from, or ``unknown``.
+
+    ``-dirty`` when a tracked file under ``source`` (default: the ``sigcnn`` package, the code a run
+    executes) is modified; result files, notebooks and the book elsewhere in the checkout do not
+    count, so a batch of reference runs that rewrites ``results/reference`` stays clean.
+    """
+    here = source or PACKAGE_ROOT
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "."],
             cwd=here,
             capture_output=True,
             text=True,
