@@ -12,9 +12,6 @@ For each experiment's :attr:`report_rows` (``sigcnn.experiments.describe(name)``
 * ``source="external"``: the row names a key of ``book/references.bib`` (in ``reproduces`` or
   ``quantity``), the reference the value comes from;
 * ``"derived"`` and ``"ours"`` rows are exempt.
-
-Experiments not yet ported to the experiment base (``_LegacyDescription``) are expected to fail:
-they are marked xfail with their name, so the list of what is left is in the test report.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from sigcnn import experiments
-from sigcnn.experiments._base import Experiment
 
 REPO = Path(__file__).resolve().parents[1]
 PAPERS = REPO.parent / "shared" / "papers"
@@ -193,8 +189,6 @@ def test_report_rows_tie_to_the_paper(name):
         pytest.skip(f"{PAPERS} is absent: the papers' texts are needed to check the paper values")
     paper_text = (PAPERS / paper_file).read_text()
     problems = row_problems(description, paper_text, keys)
-    if problems and not isinstance(description, Experiment):
-        pytest.xfail(f"{name} is not yet ported to the experiment base: " + "; ".join(problems))
     assert not problems, f"{name}: " + "; ".join(problems)
 
 
