@@ -256,6 +256,23 @@ def test_build_bench_trains_on_its_device(real_data_root, results_root, monkeypa
     assert bench.images.shape == (20, 28, 28) and bench.train.x_train.shape[0] == 300
 
 
+def test_the_augmented_receivers_train_on_the_run_device(monkeypatch):
+    """Before: train_on trained the augmented networks on the CPU whatever the run's device. A spy in
+    place of the training loop records where the images are (the 'meta' device holds no data)."""
+    seen = []
+
+    def spy(factory, inputs, labels, *, seed, **kw):
+        seen.append((inputs.device.type, labels.device.type, seed))
+        return SeededTraining(factory(), TrainingLog(loss=[0.0]))
+
+    monkeypatch.setattr(channel_receivers, "train_seeded", spy)
+    config = channel_receivers.make_config("ci")
+    images, labels = torch.zeros(4, 1, 32, 32), torch.zeros(4, dtype=torch.long)
+    net = channel_receivers.train_on(config, images, labels, 5, 10, torch.device("meta"))
+    assert seen == [("meta", "meta", 5)]
+    assert isinstance(net, LeNet5) and not net.training and {p.device.type for p in net.parameters()} == {"cpu"}
+
+
 def test_concentrated_tiny(real_data_root, results_root):
     cfg = channel_concentrated.make_config(
         "ci", n_seeds=1, epochs=1, train_limit=300, test_limit=40, budgets=(0.09,), shapes=(("square", 3),)

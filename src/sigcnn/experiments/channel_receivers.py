@@ -92,18 +92,21 @@ class Metrics:
     best_receiver_index: int
 
 
-def train_on(config: Config, inputs: torch.Tensor, labels: torch.Tensor, seed: int, n_classes: int) -> LeNet5:
-    """LeNet-5 with init seed ``seed`` trained on ``inputs`` with the clean network's settings."""
+def train_on(
+    config: Config, inputs: torch.Tensor, labels: torch.Tensor, seed: int, n_classes: int, device: torch.device
+) -> LeNet5:
+    """LeNet-5 with init seed ``seed`` trained on ``device`` on ``inputs`` with the clean network's settings;
+    returned on the CPU, in eval mode, like the bench's networks."""
     run = train_seeded(
         partial(LeNet5, num_classes=n_classes),
-        inputs,
-        labels,
+        inputs.to(device),
+        labels.to(device),
         seed=seed,
         epochs=config.epochs,
         batch_size=config.batch_size,
         lr=config.lr,
     )
-    return run.model.eval()
+    return run.model.cpu().eval()
 
 
 def measure(config: Config, ctx: RunContext) -> Measured:
@@ -128,8 +131,8 @@ def measure(config: Config, ctx: RunContext) -> Measured:
             config.augment_share,
             seed + 1000,
         )
-        aug_nets.append(train_on(config, network_input(aug), data.y_train, seed, n_classes))
-        aug_med_nets.append(train_on(config, network_input(filt(aug)), data.y_train, seed, n_classes))
+        aug_nets.append(train_on(config, network_input(aug), data.y_train, seed, n_classes, ctx.device))
+        aug_med_nets.append(train_on(config, network_input(filt(aug)), data.y_train, seed, n_classes, ctx.device))
     setups = {  # receiver: (networks, front end)
         "plain": (bench.trained, None),
         "median": (bench.trained, filt),
